@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpineReview.Cycle;
+using SpineReview.Reporting;
+using SpineReview.Sources;
+using SpineReview.Sources.PubMed;
+using SpineReview.Storage;
+
+namespace SpineReview.Cli;
+
+/// <summary>The spine-review command line: the console host that runs the same services as the Functions app.</summary>
+public static class CommandLine
+{
+    private sealed record Command(string Name, string Synopsis, string Help, string[] Options, string[] Flags,
+        Func<Arguments, Context, Task<int>> Run);
+
+    /// <summary>What a command runs with: output streams, and the services built from settings.</summary>
+    public sealed class Context(TextWriter output, TextWriter error, Func<IServiceProvider> services)
+    {
+        public TextWriter Out { get; } = output;
+        public TextWriter Err { get; } = error;
+        private IServiceProvider? _services;
+        public IServiceProvider Services => _services ??= services();
+        public IProgress<string> Progress => new SyncProgress<string>(line => Err.WriteLine(line));
+    }
+
+    private static readonly Command[] Commands =
+    [
+        new("cycle", "harvest, screen, extract and regenerate the report",
+            """
+            Usage: spine-review cycle [--replay DIR] [--out FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+
+            Runs one whole living-review cycle: harvests every enabled source (PubMed) for the window since the
+            last complete search, deduplicates, applies the rule pre-screen, extracts, and stores a new report
+            version (blob latest.pdf in the reports container).
+              --replay DIR   answer source requests from recorded responses in DIR (e.g. samples/replay)
+              --out FILE     also write the PDF to FILE
+              --from, --to   entry-date window instead of "since the last complete search" to "today"
+            """,
+            ["replay", "out", "from", "to"], [], RunCycleAsync),
+        new("harvest", "search sources and store new records",
+            """
+            Usage: spine-review harvest [--source pubmed] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--replay DIR]
+
+            Searches the source over an entry-date window (default: since the last complete search, to today),
+            stores new records, links exact duplicates (DOI, PMID) and queues new records for screening.
+            Prints per source: query, window, reported total, retrieved, new, duplicates.
+            """,
+            ["source", "from", "to", "replay"], [], RunHarvestAsync),
+        new("screen", "apply the rule pre-screen to every queued record",
+            "Usage: spine-review screen\n\nDrains the screening queue: each record gets the protocol's rule verdict (excluded with a reason code, or passed to reviewers).",
+            [], [], (a, c) => RunDrainAsync(c, "screen")),
+        new("extract", "extract fields of every queued record",
+            "Usage: spine-review extract\n\nDrains the extraction queue: modality and region with the text each value came from.",
+            [], [], (a, c) => RunDrainAsync(c, "extract")),
+        new("report", "regenerate the report now",
+            "Usage: spine-review report [--out FILE]\n\nBuilds the report from what is stored and keeps it as the next version and as latest.pdf.\n  --out FILE   also write the PDF to FILE",
+            ["out"], [], RunReportAsync),
+        new("parse", "print the normalised records of one raw response file",
+            "Usage: spine-review parse SOURCE FILE\n\nParses a raw response of SOURCE (pubmed) and prints one JSON object per record.\nNeeds no storage.",
+            [], [], RunParseAsync),
+    ];
+
+    /// <summary>Runs one command line. Exit codes: 0 success, 1 the work failed, 2 bad usage.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error,
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await output.WriteLineAsync(Usage());
+            return args.Length == 0 ? 2 : 0;
+        }
+        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            await error.WriteLineAsync($"spine-review: unknown command '{args[0]}'\n\n{Usage()}");
+            return 2;
+        }
+        if (args.Skip(1).Any(a => a is "-h" or "--help"))
+        {
+            await output.WriteLineAsync(command.Help);
+            return 0;
+        }
+        try
+        {
+            var parsed = Arguments.Parse(args.Skip(1), command.Options, command.Flags);
+            var context = new Context(output, error, () => BuildServices(parsed, settings, configure));
+            return await command.Run(parsed, context);
+        }
+        catch (UsageException e)
+        {
+            await error.WriteLineAsync($"spine-review {command.Name}: {e.Message}\n\n{command.Help}");
+            return 2;
+        }
+        catch (Exception e) when (e is StorageUnavailableException or SourceException or OptionsValidationException or ArgumentException
+                                       or DirectoryNotFoundException or FileNotFoundException or InvalidOperationException or Azure.RequestFailedException)
+        {
+            await error.WriteLineAsync($"spine-review {command.Name} failed: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static string Usage() =>
+        "Usage: spine-review <command> [options]   (spine-review <command> --help for its options)\n\nCommands:\n" +
+        string.Join("\n", Commands.Select(c => $"  {c.Name,-9} {c.Synopsis}")) +
+        "\n\nSettings come from environment variables (A__B) or local.settings.json in the current folder, with the same names as the Functions app.";
+
+    private static IServiceProvider BuildServices(Arguments args, IDictionary<string, string?>? settings, Action<IServiceCollection>? configure)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Locally the storage is Azurite unless a setting says otherwise.
+            [StorageClients.Setting] = "UseDevelopmentStorage=true",
+        });
+        builder.Configuration.AddInMemoryCollection(LocalSettings.Read(Path.Combine(Environment.CurrentDirectory, "local.settings.json")));
+        builder.Configuration.AddEnvironmentVariables();
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        if (args.Value("replay") is { } replay)
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Replay:Directory"] = Path.GetFullPath(replay) });
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; }).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddSpineReview(builder.Configuration);
+        configure?.Invoke(builder.Services);
+        return builder.Build().Services;
+    }
+
+    private static HarvestRequest Window(Arguments a)
+    {
+        var from = a.Date("from");
+        var to = a.Date("to");
+        if (from is not null && to is not null && from > to) throw new UsageException($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}");
+        return new HarvestRequest(from, to);
+    }
+
+    private static void CheckReplay(Arguments a)
+    {
+        if (a.Value("replay") is { } dir && !Directory.Exists(dir))
+            throw new UsageException($"--replay {dir}: no such folder (the recorded sample set is samples/replay)");
+        if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
+    }
+
+    private static async Task<int> RunCycleAsync(Arguments a, Context c)
+    {
+        CheckReplay(a);
+        var window = Window(a);
+        var clock = Stopwatch.StartNew();
+        var summary = await c.Services.GetRequiredService<CycleService>().RunAsync(window, c.Progress, CancellationToken.None);
+        foreach (var h in summary.Harvests) await PrintHarvestAsync(c.Out, h);
+        var r = summary.Report;
+        var written = await WriteOutAsync(a, c, summary.Report.Version);
+        await c.Out.WriteLineAsync($"report: version {r.Version}, {r.Pages} pages; identified {r.Identified}, duplicates {r.Duplicates}, " +
+            $"excluded by rules {r.ExcludedByRules}, passed to reviewers {r.PassedRules}, included {r.Included}, new in this version {r.NewInThisVersion}");
+        var h0 = summary.Harvests.Sum(h => h.New);
+        await c.Out.WriteLineAsync($"cycle done in {clock.Elapsed.TotalSeconds:0.0} s: {h0} new records, {summary.Screened} screened, {summary.Extracted} extracted, " +
+            $"report version {r.Version}{(written is null ? "" : $" written to {written}")}");
+        return summary.Harvests.All(h => h.Status == "complete") ? 0 : 1;
+    }
+
+    private static async Task<string?> WriteOutAsync(Arguments a, Context c, int version)
+    {
+        if (a.Value("out") is not { } path) return null;
+        var latest = await c.Services.GetRequiredService<ReportService>().GetLatestAsync(CancellationToken.None)
+                     ?? throw new InvalidOperationException("No report is stored yet.");
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp";
+        await using (var source = await latest.OpenAsync(CancellationToken.None))
+        await using (var target = File.Create(temp))
+            await source.CopyToAsync(target);
+        File.Move(temp, full, overwrite: true);
+        _ = version;
+        return full;
+    }
+
+    private static async Task PrintHarvestAsync(TextWriter o, HarvestSummary h)
+    {
+        await o.WriteLineAsync($"{h.Source}: window {h.From:yyyy-MM-dd}..{h.To:yyyy-MM-dd}, reported {h.Reported}, retrieved {h.Retrieved}, " +
+            $"new {h.New}, duplicates {h.Duplicates}, already stored {h.AlreadyStored}, calls {h.Calls}, {h.Status}");
+        await o.WriteLineAsync($"{h.Source}: query {h.Query}");
+    }
+
+    private static async Task<int> RunHarvestAsync(Arguments a, Context c)
+    {
+        CheckReplay(a);
+        var source = a.Value("source") ?? "pubmed";
+        if (source != "pubmed") throw new UsageException($"--source {source}: the sources are: pubmed");
+        var h = await c.Services.GetRequiredService<PubMedHarvester>().HarvestAsync(Window(a), c.Progress, CancellationToken.None);
+        await PrintHarvestAsync(c.Out, h);
+        await c.Out.WriteLineAsync($"harvest done: {h.New} new, {h.Duplicates} duplicates, {h.AlreadyStored} already stored; run {h.Status}");
+        return h.Status == "complete" ? 0 : 1;
+    }
+
+    private static async Task<int> RunDrainAsync(Context c, string stage)
+    {
+        var cycle = c.Services.GetRequiredService<CycleService>();
+        var n = stage == "screen"
+            ? await cycle.DrainScreenAsync(c.Progress, CancellationToken.None)
+            : await cycle.DrainExtractAsync(c.Progress, CancellationToken.None);
+        await c.Out.WriteLineAsync($"{stage} done: {n} records processed");
+        return 0;
+    }
+
+    private static async Task<int> RunReportAsync(Arguments a, Context c)
+    {
+        if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
+        var (m, _) = await c.Services.GetRequiredService<ReportService>().GenerateAsync(CancellationToken.None);
+        var written = await WriteOutAsync(a, c, m.Version);
+        await c.Out.WriteLineAsync($"report done: version {m.Version}, {m.Pages} pages, {m.Size} bytes, {m.PassedRules} provisionally eligible, " +
+            $"{m.NewInThisVersion} new{(written is null ? "" : $"; written to {written}")}");
+        return 0;
+    }
+
+    private static readonly JsonSerializerOptions RecordJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static async Task<int> RunParseAsync(Arguments a, Context c)
+    {
+        if (a.Positional.Count != 2) throw new UsageException("parse takes SOURCE and FILE");
+        var (source, file) = (a.Positional[0], a.Positional[1]);
+        if (source != "pubmed") throw new UsageException($"unknown source '{source}'; parse knows: pubmed");
+        if (!File.Exists(file)) throw new UsageException($"{file}: no such file");
+        var count = 0;
+        try
+        {
+            await using var stream = OpenMaybeGzip(file);
+            var kind = SniffRoot(file);
+            if (kind == "eSearchResult")
+            {
+                await using var s2 = OpenMaybeGzip(file);
+                var result = PubMedXml.ParseESearch(s2);
+                if (result.Warnings.Count > 0)
+                    throw new SourceException($"{file} is an esearch answer with errors: {string.Join("; ", result.Warnings)} (count {result.Count})");
+                throw new SourceException($"{file} is an esearch answer (count {result.Count}, {result.Ids.Count} ids), not records; records come from efetch");
+            }
+            foreach (var record in PubMedXml.ParseEFetch(stream))
+            {
+                await c.Out.WriteLineAsync(JsonSerializer.Serialize(record, RecordJson));
+                count++;
+            }
+        }
+        catch (SourceException e)
+        {
+            await c.Err.WriteLineAsync($"spine-review parse: {e.Message}");
+            return 1;
+        }
+        await c.Err.WriteLineAsync($"parse done: {count} records from {file}");
+        return 0;
+    }
+
+    private static Stream OpenMaybeGzip(string file)
+    {
+        Stream s = File.OpenRead(file);
+        return file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionMode.Decompress) : s;
+    }
+
+    private static string? SniffRoot(string file)
+    {
+        using var s = OpenMaybeGzip(file);
+        try
+        {
+            using var r = System.Xml.XmlReader.Create(s, PubMedXml.ReaderSettings);
+            while (r.Read())
+                if (r.NodeType == System.Xml.XmlNodeType.Element) return r.LocalName;
+        }
+        catch (System.Xml.XmlException) { return null; }
+        return null;
+    }
+}

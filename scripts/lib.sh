@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Shared set-up for scripts/run.sh and scripts/test.sh: install what is missing, start Azurite if needed,
+# and stop only what this script started.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AZURITE_DIR="$ROOT/.azurite"
+AZURITE_PID=""
+BICEP_VERSION="0.49.2"
+
+say() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+require_toolchains() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is not installed (https://dot.net); see README prerequisites"
+  command -v node >/dev/null || die "Node.js 20 or later is not installed; see README prerequisites"
+  local major; major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js $major found; 20 or later is needed"
+}
+
+install_npm_packages() {
+  if [ ! -x "$ROOT/node_modules/.bin/azurite" ]; then
+    say "installing npm packages (Azurite) from package-lock.json"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  fi
+}
+
+# Debian packages the tests need (pdftoppm renders report pages to PNG). Installed only when missing.
+install_debian_packages() {
+  local missing=()
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      say "installing Debian packages: ${missing[*]}"
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2 \
+        || die "apt-get could not install ${missing[*]}"
+    else
+      die "missing ${missing[*]}: install it with your package manager (Debian: apt-get install ${missing[*]})"
+    fi
+  fi
+}
+
+# The Bicep CLI comes from NuGet, so it works offline once restored.
+bicep_path() {
+  local nuget="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+  local bin="$nuget/azure.bicep.commandline.linux-x64/$BICEP_VERSION/tools/bicep"
+  if [ ! -x "$bin" ]; then
+    dotnet restore "$ROOT/infra/tools/BicepCli.csproj" --verbosity quiet >&2 || die "could not restore the Bicep CLI from NuGet"
+    chmod +x "$bin" 2>/dev/null || true
+  fi
+  [ -x "$bin" ] || die "Bicep CLI not found at $bin"
+  printf '%s' "$bin"
+}
+
+start_azurite() {
+  if port_open 10000 && port_open 10001 && port_open 10002; then
+    say "Azurite (or another storage emulator) is already listening on 127.0.0.1:10000-10002; using it"
+    return
+  fi
+  for p in 10000 10001 10002; do
+    port_open "$p" && die "port $p is in use by something that is not a complete storage emulator; free it and run again"
+  done
+  mkdir -p "$AZURITE_DIR"
+  say "starting Azurite on 127.0.0.1 (data in .azurite/)"
+  "$ROOT/node_modules/.bin/azurite" --silent --location "$AZURITE_DIR" --debug "$AZURITE_DIR/debug.log" \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --skipApiVersionCheck --loose \
+    >"$AZURITE_DIR/azurite.out" 2>&1 &
+  AZURITE_PID=$!
+  trap stop_azurite EXIT
+  for _ in $(seq 1 100); do
+    if port_open 10000 && port_open 10001 && port_open 10002; then return; fi
+    kill -0 "$AZURITE_PID" 2>/dev/null || { cat "$AZURITE_DIR/azurite.out" >&2; die "Azurite exited at start"; }
+    sleep 0.2
+  done
+  die "Azurite did not open its ports within 20 s (log: .azurite/azurite.out)"
+}
+
+stop_azurite() {
+  if [ -n "$AZURITE_PID" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
+    kill "$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+    say "stopped the Azurite this script started"
+  fi
+}

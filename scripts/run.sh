@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# One full living-review cycle on this machine: installs what is missing, starts Azurite if none is
+# listening, runs `spine-review cycle`, writes out/living-review.pdf.
+#   scripts/run.sh            sources replayed from the recorded sample set in samples/replay
+#   scripts/run.sh --live     sources queried for real
+# Any other options are passed to `spine-review cycle`.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+live=false
+args=()
+for a in "$@"; do
+  case "$a" in
+    --live) live=true ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+require_toolchains
+install_npm_packages
+start_azurite
+
+say "building (Release)"
+dotnet build "$ROOT/functions/SpineReview.Cli/SpineReview.Cli.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2 \
+  || die "the build failed (see above)"
+
+cli="$ROOT/functions/SpineReview.Cli/bin/Release/net10.0/linux-x64/spine-review"
+mkdir -p "$ROOT/out"
+if $live; then
+  (cd "$ROOT" && "$cli" cycle --out "$ROOT/out/living-review.pdf" "${args[@]}")
+else
+  (cd "$ROOT" && "$cli" cycle --replay "$ROOT/samples/replay" --out "$ROOT/out/living-review.pdf" "${args[@]}")
+fi
+say "report: $ROOT/out/living-review.pdf"

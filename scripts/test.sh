@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test: the same set-up as run.sh, the Bicep build and lint, then the xunit suite against the real
+# Azurite. Ends with "N passed, N failed, N skipped" and exits non-zero on any failure.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+case "${1:-}" in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+
+require_toolchains
+install_npm_packages
+install_debian_packages
+BICEP="$(bicep_path)"
+export SPINE_REVIEW_BICEP="$BICEP"
+start_azurite
+
+say "bicep build + lint: infra/main.bicep"
+bicep_out=$("$BICEP" build "$ROOT/infra/main.bicep" --stdout 2>&1 >/dev/null) || { echo "$bicep_out" >&2; die "bicep build failed"; }
+lint_out=$("$BICEP" lint "$ROOT/infra/main.bicep" 2>&1) || { echo "$lint_out" >&2; die "bicep lint failed"; }
+if [ -n "$bicep_out$lint_out" ]; then echo "$bicep_out$lint_out" >&2; die "bicep reported warnings"; fi
+
+results="$ROOT/out/test-results"
+rm -rf "$results"; mkdir -p "$results"
+say "building and running the tests (Release)"
+set +e
+dotnet test "$ROOT/SpineReview.sln" -c Release --nologo \
+  --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=minimal" --results-directory "$results"
+status=$?
+set -e
+
+trx=$(find "$results" -name '*.trx' | head -n 1)
+if [ -z "$trx" ]; then
+  echo "0 passed, 1 failed"
+  die "no test results were written (the build probably failed; see above)"
+fi
+counters=$(grep -o '<Counters [^>]*>' "$trx")
+get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+total=$(get total); passed=$(get passed); failed=$(get failed)
+skipped=$(( total - passed - failed ))
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

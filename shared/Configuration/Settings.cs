@@ -1,0 +1,53 @@
+namespace SpineReview.Configuration;
+
+/// <summary>Storage naming. The connection itself is the Functions setting AzureWebJobsStorage, shared by both hosts.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+    /// <summary>Prefix of every table, queue and container name (lower-case letters and digits, starting with a letter).</summary>
+    public string Prefix { get; set; } = "spine";
+}
+
+/// <summary>PubMed E-utilities settings.</summary>
+public sealed class PubMedOptions
+{
+    public const string Section = "PubMed";
+    public string BaseUrl { get; set; } = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/";
+    /// <summary>NCBI API key: raises the limit from 3 to 10 requests per second. A secret: never logged.</summary>
+    public string? ApiKey { get; set; }
+    /// <summary>The tool name NCBI asks callers to send.</summary>
+    public string Tool { get; set; } = "spine-review";
+    /// <summary>A contact address NCBI can write to about heavy use.</summary>
+    public string? Email { get; set; }
+    /// <summary>The review's query in PubMed syntax; empty means the protocol's three concept blocks.</summary>
+    public string? Query { get; set; }
+    /// <summary>Records per efetch call (1-10000).</summary>
+    public int BatchSize { get; set; } = 200;
+    /// <summary>The first entry date searched when nothing has been harvested yet.</summary>
+    public DateOnly StartDate { get; set; } = new(2012, 1, 1);
+    /// <summary>Retries of a failed call (HTTP fault, error document, truncated XML) before the run fails.</summary>
+    public int MaxRetries { get; set; } = 4;
+    /// <summary>First retry delay in seconds; it doubles on each retry.</summary>
+    public double RetryDelaySeconds { get; set; } = 2;
+    /// <summary>Seconds one call may take before it is abandoned and retried.</summary>
+    public double TimeoutSeconds { get; set; } = 60;
+
+    /// <summary>NCBI's published limit: 10 requests/s with a key, 3 without.</summary>
+    public double RequestsPerSecond => string.IsNullOrWhiteSpace(ApiKey) ? 3 : 10;
+}
+
+/// <summary>Timer schedules (NCRONTAB, six fields) read by the Functions host through %Schedules:...%.</summary>
+public sealed class ScheduleOptions
+{
+    public const string Section = "Schedules";
+    public string HarvestPubMed { get; set; } = "0 0 3 * * *";
+    public string RegenerateReport { get; set; } = "0 30 4 * * *";
+}
+
+/// <summary>Local-only: answer source requests from a recorded folder instead of the network.</summary>
+public sealed class ReplayOptions
+{
+    public const string Section = "Replay";
+    /// <summary>Folder with one sub-folder per source (see samples/replay/README.md); empty means live.</summary>
+    public string? Directory { get; set; }
+}

@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+
+namespace SpineReview.Extraction;
+
+/// <summary>One extracted value with the span of text it came from.</summary>
+public sealed record ExtractedValue(string Value, string Evidence, int Start, int Length);
+
+/// <summary>All values found for one field of the extraction form.</summary>
+public sealed record ExtractedField(string Field, IReadOnlyList<ExtractedValue> Values, string ExtractorVersion)
+{
+    public IEnumerable<string> Distinct => Values.Select(v => v.Value).Distinct(StringComparer.Ordinal);
+}
+
+/// <summary>Keyword extraction of imaging modality and spinal region from title, abstract and keywords. Pure.</summary>
+public static partial class KeywordExtractor
+{
+    public const string Version = "keywords-1.0";
+
+    private static readonly (string Value, Regex Pattern)[] Modalities =
+    [
+        ("MRI", MriPattern()),
+        ("CT", CtPattern()),
+        ("Radiograph", RadiographPattern()),
+        ("Ultrasound", UltrasoundPattern()),
+        ("DEXA", DexaPattern()),
+        ("Fluoroscopy", FluoroscopyPattern()),
+        ("Other", OtherModalityPattern()),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Regions =
+    [
+        ("Cervical", CervicalPattern()),
+        ("Thoracic", ThoracicPattern()),
+        ("Lumbar", LumbarPattern()),
+        ("Sacral", SacralPattern()),
+        ("WholeSpine", WholeSpinePattern()),
+    ];
+
+    /// <summary>Modality values in the form's vocabulary, each with evidence.</summary>
+    public static ExtractedField Modality(string text) => Find("modality", text, Modalities);
+
+    /// <summary>Region values in the form's vocabulary, each with evidence.</summary>
+    public static ExtractedField Region(string text) => Find("region", text, Regions);
+
+    private static ExtractedField Find(string field, string text, (string Value, Regex Pattern)[] vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var values = new List<ExtractedValue>();
+        foreach (var (value, pattern) in vocabulary)
+        {
+            var m = pattern.Match(text);
+            if (m.Success) values.Add(new ExtractedValue(value, Context(text, m.Index, m.Length), m.Index, m.Length));
+        }
+        return new ExtractedField(field, values, Version);
+    }
+
+    /// <summary>The matched words with a little context, on one line.</summary>
+    private static string Context(string text, int index, int length)
+    {
+        var start = Math.Max(0, index - 40);
+        var end = Math.Min(text.Length, index + length + 40);
+        var s = text[start..end].ReplaceLineEndings(" ");
+        return (start > 0 ? "…" : "") + s + (end < text.Length ? "…" : "");
+    }
+
+    [GeneratedRegex(@"\bMRIs?\b|\bmagnetic resonance\b|\bMR (?:imag|scan|exam)|\bT[12][- ]weighted\b|\bSTIR\b|\bDixon\b|\bdiffusion[- ]weighted\b", RegexOptions.IgnoreCase)]
+    private static partial Regex MriPattern();
+    [GeneratedRegex(@"\bCT\b|\bcomputed tomograph\w*|\bCT scans?\b|\bMDCT\b|\bCBCT\b|\bcone[- ]beam\b")]
+    private static partial Regex CtPattern();
+    [GeneratedRegex(@"\bradiograph\w*|\bX-?rays?\b(?!\s+absorptiometry)|\bplain films?\b|\bEOS\b|\bbiplanar (?:radiograph|imaging)", RegexOptions.IgnoreCase)]
+    private static partial Regex RadiographPattern();
+    [GeneratedRegex(@"\bultraso\w*|\bsonograph\w*|\bUS images?\b", RegexOptions.IgnoreCase)]
+    private static partial Regex UltrasoundPattern();
+    [GeneratedRegex(@"\bDE?XA\b|\bdual[- ]energy X-?ray absorptiometry\b|\babsorptiometry\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DexaPattern();
+    [GeneratedRegex(@"\bfluoroscop\w*|\bintra-?operative (?:imaging|images|navigation)\b|\bO-arm\b", RegexOptions.IgnoreCase)]
+    private static partial Regex FluoroscopyPattern();
+    [GeneratedRegex(@"\bPET\b|\bSPECT\b|\bscintigra\w*|\bmyelograph\w*|\binfrared\b|\bsurface topograph\w*|\bphotograph\w*", RegexOptions.None)]
+    private static partial Regex OtherModalityPattern();
+
+    [GeneratedRegex(@"\bcervical\b|\bcervicothoracic\b|\bC[1-7](?:\s*[-–/]\s*C?[1-7])?\b|\bdens\b|\bodontoid\b|\batlanto", RegexOptions.IgnoreCase)]
+    private static partial Regex CervicalPattern();
+    [GeneratedRegex(@"\bthoracic\b|\bthoracolumbar\b|\bcervicothoracic\b|\bT(?:1[0-2]|[1-9])\s*[-–/]\s*(?:T?(?:1[0-2]|[1-9])|L[1-5])\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ThoracicPattern();
+    [GeneratedRegex(@"\blumbar\b|\blumbosacral\b|\bthoracolumbar\b|\bL[1-5](?:\s*[-–/]\s*(?:L?[1-5]|S1))?\b|\blow(?:er)? back\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LumbarPattern();
+    [GeneratedRegex(@"\bsacral\b|\bsacrum\b|\bsacrococcygeal\b|\bcoccyx\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SacralPattern();
+    [GeneratedRegex(@"\b(?:whole|entire|full|total)[- ](?:length )?spine\b|\bwhole-spine\b|\bfull-length spin\w*|\bentire spinal column\b", RegexOptions.IgnoreCase)]
+    private static partial Regex WholeSpinePattern();
+}

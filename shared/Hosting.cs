@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using SpineReview.Configuration;
+using SpineReview.Cycle;
+using SpineReview.Extraction;
+using SpineReview.Reporting;
+using SpineReview.Screening;
+using SpineReview.Sources;
+using SpineReview.Sources.PubMed;
+using SpineReview.Sources.Replay;
+using SpineReview.Storage;
+
+namespace SpineReview;
+
+/// <summary>The one composition root both hosts call.</summary>
+public static class SpineReviewServiceCollectionExtensions
+{
+    /// <summary>Registers every SpineReview service, bound to configuration (the same setting names in both hosts).</summary>
+    public static IServiceCollection AddSpineReview(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        services.AddOptions<PubMedOptions>().BindConfiguration(PubMedOptions.Section)
+            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "Setting PubMed:BaseUrl must be an absolute URL.")
+            .Validate(o => o.BatchSize is >= 1 and <= 10000, "Setting PubMed:BatchSize must be between 1 and 10000.")
+            .Validate(o => o.MaxRetries is >= 0 and <= 10, "Setting PubMed:MaxRetries must be between 0 and 10.")
+            .Validate(o => o.RetryDelaySeconds >= 0, "Setting PubMed:RetryDelaySeconds must not be negative.")
+            .Validate(o => o.TimeoutSeconds > 0, "Setting PubMed:TimeoutSeconds must be positive.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Tool), "Setting PubMed:Tool must name this tool for NCBI.");
+        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section);
+        services.AddOptions<ReplayOptions>().BindConfiguration(ReplayOptions.Section);
+
+        // Storage: one set of clients per process.
+        services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
+        services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>()));
+        services.AddSingleton<RecordStore>();
+        services.AddSingleton<ScreeningStore>();
+        services.AddSingleton<ExtractionStore>();
+        services.AddSingleton<StateStore>();
+        services.AddSingleton<SearchLog>();
+        services.AddSingleton<RawArchive>();
+        services.AddSingleton<WorkQueues>();
+
+        // Sources: a typed client with the standard resilience handler (Retry-After honoured) around a rate limiter.
+        var replayDirectory = configuration[$"{ReplayOptions.Section}:{nameof(ReplayOptions.Directory)}"];
+        var pubmed = services.AddHttpClient<PubMedClient>();
+        pubmed.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
+        {
+            var p = sp.GetRequiredService<IOptions<PubMedOptions>>().Value;
+            o.Retry.MaxRetryAttempts = Math.Max(1, p.MaxRetries);
+            o.Retry.Delay = TimeSpan.FromSeconds(p.RetryDelaySeconds);
+            o.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
+            o.Retry.UseJitter = true;
+            o.Retry.ShouldRetryAfterHeader = true;
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds);
+            o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, p.TimeoutSeconds * 2.5));
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds * (p.MaxRetries + 2) + 300);
+        });
+        pubmed.AddHttpMessageHandler(sp => new RateLimitHandler(sp.GetRequiredService<IOptions<PubMedOptions>>().Value.RequestsPerSecond, sp.GetRequiredService<TimeProvider>()));
+        if (!string.IsNullOrWhiteSpace(replayDirectory))
+        {
+            services.TryAddSingleton(_ => new ReplayResponder(replayDirectory));
+            pubmed.ConfigurePrimaryHttpMessageHandler(sp => new ReplayHandler(sp.GetRequiredService<ReplayResponder>()));
+        }
+
+        // Stages.
+        services.AddTransient<PubMedHarvester>();
+        services.AddTransient<ScreeningService>();
+        services.AddTransient<ExtractionService>();
+        services.AddTransient<ReportService>();
+        services.AddTransient<CycleService>();
+        return services;
+    }
+}

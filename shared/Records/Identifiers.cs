@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+
+namespace SpineReview.Records;
+
+/// <summary>Normalises identifiers so the same work compares equal whatever form a source wrote.</summary>
+public static partial class Identifiers
+{
+    /// <summary>Lower-case DOI without "doi:" or resolver URL; null when it is not a DOI.</summary>
+    public static string? NormaliseDoi(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var s = raw.Trim();
+        s = DoiPrefix().Replace(s, "");
+        s = s.Trim().TrimEnd('.', ',', ';');
+        if (!s.StartsWith("10.", StringComparison.Ordinal) || !s.Contains('/', StringComparison.Ordinal)) return null;
+        return s.ToLowerInvariant();
+    }
+
+    /// <summary>"PMC1234567" form; null when absent.</summary>
+    public static string? NormalisePmcid(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var s = raw.Trim().ToUpperInvariant();
+        if (!s.StartsWith("PMC", StringComparison.Ordinal)) s = "PMC" + s;
+        return s;
+    }
+
+    [GeneratedRegex(@"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", RegexOptions.IgnoreCase)]
+    private static partial Regex DoiPrefix();
+}

@@ -1,0 +1,327 @@
+using System.Globalization;
+using SkiaSharp;
+using SpineReview.Screening;
+
+namespace SpineReview.Reporting;
+
+/// <summary>A part of the report that draws itself at the writer's cursor.</summary>
+public interface IReportComponent
+{
+    void Compose(PageWriter w, ReportModel m);
+}
+
+internal static class Fmt
+{
+    public static readonly CultureInfo C = CultureInfo.InvariantCulture;
+    public static string N(int n) => n.ToString("#,0", C);
+    public static string Pct(double p) => p.ToString("0", C) + "%";
+    public static string Date(DateOnly d) => d.ToString("d MMMM yyyy", C);
+    public static string Date(DateTimeOffset d) => d.UtcDateTime.ToString("d MMMM yyyy", C);
+}
+
+/// <summary>The cover: title, version, dates, headline counts, provenance.</summary>
+public sealed class CoverComponent : IReportComponent
+{
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        var c = w.Canvas;
+        using var band = new SKPaint { Color = Typography.Accent };
+        c.DrawRect(new SKRect(0, 0, PageWriter.PageWidth, 250), band);
+        using var white = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var pale = new SKPaint { Color = SKColor.Parse("#cfdcea"), IsAntialias = true };
+        using var kicker = Typography.Font(Typography.Bold, 10);
+        using var title = Typography.Font(Typography.Bold, Typography.TitleSize);
+        using var sub = Typography.Font(Typography.Regular, 12);
+        var box = new SKRect(w.Left, 0, w.Right, 250);
+        w.Text("LIVING SCOPING REVIEW", w.Left, 110, kicker, pale, box);
+        var y = 142f;
+        foreach (var line in PageWriter.Wrap("Deep learning in medical imaging to improve spine care", title, w.ContentWidth))
+        {
+            w.Text(line, w.Left, y, title, white, box);
+            y += 30;
+        }
+        w.Text($"Report version {m.Version}", w.Left, y + 6, sub, pale, box);
+
+        w.Y = 290;
+        using var label = Typography.Font(Typography.Regular, 9);
+        using var value = Typography.Font(Typography.Bold, 11);
+        using var muted = new SKPaint { Color = Typography.Muted, IsAntialias = true };
+        using var ink = new SKPaint { Color = Typography.Ink, IsAntialias = true };
+        (string, string)[] facts =
+        [
+            ("Version", m.Version.ToString(Fmt.C)),
+            ("Created", Fmt.Date(m.Created)),
+            ("Data cut-off (last complete search)", Fmt.Date(m.DataCutoff)),
+            ("Previous version", m.PreviousVersion?.ToString(Fmt.C) ?? "none (first version)"),
+        ];
+        foreach (var (k, v) in facts)
+        {
+            var row = new SKRect(w.Left, w.Y, w.Right, w.Y + 22);
+            w.Text(k, w.Left, w.Y + 14, label, muted, row);
+            w.Text(v, w.Left + 220, w.Y + 14, value, ink, row);
+            w.Y += 22;
+        }
+
+        w.Y += 24;
+        (string Label, int Value)[] tiles =
+        [
+            ("Records identified", m.Cumulative.Identified),
+            ("Passed automated screening", m.Cumulative.PassedRules),
+            ("New in this version", m.NewInThisVersion),
+        ];
+        var gap = 12f;
+        var tileWidth = (w.ContentWidth - gap * 2) / 3;
+        using var tileFill = new SKPaint { Color = Typography.AccentLight };
+        using var big = Typography.Font(Typography.Bold, 22);
+        using var accent = new SKPaint { Color = Typography.Accent, IsAntialias = true };
+        for (var i = 0; i < tiles.Length; i++)
+        {
+            var x = w.Left + i * (tileWidth + gap);
+            var rect = new SKRect(x, w.Y, x + tileWidth, w.Y + 70);
+            c.DrawRoundRect(rect, 4, 4, tileFill);
+            w.Text(Fmt.N(tiles[i].Value), x + 12, w.Y + 34, big, accent, rect);
+            w.Text(tiles[i].Label, x + 12, w.Y + 56, label, muted, rect);
+        }
+        w.Y += 100;
+
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        w.Paragraph("This report keeps the 2023 scoping review of deep learning in spine imaging up to date. It is regenerated " +
+            "after every search; every count in it is recomputed from the stored records, decisions and search log.", body, Typography.Ink);
+        w.Paragraph("Status of screening: records that pass the automated rule pre-screen are listed as provisionally eligible. " +
+            "They count as included only once two reviewers agree (a third resolves conflicts), as the review's protocol requires.", body, Typography.Ink);
+        using var small = Typography.Font(Typography.Italic, Typography.SmallSize + 0.5f);
+        w.Paragraph($"Baseline: {Baseline2023.Citation}: {Fmt.N(Baseline2023.RecordsIdentified)} records identified, " +
+            $"{Fmt.N(Baseline2023.StudiesIncluded)} studies included.", small, Typography.Muted);
+    }
+}
+
+/// <summary>What changed since the previous version.</summary>
+public sealed class WhatsNewComponent : IReportComponent
+{
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        w.Heading("What is new in this version");
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        var since = m.PreviousVersion is int p ? $"since version {p}" : "in this first version";
+        w.Paragraph($"New in this version: {m.NewInThisVersion} provisionally eligible studies {since}. " +
+            $"This update's searches identified {Fmt.N(m.ThisUpdate.Identified)} records, of which {Fmt.N(m.ThisUpdate.Duplicates)} were duplicates " +
+            $"and {Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} were excluded by the rule pre-screen.", body, Typography.Ink);
+        using var item = Typography.Font(Typography.Regular, Typography.BodySize);
+        foreach (var s in m.Studies.Where(s => s.NewInThisVersion).Take(12))
+            w.Paragraph($"• {s.FirstAuthor} ({s.Year?.ToString(Fmt.C) ?? "n.d."}). {s.Title}", item, Typography.Ink, indent: 8, after: 2);
+        var more = m.NewInThisVersion - 12;
+        if (more > 0) w.Paragraph($"… and {more} more, listed in the table of studies.", item, Typography.Muted, indent: 8);
+        w.Y += 8;
+    }
+}
+
+/// <summary>Methods: sources, queries, windows and reconciled counts from the search log.</summary>
+public sealed class MethodsComponent : IReportComponent
+{
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        w.Heading("Methods: searches");
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        w.Paragraph("Each source is searched over an entry-date window starting where the last complete search ended. A search is " +
+            "complete when every record the source reported was retrieved and stored; otherwise it is marked incomplete and its window is searched again.",
+            body, Typography.Ink);
+        var columns = new[] { ("Source", 0.12f), ("Run", 0.24f), ("Window", 0.24f), ("Reported", 0.1f), ("Retrieved", 0.1f), ("New", 0.08f), ("Status", 0.12f) };
+        var rows = m.Searches.Select(s => new[]
+        {
+            s.Source, s.RunId, $"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}", Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), s.Status,
+        }).ToList();
+        Table.Draw(w, columns, rows, null);
+        foreach (var q in m.Searches.GroupBy(s => s.Source).Select(g => g.Last()))
+        {
+            using var label = Typography.Font(Typography.Bold, Typography.BodySize);
+            w.Paragraph($"Query ({q.Source})", label, Typography.Ink, after: 2);
+            using var mono = Typography.Font(Typography.Regular, Typography.SmallSize);
+            w.Paragraph(q.Query, mono, Typography.Muted);
+        }
+    }
+}
+
+/// <summary>The PRISMA 2020 flow diagram, drawn from stored counts.</summary>
+public sealed class PrismaComponent : IReportComponent
+{
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        w.Heading("PRISMA 2020 flow", keepWith: 430);
+        var p = m.Cumulative;
+        var c = w.Canvas;
+        var leftX = w.Left + 70;
+        var boxW = 190f;
+        var rightX = leftX + boxW + 40;
+        var rightW = w.Right - rightX;
+        var y = w.Y;
+
+        using var stage = Typography.Font(Typography.Bold, 8.5f);
+        using var stagePaint = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var stageFill = new SKPaint { Color = Typography.Accent };
+        using var line = new SKPaint { Color = Typography.Ink, StrokeWidth = 0.9f, IsAntialias = true, Style = SKPaintStyle.Stroke };
+
+        var sources = string.Join("\n", p.IdentifiedBySource.Select(kv => $"{Name(kv.Key)} (n = {Fmt.N(kv.Value)})"));
+        var excluded = p.ExcludedByRules.Count == 0 ? "none"
+            : string.Join("\n", p.ExcludedByRules.Select(kv => $"{ReasonCodes.Describe(kv.Key)} (n = {Fmt.N(kv.Value)})"));
+
+        var idBox = Box(w, leftX, y, boxW, $"Records identified (n = {Fmt.N(p.Identified)})\n{sources}");
+        var dupBox = Box(w, rightX, y, rightW, $"Records removed before screening:\nDuplicate records (n = {Fmt.N(p.Duplicates)})");
+        var rowBottom = Math.Max(idBox.Bottom, dupBox.Bottom);
+        Arrow(c, line, idBox.Right, idBox.MidY, dupBox.Left, idBox.MidY);
+
+        y = rowBottom + 28;
+        var scrBox = Box(w, leftX, y, boxW, $"Records screened by rules (n = {Fmt.N(p.Screened)})" +
+            (p.AwaitingScreening > 0 ? $"\nAwaiting the rule stage (n = {Fmt.N(p.AwaitingScreening)})" : ""));
+        var exBox = Box(w, rightX, y, rightW, $"Records excluded by rules (n = {Fmt.N(p.ExcludedByRulesTotal)})\n{excluded}");
+        Arrow(c, line, idBox.MidX, rowBottom > idBox.Bottom ? idBox.Bottom : idBox.Bottom, scrBox.MidX, scrBox.Top);
+        Arrow(c, line, scrBox.Right, scrBox.MidY, exBox.Left, scrBox.MidY);
+        rowBottom = Math.Max(scrBox.Bottom, exBox.Bottom);
+
+        y = rowBottom + 28;
+        var passBox = Box(w, leftX, y, boxW, $"Records passed to reviewers (n = {Fmt.N(p.PassedRules)})");
+        var waitBox = Box(w, rightX, y, rightW, $"Awaiting two reviewers (n = {Fmt.N(p.PassedRules - p.IncludedConfirmed)})");
+        Arrow(c, line, scrBox.MidX, scrBox.Bottom, passBox.MidX, passBox.Top);
+        Arrow(c, line, passBox.Right, passBox.MidY, waitBox.Left, passBox.MidY);
+        rowBottom = Math.Max(passBox.Bottom, waitBox.Bottom);
+
+        y = rowBottom + 28;
+        var incBox = Box(w, leftX, y, boxW, $"Studies included (n = {Fmt.N(p.IncludedConfirmed)})\nconfirmed by two reviewers");
+        Arrow(c, line, passBox.MidX, passBox.Bottom, incBox.MidX, incBox.Top);
+
+        // Stage labels down the left edge.
+        StageLabel(w, c, stageFill, stagePaint, stage, "Identification", idBox.Top, rowBottomOf(idBox, dupBox));
+        StageLabel(w, c, stageFill, stagePaint, stage, "Screening", scrBox.Top, Math.Max(passBox.Bottom, waitBox.Bottom));
+        StageLabel(w, c, stageFill, stagePaint, stage, "Included", incBox.Top, incBox.Bottom);
+        w.Y = incBox.Bottom + 16;
+
+        using var small = Typography.Font(Typography.Italic, Typography.SmallSize + 0.5f);
+        w.Paragraph($"This update: {Fmt.N(m.ThisUpdate.Identified)} records identified, {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
+            $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers. " +
+            $"2023 baseline: {Fmt.N(Baseline2023.RecordsIdentified)} records identified, {Fmt.N(Baseline2023.StudiesIncluded)} studies included.",
+            small, Typography.Muted);
+    }
+
+    private static float rowBottomOf(SKRect a, SKRect b) => Math.Max(a.Bottom, b.Bottom);
+
+    private static string Name(string source) => source switch
+    {
+        "pubmed" => "PubMed",
+        "ieee" => "IEEE Xplore",
+        "europepmc" => "Europe PMC",
+        "arxiv" => "arXiv",
+        "openalex" => "OpenAlex",
+        "crossref" => "Crossref",
+        _ => source,
+    };
+
+    private static SKRect Box(PageWriter w, float x, float y, float width, string text)
+    {
+        using var font = Typography.Font(Typography.Regular, 8.5f);
+        using var bold = Typography.Font(Typography.Bold, 8.5f);
+        var pad = 7f;
+        var lines = new List<(string Text, bool Bold)>();
+        var first = true;
+        foreach (var para in text.Split('\n'))
+        {
+            foreach (var l in PageWriter.Wrap(para, first ? bold : font, width - 2 * pad)) lines.Add((l, first));
+            first = false;
+        }
+        var lineHeight = 11.5f;
+        var rect = new SKRect(x, y, x + width, y + pad * 2 + lines.Count * lineHeight);
+        using var fill = new SKPaint { Color = SKColors.White };
+        using var border = new SKPaint { Color = Typography.Accent, Style = SKPaintStyle.Stroke, StrokeWidth = 1, IsAntialias = true };
+        w.Canvas.DrawRect(rect, fill);
+        w.Canvas.DrawRect(rect, border);
+        using var ink = new SKPaint { Color = Typography.Ink, IsAntialias = true };
+        var baseline = y + pad + 8.5f;
+        foreach (var (l, isBold) in lines)
+        {
+            w.Text(l, x + pad, baseline, isBold ? bold : font, ink, rect);
+            baseline += lineHeight;
+        }
+        return rect;
+    }
+
+    private static void Arrow(SKCanvas c, SKPaint paint, float x1, float y1, float x2, float y2)
+    {
+        c.DrawLine(x1, y1, x2, y2, paint);
+        var angle = MathF.Atan2(y2 - y1, x2 - x1);
+        const float size = 5f;
+        using var builder = new SKPathBuilder();
+        builder.MoveTo(x2, y2);
+        builder.LineTo(x2 - size * MathF.Cos(angle - 0.45f), y2 - size * MathF.Sin(angle - 0.45f));
+        builder.LineTo(x2 - size * MathF.Cos(angle + 0.45f), y2 - size * MathF.Sin(angle + 0.45f));
+        builder.Close();
+        using var path = builder.Detach();
+        using var fill = new SKPaint { Color = paint.Color, Style = SKPaintStyle.Fill, IsAntialias = true };
+        c.DrawPath(path, fill);
+    }
+
+    private static void StageLabel(PageWriter w, SKCanvas c, SKPaint fill, SKPaint text, SKFont font, string label, float top, float bottom)
+    {
+        var rect = new SKRect(w.Left, top, w.Left + 22, bottom);
+        c.DrawRoundRect(rect, 3, 3, fill);
+        c.Save();
+        c.Translate(rect.MidX + 3, rect.MidY);
+        c.RotateDegrees(-90);
+        var width = font.MeasureText(label);
+        c.DrawText(label, -width / 2, 0, SKTextAlign.Left, font, text);
+        c.Restore();
+        w.TextLog.Add((w.PageNumber, label, rect, new SKRect(rect.MidX - 4, rect.MidY - width / 2, rect.MidX + 4, rect.MidY + width / 2)));
+    }
+}
+
+/// <summary>Modalities of the provisionally eligible studies, beside the 2023 baseline.</summary>
+public sealed class ModalityChartComponent : IReportComponent
+{
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        w.Heading("Imaging modalities", keepWith: 280);
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        w.Paragraph($"Share of the {m.Studies.Count} provisionally eligible studies using each modality (a study may use several), " +
+            "next to the 2023 review where its text states the figure (Fig. 4B).", body, Typography.Ink);
+        const float height = 230;
+        w.EnsureSpace(height);
+        Charts.Bars(w.Canvas, new SKRect(w.Left, w.Y, w.Right, w.Y + height), m.Modalities, $"This version (n = {m.Studies.Count})", "2023 review");
+        w.Y += height + 6;
+        var columns = new[] { ("Modality", 0.3f), ("Studies", 0.2f), ("This version", 0.25f), ("2023 review", 0.25f) };
+        var rows = m.Modalities.Select(s => new[] { s.Category, Fmt.N(s.Count), Fmt.Pct(s.Percent), s.BaselinePercent is double b ? Fmt.Pct(b) : "not stated" }).ToList();
+        Table.Draw(w, columns, rows, null);
+    }
+}
+
+/// <summary>The table of studies that passed automated screening.</summary>
+public sealed class StudiesTableComponent : IReportComponent
+{
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        w.NewPage();
+        w.Heading("Provisionally eligible studies");
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        w.Paragraph($"{m.Studies.Count} studies passed the rule pre-screen and await two reviewers. ★ marks a study new in this version. " +
+            "Modality and region are extracted automatically, each value with the text it came from.", body, Typography.Ink);
+        var columns = new[] { ("#", 0.05f), ("Study", 0.47f), ("Journal", 0.18f), ("Modality", 0.15f), ("Region", 0.15f) };
+        var rows = m.Studies.Select((s, i) => new[]
+        {
+            (i + 1).ToString(Fmt.C),
+            $"{(s.NewInThisVersion ? "★ " : "")}{s.FirstAuthor} ({s.Year?.ToString(Fmt.C) ?? "n.d."}). {s.Title}" + (s.Doi is null ? "" : $"\ndoi:{s.Doi}"),
+            s.Journal ?? "",
+            string.Join(", ", s.Modality),
+            string.Join(", ", s.Region),
+        }).ToList();
+        var links = m.Studies.Select(s => s.Doi is null ? null : $"https://doi.org/{s.Doi}").ToList();
+        Table.Draw(w, columns, rows, links);
+    }
+}

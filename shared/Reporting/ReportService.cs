@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using SpineReview.Extraction;
+using SpineReview.Screening;
+using SpineReview.Storage;
+
+namespace SpineReview.Reporting;
+
+/// <summary>What is kept about one report version beside its PDF.</summary>
+public sealed record ReportManifest(int Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages,
+    int Identified, int Duplicates, int ExcludedByRules, int PassedRules, int Included, int NewInThisVersion,
+    string? LastHarvestRun, IReadOnlyList<string> Studies);
+
+/// <summary>The latest report as stored, for download.</summary>
+public sealed record StoredReport(int Version, string ETag, long Size, Func<CancellationToken, Task<Stream>> OpenAsync);
+
+/// <summary>Regenerates the report from storage and keeps every version in blob storage, plus latest.pdf.</summary>
+public sealed class ReportService(StorageClients storage, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
+    SearchLog searchLog, ILogger<ReportService> log)
+{
+    public const string LatestBlob = "latest.pdf";
+    private BlobContainerClient Container => storage.Container(storage.Names.ReportsContainer);
+
+    private static string PdfBlob(int v) => $"versions/{v:D6}/living-review.pdf";
+    private static string ManifestBlob(int v) => $"versions/{v:D6}/manifest.json";
+
+    /// <summary>Builds the model from storage, renders it, and stores it as the next version and as latest.pdf.</summary>
+    public async Task<(ReportManifest Manifest, byte[] Pdf)> GenerateAsync(CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var all = new List<StoredRecord>();
+        await foreach (var r in records.ListAsync(ct)) all.Add(r);
+        var decisions = await screening.ListRuleDecisionsAsync(ct);
+        var fields = await extractions.ListAsync(ct);
+        var searches = await searchLog.ListAsync(ct);
+        var previous = await LatestManifestAsync(ct);
+
+        // "Created" is the newest fact in the data, not the clock: the same data and version give the same bytes.
+        var created = all.Select(r => r.StoredAt).Concat(decisions.Select(d => d.DecidedAt)).Concat(searches.Select(s => s.Started))
+            .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
+        var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
+
+        for (var version = (previous?.Version ?? 0) + 1; ; version++)
+        {
+            var model = ReportModelBuilder.Build(version, created, all, decisions, fields, searches,
+                previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], previous?.Version, previous?.LastHarvestRun);
+            var rendered = PdfReport.Render(model);
+            var sha = Convert.ToHexStringLower(SHA256.HashData(rendered.Pdf));
+            var manifest = new ReportManifest(version, created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages,
+                model.Cumulative.Identified, model.Cumulative.Duplicates, model.Cumulative.ExcludedByRulesTotal, model.Cumulative.PassedRules,
+                model.Cumulative.IncludedConfirmed, model.NewInThisVersion, string.IsNullOrEmpty(lastRun) ? null : lastRun,
+                model.Studies.Select(s => s.Key).ToList());
+
+            await Container.GetBlobClient(PdfBlob(version)).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(version, sha), ct);
+            try
+            {
+                // The manifest commits the version; If-None-Match:* makes two concurrent runs take different numbers.
+                await Container.GetBlobClient(ManifestBlob(version)).UploadAsync(
+                    BinaryData.FromObjectAsJson(manifest, RecordStore.Json),
+                    new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All }, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                log.LogWarning("Report version {Version} was taken by another run; trying the next number", version);
+                continue;
+            }
+            await Container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(version, sha), ct);
+            log.LogInformation("Report version {Version}: {Pages} pages, {Size} bytes, sha256 {Sha}", version, rendered.Pages, rendered.Pdf.Length, sha);
+            return (manifest, rendered.Pdf);
+        }
+    }
+
+    private static BlobUploadOptions PdfOptions(int version, string sha) => new()
+    {
+        HttpHeaders = new BlobHttpHeaders { ContentType = "application/pdf" },
+        Metadata = new Dictionary<string, string> { ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture), ["sha256"] = sha },
+    };
+
+    /// <summary>Every stored version's manifest, oldest first.</summary>
+    public async Task<List<ReportManifest>> ListAsync(CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var list = new List<ReportManifest>();
+        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = "versions/" }, ct))
+        {
+            if (!item.Name.EndsWith("/manifest.json", StringComparison.Ordinal)) continue;
+            var content = await Container.GetBlobClient(item.Name).DownloadContentAsync(ct);
+            list.Add(content.Value.Content.ToObjectFromJson<ReportManifest>(RecordStore.Json)!);
+        }
+        return list.OrderBy(m => m.Version).ToList();
+    }
+
+    /// <summary>The newest version's manifest, or null before the first report.</summary>
+    public async Task<ReportManifest?> LatestManifestAsync(CancellationToken ct) => (await ListAsync(ct)).LastOrDefault();
+
+    /// <summary>The latest PDF with its ETag (the SHA-256 of its bytes), or null when no report exists yet.</summary>
+    public async Task<StoredReport?> GetLatestAsync(CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var blob = Container.GetBlobClient(LatestBlob);
+        try
+        {
+            var props = await blob.GetPropertiesAsync(cancellationToken: ct);
+            return Map(blob, props.Value);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static StoredReport Map(BlobClient blob, BlobProperties props)
+    {
+        props.Metadata.TryGetValue("version", out var v);
+        props.Metadata.TryGetValue("sha256", out var sha);
+        return new StoredReport(int.Parse(v ?? "0", System.Globalization.CultureInfo.InvariantCulture), $"\"{sha}\"", props.ContentLength,
+            async ct => await blob.OpenReadAsync(cancellationToken: ct));
+    }
+}

@@ -1,0 +1,73 @@
+using SkiaSharp;
+
+namespace SpineReview.Reporting;
+
+/// <summary>A ruled table whose cells wrap their text; the header repeats on every page it spans.</summary>
+public static class Table
+{
+    private const float Pad = 4f;
+    private const float LineHeight = 10.5f;
+
+    /// <param name="columns">Header and share of the content width.</param>
+    /// <param name="links">Per row, a URL the row's second cell links to, or null.</param>
+    public static void Draw(PageWriter w, (string Header, float Share)[] columns, IReadOnlyList<string[]> rows, IReadOnlyList<string?>? links)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(rows);
+        using var font = Typography.Font(Typography.Regular, 8f);
+        using var headerFont = Typography.Font(Typography.Bold, 8f);
+        var widths = columns.Select(c => c.Share * w.ContentWidth).ToArray();
+
+        w.EnsureSpace(LineHeight * 3 + Pad * 4);
+        DrawHeader(w, columns, widths, headerFont);
+        using var ink = new SKPaint { Color = Typography.Ink, IsAntialias = true };
+        using var rule = new SKPaint { Color = Typography.Rule, StrokeWidth = 0.5f };
+        using var zebra = new SKPaint { Color = SKColor.Parse("#f6f8fa") };
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var cells = rows[r].Select((text, i) => PageWriter.Wrap(text, font, widths[i] - 2 * Pad)).ToArray();
+            var height = cells.Max(l => l.Count) * LineHeight + 2 * Pad;
+            if (w.Y + height > w.Bottom)
+            {
+                w.NewPage();
+                DrawHeader(w, columns, widths, headerFont);
+            }
+            var top = w.Y;
+            if (r % 2 == 1) w.Canvas.DrawRect(new SKRect(w.Left, top, w.Right, top + height), zebra);
+            var x = w.Left;
+            for (var i = 0; i < cells.Length; i++)
+            {
+                var cell = new SKRect(x, top, x + widths[i], top + height);
+                var baseline = top + Pad + 7.5f;
+                foreach (var line in cells[i])
+                {
+                    w.Text(line, x + Pad, baseline, font, ink, cell);
+                    baseline += LineHeight;
+                }
+                if (i == 1 && links is not null && r < links.Count && links[r] is { } url)
+                    w.Canvas.DrawUrlAnnotation(cell, url);
+                x += widths[i];
+            }
+            w.Y = top + height;
+            w.Canvas.DrawLine(w.Left, w.Y, w.Right, w.Y, rule);
+        }
+        w.Y += 10;
+    }
+
+    private static void DrawHeader(PageWriter w, (string Header, float Share)[] columns, float[] widths, SKFont font)
+    {
+        using var fill = new SKPaint { Color = Typography.AccentLight };
+        using var ink = new SKPaint { Color = Typography.Accent, IsAntialias = true };
+        var height = LineHeight + 2 * Pad;
+        w.Canvas.DrawRect(new SKRect(w.Left, w.Y, w.Right, w.Y + height), fill);
+        var x = w.Left;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var cell = new SKRect(x, w.Y, x + widths[i], w.Y + height);
+            w.Text(columns[i].Header, x + Pad, w.Y + Pad + 7.5f, font, ink, cell);
+            x += widths[i];
+        }
+        w.Y += height;
+    }
+}

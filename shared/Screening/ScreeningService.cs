@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using SpineReview.Storage;
+
+namespace SpineReview.Screening;
+
+/// <summary>The ScreenRecord stage: rule pre-screen of one record, then on to extraction when it passes.</summary>
+public sealed class ScreeningService(StorageClients storage, RecordStore records, ScreeningStore decisions, WorkQueues queues, TimeProvider time, ILogger<ScreeningService> log)
+{
+    /// <summary>Screens one record by its key. Safe to run twice: the decision is replaced by the same one.</summary>
+    public async Task<RuleDecision?> ScreenAsync(RecordMessage message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await storage.EnsureCreatedAsync(ct);
+        var stored = await records.GetAsync(message.RecordKey, ct);
+        if (stored is null)
+        {
+            // Not an error worth retrying: the message names nothing stored (for example storage was reset).
+            log.LogWarning("Screen: record {RecordKey} is not stored; message dropped", message.RecordKey);
+            return null;
+        }
+        if (stored.DuplicateOf is not null) return null;
+
+        var verdict = RuleScreener.Screen(stored.Record);
+        var decision = new RuleDecision(stored.Key, verdict.Excluded, verdict.Reason, verdict.Rule, RuleVerdict.Version, verdict.Evidence, time.GetUtcNow());
+        await decisions.SaveRuleDecisionAsync(decision, ct);
+        if (!verdict.Excluded)
+            await queues.EnqueueAsync(queues.Extract, stored.Key, ct);
+        log.LogInformation("Screen: {RecordKey} {Outcome} ({Reason})", stored.Key, verdict.Excluded ? "excluded" : "passed", verdict.Reason ?? verdict.Evidence);
+        return decision;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using SpineReview.Records;
+
+namespace SpineReview.Storage;
+
+/// <summary>Table entity of one source record; the domain record travels as JSON beside searchable columns.</summary>
+public sealed class RecordEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string Key { get; set; } = "";
+    public string Title { get; set; } = "";
+    public int? Year { get; set; }
+    public string? Doi { get; set; }
+    public string? Pmid { get; set; }
+    public string Json { get; set; } = "";
+    public string HarvestRun { get; set; } = "";
+    public DateTimeOffset StoredAt { get; set; }
+    /// <summary>Key of the record this one duplicates, or null when it is the record kept.</summary>
+    public string? DuplicateOf { get; set; }
+    /// <summary>The identifier that matched ("doi", "pmid").</summary>
+    public string? DuplicateBy { get; set; }
+}
+
+/// <summary>What happened to a harvested record.</summary>
+public enum RecordOutcome
+{
+    /// <summary>Stored as a new study record.</summary>
+    New,
+    /// <summary>Stored, linked to the record it duplicates.</summary>
+    Duplicate,
+    /// <summary>This very source record was stored by an earlier run; nothing changed.</summary>
+    AlreadyStored,
+}
+
+/// <summary>Source records and their identifier index: exact deduplication on DOI and PMID by point look-ups.</summary>
+public sealed class RecordStore(StorageClients storage)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private TableClient Records => storage.Table(storage.Names.RecordsTable);
+    private TableClient Ids => storage.Table(storage.Names.IdentifiersTable);
+
+    /// <summary>Stores a harvested record unless this source record is stored already; links it when its DOI or PMID belongs to a kept record.</summary>
+    public async Task<(RecordOutcome Outcome, string? DuplicateOf)> RegisterAsync(BibRecord record, string harvestRun, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var key = record.Key;
+        var existing = await Records.GetEntityIfExistsAsync<RecordEntity>(record.Source, KeyEncoding.Encode(record.SourceId), cancellationToken: ct);
+        if (existing.HasValue && existing.Value is { } stored)
+        {
+            // A run that stopped between storing and indexing left the index incomplete: mend it.
+            if (stored.DuplicateOf is null) await IndexAsync(record, key, ct);
+            return (RecordOutcome.AlreadyStored, stored.DuplicateOf);
+        }
+
+        string? duplicateOf = null, duplicateBy = null;
+        foreach (var (kind, value) in IdentifiersOf(record))
+        {
+            var hit = await Ids.GetEntityIfExistsAsync<TableEntity>(kind, KeyEncoding.Encode(value), cancellationToken: ct);
+            if (hit.HasValue && hit.Value!.GetString("RecordKey") is { } other && other != key)
+            {
+                duplicateOf = other;
+                duplicateBy = kind;
+                break;
+            }
+        }
+
+        var entity = new RecordEntity
+        {
+            PartitionKey = record.Source,
+            RowKey = KeyEncoding.Encode(record.SourceId),
+            Key = key,
+            Title = Truncate(record.Title, 4000),
+            Year = record.Year,
+            Doi = record.Doi,
+            Pmid = record.Pmid,
+            Json = JsonSerializer.Serialize(record, Json),
+            HarvestRun = harvestRun,
+            StoredAt = now,
+            DuplicateOf = duplicateOf,
+            DuplicateBy = duplicateBy,
+        };
+        try
+        {
+            await Records.AddEntityAsync(entity, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return (RecordOutcome.AlreadyStored, duplicateOf);
+        }
+        if (duplicateOf is not null) return (RecordOutcome.Duplicate, duplicateOf);
+        await IndexAsync(record, key, ct);
+        return (RecordOutcome.New, null);
+    }
+
+    private async Task IndexAsync(BibRecord record, string key, CancellationToken ct)
+    {
+        foreach (var (kind, value) in IdentifiersOf(record))
+        {
+            var row = new TableEntity(kind, KeyEncoding.Encode(value)) { ["RecordKey"] = key };
+            try
+            {
+                await Ids.AddEntityAsync(row, ct);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // The identifier already points at a kept record (this one, or one stored first): keep it.
+            }
+        }
+    }
+
+    private static IEnumerable<(string Kind, string Value)> IdentifiersOf(BibRecord r)
+    {
+        if (!string.IsNullOrEmpty(r.Pmid)) yield return ("pmid", r.Pmid!);
+        if (!string.IsNullOrEmpty(r.Doi)) yield return ("doi", r.Doi!);
+    }
+
+    /// <summary>The stored record for a key ("source:id"), or null.</summary>
+    public async Task<StoredRecord?> GetAsync(string key, CancellationToken ct)
+    {
+        var (source, id) = Split(key);
+        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(source, id, cancellationToken: ct);
+        return hit.HasValue && hit.Value is { } e ? ToStored(e) : null;
+    }
+
+    /// <summary>Every stored record, streamed page by page.</summary>
+    public async IAsyncEnumerable<StoredRecord> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in Records.QueryAsync<RecordEntity>(cancellationToken: ct))
+            yield return ToStored(e);
+    }
+
+    private static StoredRecord ToStored(RecordEntity e) =>
+        new(e.Key, JsonSerializer.Deserialize<BibRecord>(e.Json, Json)!, e.DuplicateOf, e.DuplicateBy, e.HarvestRun, e.StoredAt);
+
+    internal static (string Source, string RowKey) Split(string key)
+    {
+        var i = key.IndexOf(':', StringComparison.Ordinal);
+        if (i <= 0) throw new ArgumentException($"'{key}' is not a record key (source:id).", nameof(key));
+        return (key[..i], key[(i + 1)..]);
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+/// <summary>A record as stored, with its duplicate link and provenance.</summary>
+public sealed record StoredRecord(string Key, BibRecord Record, string? DuplicateOf, string? DuplicateBy, string HarvestRun, DateTimeOffset StoredAt);

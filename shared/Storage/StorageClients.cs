@@ -1,0 +1,93 @@
+using Azure;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+
+namespace SpineReview.Storage;
+
+/// <summary>The three storage service clients, created once per process from setting AzureWebJobsStorage.</summary>
+public sealed class StorageClients
+{
+    /// <summary>The setting both hosts read: a connection string, or (managed identity) AzureWebJobsStorage__blobServiceUri etc.</summary>
+    public const string Setting = "AzureWebJobsStorage";
+
+    public StorageClients(IConfiguration configuration, StorageNames names)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        Names = names;
+        var connection = configuration[Setting];
+        var section = configuration.GetSection(Setting);
+        var retry = new Action<Azure.Core.RetryOptions>(r =>
+        {
+            // Fail fast enough that a person sees "start Azurite" within seconds, not minutes.
+            r.MaxRetries = 3;
+            r.Delay = TimeSpan.FromMilliseconds(400);
+            r.NetworkTimeout = TimeSpan.FromSeconds(100);
+        });
+        var tableOptions = new TableClientOptions(); retry(tableOptions.Retry);
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }; retry(queueOptions.Retry);
+        var blobOptions = new BlobClientOptions(); retry(blobOptions.Retry);
+
+        if (!string.IsNullOrWhiteSpace(connection))
+        {
+            Tables = new TableServiceClient(connection, tableOptions);
+            Queues = new QueueServiceClient(connection, queueOptions);
+            Blobs = new BlobServiceClient(connection, blobOptions);
+            Endpoint = Blobs.Uri.GetLeftPart(UriPartial.Authority);
+        }
+        else if (section["blobServiceUri"] is { Length: > 0 } blobUri && section["queueServiceUri"] is { Length: > 0 } queueUri && section["tableServiceUri"] is { Length: > 0 } tableUri)
+        {
+            // Managed identity in Azure: no shared key anywhere.
+            TokenCredential credential = section["clientId"] is { Length: > 0 } clientId
+                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+                : new DefaultAzureCredential();
+            Tables = new TableServiceClient(new Uri(tableUri), credential, tableOptions);
+            Queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
+            Blobs = new BlobServiceClient(new Uri(blobUri), credential, blobOptions);
+            Endpoint = Blobs.Uri.GetLeftPart(UriPartial.Authority);
+        }
+        else
+        {
+            throw new StorageUnavailableException(
+                $"Setting {Setting} is not set. Locally use \"UseDevelopmentStorage=true\" (Azurite; scripts/run.sh starts it); " +
+                $"in Azure set {Setting}__blobServiceUri, __queueServiceUri and __tableServiceUri (managed identity).");
+        }
+    }
+
+    public StorageNames Names { get; }
+    public TableServiceClient Tables { get; }
+    public QueueServiceClient Queues { get; }
+    public BlobServiceClient Blobs { get; }
+    /// <summary>Scheme, host and port of the blob endpoint, for messages (never a key).</summary>
+    public string Endpoint { get; }
+
+    public TableClient Table(string name) => Tables.GetTableClient(name);
+    public QueueClient Queue(string name) => Queues.GetQueueClient(name);
+    public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
+
+    private int _ready;
+
+    /// <summary>Creates every table, queue and container that is missing; once per process.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    {
+        if (Volatile.Read(ref _ready) == 1) return;
+        try
+        {
+            await Task.WhenAll(
+                Names.Tables.Select(t => Tables.CreateTableIfNotExistsAsync(t, ct))
+                    .Concat<Task>(Names.Queues.Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: ct)))
+                    .Concat(Names.Containers.Select(c => Container(c).CreateIfNotExistsAsync(cancellationToken: ct))));
+        }
+        catch (Exception e) when (e is RequestFailedException { Status: 0 } or AggregateException or HttpRequestException
+                                  || e.InnerException is HttpRequestException or System.Net.Sockets.SocketException)
+        {
+            throw new StorageUnavailableException(
+                $"Azure Storage at {Endpoint} cannot be reached (setting {Setting}): {e.Message.Split('\n')[0]} " +
+                "Locally, start Azurite first: scripts/run.sh starts it, or run `npx azurite --location .azurite` in another terminal.", e);
+        }
+        Volatile.Write(ref _ready, 1);
+    }
+}

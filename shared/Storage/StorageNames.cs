@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+
+namespace SpineReview.Storage;
+
+/// <summary>Every table, queue and container name, in one place, behind the prefix from setting Storage:Prefix.</summary>
+public sealed partial class StorageNames
+{
+    /// <summary>Creates the names for a prefix of lower-case letters and digits that starts with a letter (1-20 characters).</summary>
+    public StorageNames(string prefix)
+    {
+        if (!PrefixPattern().IsMatch(prefix ?? ""))
+            throw new ArgumentException($"Setting Storage:Prefix is '{prefix}': it must be 1-20 lower-case letters or digits, starting with a letter (for example 'spine').", nameof(prefix));
+        Prefix = prefix!;
+    }
+
+    public string Prefix { get; }
+    /// <summary>Source records, one row per record a source returned.</summary>
+    public string RecordsTable => $"{Prefix}Records";
+    /// <summary>Identifier index (doi, pmid) pointing at the record kept for that identifier.</summary>
+    public string IdentifiersTable => $"{Prefix}Identifiers";
+    /// <summary>Screening decisions, partitioned by record.</summary>
+    public string ScreeningTable => $"{Prefix}Screening";
+    /// <summary>Extracted values with evidence, partitioned by record.</summary>
+    public string ExtractionsTable => $"{Prefix}Extractions";
+    /// <summary>Search log: one row per harvest run and source.</summary>
+    public string SearchLogTable => $"{Prefix}SearchLog";
+    /// <summary>Watermarks and other small state.</summary>
+    public string StateTable => $"{Prefix}State";
+    /// <summary>Records waiting for the rule pre-screen.</summary>
+    public string ScreenQueue => $"{Prefix}-screen";
+    /// <summary>Records waiting for extraction.</summary>
+    public string ExtractQueue => $"{Prefix}-extract";
+    /// <summary>Report versions and latest.pdf.</summary>
+    public string ReportsContainer => $"{Prefix}-reports";
+    /// <summary>Raw source responses, as received.</summary>
+    public string RawContainer => $"{Prefix}-raw";
+
+    public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable];
+    public IEnumerable<string> Queues => [ScreenQueue, ExtractQueue];
+    public IEnumerable<string> Containers => [ReportsContainer, RawContainer];
+
+    [GeneratedRegex("^[a-z][a-z0-9]{0,19}$")]
+    private static partial Regex PrefixPattern();
+}
