@@ -267,6 +267,9 @@ public sealed class PrismaComponent : IReportComponent
 
     private static void StageLabel(PageWriter w, SKCanvas c, SKPaint fill, SKPaint text, SKFont font, string label, float top, float bottom)
     {
+        // The label is written along the bar: the bar is at least as long as the word.
+        var need = font.MeasureText(label) + 12;
+        if (bottom - top < need) { var mid = (top + bottom) / 2; top = mid - need / 2; bottom = mid + need / 2; }
         var rect = new SKRect(w.Left, top, w.Left + 22, bottom);
         c.DrawRoundRect(rect, 3, 3, fill);
         c.Save();

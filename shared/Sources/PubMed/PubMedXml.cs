@@ -272,9 +272,33 @@ public static partial class PubMedXml
     {
         if (e is null) return "";
         var sb = new StringBuilder();
-        foreach (var node in e.DescendantNodes())
-            if (node is XText t) sb.Append(t.Value);
+        AppendText(e, sb);
         return Whitespace().Replace(sb.ToString(), " ").Trim();
+    }
+
+    // Word-level styling (i, b, u) sometimes arrives without the spaces around it ("the<i>TERT</i>gene"):
+    // a space is put back where a letter would otherwise touch a letter. Sub- and superscripts stay joined (CO2, T2).
+    private static void AppendText(XElement element, StringBuilder sb)
+    {
+        var pendingSpace = false;
+        foreach (var node in element.Nodes())
+        {
+            if (node is XText t)
+            {
+                if (pendingSpace && t.Value.Length > 0 && char.IsLetterOrDigit(t.Value[0])) sb.Append(' ');
+                pendingSpace = false;
+                sb.Append(t.Value);
+            }
+            else if (node is XElement child)
+            {
+                var inner = new StringBuilder();
+                AppendText(child, inner);
+                var styling = child.Name.LocalName is "i" or "b" or "u" or "em" or "strong";
+                if (styling && inner.Length > 0 && sb.Length > 0 && char.IsLetterOrDigit(sb[^1]) && char.IsLetterOrDigit(inner[0])) sb.Append(' ');
+                sb.Append(inner);
+                pendingSpace = styling && inner.Length > 0 && char.IsLetterOrDigit(inner[^1]);
+            }
+        }
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

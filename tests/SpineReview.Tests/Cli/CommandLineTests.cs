@@ -1,0 +1,130 @@
+using SpineReview.Cli;
+using SpineReview.Tests.Support;
+using Xunit;
+
+namespace SpineReview.Tests.Cli;
+
+public class CommandLineTests
+{
+    private static async Task<(int Code, string Out, string Err)> Run(IDictionary<string, string?>? settings, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CommandLine.RunAsync(args, output, error, settings);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => Run(null, args);
+
+    [Fact]
+    public async Task NoArguments_PrintsUsage_Exit2()
+    {
+        var (code, output, _) = await Run();
+        Assert.Equal(2, code);
+        Assert.Contains("Usage: spine-review", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_Exit2WithUsage()
+    {
+        var (code, _, err) = await Run("frobnicate");
+        Assert.Equal(2, code);
+        Assert.Contains("unknown command 'frobnicate'", err, StringComparison.Ordinal);
+        Assert.Contains("Commands:", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownOption_Exit2WithTheCommandsUsage()
+    {
+        var (code, _, err) = await Run("cycle", "--frobnicate");
+        Assert.Equal(2, code);
+        Assert.Contains("unknown option --frobnicate", err, StringComparison.Ordinal);
+        Assert.Contains("Usage: spine-review cycle", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cycle")]
+    [InlineData("harvest")]
+    [InlineData("screen")]
+    [InlineData("extract")]
+    [InlineData("report")]
+    [InlineData("parse")]
+    public async Task Help_EveryCommand_SaysWhatItTakes(string command)
+    {
+        var (code, output, _) = await Run(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Contains($"Usage: spine-review {command}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadDate_Exit2()
+    {
+        var (code, _, err) = await Run("harvest", "--from", "yesterday");
+        Assert.Equal(2, code);
+        Assert.Contains("YYYY-MM-DD", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParsePubmed_File_PrintsOneJsonRecordPerArticle()
+    {
+        var (code, output, err) = await Run("parse", "pubmed", Path.Combine(TestPaths.Fixtures, "pubmed", "test_current_medline.xml.gz"));
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var first = System.Text.Json.JsonDocument.Parse(lines[0]);
+        foreach (var field in new[] { "source", "sourceId", "pmid", "doi", "pmcid", "arxivId", "title", "abstract", "year", "journal", "authors", "publicationTypes", "mesh", "keywords", "language" })
+            Assert.True(first.RootElement.TryGetProperty(field, out _), $"field {field} missing");
+        Assert.Equal("36400559", first.RootElement.GetProperty("pmid").GetString());
+        Assert.Contains("parse done: 2 records", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParsePubmed_ESearchErrorDocument_Exit1WithNcbiMessage()
+    {
+        var (code, _, err) = await Run("parse", "pubmed", TestPaths.Corpus("pubmed", "eutils_json_klortho", "esearch.baderror.xml"));
+        Assert.Equal(1, code);
+        Assert.Contains("Invalid db name specified", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParsePubmed_MissingFile_Exit2()
+    {
+        var (code, _, err) = await Run("parse", "pubmed", "/no/such/file.xml");
+        Assert.Equal(2, code);
+        Assert.Contains("no such file", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cycle_StorageUnreachable_Exit1NamingTheSettingAndAzurite()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;SharedAccessSignature=sv=2020-08-04&sig=none",
+            ["Storage:Prefix"] = TestHost.NewPrefix(),
+        };
+        var (code, _, err) = await Run(settings, "report");
+        Assert.Equal(1, code);
+        Assert.Contains("AzureWebJobsStorage", err, StringComparison.Ordinal);
+        Assert.Contains("Azurite", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cycle_WithReplayAndOut_WritesThePdfAndEndsWithASummary()
+    {
+        TestHost.RequireAzurite();
+        var prefix = TestHost.NewPrefix();
+        var outFile = Path.Combine(Path.GetTempPath(), $"{prefix}.pdf");
+        var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix };
+        var (code, output, err) = await Run(settings, "cycle", "--replay", TestPaths.Replay, "--out", outFile, "--from", "2024-01-01", "--to", "2024-06-30");
+        Assert.True(code == 0, err);
+        Assert.Contains("[1/4] harvest", err, StringComparison.Ordinal);
+        Assert.Contains("[4/4] report", err, StringComparison.Ordinal);
+        var last = output.TrimEnd().Split('\n').Last();
+        Assert.StartsWith("cycle done", last, StringComparison.Ordinal);
+        Assert.Contains("report version 1", last, StringComparison.Ordinal);
+        Assert.True(File.Exists(outFile));
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(outFile), 0, 4), StringComparison.Ordinal);
+        File.Delete(outFile);
+        await using var cleanup = TestHost.Create(prefix: prefix);
+    }
+}

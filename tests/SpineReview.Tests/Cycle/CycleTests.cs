@@ -1,0 +1,95 @@
+using SpineReview.Cycle;
+using SpineReview.Reporting;
+using SpineReview.Screening;
+using SpineReview.Sources.PubMed;
+using SpineReview.Storage;
+using SpineReview.Tests.Support;
+using Xunit;
+
+namespace SpineReview.Tests.Cycle;
+
+/// <summary>The whole cycle over the recorded sample set, against Azurite, the way scripts/run.sh runs it.</summary>
+public class CycleTests
+{
+    private static readonly HarvestRequest Window = new(new DateOnly(2024, 1, 1), new DateOnly(2024, 6, 30));
+
+    private static async Task<List<StoredRecord>> RecordsAsync(TestHost host)
+    {
+        var list = new List<StoredRecord>();
+        await foreach (var r in host.Get<RecordStore>().ListAsync(default)) list.Add(r);
+        return list;
+    }
+
+    [Fact]
+    public async Task Cycle_RunTwice_StoresNothingTwiceNewIsZeroAndVersionGoesUpByOne()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        var cycle = host.Get<CycleService>();
+
+        var first = await cycle.RunAsync(Window, null, default);
+        var records = await RecordsAsync(host);
+        var expected = ReplaySample.Expected.Count;
+        Assert.Equal(expected, records.Count);
+        Assert.Equal(expected, first.Screened);
+        Assert.Equal(1, first.Report.Version);
+        Assert.Equal(first.Report.PassedRules, first.Report.NewInThisVersion);
+        Assert.Equal(first.Report.PassedRules, first.Extracted);
+
+        var second = await cycle.RunAsync(Window, null, default);
+        Assert.Equal(expected, (await RecordsAsync(host)).Count);
+        Assert.Equal(0, second.Harvests[0].New);
+        Assert.Equal(expected, second.Harvests[0].AlreadyStored);
+        Assert.Equal(0, second.Screened);
+        Assert.Equal(0, second.Report.NewInThisVersion);
+        Assert.Equal(2, second.Report.Version);
+        Assert.Equal(first.Report.Identified, second.Report.Identified);
+        Assert.Equal(first.Report.ExcludedByRules, second.Report.ExcludedByRules);
+        Assert.Equal([1, 2], (await host.Get<ReportService>().ListAsync(default)).Select(m => m.Version));
+    }
+
+    [Fact]
+    public async Task Cycle_ReportText_CarriesThePrismaCountsThatAreStored()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        await host.Get<CycleService>().RunAsync(Window, null, default);
+        var (manifest, pdf) = await host.Get<ReportService>().GenerateAsync(default);
+
+        var records = await RecordsAsync(host);
+        var decisions = await host.Get<ScreeningStore>().ListRuleDecisionsAsync(default);
+        var identified = records.Count;
+        var duplicates = records.Count(r => r.DuplicateOf is not null);
+        var excluded = decisions.Count(d => d.Excluded);
+        var passed = decisions.Count(d => !d.Excluded);
+        Assert.Equal((identified, duplicates, excluded, passed), (manifest.Identified, manifest.Duplicates, manifest.ExcludedByRules, manifest.PassedRules));
+
+        var text = string.Join("\n", Pdf.PageTexts(pdf));
+        Assert.Contains($"Records identified (n = {identified})", text, StringComparison.Ordinal);
+        Assert.Contains($"Duplicate records (n = {duplicates})", text, StringComparison.Ordinal);
+        Assert.Contains($"Records screened by rules (n = {decisions.Count})", text, StringComparison.Ordinal);
+        Assert.Contains($"Records excluded by rules (n = {excluded})", text, StringComparison.Ordinal);
+        Assert.Contains($"Records passed to reviewers (n = {passed})", text, StringComparison.Ordinal);
+        foreach (var reason in decisions.Where(d => d.Excluded).GroupBy(d => d.Reason!))
+            Assert.Contains($"{ReasonCodes.Describe(reason.Key)} (n = {reason.Count()})", text, StringComparison.Ordinal);
+        foreach (var section in new[] { "What is new in this version", "PRISMA 2020 flow", "Imaging modalities", "Methods: searches", "Provisionally eligible studies" })
+            Assert.Contains(section, text, StringComparison.Ordinal);
+        var latest = await host.Get<ReportService>().GetLatestAsync(default);
+        Assert.Equal($"\"{manifest.Sha256}\"", latest!.ETag);
+    }
+
+    [Fact]
+    public async Task RuleScreen_OnTheSample_NeverExcludesAnEligibleStudyAndGivesTheRightReason()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        await host.Get<CycleService>().RunAsync(Window, null, default);
+        var decisions = (await host.Get<ScreeningStore>().ListRuleDecisionsAsync(default)).ToDictionary(d => d.RecordKey);
+        foreach (var e in ReplaySample.Expected)
+        {
+            var d = decisions[$"pubmed:{e.Pmid}"];
+            if (e.Eligible) Assert.False(d.Excluded, $"eligible PMID {e.Pmid} excluded by {d.Rule}: {d.Evidence}");
+            else if (d.Excluded) Assert.True(e.Reason == d.Reason, $"PMID {e.Pmid}: rule said {d.Reason}, truth is {e.Reason}");
+        }
+        // Rules exclude at least what is certain by publication type and year.
+        foreach (var e in ReplaySample.Expected.Where(e => e.Reason is ReasonCodes.Review or ReasonCodes.EditorialOrLetter or ReasonCodes.Before2012 && e.RuleCertain))
+            Assert.True(decisions[$"pubmed:{e.Pmid}"].Excluded, $"PMID {e.Pmid} ({e.Reason}) passed the rules");
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using SpineReview.Extraction;
+using SpineReview.Functions.Functions;
+using SpineReview.Records;
+using SpineReview.Reporting;
+using SpineReview.Screening;
+using SpineReview.Storage;
+using SpineReview.Tests.Support;
+using Xunit;
+
+namespace SpineReview.Tests.Functions;
+
+/// <summary>The function classes called directly, with services from the composition root, against Azurite.</summary>
+public class FunctionTests
+{
+    private static BibRecord Eligible(string pmid) => new()
+    {
+        Source = "pubmed", SourceId = pmid, Pmid = pmid, Year = 2022, PublicationTypes = ["Journal Article"], Mesh = ["Humans"],
+        Title = "Deep learning detection of vertebral fractures on CT",
+        Abstract = "A convolutional neural network detected thoracolumbar vertebral fractures on 1,200 CT scans.",
+    };
+
+    [Fact]
+    public async Task ScreenRecord_QueueMessage_StoresDecisionAndQueuesExtraction()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var record = Eligible("900001");
+        await host.Get<RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+
+        await new ScreenRecord(host.Get<ScreeningService>()).Run(new RecordMessage(record.Key).ToJson(), default);
+
+        var decision = await host.Get<ScreeningStore>().GetRuleDecisionAsync(record.Key, default);
+        Assert.NotNull(decision);
+        Assert.False(decision!.Excluded);
+        Assert.Equal(RuleVerdict.Version, decision.RuleVersion);
+        var queued = await host.Get<WorkQueues>().Extract.ReceiveMessageAsync();
+        Assert.Equal(record.Key, RecordMessage.Parse(queued.Value.Body.ToString()).RecordKey);
+    }
+
+    [Fact]
+    public async Task ScreenRecord_MalformedMessage_ThrowsSoTheRuntimePoisonQueuesIt()
+    {
+        await using var host = TestHost.Create();
+        var e = await Assert.ThrowsAsync<FormatException>(() => new ScreenRecord(host.Get<ScreeningService>()).Run("not json", default));
+        Assert.Contains("recordKey", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExtractRecord_QueueMessage_StoresModalityAndRegionWithEvidence()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var record = Eligible("900002");
+        await host.Get<RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+
+        await new ExtractRecord(host.Get<ExtractionService>()).Run(new RecordMessage(record.Key).ToJson(), default);
+
+        var fields = (await host.Get<ExtractionStore>().ListAsync(default))[record.Key];
+        var modality = fields.Single(f => f.Field == "modality");
+        Assert.Equal(["CT"], modality.Distinct);
+        Assert.Contains("CT scans", modality.Values[0].Evidence, StringComparison.Ordinal);
+        Assert.Equal(["Thoracic", "Lumbar"], fields.Single(f => f.Field == "region").Distinct);
+    }
+
+    [Fact]
+    public async Task HarvestPubMedThenRegenerateReport_Timers_StoreRecordsAndAReport()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        await new HarvestPubMed(host.Get<SpineReview.Sources.PubMed.PubMedHarvester>()).Run(new TimerInfo(), default);
+        var count = 0;
+        await foreach (var _ in host.Get<RecordStore>().ListAsync(default)) count++;
+        Assert.Equal(ReplaySample.Expected.Count, count);
+
+        await new RegenerateReport(host.Get<ReportService>()).Run(new TimerInfo(), default);
+        var manifest = await host.Get<ReportService>().LatestManifestAsync(default);
+        Assert.Equal(1, manifest!.Version);
+        Assert.Equal(count, manifest.Identified);
+    }
+
+    [Fact]
+    public async Task GetLatestReport_Http_ServesPdfWithETagThen304()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        var function = new GetLatestReport(host.Get<ReportService>());
+
+        var none = await function.Run(new DefaultHttpContext().Request, default);
+        Assert.IsType<NotFoundObjectResult>(none);
+
+        var (manifest, pdf) = await host.Get<ReportService>().GenerateAsync(default);
+        var context = new DefaultHttpContext();
+        var result = Assert.IsType<FileStreamResult>(await function.Run(context.Request, default));
+        Assert.Equal("application/pdf", result.ContentType);
+        Assert.Equal("living-review-v1.pdf", result.FileDownloadName);
+        Assert.Equal($"\"{manifest.Sha256}\"", result.EntityTag!.Tag.ToString());
+        using var body = new MemoryStream();
+        await result.FileStream.CopyToAsync(body);
+        Assert.Equal(pdf, body.ToArray());
+
+        var again = new DefaultHttpContext();
+        again.Request.Headers.IfNoneMatch = $"\"{manifest.Sha256}\"";
+        var notModified = Assert.IsType<StatusCodeResult>(await function.Run(again.Request, default));
+        Assert.Equal(304, notModified.StatusCode);
+    }
+}

@@ -1,0 +1,102 @@
+using SpineReview.Records;
+using SpineReview.Screening;
+using Xunit;
+
+namespace SpineReview.Tests.Screening;
+
+public class RuleScreenerTests
+{
+    private const string EligibleAbstract =
+        "We trained a convolutional neural network on 1,024 lumbar spine MRI examinations to grade central canal stenosis; " +
+        "agreement with radiologists was high on an external test set.";
+
+    private static BibRecord Record(string title = "Deep learning grading of lumbar stenosis on MRI", string? abstractText = EligibleAbstract,
+        int? year = 2021, string[]? types = null, string[]? mesh = null) => new()
+    {
+        Source = "pubmed",
+        SourceId = "1",
+        Title = title,
+        Abstract = abstractText,
+        Year = year,
+        PublicationTypes = types ?? ["Journal Article"],
+        Mesh = mesh ?? ["Humans", "Lumbar Vertebrae"],
+    };
+
+    [Fact]
+    public void Screen_EligibleStudy_Passes()
+    {
+        var v = RuleScreener.Screen(Record());
+        Assert.False(v.Excluded);
+        Assert.Null(v.Reason);
+    }
+
+    [Fact]
+    public void Screen_Before2012_ExcludedFirstEvenWhenAlsoAReview() =>
+        Assert.Equal(ReasonCodes.Before2012, RuleScreener.Screen(Record(year: 2009, types: ["Review"])).Reason);
+
+    [Theory]
+    [InlineData("Review")]
+    [InlineData("Systematic Review")]
+    [InlineData("Meta-Analysis")]
+    public void Screen_ReviewTypes_ExcludedAsReview(string type) =>
+        Assert.Equal(ReasonCodes.Review, RuleScreener.Screen(Record(types: ["Journal Article", type])).Reason);
+
+    [Theory]
+    [InlineData("Editorial")]
+    [InlineData("Letter")]
+    [InlineData("Comment")]
+    [InlineData("Published Erratum")]
+    public void Screen_EditorialTypes_ExcludedAsEditorialOrLetter(string type) =>
+        Assert.Equal(ReasonCodes.EditorialOrLetter, RuleScreener.Screen(Record(types: [type])).Reason);
+
+    [Fact]
+    public void Screen_AnimalsWithoutHumans_ExcludedAsAnimal() =>
+        Assert.Equal(ReasonCodes.Animal, RuleScreener.Screen(Record(mesh: ["Animals", "Swine", "Spine"])).Reason);
+
+    [Fact]
+    public void Screen_AnimalsAndHumans_NotExcludedAsAnimal() =>
+        Assert.False(RuleScreener.Screen(Record(mesh: ["Animals", "Humans"])).Excluded);
+
+    [Fact]
+    public void Screen_NoSpineTerm_ExcludedAsNotSpine()
+    {
+        var v = RuleScreener.Screen(Record("Deep learning for knee osteoarthritis grading on radiographs",
+            "A convolutional neural network graded knee radiographs by Kellgren-Lawrence grade.", mesh: ["Humans", "Knee Joint"]));
+        Assert.Equal(ReasonCodes.NotSpine, v.Reason);
+    }
+
+    [Fact]
+    public void Screen_NoImagingButRegistry_ExcludedAsNotImaging()
+    {
+        var v = RuleScreener.Screen(Record("Deep learning prediction of complications after lumbar fusion",
+            "A deep neural network trained on a national registry of 20,000 lumbar fusion patients predicted complications.", mesh: ["Humans"]));
+        Assert.Equal(ReasonCodes.NotImaging, v.Reason);
+    }
+
+    [Fact]
+    public void Screen_NoImagingTermAndNoDataNamed_GoesToPeople() =>
+        Assert.False(RuleScreener.Screen(Record("Neural network outcome model after lumbar surgery",
+            "A deep neural network predicted outcome after lumbar decompression.", mesh: ["Humans"])).Excluded);
+
+    [Fact]
+    public void Screen_ClassicalMachineLearningNamed_GoesToPeopleNotExcluded()
+    {
+        var v = RuleScreener.Screen(Record("Radiomics of vertebral metastases on CT",
+            "Radiomic features from spine CT were classified with a support vector machine learning model.", mesh: ["Humans"]));
+        Assert.False(v.Excluded);
+        Assert.Contains("person decides", v.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Screen_NoLearningAtAll_ExcludedAsNotDeepLearning() =>
+        Assert.Equal(ReasonCodes.NotDeepLearning, RuleScreener.Screen(Record("MRI findings in lumbar disc herniation",
+            "We describe MRI findings of 200 patients with lumbar disc herniation and their surgical outcome.", mesh: ["Humans"])).Reason);
+
+    [Fact]
+    public void Screen_NoAbstract_ConceptBlocksNotApplied() =>
+        Assert.False(RuleScreener.Screen(Record("Knee cartilage", abstractText: null)).Excluded);
+
+    [Fact]
+    public void Screen_SameRecord_SameVerdict() =>
+        Assert.Equal(RuleScreener.Screen(Record()), RuleScreener.Screen(Record()));
+}
