@@ -157,9 +157,9 @@ public sealed class PrismaComponent : IReportComponent
         w.Heading("PRISMA 2020 flow", keepWith: 430);
         var p = m.Cumulative;
         var c = w.Canvas;
-        var leftX = w.Left + 70;
-        var boxW = 190f;
-        var rightX = leftX + boxW + 40;
+        var leftX = w.Left + 34;
+        var boxW = 222f;
+        var rightX = leftX + boxW + 30;
         var rightW = w.Right - rightX;
         var y = w.Y;
 
@@ -172,8 +172,10 @@ public sealed class PrismaComponent : IReportComponent
         var excluded = p.ExcludedByRules.Count == 0 ? "none"
             : string.Join("\n", p.ExcludedByRules.Select(kv => $"{ReasonCodes.Describe(kv.Key)} (n = {Fmt.N(kv.Value)})"));
 
-        var idBox = Box(w, leftX, y, boxW, $"Records identified (n = {Fmt.N(p.Identified)})\n{sources}");
-        var dupBox = Box(w, rightX, y, rightW, $"Records removed before screening:\nDuplicate records (n = {Fmt.N(p.Duplicates)})");
+        // Rows are at least as tall as their stage label written along the bar.
+        float LabelLength(string label) => stage.MeasureText(label) + 14;
+        var idBox = Box(w, leftX, y, boxW, $"Records identified (n = {Fmt.N(p.Identified)})\n{sources}", LabelLength("Identification"));
+        var dupBox = Box(w, rightX, y, rightW, $"Records removed before screening:\nDuplicate records (n = {Fmt.N(p.Duplicates)})", idBox.Height);
         var rowBottom = Math.Max(idBox.Bottom, dupBox.Bottom);
         Arrow(c, line, idBox.Right, idBox.MidY, dupBox.Left, idBox.MidY);
 
@@ -193,7 +195,7 @@ public sealed class PrismaComponent : IReportComponent
         rowBottom = Math.Max(passBox.Bottom, waitBox.Bottom);
 
         y = rowBottom + 28;
-        var incBox = Box(w, leftX, y, boxW, $"Studies included (n = {Fmt.N(p.IncludedConfirmed)})\nconfirmed by two reviewers");
+        var incBox = Box(w, leftX, y, boxW, $"Studies included (n = {Fmt.N(p.IncludedConfirmed)})\nconfirmed by two reviewers", LabelLength("Included"));
         Arrow(c, line, passBox.MidX, passBox.Bottom, incBox.MidX, incBox.Top);
 
         // Stage labels down the left edge.
@@ -222,7 +224,7 @@ public sealed class PrismaComponent : IReportComponent
         _ => source,
     };
 
-    private static SKRect Box(PageWriter w, float x, float y, float width, string text)
+    private static SKRect Box(PageWriter w, float x, float y, float width, string text, float minHeight = 0)
     {
         using var font = Typography.Font(Typography.Regular, 8.5f);
         using var bold = Typography.Font(Typography.Bold, 8.5f);
@@ -235,7 +237,7 @@ public sealed class PrismaComponent : IReportComponent
             first = false;
         }
         var lineHeight = 11.5f;
-        var rect = new SKRect(x, y, x + width, y + pad * 2 + lines.Count * lineHeight);
+        var rect = new SKRect(x, y, x + width, y + Math.Max(minHeight, pad * 2 + lines.Count * lineHeight));
         using var fill = new SKPaint { Color = SKColors.White };
         using var border = new SKPaint { Color = Typography.Accent, Style = SKPaintStyle.Stroke, StrokeWidth = 1, IsAntialias = true };
         w.Canvas.DrawRect(rect, fill);
@@ -267,9 +269,6 @@ public sealed class PrismaComponent : IReportComponent
 
     private static void StageLabel(PageWriter w, SKCanvas c, SKPaint fill, SKPaint text, SKFont font, string label, float top, float bottom)
     {
-        // The label is written along the bar: the bar is at least as long as the word.
-        var need = font.MeasureText(label) + 12;
-        if (bottom - top < need) { var mid = (top + bottom) / 2; top = mid - need / 2; bottom = mid + need / 2; }
         var rect = new SKRect(w.Left, top, w.Left + 22, bottom);
         c.DrawRoundRect(rect, 3, 3, fill);
         c.Save();

@@ -30,7 +30,7 @@ public static class ReportModelBuilder
             extractions.TryGetValue(r.Key, out var fields);
             IReadOnlyList<string> Values(string f) => fields?.FirstOrDefault(x => x.Field == f)?.Distinct.ToList() ?? [];
             var rec = r.Record;
-            return new StudyRow(r.Key, rec.Title, rec.Authors.Count == 0 ? "" : rec.Authors.Count == 1 ? rec.Authors[0].Name : rec.Authors[0].Name + " et al.",
+            return new StudyRow(r.Key, rec.Title, rec.Authors.Count == 0 ? "[No authors listed]" : rec.Authors.Count == 1 ? rec.Authors[0].Name : rec.Authors[0].Name + " et al.",
                 rec.JournalAbbreviation ?? rec.Journal, rec.Year, rec.Doi, rec.Pmid, Values("modality"), Values("region"), !previousKeys.Contains(r.Key));
         })
         .OrderByDescending(s => s.Year ?? 0).ThenBy(s => s.FirstAuthor, StringComparer.Ordinal).ThenBy(s => s.Key, StringComparer.Ordinal)

@@ -61,7 +61,7 @@ public class FunctionTests
         var fields = (await host.Get<ExtractionStore>().ListAsync(default))[record.Key];
         var modality = fields.Single(f => f.Field == "modality");
         Assert.Equal(["CT"], modality.Distinct);
-        Assert.Contains("CT scans", modality.Values[0].Evidence, StringComparison.Ordinal);
+        Assert.Contains("fractures on CT", modality.Values[0].Evidence, StringComparison.Ordinal);
         Assert.Equal(["Thoracic", "Lumbar"], fields.Single(f => f.Field == "region").Distinct);
     }
 

@@ -9,7 +9,10 @@ internal static class Pdf
     public static List<string> PageTexts(byte[] pdf)
     {
         using var doc = PdfDocument.Open(pdf);
-        return doc.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))).ToList();
+        // Content order keeps a wrapped line next to the line it continues; white space is folded to one space.
+        return doc.GetPages()
+            .Select(p => System.Text.RegularExpressions.Regex.Replace(UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor.ContentOrderTextExtractor.GetText(p), @"\s+", " "))
+            .ToList();
     }
 
     /// <summary>Renders every page to greyscale with pdftoppm and returns each page's share of non-white pixels.</summary>
