@@ -80,6 +80,9 @@ start_azurite() {
 stop_azurite() {
   if [ -n "$AZURITE_PID" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null || true
+    # Azurite closes gracefully (it saves its metadata); it can linger on idle keep-alive sockets, so give it 10 s.
+    for _ in $(seq 1 50); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$AZURITE_PID" 2>/dev/null; then kill -9 "$AZURITE_PID" 2>/dev/null || true; fi
     wait "$AZURITE_PID" 2>/dev/null || true
     say "stopped the Azurite this script started"
   fi
