@@ -132,11 +132,16 @@ public sealed class MethodsComponent : IReportComponent
             "complete when every record the source reported was retrieved and stored; otherwise it is marked incomplete and its window is searched again.",
             body, Typography.Ink);
         var columns = new[] { ("Source", 0.12f), ("Run", 0.24f), ("Window", 0.24f), ("Reported", 0.1f), ("Retrieved", 0.1f), ("New", 0.08f), ("Status", 0.12f) };
-        var rows = m.Searches.Select(s => new[]
+        // A living review runs for years: the table shows the latest runs; the search log keeps them all.
+        const int shown = 8;
+        var earlier = Math.Max(0, m.Searches.Count - shown);
+        var rows = m.Searches.Skip(earlier).Select(s => new[]
         {
             s.Source, s.RunId, $"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}", Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), s.Status,
         }).ToList();
         Table.Draw(w, columns, rows, null);
+        if (earlier > 0)
+            w.Paragraph($"{earlier} earlier runs are kept in the search log.", body, Typography.Muted);
         foreach (var q in m.Searches.GroupBy(s => s.Source).Select(g => g.Last()))
         {
             using var label = Typography.Font(Typography.Bold, Typography.BodySize);
@@ -309,8 +314,7 @@ public sealed class StudiesTableComponent : IReportComponent
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(m);
-        w.NewPage();
-        w.Heading("Provisionally eligible studies");
+        w.Heading("Provisionally eligible studies", keepWith: 140);
         using var body = Typography.Font(Typography.Regular, Typography.BodySize);
         w.Paragraph($"{m.Studies.Count} studies passed the rule pre-screen and await two reviewers. ★ marks a study new in this version. " +
             "Modality and region are extracted automatically, each value with the text it came from.", body, Typography.Ink);

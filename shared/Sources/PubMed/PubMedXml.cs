@@ -64,47 +64,38 @@ public static partial class PubMedXml
     public static IEnumerable<BibRecord> ParseEFetch(Stream xml)
     {
         using var reader = XmlReader.Create(xml, ReaderSettings);
-        bool sawRoot = false;
-        while (true)
+        if (Guard(reader.MoveToContent) != XmlNodeType.Element)
+            throw new SourceException("PubMed efetch answer is empty.");
+        if (reader.LocalName is "eFetchResult" or "ERROR" or "eSearchResult")
+            throw new SourceException($"PubMed efetch returned an error document: {Snippet(ReadOuter(reader))}");
+        if (reader.LocalName != "PubmedArticleSet")
+            throw new SourceException($"Not a PubMed efetch document: root element <{reader.LocalName}>, expected <PubmedArticleSet>.");
+        Guard(reader.Read);
+        while (!reader.EOF)
         {
-            bool more;
-            try
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName is "PubmedArticle" or "PubmedBookArticle")
             {
-                more = reader.Read();
-            }
-            catch (XmlException e)
-            {
-                throw new SourceException($"PubMed efetch answer is cut short or malformed (line {e.LineNumber}): {e.Message}", e);
-            }
-            if (!more) break;
-            if (reader.NodeType != XmlNodeType.Element) continue;
-            if (!sawRoot)
-            {
-                sawRoot = true;
-                if (reader.LocalName is "eFetchResult" or "ERROR" or "eSearchResult")
-                {
-                    var text = ReadOuter(reader);
-                    throw new SourceException($"PubMed efetch returned an error document: {Snippet(text)}");
-                }
-                if (reader.LocalName != "PubmedArticleSet")
-                    throw new SourceException($"Not a PubMed efetch document: root element <{reader.LocalName}>, expected <PubmedArticleSet>.");
-                continue;
-            }
-            if (reader.LocalName is "PubmedArticle" or "PubmedBookArticle")
-            {
-                XElement element;
-                try
-                {
-                    element = (XElement)XNode.ReadFrom(reader);
-                }
-                catch (XmlException e)
-                {
-                    throw new SourceException($"PubMed efetch answer is cut short or malformed (line {e.LineNumber}): {e.Message}", e);
-                }
+                // ReadFrom leaves the reader on the node after the element, which may be the next article: no Read() here.
+                var element = (XElement)Guard(() => XNode.ReadFrom(reader));
                 yield return element.Name.LocalName == "PubmedArticle" ? MapArticle(element) : MapBook(element);
             }
+            else
+            {
+                Guard(reader.Read);
+            }
         }
-        if (!sawRoot) throw new SourceException("PubMed efetch answer is empty.");
+    }
+
+    private static T Guard<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (XmlException e)
+        {
+            throw new SourceException($"PubMed efetch answer is cut short or malformed (line {e.LineNumber}): {e.Message}", e);
+        }
     }
 
     private static string ReadOuter(XmlReader reader)

@@ -70,12 +70,12 @@ public class CommandLineTests
         var (code, output, err) = await Run("parse", "pubmed", Path.Combine(TestPaths.Fixtures, "pubmed", "test_current_medline.xml.gz"));
         Assert.Equal(0, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, lines.Length);
+        Assert.Equal(4, lines.Length);
         using var first = System.Text.Json.JsonDocument.Parse(lines[0]);
         foreach (var field in new[] { "source", "sourceId", "pmid", "doi", "pmcid", "arxivId", "title", "abstract", "year", "journal", "authors", "publicationTypes", "mesh", "keywords", "language" })
             Assert.True(first.RootElement.TryGetProperty(field, out _), $"field {field} missing");
         Assert.Equal("36400559", first.RootElement.GetProperty("pmid").GetString());
-        Assert.Contains("parse done: 2 records", err, StringComparison.Ordinal);
+        Assert.Contains("parse done: 4 records", err, StringComparison.Ordinal);
     }
 
     [Fact]

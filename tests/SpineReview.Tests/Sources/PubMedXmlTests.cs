@@ -21,7 +21,9 @@ public class PubMedXmlTests
     [Fact]
     public void ParseEFetch_ReviewWithoutAbstract_MapsIdentifiersTypesAndMesh()
     {
-        var r = Assert.Single(Parse(Fixture("pubmed1.xml")));
+        var records = Parse(Fixture("pubmed1.xml"));
+        Assert.Equal(["12091962", "9997"], records.Select(x => x.Pmid));
+        var r = records[0];
         Assert.Equal("12091962", r.Pmid);
         Assert.Equal("pubmed", r.Source);
         Assert.Equal("The treatment of AIDS behind the walls of correctional facilities.", r.Title);
@@ -58,7 +60,6 @@ public class PubMedXmlTests
     }
 
     [Theory]
-    [InlineData("pubmed2.xml", "11748933", "10.1006/cryo.2001.2328", 2001)]
     [InlineData("pubmed5.xml", "28775130", "10.1136/oemed-2017-104431", 2018)]
     [InlineData("pubmed6.xml", "30108519", "10.3389/fphys.2018.01034", 2018)]
     [InlineData("pubmed7.xml", "29963580", "10.1117/1.jmi.5.2.026002", 2018)]
@@ -79,9 +80,20 @@ public class PubMedXmlTests
     public void ParseEFetch_GzippedMedlineFile_ReadsEveryArticle()
     {
         var records = Parse(Fixture("test_current_medline.xml.gz"));
-        Assert.Equal(["36400559", "11446611"], records.Select(r => r.Pmid));
+        Assert.Equal(["36400559", "2930949", "11446611", "28786991"], records.Select(r => r.Pmid));
         Assert.Equal("Back Pain: Differential Diagnosis and Management.", records[0].Title);
-        Assert.Equal("PMC4951901", records[1].Pmcid);
+        Assert.Equal("10.1016/j.ncl.2022.07.002", records[0].Doi);
+        Assert.Equal("PMC4951901", records[2].Pmcid);
+        Assert.Equal(["Journal Article", "Meta-Analysis", "Review", "Systematic Review"], records[3].PublicationTypes);
+    }
+
+    [Fact]
+    public void ParseEFetch_ArticlesWithNoWhiteSpaceBetween_ReadsBoth()
+    {
+        var records = Parse(Fixture("pubmed2.xml"));
+        Assert.Equal(["11748933", "11700088"], records.Select(r => r.Pmid));
+        Assert.Equal("10.1006/cryo.2001.2328", records[0].Doi);
+        Assert.Equal(2001, records[0].Year);
     }
 
     [Fact]
