@@ -9,6 +9,11 @@ using SpineReview.Extraction;
 using SpineReview.Reporting;
 using SpineReview.Screening;
 using SpineReview.Sources;
+using SpineReview.Sources.Arxiv;
+using SpineReview.Sources.Crossref;
+using SpineReview.Sources.EuropePmc;
+using SpineReview.Sources.Ieee;
+using SpineReview.Sources.OpenAlex;
 using SpineReview.Sources.PubMed;
 using SpineReview.Sources.Replay;
 using SpineReview.Storage;
@@ -46,12 +51,56 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddSingleton<RawArchive>();
         services.AddSingleton<WorkQueues>();
 
-        // Sources: a typed client with the standard resilience handler (Retry-After honoured) around a rate limiter.
+        // Sources: each a client with the standard resilience handler (Retry-After honoured) around its own rate limiter.
         var replayDirectory = configuration[$"{ReplayOptions.Section}:{nameof(ReplayOptions.Directory)}"];
+        if (!string.IsNullOrWhiteSpace(replayDirectory)) services.TryAddSingleton(_ => new ReplayResponder(replayDirectory));
+        services.TryAddSingleton<SourceMeters>();
+        services.TryAddSingleton<RateGates>();
+
         var pubmed = services.AddHttpClient<PubMedClient>();
-        pubmed.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
+        Pipeline(pubmed, "pubmed", sp =>
         {
             var p = sp.GetRequiredService<IOptions<PubMedOptions>>().Value;
+            return new SourceOptions { MaxRetries = p.MaxRetries, RetryDelaySeconds = p.RetryDelaySeconds, TimeoutSeconds = p.TimeoutSeconds, RequestsPerSecond = p.RequestsPerSecond };
+        }, replayDirectory);
+        services.AddTransient<PubMedSource>();
+        services.AddTransient<ISource>(sp => sp.GetRequiredService<PubMedSource>());
+
+        foreach (var (name, section) in SourceDefaults.Sections)
+        {
+            services.AddOptions<SourceOptions>(name).Configure(o => SourceDefaults.Apply(name, o)).BindConfiguration(section)
+                .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), $"Setting {section}:BaseUrl must be an absolute URL.")
+                .Validate(o => o.PageSize >= 1, $"Setting {section}:PageSize must be at least 1.")
+                .Validate(o => o.RequestsPerSecond > 0, $"Setting {section}:RequestsPerSecond must be positive.")
+                .Validate(o => o.MaxRetries is >= 0 and <= 10, $"Setting {section}:MaxRetries must be between 0 and 10.");
+            var client = services.AddHttpClient(name);
+            Pipeline(client, name, sp => sp.GetRequiredService<IOptionsMonitor<SourceOptions>>().Get(name), replayDirectory);
+        }
+        services.AddTransient<ISource>(sp => Create<IeeeSource>(sp, "ieee"));
+        services.AddTransient<ISource>(sp => Create<EuropePmcSource>(sp, "europepmc"));
+        services.AddTransient<ISource>(sp => Create<ArxivSource>(sp, "arxiv"));
+        services.AddTransient<ISource>(sp => Create<OpenAlexSource>(sp, "openalex"));
+        services.AddTransient(sp => Create<CrossrefClient>(sp, "crossref"));
+        services.AddTransient<Harvester>();
+        services.AddTransient<Enricher>();
+
+        // Stages.
+        services.AddTransient<ScreeningService>();
+        services.AddTransient<ExtractionService>();
+        services.AddTransient<ReportService>();
+        services.AddTransient<CycleService>();
+        return services;
+    }
+
+    private static T Create<T>(IServiceProvider sp, string name) =>
+        ActivatorUtilities.CreateInstance<T>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(name), sp.GetRequiredService<IOptionsMonitor<SourceOptions>>().Get(name));
+
+    // Resilience outside, then per-attempt metering, then the rate limiter (so retries are spaced), then the network or the replay.
+    private static void Pipeline(IHttpClientBuilder client, string name, Func<IServiceProvider, SourceOptions> options, string? replayDirectory)
+    {
+        client.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
+        {
+            var p = options(sp);
             o.Retry.MaxRetryAttempts = Math.Max(1, p.MaxRetries);
             o.Retry.Delay = TimeSpan.FromSeconds(p.RetryDelaySeconds);
             o.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
@@ -61,19 +110,10 @@ public static class SpineReviewServiceCollectionExtensions
             o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, p.TimeoutSeconds * 2.5));
             o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds * (p.MaxRetries + 2) + 300);
         });
-        pubmed.AddHttpMessageHandler(sp => new RateLimitHandler(sp.GetRequiredService<IOptions<PubMedOptions>>().Value.RequestsPerSecond, sp.GetRequiredService<TimeProvider>()));
+        client.AddHttpMessageHandler(sp => new MeteringHandler(name, sp.GetRequiredService<SourceMeters>()));
+        client.AddHttpMessageHandler(sp => new RateLimitHandler(
+            sp.GetRequiredService<RateGates>().For(name, options(sp).RequestsPerSecond), honourRateHeaders: name == "crossref"));
         if (!string.IsNullOrWhiteSpace(replayDirectory))
-        {
-            services.TryAddSingleton(_ => new ReplayResponder(replayDirectory));
-            pubmed.ConfigurePrimaryHttpMessageHandler(sp => new ReplayHandler(sp.GetRequiredService<ReplayResponder>()));
-        }
-
-        // Stages.
-        services.AddTransient<PubMedHarvester>();
-        services.AddTransient<ScreeningService>();
-        services.AddTransient<ExtractionService>();
-        services.AddTransient<ReportService>();
-        services.AddTransient<CycleService>();
-        return services;
+            client.ConfigurePrimaryHttpMessageHandler(sp => new ReplayHandler(sp.GetRequiredService<ReplayResponder>(), name));
     }
 }

@@ -36,7 +36,7 @@ public static class CommandLine
             """
             Usage: spine-review cycle [--replay DIR] [--out FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 
-            Runs one whole living-review cycle: harvests every enabled source (PubMed) for the window since the
+            Runs one whole living-review cycle: harvests every enabled source for the window since the
             last complete search, deduplicates, applies the rule pre-screen, extracts, and stores a new report
             version (blob latest.pdf in the reports container).
               --replay DIR   answer source requests from recorded responses in DIR (e.g. samples/replay)
@@ -46,11 +46,13 @@ public static class CommandLine
             ["replay", "out", "from", "to"], [], RunCycleAsync),
         new("harvest", "search sources and store new records",
             """
-            Usage: spine-review harvest [--source pubmed] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--replay DIR]
+            Usage: spine-review harvest [--source NAME|all] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--replay DIR]
 
-            Searches the source over an entry-date window (default: since the last complete search, to today),
-            stores new records, links exact duplicates (DOI, PMID) and queues new records for screening.
-            Prints per source: query, window, reported total, retrieved, new, duplicates.
+            Searches one source, or every enabled one (the default), over a window (default: since the last complete
+            search, to today), stores new records, links exact duplicates (DOI, PMID) and queues new records for
+            screening. Sources: pubmed, ieee, europepmc, arxiv, openalex. A source that needs a key and has none is
+            skipped with a message; the others run. Prints per source: query, window, reported total, retrieved,
+            new, duplicates, calls, 429s and status.
             """,
             ["source", "from", "to", "replay"], [], RunHarvestAsync),
         new("screen", "apply the rule pre-screen to every queued record",
@@ -63,7 +65,7 @@ public static class CommandLine
             "Usage: spine-review report [--out FILE]\n\nBuilds the report from what is stored and keeps it as the next version and as latest.pdf.\n  --out FILE   also write the PDF to FILE",
             ["out"], [], RunReportAsync),
         new("parse", "print the normalised records of one raw response file",
-            "Usage: spine-review parse SOURCE FILE\n\nParses a raw response of SOURCE (pubmed) and prints one JSON object per record.\nNeeds no storage.",
+            "Usage: spine-review parse SOURCE FILE\n\nParses a raw response file of SOURCE (pubmed, ieee, europepmc, arxiv, openalex, crossref; .gz too)\nand prints the normalised records, one JSON object a line. Needs no storage.",
             [], [], RunParseAsync),
     ];
 
@@ -101,9 +103,14 @@ public static class CommandLine
             await error.WriteLineAsync($"spine-review {command.Name}: {e.Message}\n\n{command.Help}");
             return 2;
         }
-        catch (Exception e) when (e is StorageUnavailableException or SourceException or OptionsValidationException or ArgumentException
-                                       or DirectoryNotFoundException or FileNotFoundException or InvalidOperationException or Azure.RequestFailedException)
+        catch (Exception e) when (e is InvalidDataException or UnauthorizedAccessException || (e is IOException && e is not DirectoryNotFoundException))
         {
+            await error.WriteLineAsync($"spine-review {command.Name}: cannot read the input: {e.Message}");
+            return 2;
+        }
+        catch (Exception e)
+        {
+            // Every failure ends in one line that says what went wrong; the exit code says it failed.
             await error.WriteLineAsync($"spine-review {command.Name} failed: {e.Message}");
             return 1;
         }
@@ -156,15 +163,17 @@ public static class CommandLine
         var window = Window(a);
         var clock = Stopwatch.StartNew();
         var summary = await c.Services.GetRequiredService<CycleService>().RunAsync(window, c.Progress, CancellationToken.None);
-        foreach (var h in summary.Harvests) await PrintHarvestAsync(c.Out, h);
+        await PrintHarvestAsync(c.Out, summary.Harvests);
         var r = summary.Report;
         var written = await WriteOutAsync(a, c, summary.Report.Version);
         await c.Out.WriteLineAsync($"report: version {r.Version}, {r.Pages} pages; identified {r.Identified}, duplicates {r.Duplicates}, " +
             $"excluded by rules {r.ExcludedByRules}, passed to reviewers {r.PassedRules}, included {r.Included}, new in this version {r.NewInThisVersion}");
         var h0 = summary.Harvests.Sum(h => h.New);
-        await c.Out.WriteLineAsync($"cycle done in {clock.Elapsed.TotalSeconds:0.0} s: {h0} new records, {summary.Screened} screened, {summary.Extracted} extracted, " +
+        var failedStages = summary.Screened.Failed + summary.Extracted.Failed;
+        await c.Out.WriteLineAsync($"cycle done in {clock.Elapsed.TotalSeconds:0.0} s: {h0} new records, {summary.Screened.Done} screened, {summary.Extracted.Done} extracted" +
+            $"{(failedStages > 0 ? $", {failedStages} failed (left queued)" : "")}{(summary.Screened.Poisoned + summary.Extracted.Poisoned > 0 ? $", {summary.Screened.Poisoned + summary.Extracted.Poisoned} moved to the poison queues" : "")}, " +
             $"report version {r.Version}{(written is null ? "" : $" written to {written}")}");
-        return summary.Harvests.All(h => h.Status == "complete") ? 0 : 1;
+        return summary.Harvests.Any(h => h.Status is "failed" or "incomplete") || failedStages > 0 ? 1 : 0;
     }
 
     private static async Task<string?> WriteOutAsync(Arguments a, Context c, int version)
@@ -183,22 +192,30 @@ public static class CommandLine
         return full;
     }
 
-    private static async Task PrintHarvestAsync(TextWriter o, HarvestSummary h)
+    private static async Task PrintHarvestAsync(TextWriter o, IReadOnlyList<HarvestSummary> summaries)
     {
-        await o.WriteLineAsync($"{h.Source}: window {h.From:yyyy-MM-dd}..{h.To:yyyy-MM-dd}, reported {h.Reported}, retrieved {h.Retrieved}, " +
-            $"new {h.New}, duplicates {h.Duplicates}, already stored {h.AlreadyStored}, calls {h.Calls}, {h.Status}");
-        await o.WriteLineAsync($"{h.Source}: query {h.Query}");
+        await o.WriteLineAsync($"{"source",-10} {"window",-23} {"reported",8} {"retrieved",9} {"new",6} {"dupl.",6} {"stored",6} {"calls",6} {"429s",5} {"seconds",7}  status");
+        foreach (var h in summaries)
+            await o.WriteLineAsync($"{h.Source,-10} {$"{h.From:yyyy-MM-dd}..{h.To:yyyy-MM-dd}",-23} {h.Reported,8} {h.Retrieved,9} {h.New,6} {h.Duplicates,6} {h.AlreadyStored,6} {h.Calls,6} {h.TooMany,5} {h.Seconds,7:0.0}  {h.Status}{(h.Message is null ? "" : $": {h.Message}")}");
+        foreach (var h in summaries)
+            await o.WriteLineAsync($"query ({h.Source}): {h.Query}");
     }
 
     private static async Task<int> RunHarvestAsync(Arguments a, Context c)
     {
         CheckReplay(a);
-        var source = a.Value("source") ?? "pubmed";
-        if (source != "pubmed") throw new UsageException($"--source {source}: the sources are: pubmed");
-        var h = await c.Services.GetRequiredService<PubMedHarvester>().HarvestAsync(Window(a), c.Progress, CancellationToken.None);
-        await PrintHarvestAsync(c.Out, h);
-        await c.Out.WriteLineAsync($"harvest done: {h.New} new, {h.Duplicates} duplicates, {h.AlreadyStored} already stored; run {h.Status}");
-        return h.Status == "complete" ? 0 : 1;
+        var source = a.Value("source") ?? "all";
+        if (source != "all" && !SourceFiles.Names.Contains(source) || source == "crossref")
+            throw new UsageException($"--source {source}: the sources are pubmed, ieee, europepmc, arxiv, openalex, or all (Crossref only enriches)");
+        var harvester = c.Services.GetRequiredService<Harvester>();
+        IReadOnlyList<HarvestSummary> summaries = source == "all"
+            ? await harvester.HarvestAllAsync(Window(a), c.Progress, CancellationToken.None)
+            : [await harvester.HarvestAsync(source, Window(a), c.Progress, CancellationToken.None)];
+        await PrintHarvestAsync(c.Out, summaries);
+        var bad = summaries.Where(h => h.Status is "failed" or "incomplete").Select(h => $"{h.Source} {h.Status}").ToList();
+        await c.Out.WriteLineAsync($"harvest done: {summaries.Sum(h => h.New)} new, {summaries.Sum(h => h.Duplicates)} duplicates, " +
+            $"{summaries.Sum(h => h.AlreadyStored)} already stored from {summaries.Count} sources{(bad.Count == 0 ? "" : $"; {string.Join(", ", bad)}")}");
+        return bad.Count == 0 ? 0 : 1;
     }
 
     private static async Task<int> RunDrainAsync(Context c, string stage)
@@ -207,8 +224,8 @@ public static class CommandLine
         var n = stage == "screen"
             ? await cycle.DrainScreenAsync(c.Progress, CancellationToken.None)
             : await cycle.DrainExtractAsync(c.Progress, CancellationToken.None);
-        await c.Out.WriteLineAsync($"{stage} done: {n} records processed");
-        return 0;
+        await c.Out.WriteLineAsync($"{stage} done: {n.Done} records processed, {n.Failed} failed (left queued), {n.Poisoned} moved to the poison queue");
+        return n.Failed > 0 ? 1 : 0;
     }
 
     private static async Task<int> RunReportAsync(Arguments a, Context c)
@@ -230,34 +247,30 @@ public static class CommandLine
     {
         if (a.Positional.Count != 2) throw new UsageException("parse takes SOURCE and FILE");
         var (source, file) = (a.Positional[0], a.Positional[1]);
-        if (source != "pubmed") throw new UsageException($"unknown source '{source}'; parse knows: pubmed");
+        if (!SourceFiles.Names.Contains(source)) throw new UsageException($"unknown source '{source}'; sources: {string.Join(", ", SourceFiles.Names)}");
         if (!File.Exists(file)) throw new UsageException($"{file}: no such file");
-        var count = 0;
         try
         {
-            await using var stream = OpenMaybeGzip(file);
-            var kind = SniffRoot(file);
-            if (kind == "eSearchResult")
+            if (source == "pubmed" && SniffRoot(file) == "eSearchResult")
             {
-                await using var s2 = OpenMaybeGzip(file);
-                var result = PubMedXml.ParseESearch(s2);
+                await using var s = OpenMaybeGzip(file);
+                var result = PubMedXml.ParseESearch(s);
                 if (result.Warnings.Count > 0)
                     throw new SourceException($"{file} is an esearch answer with errors: {string.Join("; ", result.Warnings)} (count {result.Count})");
                 throw new SourceException($"{file} is an esearch answer (count {result.Count}, {result.Ids.Count} ids), not records; records come from efetch");
             }
-            foreach (var record in PubMedXml.ParseEFetch(stream))
-            {
+            await using var stream = OpenMaybeGzip(file);
+            var (records, reported) = SourceFiles.Parse(source, stream);
+            foreach (var record in records)
                 await c.Out.WriteLineAsync(JsonSerializer.Serialize(record, RecordJson));
-                count++;
-            }
+            await c.Err.WriteLineAsync($"parse done: {records.Count} records from {file}{(reported is int r ? $" (the source reported {r} in all)" : "")}");
+            return 0;
         }
         catch (SourceException e)
         {
             await c.Err.WriteLineAsync($"spine-review parse: {e.Message}");
             return 1;
         }
-        await c.Err.WriteLineAsync($"parse done: {count} records from {file}");
-        return 0;
     }
 
     private static Stream OpenMaybeGzip(string file)

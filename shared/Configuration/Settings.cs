@@ -12,6 +12,8 @@ public sealed class StorageOptions
 public sealed class PubMedOptions
 {
     public const string Section = "PubMed";
+    /// <summary>False leaves PubMed out of every harvest.</summary>
+    public bool Enabled { get; set; } = true;
     public string BaseUrl { get; set; } = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/";
     /// <summary>NCBI API key: raises the limit from 3 to 10 requests per second. A secret: never logged.</summary>
     public string? ApiKey { get; set; }
@@ -41,6 +43,10 @@ public sealed class ScheduleOptions
 {
     public const string Section = "Schedules";
     public string HarvestPubMed { get; set; } = "0 0 3 * * *";
+    public string HarvestIeee { get; set; } = "0 10 3 * * *";
+    public string HarvestEuropePmc { get; set; } = "0 20 3 * * *";
+    public string HarvestArxiv { get; set; } = "0 30 3 * * *";
+    public string HarvestOpenAlex { get; set; } = "0 40 3 * * *";
     public string RegenerateReport { get; set; } = "0 30 4 * * *";
 }
 

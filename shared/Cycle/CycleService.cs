@@ -1,47 +1,47 @@
 using SpineReview.Extraction;
 using SpineReview.Reporting;
 using SpineReview.Screening;
-using SpineReview.Sources.PubMed;
+using SpineReview.Sources;
 using SpineReview.Storage;
 
 namespace SpineReview.Cycle;
 
 /// <summary>What one cycle did, stage by stage.</summary>
-public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, int Screened, int Extracted, ReportManifest Report);
+public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQueues.DrainResult Screened, WorkQueues.DrainResult Extracted, ReportManifest Report);
 
 /// <summary>One living-review cycle: harvest, screen, extract, report. The console host runs it whole; in Azure each stage is its own function.</summary>
-public sealed class CycleService(StorageClients storage, PubMedHarvester pubmed, WorkQueues queues, ScreeningService screening,
+public sealed class CycleService(StorageClients storage, Harvester harvester, WorkQueues queues, ScreeningService screening,
     ExtractionService extraction, ReportService reports)
 {
     /// <summary>Runs every stage in turn, reporting progress per stage.</summary>
     public async Task<CycleSummary> RunAsync(HarvestRequest window, IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        progress?.Report("[1/4] harvest: PubMed");
-        var harvest = await pubmed.HarvestAsync(window, progress, ct);
-        progress?.Report("[2/4] screen: rule pre-screen");
+        progress?.Report($"[1/4] harvest: {string.Join(", ", harvester.Sources.Where(s => s.Enabled).Select(s => s.Name))}");
+        var harvest = await harvester.HarvestAllAsync(window, progress, ct);
+        progress?.Report("[2/4] screen: Crossref enrichment where the abstract is missing, then the rule pre-screen");
         var screened = await DrainScreenAsync(progress, ct);
         progress?.Report("[3/4] extract: modality and region");
         var extracted = await DrainExtractAsync(progress, ct);
         progress?.Report("[4/4] report: rendering the PDF");
         var (manifest, _) = await reports.GenerateAsync(ct);
-        return new CycleSummary([harvest], screened, extracted, manifest);
+        return new CycleSummary(harvest, screened, extracted, manifest);
     }
 
     /// <summary>Screens every queued record.</summary>
-    public async Task<int> DrainScreenAsync(IProgress<string>? progress, CancellationToken ct)
+    public async Task<WorkQueues.DrainResult> DrainScreenAsync(IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        return await WorkQueues.DrainAsync(queues.Screen, (body, t) => screening.ScreenAsync(RecordMessage.Parse(body), t),
-            Every(25, n => progress?.Report($"screen: {n} records")), ct);
+        return await queues.DrainAsync(queues.Screen, (body, t) => screening.ScreenAsync(RecordMessage.Parse(body), t),
+            Every(25, n => progress?.Report($"screen: {n} records")), ct, (body, e) => progress?.Report($"screen: {body} failed, left for a later run: {e.Message}"));
     }
 
     /// <summary>Extracts every queued record.</summary>
-    public async Task<int> DrainExtractAsync(IProgress<string>? progress, CancellationToken ct)
+    public async Task<WorkQueues.DrainResult> DrainExtractAsync(IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        return await WorkQueues.DrainAsync(queues.Extract, (body, t) => extraction.ExtractAsync(RecordMessage.Parse(body), t),
-            Every(25, n => progress?.Report($"extract: {n} records")), ct);
+        return await queues.DrainAsync(queues.Extract, (body, t) => extraction.ExtractAsync(RecordMessage.Parse(body), t),
+            Every(25, n => progress?.Report($"extract: {n} records")), ct, (body, e) => progress?.Report($"extract: {body} failed, left for a later run: {e.Message}"));
     }
 
     private static SyncProgress<int> Every(int step, Action<int> report) => new(n => { if (n % step == 0) report(n); });

@@ -65,9 +65,9 @@ public static partial class KeywordExtractor
 
     [GeneratedRegex(@"\bMRIs?\b|\bmagnetic resonance\b|\bMR (?:imag|scan|exam)|\bT[12][- ]weighted\b|\bSTIR\b|\bDixon\b|\bdiffusion[- ]weighted\b", RegexOptions.IgnoreCase)]
     private static partial Regex MriPattern();
-    [GeneratedRegex(@"\bCT\b|\bcomputed tomograph\w*|\bCT scans?\b|\bMDCT\b|\bCBCT\b|\bcone[- ]beam\b")]
+    [GeneratedRegex(@"\bCT\b|\b[Cc]omputed [Tt]omograph\w*|\bTomography, X-Ray Computed\b|\bMDCT\b|\bCBCT\b|\b[Cc]one[- ]beam\b")]
     private static partial Regex CtPattern();
-    [GeneratedRegex(@"\bradiograph\w*|\bX-?rays?\b(?!\s+absorptiometry)|\bplain films?\b|\bEOS\b|\bbiplanar (?:radiograph|imaging)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bradiograph\w*|\bX-?rays?\b(?!\s+absorptiometry|\s+[Cc]omputed)|\bplain films?\b|\bEOS\b|\bbiplanar (?:radiograph|imaging)", RegexOptions.IgnoreCase)]
     private static partial Regex RadiographPattern();
     [GeneratedRegex(@"\bultraso\w*|\bsonograph\w*|\bUS images?\b", RegexOptions.IgnoreCase)]
     private static partial Regex UltrasoundPattern();
@@ -75,14 +75,14 @@ public static partial class KeywordExtractor
     private static partial Regex DexaPattern();
     [GeneratedRegex(@"\bfluoroscop\w*|\bintra-?operative (?:imaging|images|navigation)\b|\bO-arm\b", RegexOptions.IgnoreCase)]
     private static partial Regex FluoroscopyPattern();
-    [GeneratedRegex(@"\bPET\b|\bSPECT\b|\bscintigra\w*|\bmyelograph\w*|\binfrared\b|\bsurface topograph\w*|\bphotograph\w*", RegexOptions.None)]
+    [GeneratedRegex(@"\bPET\b|\bSPECT\b|\b[Ss]cintigra\w*|\b[Mm]yelograph\w*|\b[Ii]nfrared\b|\b[Ss]urface topograph\w*|\b[Pp]hotograph\w*", RegexOptions.None)]
     private static partial Regex OtherModalityPattern();
 
     [GeneratedRegex(@"\bcervical\b|\bcervicothoracic\b|\bC[1-7](?:\s*[-–/]\s*C?[1-7])?\b|\bdens\b|\bodontoid\b|\batlanto", RegexOptions.IgnoreCase)]
     private static partial Regex CervicalPattern();
-    [GeneratedRegex(@"\bthoracic\b|\bthoracolumbar\b|\bcervicothoracic\b|\bT(?:1[0-2]|[1-9])\s*[-–/]\s*(?:T?(?:1[0-2]|[1-9])|L[1-5])\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bthoracic\b|\bthoracolumbar\b|\bcervicothoracic\b|\bT(?:1[0-2]|[1-9])\s*[-–/]\s*(?:T?(?:1[0-2]|[1-9])|L[1-5])\b(?![- ]?weighted)", RegexOptions.IgnoreCase)]
     private static partial Regex ThoracicPattern();
-    [GeneratedRegex(@"\blumbar\b|\blumbosacral\b|\bthoracolumbar\b|\bL[1-5](?:\s*[-–/]\s*(?:L?[1-5]|S1))?\b|\blow(?:er)? back\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\blumbar\b|\blumbosacral\b|\bthoracolumbar\b|\bL[1-5](?:\s*[-–/]\s*(?:L?[1-5]|S1))?\b(?!\s*(?:loss|norm|regulari|penalt|distance))|\blow(?:er)? back\b", RegexOptions.IgnoreCase)]
     private static partial Regex LumbarPattern();
     [GeneratedRegex(@"\bsacral\b|\bsacrum\b|\bsacrococcygeal\b|\bcoccyx\b", RegexOptions.IgnoreCase)]
     private static partial Regex SacralPattern();

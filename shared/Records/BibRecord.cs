@@ -33,6 +33,9 @@ public sealed record BibRecord
     /// <summary>The date the source first listed the record (PubMed: entrez date), ISO yyyy-MM-dd.</summary>
     public string? EntryDate { get; init; }
 
+    /// <summary>Fields filled from another source, as "source:field" (e.g. "crossref:abstract"), so every value stays traceable.</summary>
+    public IReadOnlyList<string> Enriched { get; init; } = [];
+
     /// <summary>Storage key of this record: unique per source record.</summary>
     [JsonIgnore]
     public string Key => RecordKey.For(Source, SourceId);

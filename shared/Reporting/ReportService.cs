@@ -25,7 +25,8 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
     public const string LatestBlob = "latest.pdf";
     private BlobContainerClient Container => storage.Container(storage.Names.ReportsContainer);
 
-    private static string PdfBlob(int v) => $"versions/{v:D6}/living-review.pdf";
+    // Named by content: a run that loses the race for a number never overwrites the winner's bytes.
+    private static string PdfBlob(int v, string sha) => $"versions/{v:D6}/living-review-{sha[..12]}.pdf";
     private static string ManifestBlob(int v) => $"versions/{v:D6}/manifest.json";
 
     /// <summary>Builds the model from storage, renders it, and stores it as the next version and as latest.pdf.</summary>
@@ -37,15 +38,17 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
         var decisions = await screening.ListRuleDecisionsAsync(ct);
         var fields = await extractions.ListAsync(ct);
         var searches = await searchLog.ListAsync(ct);
-        var previous = await LatestManifestAsync(ct);
 
         // "Created" is the newest fact in the data, not the clock: the same data and version give the same bytes.
         var created = all.Select(r => r.StoredAt).Concat(decisions.Select(d => d.DecidedAt)).Concat(searches.Select(s => s.Started))
             .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
         var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
 
-        for (var version = (previous?.Version ?? 0) + 1; ; version++)
+        while (true)
         {
+            // Read again on every try: a run that took the number first also changed what "previous" means.
+            var previous = await LatestManifestAsync(ct);
+            var version = (previous?.Version ?? 0) + 1;
             var model = ReportModelBuilder.Build(version, created, all, decisions, fields, searches,
                 previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], previous?.Version, previous?.LastHarvestRun);
             var rendered = PdfReport.Render(model);
@@ -55,9 +58,9 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
                 model.Cumulative.IncludedConfirmed, model.NewInThisVersion, string.IsNullOrEmpty(lastRun) ? null : lastRun,
                 model.Studies.Select(s => s.Key).ToList());
 
-            await Container.GetBlobClient(PdfBlob(version)).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(version, sha), ct);
             try
             {
+                await Container.GetBlobClient(PdfBlob(version, sha)).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(version, sha), ct);
                 // The manifest commits the version; If-None-Match:* makes two concurrent runs take different numbers.
                 await Container.GetBlobClient(ManifestBlob(version)).UploadAsync(
                     BinaryData.FromObjectAsJson(manifest, RecordStore.Json),

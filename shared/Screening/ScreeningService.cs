@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
+using SpineReview.Sources.Crossref;
 using SpineReview.Storage;
 
 namespace SpineReview.Screening;
 
 /// <summary>The ScreenRecord stage: rule pre-screen of one record, then on to extraction when it passes.</summary>
-public sealed class ScreeningService(StorageClients storage, RecordStore records, ScreeningStore decisions, WorkQueues queues, TimeProvider time, ILogger<ScreeningService> log)
+public sealed class ScreeningService(StorageClients storage, RecordStore records, ScreeningStore decisions, WorkQueues queues, Enricher enricher,
+    TimeProvider time, ILogger<ScreeningService> log)
 {
     /// <summary>Screens one record by its key. Safe to run twice: the decision is replaced by the same one.</summary>
     public async Task<RuleDecision?> ScreenAsync(RecordMessage message, CancellationToken ct)
@@ -20,7 +22,9 @@ public sealed class ScreeningService(StorageClients storage, RecordStore records
         }
         if (stored.DuplicateOf is not null) return null;
 
-        var verdict = RuleScreener.Screen(stored.Record);
+        // A record without an abstract cannot be judged on its concept blocks: fill it from Crossref first where it has a DOI.
+        var record = await enricher.EnrichAsync(stored, ct);
+        var verdict = RuleScreener.Screen(record);
         var decision = new RuleDecision(stored.Key, verdict.Excluded, verdict.Reason, verdict.Rule, RuleVerdict.Version, verdict.Evidence, time.GetUtcNow());
         await decisions.SaveRuleDecisionAsync(decision, ct);
         if (!verdict.Excluded)

@@ -6,4 +6,9 @@ public sealed class SourceException : Exception
     public SourceException() { }
     public SourceException(string message) : base(message) { }
     public SourceException(string message, Exception inner) : base(message, inner) { }
+    public SourceException(string message, Exception? inner, bool transient) : base(message, inner) => Transient = transient;
+
+    /// <summary>True when calling again may well succeed (the connection dropped while the body was read); HTTP errors that
+    /// outlived the resilience handler's retries are not retried again.</summary>
+    public bool Transient { get; }
 }

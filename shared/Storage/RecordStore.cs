@@ -17,7 +17,10 @@ public sealed class RecordEntity : ITableEntity
     public int? Year { get; set; }
     public string? Doi { get; set; }
     public string? Pmid { get; set; }
+    /// <summary>The record as JSON; empty when it was too large for a table string (then <see cref="JsonGz"/> holds it).</summary>
     public string Json { get; set; } = "";
+    /// <summary>The record as gzipped UTF-8 JSON, for records whose JSON passes a table property's 32K characters.</summary>
+    public byte[]? JsonGz { get; set; }
     public string HarvestRun { get; set; } = "";
     public DateTimeOffset StoredAt { get; set; }
     /// <summary>Key of the record this one duplicates, or null when it is the record kept.</summary>
@@ -79,12 +82,12 @@ public sealed class RecordStore(StorageClients storage)
             Year = record.Year,
             Doi = record.Doi,
             Pmid = record.Pmid,
-            Json = JsonSerializer.Serialize(record, Json),
             HarvestRun = harvestRun,
             StoredAt = now,
             DuplicateOf = duplicateOf,
             DuplicateBy = duplicateBy,
         };
+        SetJson(entity, record);
         try
         {
             await Records.AddEntityAsync(entity, ct);
@@ -120,6 +123,18 @@ public sealed class RecordStore(StorageClients storage)
         if (!string.IsNullOrEmpty(r.Doi)) yield return ("doi", r.Doi!);
     }
 
+    /// <summary>Replaces the stored record's content (enrichment), keeping its links and provenance; ETag-checked.</summary>
+    public async Task UpdateRecordAsync(string key, BibRecord updated, CancellationToken ct)
+    {
+        var (source, id) = Split(key);
+        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(source, id, cancellationToken: ct);
+        if (!hit.HasValue || hit.Value is not { } entity) throw new InvalidOperationException($"Record {key} is not stored.");
+        SetJson(entity, updated);
+        entity.Title = Truncate(updated.Title, 4000);
+        entity.Year = updated.Year;
+        await Records.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+    }
+
     /// <summary>The stored record for a key ("source:id"), or null.</summary>
     public async Task<StoredRecord?> GetAsync(string key, CancellationToken ct)
     {
@@ -136,7 +151,37 @@ public sealed class RecordStore(StorageClients storage)
     }
 
     private static StoredRecord ToStored(RecordEntity e) =>
-        new(e.Key, JsonSerializer.Deserialize<BibRecord>(e.Json, Json)!, e.DuplicateOf, e.DuplicateBy, e.HarvestRun, e.StoredAt);
+        new(e.Key, ReadJson(e), e.DuplicateOf, e.DuplicateBy, e.HarvestRun, e.StoredAt);
+
+    // A table string holds 32K UTF-16 characters (64 KiB); a multicentre paper's affiliations can pass that, so large records are gzipped.
+    private const int MaxInlineJson = 30_000;
+
+    private static void SetJson(RecordEntity entity, BibRecord record)
+    {
+        var json = JsonSerializer.Serialize(record, Json);
+        if (json.Length <= MaxInlineJson)
+        {
+            entity.Json = json;
+            entity.JsonGz = null;
+            return;
+        }
+        using var buffer = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            gz.Write(System.Text.Encoding.UTF8.GetBytes(json));
+        if (buffer.Length > 60_000) throw new InvalidOperationException($"Record {record.Key} is too large to store ({json.Length} characters of JSON).");
+        entity.Json = "";
+        entity.JsonGz = buffer.ToArray();
+    }
+
+    private static BibRecord ReadJson(RecordEntity e)
+    {
+        if (e.JsonGz is { Length: > 0 } gz)
+        {
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(gz), System.IO.Compression.CompressionMode.Decompress);
+            return JsonSerializer.Deserialize<BibRecord>(gzip, Json)!;
+        }
+        return JsonSerializer.Deserialize<BibRecord>(e.Json, Json)!;
+    }
 
     internal static (string Source, string RowKey) Split(string key)
     {

@@ -6,7 +6,7 @@ namespace SpineReview.Storage;
 /// <summary>One source's part of a harvest run, as the search log keeps it.</summary>
 public sealed record SearchLogEntry(
     string Source, string RunId, DateTimeOffset Started, string Query, DateOnly From, DateOnly To, string RequestUrl,
-    int Reported, int Retrieved, int New, int Duplicates, int AlreadyStored, int Calls, double Seconds, string Status, string? Message);
+    int Reported, int Retrieved, int New, int Duplicates, int AlreadyStored, int Calls, double Seconds, string Status, string? Message, int TooMany = 0);
 
 /// <summary>The search log table: what was searched, when, and what came back.</summary>
 public sealed class SearchLog(StorageClients storage)
@@ -30,6 +30,7 @@ public sealed class SearchLog(StorageClients storage)
             ["Duplicates"] = e.Duplicates,
             ["AlreadyStored"] = e.AlreadyStored,
             ["Calls"] = e.Calls,
+            ["TooMany"] = e.TooMany,
             ["Seconds"] = e.Seconds,
             ["Status"] = e.Status,
             ["Message"] = e.Message,
@@ -48,7 +49,7 @@ public sealed class SearchLog(StorageClients storage)
                 DateOnly.ParseExact(r.GetString("To")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 r.GetString("RequestUrl") ?? "", r.GetInt32("Reported") ?? 0, r.GetInt32("Retrieved") ?? 0, r.GetInt32("New") ?? 0,
                 r.GetInt32("Duplicates") ?? 0, r.GetInt32("AlreadyStored") ?? 0, r.GetInt32("Calls") ?? 0, r.GetDouble("Seconds") ?? 0,
-                r.GetString("Status") ?? "", r.GetString("Message")));
+                r.GetString("Status") ?? "", r.GetString("Message"), r.GetInt32("TooMany") ?? 0));
         }
         return list.OrderBy(e => e.Started).ToList();
     }

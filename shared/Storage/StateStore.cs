@@ -1,3 +1,5 @@
+using System.Globalization;
+using Azure;
 using Azure.Data.Tables;
 
 namespace SpineReview.Storage;
@@ -20,4 +22,70 @@ public sealed class StateStore(StorageClients storage)
         {
             ["Date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         }, TableUpdateMode.Replace, ct);
+
+    /// <summary>Takes one call from a source's budget for a UTC day; false when the budget is spent. Safe under concurrency (ETag).</summary>
+    public async Task<bool> TryTakeDailyCallAsync(string source, DateOnly day, int budget, CancellationToken ct)
+    {
+        var row = $"{source}-{day:yyyyMMdd}";
+        while (true)
+        {
+            var hit = await Table.GetEntityIfExistsAsync<TableEntity>("quota", row, cancellationToken: ct);
+            if (!hit.HasValue)
+            {
+                try
+                {
+                    await Table.AddEntityAsync(new TableEntity("quota", row) { ["Calls"] = 1 }, ct);
+                    return true;
+                }
+                catch (RequestFailedException e) when (e.Status == 409) { continue; }
+            }
+            var entity = hit.Value!;
+            var calls = entity.GetInt32("Calls") ?? 0;
+            if (calls >= budget) return false;
+            entity["Calls"] = calls + 1;
+            try
+            {
+                await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 412) { }
+        }
+    }
+
+    /// <summary>Calls taken from a source's budget on a UTC day.</summary>
+    public async Task<int> DailyCallsAsync(string source, DateOnly day, CancellationToken ct)
+    {
+        var hit = await Table.GetEntityIfExistsAsync<TableEntity>("quota", $"{source}-{day:yyyyMMdd}", cancellationToken: ct);
+        return hit.HasValue ? hit.Value!.GetInt32("Calls") ?? 0 : 0;
+    }
+
+    /// <summary>A window a source could not finish (quota), with how far it got.</summary>
+    public async Task<OpenWindow?> GetOpenWindowAsync(string source, CancellationToken ct)
+    {
+        var hit = await Table.GetEntityIfExistsAsync<TableEntity>("open-window", source, cancellationToken: ct);
+        if (!hit.HasValue) return null;
+        var e = hit.Value!;
+        return new OpenWindow(DateOnly.ParseExact(e.GetString("From")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DateOnly.ParseExact(e.GetString("To")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            e.GetString("Cursor")!, e.GetInt32("Reported") ?? 0, e.GetInt32("Retrieved") ?? 0);
+    }
+
+    public Task SetOpenWindowAsync(string source, OpenWindow w, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        return Table.UpsertEntityAsync(new TableEntity("open-window", source)
+        {
+            ["From"] = w.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["To"] = w.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["Cursor"] = w.Cursor,
+            ["Reported"] = w.Reported,
+            ["Retrieved"] = w.Retrieved,
+        }, TableUpdateMode.Replace, ct);
+    }
+
+    public async Task ClearOpenWindowAsync(string source, CancellationToken ct) =>
+        await Table.DeleteEntityAsync("open-window", source, ETag.All, ct);
 }
+
+/// <summary>A window cut short by a quota: where to go on, and the counts so far.</summary>
+public sealed record OpenWindow(DateOnly From, DateOnly To, string Cursor, int Reported, int Retrieved);

@@ -32,23 +32,55 @@ public sealed class WorkQueues(StorageClients storage)
         return queue.SendMessageAsync(new RecordMessage(recordKey).ToJson(), ct);
     }
 
-    /// <summary>Processes every message until the queue is empty; a message is deleted only after its handler succeeded.</summary>
-    public static async Task<int> DrainAsync(QueueClient queue, Func<string, CancellationToken, Task> handle, IProgress<int>? progress, CancellationToken ct)
+    /// <summary>What a drain did.</summary>
+    public sealed record DrainResult(int Done, int Failed, int Poisoned);
+
+    /// <summary>Moved aside after this many failed attempts, as the Functions host does (host.json maxDequeueCount).</summary>
+    public const int MaxDequeueCount = 5;
+
+    /// <summary>Processes every visible message once. A message is deleted only after its handler succeeded; one that fails
+    /// stays for a later run, and after <see cref="MaxDequeueCount"/> attempts moves to "&lt;queue&gt;-poison" for a person.</summary>
+    public async Task<DrainResult> DrainAsync(QueueClient queue, Func<string, CancellationToken, Task> handle, IProgress<int>? progress, CancellationToken ct,
+        Action<string, Exception>? onFailure = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handle);
-        var done = 0;
+        int done = 0, failed = 0, poisoned = 0;
         while (true)
         {
             var batch = await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), ct);
-            if (batch.Value.Length == 0) return done;
+            if (batch.Value.Length == 0) return new DrainResult(done, failed, poisoned);
             foreach (var m in batch.Value)
             {
-                await handle(m.Body.ToString(), ct);
+                if (m.DequeueCount > MaxDequeueCount)
+                {
+                    await MoveToPoisonAsync(queue, m.Body.ToString(), ct);
+                    await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
+                    poisoned++;
+                    continue;
+                }
+                try
+                {
+                    await handle(m.Body.ToString(), ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Left invisible for a while and tried again by a later run; the rest of the queue goes on.
+                    failed++;
+                    onFailure?.Invoke(m.Body.ToString(), e);
+                    continue;
+                }
                 await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
                 done++;
                 progress?.Report(done);
             }
         }
+    }
+
+    private async Task MoveToPoisonAsync(QueueClient queue, string body, CancellationToken ct)
+    {
+        var poison = storage.Queue(queue.Name + "-poison");
+        await poison.CreateIfNotExistsAsync(cancellationToken: ct);
+        await poison.SendMessageAsync(body, ct);
     }
 }

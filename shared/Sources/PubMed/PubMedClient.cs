@@ -14,9 +14,6 @@ public sealed class PubMedClient(HttpClient http, IOptions<PubMedOptions> option
 {
     private readonly PubMedOptions _options = options.Value;
 
-    /// <summary>HTTP calls made by this client instance (retries included).</summary>
-    public int Calls { get; private set; }
-
     /// <summary>The effective query (setting PubMed:Query, or the protocol's concept blocks).</summary>
     public string Query => string.IsNullOrWhiteSpace(_options.Query) ? PubMedQuery.Default : _options.Query!;
 
@@ -61,19 +58,19 @@ public sealed class PubMedClient(HttpClient http, IOptions<PubMedOptions> option
     {
         for (var attempt = 0; ; attempt++)
         {
-            var (bytes, url) = await GetAsync(endpoint, parameters, ct);
             try
             {
+                var (bytes, url) = await GetAsync(endpoint, parameters, ct);
                 return parse(bytes, url);
             }
-            catch (SourceException e) when (attempt < _options.MaxRetries)
+            catch (SourceException e) when (attempt < _options.MaxRetries && (e.Transient || e.InnerException is not HttpRequestException))
             {
                 log.LogWarning("PubMed {Endpoint} gave an unusable answer ({Reason}); retry {Attempt} of {Max}", endpoint, e.Message, attempt + 1, _options.MaxRetries);
                 await Task.Delay(TimeSpan.FromSeconds(_options.RetryDelaySeconds * Math.Pow(2, attempt)), time, ct);
             }
             catch (SourceException e)
             {
-                throw new SourceException($"{e.Message} (after {attempt + 1} attempts; run again later: nothing of this window was kept as complete)", e);
+                throw new SourceException(Redact($"{e.Message} (after {attempt + 1} attempts; run again later: nothing of this window was kept as complete)"), e);
             }
         }
     }
@@ -81,23 +78,37 @@ public sealed class PubMedClient(HttpClient http, IOptions<PubMedOptions> option
     private async Task<(byte[] Body, string RedactedUrl)> GetAsync(string endpoint, List<(string Key, string Value)> parameters, CancellationToken ct)
     {
         var url = BuildUrl(endpoint, parameters, redact: false);
-        Calls++;
         try
         {
             using var response = await http.GetAsync(new Uri(url, UriKind.RelativeOrAbsolute), HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode)
             {
-                var body = await ReadSnippetAsync(response, ct);
-                throw new SourceException($"PubMed {endpoint} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} after retries: {body}. Run again later.");
+                // NCBI's 429 body echoes the API key: never let it into a message.
+                var body = Redact(await ReadSnippetAsync(response, ct));
+                throw new SourceException($"PubMed {endpoint} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} after retries: {body}. Run again later.",
+                    new HttpRequestException(response.ReasonPhrase), transient: false);
             }
-            return (await response.Content.ReadAsByteArrayAsync(ct), BuildUrl(endpoint, parameters, redact: true));
+            try
+            {
+                // The resilience handler covers the wait for headers; a body cut off in transit is retried by the caller.
+                using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                bodyTimeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+                return (await response.Content.ReadAsByteArrayAsync(bodyTimeout.Token), BuildUrl(endpoint, parameters, redact: true));
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is IOException or HttpRequestException or OperationCanceledException)
+            {
+                throw new SourceException($"PubMed {endpoint} answer was cut off while it was read ({e.Message}).", e, transient: true);
+            }
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or TimeoutException
                                   or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
-            throw new SourceException($"PubMed {endpoint} could not be reached ({e.Message}). Check the network and setting PubMed:BaseUrl, then run again.", e);
+            throw new SourceException($"PubMed {endpoint} could not be reached ({e.Message}). Check the network and setting PubMed:BaseUrl, then run again.", e, transient: false);
         }
     }
+
+    private string Redact(string text) =>
+        string.IsNullOrEmpty(_options.ApiKey) ? text : text.Replace(_options.ApiKey, "***", StringComparison.Ordinal);
 
     private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken ct)
     {

@@ -24,12 +24,64 @@ public sealed class ReplayResponder
         _articles = new Lazy<List<string>>(LoadRecordedArticles);
     }
 
-    /// <summary>The HTTP status and body for one request path and query.</summary>
-    public (HttpStatusCode Status, string ContentType, byte[] Body) Respond(Uri uri)
+    /// <summary>Whether the folder holds recordings of a source.</summary>
+    public bool Has(string source) => Directory.Exists(Path.Combine(_directory, source));
+
+    /// <summary>The HTTP status and body a source would give for one request.</summary>
+    public (HttpStatusCode Status, string ContentType, byte[] Body) Respond(string source, Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        var endpoint = uri.AbsolutePath.Split('/').Last();
         var query = HttpUtility.ParseQueryString(uri.Query);
+        var folder = Path.Combine(_directory, source);
+        if (source != "pubmed" && !Directory.Exists(folder))
+            return (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No recorded responses for {source} in {_directory}."));
+        switch (source)
+        {
+            case "pubmed":
+                return RespondPubMed(uri, query);
+            case "europepmc":
+                return Cursor(folder, "search_*.json", query["cursorMark"], "nextCursorMark", "application/json");
+            case "openalex":
+                return Cursor(folder, "works_*.json", query["cursor"], "next_cursor", "application/json");
+            case "arxiv":
+            {
+                var start = int.Parse(query["start"] ?? "0", CultureInfo.InvariantCulture);
+                var file = Path.Combine(folder, $"query_start_{start}.atom.xml");
+                return File.Exists(file)
+                    ? (HttpStatusCode.OK, "application/atom+xml", File.ReadAllBytes(file))
+                    : (HttpStatusCode.OK, "application/atom+xml", Encoding.UTF8.GetBytes(EmptyArxivFeed(folder, start)));
+            }
+            case "ieee":
+            {
+                var start = int.Parse(query["start_record"] ?? "1", CultureInfo.InvariantCulture);
+                var file = Path.Combine(folder, $"search_start_{start}.json");
+                return File.Exists(file)
+                    ? (HttpStatusCode.OK, "application/json", File.ReadAllBytes(file))
+                    : (HttpStatusCode.OK, "application/json", Encoding.UTF8.GetBytes($"{{\"total_records\":{IeeeTotal(folder)},\"total_searched\":0,\"articles\":[]}}"));
+            }
+            case "crossref":
+            {
+                var doi = Uri.UnescapeDataString(uri.AbsolutePath[(uri.AbsolutePath.IndexOf("/works/", StringComparison.Ordinal) + 7)..]);
+                // DOIs are case-insensitive: the recording keeps the publisher's case, the request may not.
+                var wanted = doi.Replace('/', '_') + ".json";
+                var file = Directory.Exists(Path.Combine(folder, "works"))
+                    ? Directory.GetFiles(Path.Combine(folder, "works")).FirstOrDefault(f => string.Equals(Path.GetFileName(f), wanted, StringComparison.OrdinalIgnoreCase)) ?? ""
+                    : "";
+                return File.Exists(file)
+                    ? (HttpStatusCode.OK, "application/json", File.ReadAllBytes(file))
+                    : (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes("Resource not found."));
+            }
+            default:
+                return (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No recorded responses for {source}."));
+        }
+    }
+
+    /// <summary>The PubMed answer for one request path and query.</summary>
+    public (HttpStatusCode Status, string ContentType, byte[] Body) Respond(Uri uri) => Respond("pubmed", uri);
+
+    private (HttpStatusCode, string, byte[]) RespondPubMed(Uri uri, System.Collections.Specialized.NameValueCollection query)
+    {
+        var endpoint = uri.AbsolutePath.Split('/').Last();
         switch (endpoint)
         {
             case "esearch.fcgi":
@@ -45,6 +97,44 @@ public sealed class ReplayResponder
             default:
                 return (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No recorded response for {uri.AbsolutePath} in {_directory}."));
         }
+    }
+
+    // Cursor-paged sources: "*" is the first page; each later page answers the cursor its predecessor carried.
+    private static (HttpStatusCode, string, byte[]) Cursor(string folder, string pattern, string? cursor, string nextField, string type)
+    {
+        var pages = Directory.GetFiles(folder, pattern)
+            .OrderBy(f => int.Parse(new string(Path.GetFileNameWithoutExtension(f).Where(char.IsDigit).ToArray()), CultureInfo.InvariantCulture)).ToList();
+        if (pages.Count == 0) return (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No recorded pages in {folder}."));
+        if (cursor is null or "*") return (HttpStatusCode.OK, type, File.ReadAllBytes(pages[0]));
+        for (var i = 0; i < pages.Count - 1; i++)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(pages[i]));
+            var next = doc.RootElement.TryGetProperty(nextField, out var n) ? n : doc.RootElement.TryGetProperty("meta", out var meta) && meta.TryGetProperty(nextField, out var m) ? m : default;
+            if (next.ValueKind == System.Text.Json.JsonValueKind.String && next.GetString() == cursor) return (HttpStatusCode.OK, type, File.ReadAllBytes(pages[i + 1]));
+        }
+        // Past the last page a cursor API answers an empty page.
+        return (HttpStatusCode.OK, type, File.ReadAllBytes(pages[^1]));
+    }
+
+    private static string EmptyArxivFeed(string folder, int start)
+    {
+        var total = 0;
+        var first = Path.Combine(folder, "query_start_0.atom.xml");
+        if (File.Exists(first))
+        {
+            var doc = XDocument.Load(first);
+            total = (int?)doc.Root?.Element(XName.Get("totalResults", "http://a9.com/-/spec/opensearch/1.1/")) ?? 0;
+        }
+        return $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\"><title>arXiv Query</title>" +
+               $"<opensearch:totalResults>{total}</opensearch:totalResults><opensearch:startIndex>{start}</opensearch:startIndex><opensearch:itemsPerPage>0</opensearch:itemsPerPage></feed>";
+    }
+
+    private static int IeeeTotal(string folder)
+    {
+        var first = Path.Combine(folder, "search_start_1.json");
+        if (!File.Exists(first)) return 0;
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(first));
+        return doc.RootElement.TryGetProperty("total_records", out var t) ? t.GetInt32() : 0;
     }
 
     // The recorded efetch files in retstart order; a request may ask for any batch size.
@@ -64,12 +154,12 @@ public sealed class ReplayResponder
 }
 
 /// <summary>Primary HTTP handler that serves requests from a <see cref="ReplayResponder"/> instead of the network.</summary>
-public sealed class ReplayHandler(ReplayResponder responder) : HttpMessageHandler
+public sealed class ReplayHandler(ReplayResponder responder, string source = "pubmed") : HttpMessageHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (status, type, body) = responder.Respond(request.RequestUri!);
+        var (status, type, body) = responder.Respond(source, request.RequestUri!);
         var response = new HttpResponseMessage(status) { RequestMessage = request, Content = new ByteArrayContent(body) };
         response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(type);
         return Task.FromResult(response);

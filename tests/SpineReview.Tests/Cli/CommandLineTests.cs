@@ -114,7 +114,7 @@ public class CommandLineTests
         TestHost.RequireAzurite();
         var prefix = TestHost.NewPrefix();
         var outFile = Path.Combine(Path.GetTempPath(), $"{prefix}.pdf");
-        var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix };
+        var settings = new Dictionary<string, string?>(TestHost.PubMedOnly()) { ["Storage:Prefix"] = prefix };
         var (code, output, err) = await Run(settings, "cycle", "--replay", TestPaths.Replay, "--out", outFile, "--from", "2024-01-01", "--to", "2024-06-30");
         Assert.True(code == 0, err);
         Assert.Contains("[1/4] harvest", err, StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using SpineReview.Cycle;
 using SpineReview.Reporting;
 using SpineReview.Screening;
-using SpineReview.Sources.PubMed;
+using SpineReview.Sources;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
@@ -23,23 +23,23 @@ public class CycleTests
     [Fact]
     public async Task Cycle_RunTwice_StoresNothingTwiceNewIsZeroAndVersionGoesUpByOne()
     {
-        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
         var cycle = host.Get<CycleService>();
 
         var first = await cycle.RunAsync(Window, null, default);
         var records = await RecordsAsync(host);
         var expected = ReplaySample.Expected.Count;
         Assert.Equal(expected, records.Count);
-        Assert.Equal(expected, first.Screened);
+        Assert.Equal(expected, first.Screened.Done);
         Assert.Equal(1, first.Report.Version);
         Assert.Equal(first.Report.PassedRules, first.Report.NewInThisVersion);
-        Assert.Equal(first.Report.PassedRules, first.Extracted);
+        Assert.Equal(first.Report.PassedRules, first.Extracted.Done);
 
         var second = await cycle.RunAsync(Window, null, default);
         Assert.Equal(expected, (await RecordsAsync(host)).Count);
         Assert.Equal(0, second.Harvests[0].New);
         Assert.Equal(expected, second.Harvests[0].AlreadyStored);
-        Assert.Equal(0, second.Screened);
+        Assert.Equal(0, second.Screened.Done);
         Assert.Equal(0, second.Report.NewInThisVersion);
         Assert.Equal(2, second.Report.Version);
         Assert.Equal(first.Report.Identified, second.Report.Identified);
@@ -50,7 +50,7 @@ public class CycleTests
     [Fact]
     public async Task Cycle_ReportText_CarriesThePrismaCountsThatAreStored()
     {
-        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
         await host.Get<CycleService>().RunAsync(Window, null, default);
         var (manifest, pdf) = await host.Get<ReportService>().GenerateAsync(default);
 
@@ -79,7 +79,7 @@ public class CycleTests
     [Fact]
     public async Task RuleScreen_OnTheSample_NeverExcludesAnEligibleStudyAndGivesTheRightReason()
     {
-        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
         await host.Get<CycleService>().RunAsync(Window, null, default);
         var decisions = (await host.Get<ScreeningStore>().ListRuleDecisionsAsync(default)).ToDictionary(d => d.RecordKey);
         foreach (var e in ReplaySample.Expected)

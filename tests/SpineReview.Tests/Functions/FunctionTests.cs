@@ -68,8 +68,8 @@ public class FunctionTests
     [Fact]
     public async Task HarvestPubMedThenRegenerateReport_Timers_StoreRecordsAndAReport()
     {
-        await using var host = TestHost.Create(replay: TestPaths.Replay);
-        await new HarvestPubMed(host.Get<SpineReview.Sources.PubMed.PubMedHarvester>()).Run(new TimerInfo(), default);
+        await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
+        await new HarvestSources(host.Get<SpineReview.Sources.Harvester>()).HarvestPubMed(new TimerInfo(), default);
         var count = 0;
         await foreach (var _ in host.Get<RecordStore>().ListAsync(default)) count++;
         Assert.Equal(ReplaySample.Expected.Count, count);

@@ -2,7 +2,6 @@ using System.Xml.Linq;
 using Azure.Data.Tables;
 using SpineReview.Screening;
 using SpineReview.Sources;
-using SpineReview.Sources.PubMed;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
@@ -12,15 +11,15 @@ namespace SpineReview.Tests.Sources;
 /// <summary>The real PubMed connector over real HTTP against a local E-utilities server, storing into Azurite.</summary>
 public class PubMedHarvestTests
 {
-    private static readonly DateOnly From = new(2024, 1, 1);
+    private static readonly DateOnly From = new(2012, 1, 1);
     private static readonly DateOnly To = new(2024, 6, 30);
 
     private static int RecordedCount() =>
         int.Parse(XDocument.Load(Path.Combine(TestPaths.Replay, "pubmed", "esearch.xml")).Root!.Element("Count")!.Value, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static TestHost Host(EutilsServer server, string? apiKey = null, int batch = 20, int retries = 3) => TestHost.Create(settings: new Dictionary<string, string?>
+    private static TestHost Host(SourceServer server, string? apiKey = null, int batch = 20, int retries = 3) => TestHost.Create(settings: new Dictionary<string, string?>(TestHost.PubMedOnly())
     {
-        ["PubMed:BaseUrl"] = server.BaseUrl,
+        ["PubMed:BaseUrl"] = server.BaseUrl("pubmed"),
         ["PubMed:ApiKey"] = apiKey,
         ["PubMed:Email"] = "review-team@example.org",
         ["PubMed:BatchSize"] = batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -38,9 +37,9 @@ public class PubMedHarvestTests
     [Fact]
     public async Task Harvest_WithoutKey_StaysUnderThreeRequestsPerSecondAndStoresEveryRecord()
     {
-        await using var server = await EutilsServer.StartAsync(TestPaths.Replay);
+        await using var server = await SourceServer.StartAsync(TestPaths.Replay);
         await using var host = Host(server, batch: 10);
-        var summary = await host.Get<PubMedHarvester>().HarvestAsync(new HarvestRequest(From, To), null, default);
+        var summary = await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
 
         var expected = RecordedCount();
         Assert.Equal(0, server.RateViolations);
@@ -54,7 +53,7 @@ public class PubMedHarvestTests
         Assert.All(server.Requests, r => Assert.Contains("email=review-team%40example.org", r.PathAndQuery, StringComparison.Ordinal));
         var esearch = server.Requests.First().PathAndQuery;
         Assert.Contains("usehistory=y", esearch, StringComparison.Ordinal);
-        Assert.Contains("mindate=2024%2F01%2F01", esearch, StringComparison.Ordinal);
+        Assert.Contains("mindate=2012%2F01%2F01", esearch, StringComparison.Ordinal);
         Assert.Contains("maxdate=2024%2F06%2F30", esearch, StringComparison.Ordinal);
         Assert.Equal(To, await host.Get<StateStore>().GetWatermarkAsync("pubmed", default));
         var log = Assert.Single(await host.Get<SearchLog>().ListAsync(default));
@@ -65,10 +64,10 @@ public class PubMedHarvestTests
     [Fact]
     public async Task Harvest_WithKey_UsesTenPerSecondAndNeverLogsTheKey()
     {
-        await using var server = await EutilsServer.StartAsync(TestPaths.Replay);
-        server.AllowedPerSecond = 10;
+        await using var server = await SourceServer.StartAsync(TestPaths.Replay);
+        server.Limit("pubmed", 10, TimeSpan.FromSeconds(1));
         await using var host = Host(server, apiKey: "k-SECRET-123", batch: 5);
-        var summary = await host.Get<PubMedHarvester>().HarvestAsync(new HarvestRequest(From, To), null, default);
+        var summary = await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
         Assert.Equal("complete", summary.Status);
         Assert.Equal(0, server.RateViolations);
         Assert.All(server.Requests, r => Assert.Contains("api_key=k-SECRET-123", r.PathAndQuery, StringComparison.Ordinal));
@@ -80,12 +79,12 @@ public class PubMedHarvestTests
     [Fact]
     public async Task Harvest_429WithRetryAfter_WaitsAndCompletes()
     {
-        await using var server = await EutilsServer.StartAsync(TestPaths.Replay);
-        server.Faults.Enqueue(new EutilsServer.Fault("efetch.fcgi", 0, 429, "Too Many Requests", RetryAfter: "2"));
+        await using var server = await SourceServer.StartAsync(TestPaths.Replay);
+        server.Faults.Enqueue(new SourceServer.Fault("efetch.fcgi", 0, 429, "Too Many Requests", RetryAfter: "2"));
         await using var host = Host(server);
-        var summary = await host.Get<PubMedHarvester>().HarvestAsync(new HarvestRequest(From, To), null, default);
+        var summary = await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
         Assert.Equal("complete", summary.Status);
-        var fetches = server.Requests.Where(r => r.PathAndQuery.Contains("efetch", StringComparison.Ordinal) && r.PathAndQuery.Contains("retstart=0&", StringComparison.Ordinal)).ToList();
+        var fetches = server.Requests.Where(r => r.PathAndQuery.Contains("efetch", StringComparison.Ordinal) && r.PathAndQuery.Contains("retstart=0&", StringComparison.Ordinal) && r.Source == "pubmed").ToList();
         Assert.Equal([429, 200], fetches.Select(f => f.Status));
         Assert.True(fetches[1].At - fetches[0].At >= TimeSpan.FromSeconds(1.9), $"Retry-After honoured: {(fetches[1].At - fetches[0].At).TotalSeconds:0.00} s");
     }
@@ -93,11 +92,11 @@ public class PubMedHarvestTests
     [Fact]
     public async Task Harvest_ServerErrorsAndTruncatedXml_RetriedAndComplete()
     {
-        await using var server = await EutilsServer.StartAsync(TestPaths.Replay);
-        server.Faults.Enqueue(new EutilsServer.Fault("esearch.fcgi", null, 503, "Service Unavailable"));
-        server.Faults.Enqueue(new EutilsServer.Fault("efetch.fcgi", 20, 200, "<?xml version=\"1.0\"?>\n<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID>"));
+        await using var server = await SourceServer.StartAsync(TestPaths.Replay);
+        server.Faults.Enqueue(new SourceServer.Fault("esearch.fcgi", null, 503, "Service Unavailable"));
+        server.Faults.Enqueue(new SourceServer.Fault("efetch.fcgi", 20, 200, "<?xml version=\"1.0\"?>\n<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID>"));
         await using var host = Host(server);
-        var summary = await host.Get<PubMedHarvester>().HarvestAsync(new HarvestRequest(From, To), null, default);
+        var summary = await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
         Assert.Equal("complete", summary.Status);
         Assert.Equal(RecordedCount(), summary.New);
         Assert.Contains(server.Requests, r => r.Status == 503);
@@ -106,13 +105,13 @@ public class PubMedHarvestTests
     [Fact]
     public async Task Harvest_ErrorDocumentEveryTime_FailsClearlyKeepsWatermarkAndRerunAddsNoDuplicates()
     {
-        await using var server = await EutilsServer.StartAsync(TestPaths.Replay);
-        server.Faults.Enqueue(new EutilsServer.Fault("efetch.fcgi", 20, 200,
+        await using var server = await SourceServer.StartAsync(TestPaths.Replay);
+        server.Faults.Enqueue(new SourceServer.Fault("efetch.fcgi", 20, 200,
             "<?xml version=\"1.0\"?>\n<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>", Sticky: true));
         await using var host = Host(server, retries: 2);
-        var harvester = host.Get<PubMedHarvester>();
+        var harvester = host.Get<Harvester>();
 
-        var e = await Assert.ThrowsAsync<SourceException>(() => harvester.HarvestAsync(new HarvestRequest(From, To), null, default));
+        var e = await Assert.ThrowsAsync<SourceException>(() => harvester.HarvestAsync("pubmed", new HarvestRequest(From, To), null, default));
         Assert.Contains("Unable to obtain query #1", e.Message, StringComparison.Ordinal);
         Assert.Contains("run again", e.Message, StringComparison.Ordinal);
         Assert.Null(await host.Get<StateStore>().GetWatermarkAsync("pubmed", default));
@@ -121,7 +120,7 @@ public class PubMedHarvestTests
 
         server.Faults.Clear();
         await Task.Delay(10);
-        var rerun = await harvester.HarvestAsync(new HarvestRequest(From, To), null, default);
+        var rerun = await harvester.HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
         var expected = RecordedCount();
         Assert.Equal("complete", rerun.Status);
         Assert.Equal(20, rerun.AlreadyStored);
@@ -133,12 +132,12 @@ public class PubMedHarvestTests
     [Fact]
     public async Task Harvest_ShortAnswer_MarksRunIncompleteAndKeepsWatermark()
     {
-        await using var server = await EutilsServer.StartAsync(TestPaths.Replay);
+        await using var server = await SourceServer.StartAsync(TestPaths.Replay);
         // The last batch comes back empty with HTTP 200: fewer records retrieved than reported.
         var last = (RecordedCount() - 1) / 20 * 20;
-        server.Faults.Enqueue(new EutilsServer.Fault("efetch.fcgi", last, 200, "<?xml version=\"1.0\"?>\n<PubmedArticleSet></PubmedArticleSet>", Sticky: true));
+        server.Faults.Enqueue(new SourceServer.Fault("efetch.fcgi", last, 200, "<?xml version=\"1.0\"?>\n<PubmedArticleSet></PubmedArticleSet>", Sticky: true));
         await using var host = Host(server);
-        var summary = await host.Get<PubMedHarvester>().HarvestAsync(new HarvestRequest(From, To), null, default);
+        var summary = await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
         Assert.Equal("incomplete", summary.Status);
         Assert.True(summary.Retrieved < summary.Reported);
         Assert.Null(await host.Get<StateStore>().GetWatermarkAsync("pubmed", default));
@@ -150,14 +149,14 @@ public class PubMedHarvestTests
     [Fact]
     public async Task Harvest_QueuesEveryNewRecordForScreeningOnce()
     {
-        await using var server = await EutilsServer.StartAsync(TestPaths.Replay);
+        await using var server = await SourceServer.StartAsync(TestPaths.Replay);
         await using var host = Host(server);
-        var harvester = host.Get<PubMedHarvester>();
-        await harvester.HarvestAsync(new HarvestRequest(From, To), null, default);
-        var screened = await WorkQueues.DrainAsync(host.Get<WorkQueues>().Screen, (body, ct) => host.Get<ScreeningService>().ScreenAsync(RecordMessage.Parse(body), ct), null, default);
+        var harvester = host.Get<Harvester>();
+        await harvester.HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
+        var screened = (await host.Get<WorkQueues>().DrainAsync(host.Get<WorkQueues>().Screen, (body, ct) => host.Get<ScreeningService>().ScreenAsync(RecordMessage.Parse(body), ct), null, default)).Done;
         Assert.Equal(RecordedCount(), screened);
         // A second run over the same window: everything is already stored and screened, nothing is queued again.
-        var again = await harvester.HarvestAsync(new HarvestRequest(From, To), null, default);
+        var again = await harvester.HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
         Assert.Equal(0, again.New);
         var props = await host.Get<WorkQueues>().Screen.GetPropertiesAsync();
         Assert.Equal(0, props.Value.ApproximateMessagesCount);

@@ -11,19 +11,30 @@ internal sealed class TestHost : IAsyncDisposable
 {
     public const string Azurite = "UseDevelopmentStorage=true";
 
-    private TestHost(ServiceProvider services, string prefix)
+    private TestHost(ServiceProvider services, string prefix, bool cleanup)
     {
         Services = services;
         Prefix = prefix;
+        _cleanup = cleanup;
     }
+
+    private readonly bool _cleanup;
 
     public ServiceProvider Services { get; }
     public string Prefix { get; }
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>Settings that leave every source but PubMed out of the harvest.</summary>
+    public static Dictionary<string, string?> PubMedOnly() => new()
+    {
+        ["Ieee:Enabled"] = "false", ["EuropePmc:Enabled"] = "false", ["Arxiv:Enabled"] = "false", ["OpenAlex:Enabled"] = "false", ["Crossref:Enabled"] = "false",
+    };
+
     public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
 
-    public static TestHost Create(string? replay = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, string? prefix = null)
+    /// <param name="cleanup">False keeps the storage for a second host on the same prefix (that one cleans up).</param>
+    public static TestHost Create(string? replay = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, string? prefix = null,
+        bool cleanup = true)
     {
         RequireAzurite();
         prefix ??= NewPrefix();
@@ -41,7 +52,7 @@ internal sealed class TestHost : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSpineReview(configuration);
         configure?.Invoke(services);
-        return new TestHost(services.BuildServiceProvider(), prefix);
+        return new TestHost(services.BuildServiceProvider(), prefix, cleanup);
     }
 
     /// <summary>Fails with instructions when nothing listens on Azurite's ports.</summary>
@@ -60,6 +71,11 @@ internal sealed class TestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!_cleanup)
+        {
+            await Services.DisposeAsync();
+            return;
+        }
         var storage = Services.GetRequiredService<StorageClients>();
         foreach (var t in storage.Names.Tables) await storage.Tables.DeleteTableAsync(t);
         foreach (var q in storage.Names.Queues) await storage.Queue(q).DeleteIfExistsAsync();

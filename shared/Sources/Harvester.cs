@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SpineReview.Screening;
+using SpineReview.Storage;
+
+namespace SpineReview.Sources;
+
+/// <summary>Which window to harvest; nulls mean "from the watermark" and "to today".</summary>
+public sealed record HarvestRequest(DateOnly? From = null, DateOnly? To = null);
+
+/// <summary>What one source's harvest did: the figures the search log, the command line and the report show.</summary>
+public sealed record HarvestSummary(string Source, string Query, DateOnly From, DateOnly To, int Reported, int Retrieved, int New,
+    int Duplicates, int AlreadyStored, int Calls, int TooMany, double Seconds, string Status, string? Message = null);
+
+/// <summary>Harvests any source the same way: pages archived as received, records stored and linked, new ones queued
+/// for screening, counts reconciled, the watermark moved only when everything reported was retrieved.</summary>
+public sealed class Harvester(
+    IEnumerable<ISource> sources, StorageClients storage, RecordStore records, ScreeningStore screening, WorkQueues queues,
+    StateStore state, SearchLog searchLog, RawArchive archive, SourceMeters meters, TimeProvider time, ILogger<Harvester> log,
+    Replay.ReplayResponder? replay = null)
+{
+    private readonly Dictionary<string, ISource> _sources = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>Every source known, in harvest order.</summary>
+    public IReadOnlyList<ISource> Sources => SourceFiles.Names.Where(_sources.ContainsKey).Select(n => _sources[n]).ToList();
+
+    /// <summary>Days before the watermark searched again on each incremental run.</summary>
+    public const int OverlapDays = 3;
+
+    private sealed class Tally { public int Reported, Retrieved, New, Duplicates, AlreadyStored; public string? FirstUrl; public List<string> Notes { get; } = []; }
+
+    /// <summary>Harvests every enabled source in turn; a source that fails or lacks a setting does not stop the others.</summary>
+    public async Task<IReadOnlyList<HarvestSummary>> HarvestAllAsync(HarvestRequest request, IProgress<string>? progress, CancellationToken ct)
+    {
+        var summaries = new List<HarvestSummary>();
+        foreach (var source in Sources.Where(s => s.Enabled))
+        {
+            try
+            {
+                summaries.Add(await HarvestAsync(source.Name, request, progress, ct));
+            }
+            catch (SourceException e)
+            {
+                progress?.Report($"{source.Name}: failed: {e.Message}");
+                summaries.Add(Failed(source, request, e.Message));
+            }
+        }
+        return summaries;
+    }
+
+    private HarvestSummary Failed(ISource source, HarvestRequest request, string message)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return new HarvestSummary(source.Name, source.Query, request.From ?? today, request.To ?? today, 0, 0, 0, 0, 0, 0, 0, 0, "failed", message);
+    }
+
+    /// <summary>Harvests one source. A source without its required setting is skipped with the reason; a window cut
+    /// short by a daily quota goes on from its cursor next time; any window can be run again safely.</summary>
+    public async Task<HarvestSummary> HarvestAsync(string name, HarvestRequest request, IProgress<string>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!_sources.TryGetValue(name, out var source))
+            throw new ArgumentException($"Unknown source '{name}'. Sources: {string.Join(", ", _sources.Keys)}.", nameof(name));
+        await storage.EnsureCreatedAsync(ct);
+        var started = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(started.UtcDateTime);
+        var missing = replay is null ? source.MissingConfiguration
+            : replay.Has(name) ? null : $"no recorded responses for {name} in the replay folder";
+        if (missing is not null)
+        {
+            progress?.Report($"{name}: skipped: {missing}");
+            log.LogWarning("Source {Source} skipped: {Reason}", name, missing);
+            return new HarvestSummary(name, source.Query, request.From ?? today, request.To ?? today, 0, 0, 0, 0, 0, 0, 0, 0, "skipped", missing);
+        }
+
+        var runId = started.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        var watermark = await state.GetWatermarkAsync(name, ct);
+        var open = request.From is null && request.To is null ? await state.GetOpenWindowAsync(name, ct) : null;
+        // The days before the watermark are searched again: sources date entries in their own time zone and index some
+        // records days after their date; records seen before are "already stored" and cost nothing.
+        var from = open?.From ?? request.From ?? (watermark is { } w ? w.AddDays(-OverlapDays) : source.StartDate);
+        var to = open?.To ?? request.To ?? today;
+        if (from > to) throw new ArgumentException($"The window starts after it ends ({from:yyyy-MM-dd} > {to:yyyy-MM-dd}).", nameof(request));
+
+        var tally = new Tally { Reported = open?.Reported ?? 0, Retrieved = open?.Retrieved ?? 0 };
+        var clock = Stopwatch.StartNew();
+        var (calls0, tooMany0) = meters.Read(name);
+        SearchLogEntry Entry(string status, string? message)
+        {
+            var (calls, tooMany) = meters.Read(name);
+            return new(name, runId, started, source.Query, from, to, tally.FirstUrl ?? "", tally.Reported, tally.Retrieved, tally.New, tally.Duplicates,
+                tally.AlreadyStored, (int)(calls - calls0), clock.Elapsed.TotalSeconds, status, message, (int)(tooMany - tooMany0));
+        }
+        HarvestSummary Summary(SearchLogEntry e) => new(name, source.Query, from, to, e.Reported, e.Retrieved, e.New, e.Duplicates, e.AlreadyStored,
+            e.Calls, e.TooMany, e.Seconds, e.Status, e.Message);
+
+        progress?.Report($"{name}: searching {from:yyyy-MM-dd}..{to:yyyy-MM-dd}{(open is null ? "" : $" (going on from {open.Cursor})")}");
+        try
+        {
+            await foreach (var page in source.SearchAsync(new SearchWindow(from, to), open?.Cursor, ct))
+            {
+                tally.FirstUrl ??= page.RequestUrl;
+                tally.Reported += page.ReportedDelta;
+                if (page.Note is not null) { tally.Notes.Add(page.Note); progress?.Report($"{name}: note: {page.Note}"); }
+                await archive.SaveAsync(name, runId, page.Part, page.Raw, ct);
+                foreach (var record in page.Records) await StoreAsync(record, runId, tally, ct);
+                tally.Retrieved += page.Records.Count;
+                if (page.ResumeCursor is not null)
+                    await state.SetOpenWindowAsync(name, new OpenWindow(from, to, page.ResumeCursor, tally.Reported, tally.Retrieved), ct);
+                if (page.Records.Count > 0)
+                    progress?.Report($"{name}: retrieved {tally.Retrieved}/{tally.Reported} (new {tally.New}, duplicates {tally.Duplicates}, already stored {tally.AlreadyStored})");
+            }
+        }
+        catch (QuotaExhaustedException e)
+        {
+            var paused = Entry("paused", e.Message);
+            await searchLog.WriteAsync(paused, ct);
+            progress?.Report($"{name}: paused: {e.Message}");
+            return Summary(paused);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await searchLog.WriteAsync(Entry("failed", e.Message), ct);
+            throw;
+        }
+
+        var complete = tally.Retrieved == tally.Reported;
+        string? message = complete ? null
+            : $"retrieved {tally.Retrieved} of {tally.Reported} reported; watermark kept at {watermark?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"}";
+        // The watermark moves only over a window joined to it: a window chosen by hand further on leaves a gap unsearched.
+        var joined = watermark is null ? from <= source.StartDate : from <= watermark.Value.AddDays(1);
+        if (complete && joined && to > (watermark ?? DateOnly.MinValue)) await state.SetWatermarkAsync(name, to, ct);
+        else if (complete && !joined)
+            message = $"window {from:yyyy-MM-dd}..{to:yyyy-MM-dd} does not join the watermark ({watermark?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}); the watermark stays";
+        else log.LogWarning("Harvest of {Source} incomplete: {Message}", name, message);
+        if (open is not null || complete) await state.ClearOpenWindowAsync(name, ct);
+        if (tally.Notes.Count > 0) message = string.Join("; ", new[] { message }.Concat(tally.Notes.Distinct()).OfType<string>());
+        var entry = Entry(complete ? "complete" : "incomplete", message);
+        await searchLog.WriteAsync(entry, ct);
+        return Summary(entry);
+    }
+
+    private async Task StoreAsync(Records.BibRecord record, string runId, Tally tally, CancellationToken ct)
+    {
+        var (outcome, duplicateOf) = await records.RegisterAsync(record, runId, time.GetUtcNow(), ct);
+        switch (outcome)
+        {
+            case RecordOutcome.New:
+                tally.New++;
+                await queues.EnqueueAsync(queues.Screen, record.Key, ct);
+                break;
+            case RecordOutcome.Duplicate:
+                tally.Duplicates++;
+                break;
+            case RecordOutcome.AlreadyStored:
+                tally.AlreadyStored++;
+                // A run that stopped after storing but before screening: queue it again (screening is idempotent).
+                if (duplicateOf is null && await screening.GetRuleDecisionAsync(record.Key, ct) is null)
+                    await queues.EnqueueAsync(queues.Screen, record.Key, ct);
+                break;
+        }
+    }
+}
