@@ -14,7 +14,7 @@ public sealed record ExtractedField(string Field, IReadOnlyList<ExtractedValue> 
 /// <summary>Keyword extraction of imaging modality and spinal region from title, abstract and keywords. Pure.</summary>
 public static partial class KeywordExtractor
 {
-    public const string Version = "keywords-1.0";
+    public const string Version = "keywords-1.1";
 
     private static readonly (string Value, Regex Pattern)[] Modalities =
     [
@@ -36,8 +36,35 @@ public static partial class KeywordExtractor
         ("WholeSpine", WholeSpinePattern()),
     ];
 
-    /// <summary>Modality values in the form's vocabulary, each with evidence.</summary>
-    public static ExtractedField Modality(string text) => Find("modality", text, Modalities);
+    /// <summary>Modality values in the form's vocabulary, each with evidence. A modality named only as the reference standard,
+    /// a comparison or something avoided ("confirmed on CT", "without X-rays", "reliance on CT") does not count; where
+    /// the title names a modality, others must be named at least twice more.</summary>
+    public static ExtractedField Modality(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var titleEnd = text.IndexOf('\n', StringComparison.Ordinal) is var i and >= 0 ? i : text.Length;
+        var scored = new List<(ExtractedValue Value, int Score, bool InTitle)>();
+        foreach (var (value, pattern) in Modalities)
+        {
+            ExtractedValue? first = null;
+            int score = 0;
+            var inTitle = false;
+            foreach (Match m in pattern.Matches(text))
+            {
+                if (NotTheStudysImaging().IsMatch(text[Math.Max(0, m.Index - 45)..m.Index])) continue;
+                first ??= new ExtractedValue(value, Context(text, m.Index, m.Length), m.Index, m.Length);
+                if (m.Index < titleEnd) { inTitle = true; score += 3; }
+                else score += 1;
+            }
+            if (first is not null) scored.Add((first, score, inTitle));
+        }
+        var titled = scored.Any(x => x.InTitle);
+        var kept = scored.Where(x => x.InTitle || (titled ? x.Score >= 3 : x.Score >= 1)).Select(x => x.Value).ToList();
+        return new ExtractedField("modality", kept, Version);
+    }
+
+    [GeneratedRegex(@"(?:reference|confirm\w*|compar\w*|without|reliance on|instead of|replac\w*|avoid\w*|than|ground truth|gold standard|served as|follow-up|to diagnostic|hard to obtain|where)\W+(?:\w+\W+){0,3}$", RegexOptions.IgnoreCase)]
+    private static partial Regex NotTheStudysImaging();
 
     /// <summary>Region values in the form's vocabulary, each with evidence.</summary>
     public static ExtractedField Region(string text) => Find("region", text, Regions);

@@ -128,28 +128,45 @@ public sealed class MethodsComponent : IReportComponent
         ArgumentNullException.ThrowIfNull(m);
         w.Heading("Methods: searches");
         using var body = Typography.Font(Typography.Regular, Typography.BodySize);
-        w.Paragraph("Each source is searched over an entry-date window starting where the last complete search ended. A search is " +
-            "complete when every record the source reported was retrieved and stored; otherwise it is marked incomplete and its window is searched again.",
-            body, Typography.Ink);
-        var columns = new[] { ("Source", 0.12f), ("Run", 0.24f), ("Window", 0.24f), ("Reported", 0.1f), ("Retrieved", 0.1f), ("New", 0.08f), ("Status", 0.12f) };
-        // A living review runs for years: the table shows the latest runs; the search log keeps them all.
-        const int shown = 8;
-        var earlier = Math.Max(0, m.Searches.Count - shown);
-        var rows = m.Searches.Skip(earlier).Select(s => new[]
+        w.Paragraph("Each source is searched over a window that starts a few days before the end of its last complete search. " +
+            "A search is complete when every record the source reported was retrieved and stored; otherwise it is marked incomplete, " +
+            "its window is searched again, and this report says so. The table shows each source's latest search; the search log keeps every run " +
+            "with its request, counts and the raw answers.", body, Typography.Ink);
+        var latest = m.Searches.GroupBy(s => s.Source).Select(g => g.OrderBy(s => s.Started).Last())
+            .OrderBy(s => Sources.SourceFiles.Names.ToList().IndexOf(s.Source)).ToList();
+        var columns = new[] { ("Source", 0.13f), ("Searched", 0.15f), ("Window", 0.25f), ("Reported", 0.11f), ("Retrieved", 0.11f), ("New", 0.09f), ("Status", 0.16f) };
+        var rows = latest.Select(s => new[]
         {
-            s.Source, s.RunId, $"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}", Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), s.Status,
+            SourceName(s.Source), s.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Fmt.C), $"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}",
+            Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), s.Status,
         }).ToList();
         Table.Draw(w, columns, rows, null);
-        if (earlier > 0)
-            w.Paragraph($"{earlier} earlier runs are kept in the search log.", body, Typography.Muted);
-        foreach (var q in m.Searches.GroupBy(s => s.Source).Select(g => g.Last()))
+        w.Paragraph($"{Fmt.N(m.Searches.Count)} searches are in the log; together they retrieved {Fmt.N(m.Searches.Sum(s => s.Retrieved))} records " +
+            $"in {Fmt.N(m.Searches.Sum(s => s.Calls))} requests.", body, Typography.Muted);
+        foreach (var s in latest.Where(s => s.Status != "complete"))
+        {
+            using var warn = Typography.Font(Typography.Bold, Typography.BodySize);
+            w.Paragraph($"{SourceName(s.Source)}: the latest search is {s.Status}. {s.Message}", warn, Typography.Highlight);
+        }
+        foreach (var q in latest)
         {
             using var label = Typography.Font(Typography.Bold, Typography.BodySize);
-            w.Paragraph($"Query ({q.Source})", label, Typography.Ink, after: 2);
+            w.Paragraph($"Query ({SourceName(q.Source)})", label, Typography.Ink, after: 2);
             using var mono = Typography.Font(Typography.Regular, Typography.SmallSize);
             w.Paragraph(q.Query, mono, Typography.Muted);
         }
     }
+
+    internal static string SourceName(string source) => source switch
+    {
+        "pubmed" => "PubMed",
+        "ieee" => "IEEE Xplore",
+        "europepmc" => "Europe PMC",
+        "arxiv" => "arXiv",
+        "openalex" => "OpenAlex",
+        "crossref" => "Crossref",
+        _ => source,
+    };
 }
 
 /// <summary>The PRISMA 2020 flow diagram, drawn from stored counts.</summary>
@@ -173,7 +190,7 @@ public sealed class PrismaComponent : IReportComponent
         using var stageFill = new SKPaint { Color = Typography.Accent };
         using var line = new SKPaint { Color = Typography.Ink, StrokeWidth = 0.9f, IsAntialias = true, Style = SKPaintStyle.Stroke };
 
-        var sources = string.Join("\n", p.IdentifiedBySource.Select(kv => $"{Name(kv.Key)} (n = {Fmt.N(kv.Value)})"));
+        var sources = string.Join("\n", p.IdentifiedBySource.Select(kv => $"{MethodsComponent.SourceName(kv.Key)} (n = {Fmt.N(kv.Value)})"));
         var excluded = p.ExcludedByRules.Count == 0 ? "none"
             : string.Join("\n", p.ExcludedByRules.Select(kv => $"{ReasonCodes.Describe(kv.Key)} (n = {Fmt.N(kv.Value)})"));
 
@@ -218,16 +235,6 @@ public sealed class PrismaComponent : IReportComponent
 
     private static float rowBottomOf(SKRect a, SKRect b) => Math.Max(a.Bottom, b.Bottom);
 
-    private static string Name(string source) => source switch
-    {
-        "pubmed" => "PubMed",
-        "ieee" => "IEEE Xplore",
-        "europepmc" => "Europe PMC",
-        "arxiv" => "arXiv",
-        "openalex" => "OpenAlex",
-        "crossref" => "Crossref",
-        _ => source,
-    };
 
     private static SKRect Box(PageWriter w, float x, float y, float width, string text, float minHeight = 0)
     {
