@@ -63,8 +63,10 @@ start_azurite() {
     port_open "$p" && die "port $p is in use by something that is not a complete storage emulator; free it and run again"
   done
   mkdir -p "$AZURITE_DIR"
-  say "starting Azurite on 127.0.0.1 (data in .azurite/)"
-  "$ROOT/node_modules/.bin/azurite" --silent --location "$AZURITE_DIR" --debug "$AZURITE_DIR/debug.log" \
+  local store=(--location "$AZURITE_DIR") where="in .azurite/"
+  if [ -n "${AZURITE_IN_MEMORY:-}" ]; then store=(--inMemoryPersistence); where="in memory"; fi
+  say "starting Azurite on 127.0.0.1 (data $where)"
+  "$ROOT/node_modules/.bin/azurite" --silent "${store[@]}" \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --skipApiVersionCheck --loose \
     >"$AZURITE_DIR/azurite.out" 2>&1 &
   AZURITE_PID=$!

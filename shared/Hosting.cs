@@ -28,6 +28,8 @@ public static class SpineReviewServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        // Options bind through IConfiguration; hosts register theirs, a bare ServiceCollection gets this one.
+        services.TryAddSingleton(configuration);
 
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
         services.AddOptions<PubMedOptions>().BindConfiguration(PubMedOptions.Section)

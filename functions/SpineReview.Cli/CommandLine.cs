@@ -241,6 +241,7 @@ public static class CommandLine
     private static readonly JsonSerializerOptions RecordJson = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = RecordJsonContext.Default,
     };
 
     private static async Task<int> RunParseAsync(Arguments a, Context c)
@@ -258,6 +259,28 @@ public static class CommandLine
                 if (result.Warnings.Count > 0)
                     throw new SourceException($"{file} is an esearch answer with errors: {string.Join("; ", result.Warnings)} (count {result.Count})");
                 throw new SourceException($"{file} is an esearch answer (count {result.Count}, {result.Ids.Count} ids), not records; records come from efetch");
+            }
+            if (source == "pubmed" && !file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) && new FileInfo(file).Length > 4_000_000)
+            {
+                // A large efetch file is parsed on every core, each part written to JSON lines in memory, then printed in order.
+                var parts = PubMedFile.ParseParallel(await File.ReadAllBytesAsync(file), records =>
+                {
+                    var buffer = new MemoryStream();
+                    var n = 0;
+                    using (var writer = new StreamWriter(buffer, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
+                        foreach (var record in records) { writer.WriteLine(JsonSerializer.Serialize(record, RecordJson)); n++; }
+                    return (buffer, n);
+                });
+                await c.Out.FlushAsync();
+                var stdout = c.Out == Console.Out ? Console.OpenStandardOutput() : null;
+                foreach (var (buffer, _) in parts)
+                {
+                    if (stdout is not null) { buffer.Position = 0; await buffer.CopyToAsync(stdout); }
+                    else await c.Out.WriteAsync(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+                }
+                if (stdout is not null) await stdout.FlushAsync();
+                await c.Err.WriteLineAsync($"parse done: {parts.Sum(p => p.n)} records from {file}");
+                return 0;
             }
             await using var stream = OpenMaybeGzip(file);
             var (records, reported) = SourceFiles.Parse(source, stream);

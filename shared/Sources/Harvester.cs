@@ -25,6 +25,9 @@ public sealed class Harvester(
     /// <summary>Every source known, in harvest order.</summary>
     public IReadOnlyList<ISource> Sources => SourceFiles.Names.Where(_sources.ContainsKey).Select(n => _sources[n]).ToList();
 
+    /// <summary>Pages fetched ahead of storing (PubMed: 64 × 200 records, about 130 MB at most).</summary>
+    public const int FetchAhead = 64;
+
     /// <summary>Days before the watermark searched again on each incremental run.</summary>
     public const int OverlapDays = 3;
 
@@ -98,18 +101,43 @@ public sealed class Harvester(
         progress?.Report($"{name}: searching {from:yyyy-MM-dd}..{to:yyyy-MM-dd}{(open is null ? "" : $" (going on from {open.Cursor})")}");
         try
         {
-            await foreach (var page in source.SearchAsync(new SearchWindow(from, to), open?.Cursor, ct))
+            // Fetching runs ahead of storing through a bounded channel, so a source is asked at the pace it allows
+            // while earlier pages are still being written.
+            var pages = System.Threading.Channels.Channel.CreateBounded<SourcePage>(new System.Threading.Channels.BoundedChannelOptions(FetchAhead) { SingleReader = true, SingleWriter = true });
+            using var stopFetching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var fetching = Task.Run(async () =>
             {
-                tally.FirstUrl ??= page.RequestUrl;
-                tally.Reported += page.ReportedDelta;
-                if (page.Note is not null) { tally.Notes.Add(page.Note); progress?.Report($"{name}: note: {page.Note}"); }
-                await archive.SaveAsync(name, runId, page.Part, page.Raw, ct);
-                foreach (var record in page.Records) await StoreAsync(record, runId, tally, ct);
-                tally.Retrieved += page.Records.Count;
-                if (page.ResumeCursor is not null)
-                    await state.SetOpenWindowAsync(name, new OpenWindow(from, to, page.ResumeCursor, tally.Reported, tally.Retrieved), ct);
-                if (page.Records.Count > 0)
-                    progress?.Report($"{name}: retrieved {tally.Retrieved}/{tally.Reported} (new {tally.New}, duplicates {tally.Duplicates}, already stored {tally.AlreadyStored})");
+                try
+                {
+                    await foreach (var page in source.SearchAsync(new SearchWindow(from, to), open?.Cursor, stopFetching.Token))
+                        await pages.Writer.WriteAsync(page, stopFetching.Token);
+                    pages.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    pages.Writer.Complete(e);
+                }
+            }, CancellationToken.None);
+            try
+            {
+                await foreach (var page in pages.Reader.ReadAllAsync(ct))
+                {
+                    tally.FirstUrl ??= page.RequestUrl;
+                    tally.Reported += page.ReportedDelta;
+                    if (page.Note is not null) { tally.Notes.Add(page.Note); progress?.Report($"{name}: note: {page.Note}"); }
+                    await archive.SaveAsync(name, runId, page.Part, page.Raw, ct);
+                    await StorePageAsync(page.Records, runId, tally, ct);
+                    tally.Retrieved += page.Records.Count;
+                    if (page.ResumeCursor is not null)
+                        await state.SetOpenWindowAsync(name, new OpenWindow(from, to, page.ResumeCursor, tally.Reported, tally.Retrieved), ct);
+                    if (page.Records.Count > 0)
+                        progress?.Report($"{name}: retrieved {tally.Retrieved}/{tally.Reported} (new {tally.New}, duplicates {tally.Duplicates}, already stored {tally.AlreadyStored})");
+                }
+            }
+            finally
+            {
+                await stopFetching.CancelAsync();
+                await fetching;
             }
         }
         catch (QuotaExhaustedException e)
@@ -141,20 +169,50 @@ public sealed class Harvester(
         return Summary(entry);
     }
 
+    // Records of a page are written eight at a time; records that share an identifier are written one after the other,
+    // so the second always sees the first in the identifier index and is linked as its duplicate.
+    private async Task StorePageAsync(IReadOnlyList<Records.BibRecord> page, string runId, Tally tally, CancellationToken ct)
+    {
+        var locks = new Dictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
+        static IEnumerable<string> Ids(Records.BibRecord r) =>
+            new[] { r.Pmid is null ? null : "pmid:" + r.Pmid, r.Doi is null ? null : "doi:" + r.Doi, "key:" + r.Key }.OfType<string>();
+        foreach (var id in page.SelectMany(Ids)) if (!locks.ContainsKey(id)) locks[id] = new SemaphoreSlim(1, 1);
+        try
+        {
+            await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (record, token) =>
+            {
+                var held = Ids(record).Order(StringComparer.OrdinalIgnoreCase).Select(id => locks[id]).Distinct().ToList();
+                foreach (var l in held) await l.WaitAsync(token);
+                try
+                {
+                    await StoreAsync(record, runId, tally, token);
+                }
+                finally
+                {
+                    foreach (var l in held) l.Release();
+                }
+            });
+        }
+        finally
+        {
+            foreach (var l in locks.Values) l.Dispose();
+        }
+    }
+
     private async Task StoreAsync(Records.BibRecord record, string runId, Tally tally, CancellationToken ct)
     {
         var (outcome, duplicateOf) = await records.RegisterAsync(record, runId, time.GetUtcNow(), ct);
         switch (outcome)
         {
             case RecordOutcome.New:
-                tally.New++;
+                Interlocked.Increment(ref tally.New);
                 await queues.EnqueueAsync(queues.Screen, record.Key, ct);
                 break;
             case RecordOutcome.Duplicate:
-                tally.Duplicates++;
+                Interlocked.Increment(ref tally.Duplicates);
                 break;
             case RecordOutcome.AlreadyStored:
-                tally.AlreadyStored++;
+                Interlocked.Increment(ref tally.AlreadyStored);
                 // A run that stopped after storing but before screening: queue it again (screening is idempotent).
                 if (duplicateOf is null && await screening.GetRuleDecisionAsync(record.Key, ct) is null)
                     await queues.EnqueueAsync(queues.Screen, record.Key, ct);

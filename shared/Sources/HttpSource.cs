@@ -13,6 +13,21 @@ public abstract class HttpSource(HttpClient http, SourceOptions options, TimePro
     /// <summary>Source name for messages.</summary>
     protected abstract string Label { get; }
 
+    /// <summary>The protocol's concept blocks in this source's syntax, used when setting ...__Query is empty.</summary>
+    protected virtual string DefaultQuery => "";
+
+    /// <summary>The query sent (setting ...__Query, or the protocol's concept blocks).</summary>
+    public string Query => string.IsNullOrWhiteSpace(Options.Query) ? DefaultQuery : Options.Query!;
+
+    /// <summary>Whether the harvest includes this source (setting ...__Enabled).</summary>
+    public bool Enabled => Options.Enabled;
+
+    /// <summary>First date searched when nothing has been harvested yet.</summary>
+    public DateOnly StartDate => Options.StartDate;
+
+    /// <summary>Null when the source can run; otherwise the setting that is missing.</summary>
+    public virtual string? MissingConfiguration => null;
+
     /// <summary>The text with the API key replaced: some services echo the key in their error bodies.</summary>
     protected string Redact(string text) =>
         string.IsNullOrEmpty(Options.ApiKey) ? text : text.Replace(Options.ApiKey, "***", StringComparison.Ordinal);

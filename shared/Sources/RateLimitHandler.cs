@@ -7,8 +7,8 @@ namespace SpineReview.Sources;
 /// One gate per source for the whole process, so rotating HTTP handlers never double the pace.</summary>
 public sealed class RateGate(double requestsPerSecond, TimeProvider time) : IDisposable
 {
-    // 2% margin: the server's clock and ours need not agree to the millisecond.
-    private TimeSpan _interval = TimeSpan.FromSeconds(1.02 / requestsPerSecond);
+    // 5% margin: requests reach the server with some jitter, and its count of one second need not match ours.
+    private TimeSpan _interval = TimeSpan.FromSeconds(1.05 / requestsPerSecond);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _nextStart;
 
@@ -18,7 +18,7 @@ public sealed class RateGate(double requestsPerSecond, TimeProvider time) : IDis
     /// <summary>Lowers the pace when a source announces a lower limit; never raises it above the configured one.</summary>
     public void LimitTo(double perSecond)
     {
-        var announced = TimeSpan.FromSeconds(1.02 / perSecond);
+        var announced = TimeSpan.FromSeconds(1.05 / perSecond);
         if (announced > _interval) _interval = announced;
     }
 

@@ -10,10 +10,7 @@ public sealed class ArxivSource(HttpClient http, SourceOptions options, TimeProv
 {
     public string Name => "arxiv";
     protected override string Label => "arXiv";
-    public string Query => string.IsNullOrWhiteSpace(Options.Query) ? Queries.Arxiv : Options.Query!;
-    public bool Enabled => Options.Enabled;
-    public string? MissingConfiguration => null;
-    public DateOnly StartDate => Options.StartDate;
+    protected override string DefaultQuery => Queries.Arxiv;
 
     public async IAsyncEnumerable<SourcePage> SearchAsync(SearchWindow window, string? resumeCursor, [EnumeratorCancellation] CancellationToken ct)
     {

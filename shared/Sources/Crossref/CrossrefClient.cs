@@ -8,7 +8,6 @@ public sealed class CrossrefClient(HttpClient http, SourceOptions options, TimeP
     : HttpSource(http, options, time, log)
 {
     protected override string Label => "Crossref";
-    public bool Enabled => Options.Enabled;
 
     /// <summary>The work registered for a DOI, with the raw answer; null when Crossref does not know the DOI.</summary>
     public async Task<(BibRecord Work, byte[] Raw)?> GetWorkAsync(string doi, CancellationToken ct)

@@ -10,10 +10,7 @@ public sealed class EuropePmcSource(HttpClient http, SourceOptions options, Time
 {
     public string Name => "europepmc";
     protected override string Label => "Europe PMC";
-    public string Query => string.IsNullOrWhiteSpace(Options.Query) ? Queries.EuropePmc : Options.Query!;
-    public bool Enabled => Options.Enabled;
-    public string? MissingConfiguration => null;
-    public DateOnly StartDate => Options.StartDate;
+    protected override string DefaultQuery => Queries.EuropePmc;
 
     public async IAsyncEnumerable<SourcePage> SearchAsync(SearchWindow window, string? resumeCursor, [EnumeratorCancellation] CancellationToken ct)
     {

@@ -12,10 +12,8 @@ public sealed class IeeeSource(HttpClient http, SourceOptions options, StateStor
 {
     public string Name => "ieee";
     protected override string Label => "IEEE Xplore";
-    public string Query => string.IsNullOrWhiteSpace(Options.Query) ? Queries.Ieee : Options.Query!;
-    public bool Enabled => Options.Enabled;
-    public string? MissingConfiguration => string.IsNullOrWhiteSpace(Options.ApiKey) ? "IEEE Xplore needs an API key: set Ieee__ApiKey (Key Vault in Azure)" : null;
-    public DateOnly StartDate => Options.StartDate;
+    protected override string DefaultQuery => Queries.Ieee;
+    public override string? MissingConfiguration => string.IsNullOrWhiteSpace(Options.ApiKey) ? "IEEE Xplore needs an API key: set Ieee__ApiKey (Key Vault in Azure)" : null;
 
     public async IAsyncEnumerable<SourcePage> SearchAsync(SearchWindow window, string? resumeCursor, [EnumeratorCancellation] CancellationToken ct)
     {

@@ -10,10 +10,7 @@ public sealed class OpenAlexSource(HttpClient http, SourceOptions options, TimeP
 {
     public string Name => "openalex";
     protected override string Label => "OpenAlex";
-    public string Query => string.IsNullOrWhiteSpace(Options.Query) ? Queries.OpenAlex : Options.Query!;
-    public bool Enabled => Options.Enabled;
-    public string? MissingConfiguration => null;
-    public DateOnly StartDate => Options.StartDate;
+    protected override string DefaultQuery => Queries.OpenAlex;
 
     public async IAsyncEnumerable<SourcePage> SearchAsync(SearchWindow window, string? resumeCursor, [EnumeratorCancellation] CancellationToken ct)
     {

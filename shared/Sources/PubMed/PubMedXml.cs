@@ -73,11 +73,15 @@ public static partial class PubMedXml
         Guard(reader.Read);
         while (!reader.EOF)
         {
-            if (reader.NodeType == XmlNodeType.Element && reader.LocalName is "PubmedArticle" or "PubmedBookArticle")
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "PubmedArticle")
             {
-                // ReadFrom leaves the reader on the node after the element, which may be the next article: no Read() here.
+                // Both readers leave the reader on the node after the element, which may be the next article: no Read() here.
+                yield return Guard(() => PubMedReader.ReadArticle(reader));
+            }
+            else if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "PubmedBookArticle")
+            {
                 var element = (XElement)Guard(() => XNode.ReadFrom(reader));
-                yield return element.Name.LocalName == "PubmedArticle" ? MapArticle(element) : MapBook(element);
+                yield return MapBook(element);
             }
             else
             {
@@ -110,7 +114,8 @@ public static partial class PubMedXml
         return s.Length > 300 ? s[..300] + "…" : s;
     }
 
-    /// <summary>Maps one PubmedArticle element to the normalised record.</summary>
+    /// <summary>Maps one PubmedArticle element to the normalised record: the plain reference mapping over a whole element.
+    /// Parsing uses <see cref="PubMedReader"/>, which reads the same fields without building the element; tests hold the two equal.</summary>
     public static BibRecord MapArticle(XElement article)
     {
         var citation = article.Element("MedlineCitation") ?? throw new SourceException("PubmedArticle without MedlineCitation.");

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmarks (not part of the tests; figures go into notes):
+#   scripts/bench.sh harvest [RECORDS]   PubMed harvest of generated records against a local server enforcing 10 requests/s
+#   scripts/bench.sh parse [RECORDS]     PubMed efetch parsing beside NCBI's xtract on the same generated file, with a
+#                                        field-by-field comparison of both outputs
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+what="${1:-}"; records="${2:-10000}"
+case "$what" in harvest|parse) ;; *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+require_toolchains
+install_npm_packages
+say "building (Release)"
+dotnet build "$ROOT/bench/SpineReview.Bench/SpineReview.Bench.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
+dotnet build "$ROOT/functions/SpineReview.Cli/SpineReview.Cli.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
+bench="$ROOT/bench/SpineReview.Bench/bin/Release/net10.0/linux-x64/SpineReview.Bench"
+cli="$ROOT/functions/SpineReview.Cli/bin/Release/net10.0/linux-x64/spine-review"
+export SPINE_REVIEW_REPLAY="$ROOT/samples/replay"
+
+if [ "$what" = harvest ]; then
+  AZURITE_IN_MEMORY=1 start_azurite
+  "$bench" harvest "$records"
+  exit $?
+fi
+
+# parse: xtract comes from Debian's ncbi-entrez-direct
+if ! command -v xtract >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ncbi-entrez-direct) >&2 || die "could not install ncbi-entrez-direct"
+  else die "xtract is missing: apt-get install ncbi-entrez-direct"; fi
+fi
+work="$ROOT/out/bench"; mkdir -p "$work"
+file="$work/efetch-$records.xml"
+[ -f "$file" ] || "$bench" make-efetch "$records" "$file"
+mb=$(python3 -c "import os;print(os.path.getsize('$file')/1e6)")
+fields=(-pattern PubmedArticle -def - -element MedlineCitation/PMID -block PubmedData/ArticleIdList/ArticleId -if @IdType -equals doi -element ArticleId
+  -block Article/Journal -element Title -block Article -element ArticleTitle -block JournalIssue/PubDate -element Year -block Abstract -sep " " -element AbstractText)
+time_it() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); python3 -c "print($t1-$t0)"; }
+say "xtract on $file ($mb MB)"
+tx=$(time_it sh -c "xtract -input '$file' ${fields[*]@Q} > '$work/xtract.tsv' 2> '$work/xtract.err'")
+say "spine-review parse on the same file"
+ts=$(time_it sh -c "'$cli' parse pubmed '$file' > '$work/spine.jsonl' 2> '$work/spine.err'")
+# For the comparison each field is extracted in its own pass (pmid + field), so a missing field cannot shift columns.
+xf() { xtract -input "$file" -pattern PubmedArticle -element MedlineCitation/PMID "$@" 2>/dev/null; }
+xf -block PubmedData/ArticleIdList/ArticleId -if @IdType -equals doi -element ArticleId > "$work/x_doi.tsv"
+xf -block Article -element ArticleTitle > "$work/x_title.tsv"
+xf -block Article/Journal -element Title > "$work/x_journal.tsv"
+xf -block JournalIssue/PubDate -element Year > "$work/x_year.tsv"
+xf -block Abstract -sep " " -element AbstractText > "$work/x_abstract.tsv"
+python3 - "$work" "$mb" "$tx" "$ts" <<'PY'
+import json, sys, re, html
+work, mb, tx, ts = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+ours = {}
+for line in open(f"{work}/spine.jsonl", encoding="utf-8"):
+    r = json.loads(line); ours[r["pmid"]] = r
+theirs = {}
+for line in open(f"{work}/xtract.tsv", encoding="utf-8"):
+    theirs[line.split("\t", 1)[0]] = True
+fields_x = {}
+for f in ["doi", "title", "journal", "year", "abstract"]:
+    d = {}
+    for line in open(f"{work}/x_{f}.tsv", encoding="utf-8"):
+        cols = line.rstrip("\n").split("\t")
+        d[cols[0]] = cols[1] if len(cols) > 1 else ""
+    fields_x[f] = d
+def norm(s): return re.sub(r"\s+", " ", s or "").strip()
+fields = ["doi", "title", "journal", "year", "abstract"]
+diff = {f: 0 for f in fields}; examples = {}
+for pmid, r in ours.items():
+    x = [pmid] + [fields_x[f].get(pmid, "") for f in ["doi", "title", "journal", "year", "abstract"]]
+    # xtract writes the abstract's sections joined by a space; ours keeps "LABEL: text" lines.
+    ours_abs = norm(" ".join(s["text"] for s in r["abstractSections"]))
+    pairs = {"doi": (r["doi"] or "", x[1].lower()), "title": (norm(r["title"]), norm(html.unescape(x[2]))), "journal": (r["journal"] or "", x[3]),
+             "year": (str(r["year"] or ""), x[4]), "abstract": (ours_abs, norm(html.unescape(x[5])))}
+    for f, (a, b) in pairs.items():
+        if a != b:
+            diff[f] += 1; examples.setdefault(f, (pmid, a[:90], b[:90]))
+print(f"file: {mb:.1f} MB, {len(ours)} records parsed by spine-review, {len(theirs)} rows from xtract")
+print(f"xtract:       {tx:.2f} s  {mb/tx:7.1f} MB/s  {len(theirs)/tx:9.0f} records/s (whole process)")
+print(f"spine-review: {ts:.2f} s  {mb/ts:7.1f} MB/s  {len(ours)/ts:9.0f} records/s (whole process, JSON out)")
+print(f"throughput ratio spine-review/xtract: {tx/ts:.2f}")
+print("fields that differ (records): " + ", ".join(f"{f} {n}" for f, n in diff.items()))
+for f, (p, a, b) in examples.items(): print(f"  e.g. {f} of PMID {p}: ours {a!r} | xtract {b!r}")
+PY
