@@ -18,6 +18,17 @@ param pubmedEmail string = ''
 @description('Optional. NCRONTAB schedule of the PubMed harvest (setting Schedules__HarvestPubMed).')
 param harvestSchedule string = '0 0 3 * * *'
 
+@description('Optional. NCRONTAB schedules of the other sources\' harvests (settings Schedules__HarvestIeee, __HarvestEuropePmc, __HarvestArxiv, __HarvestOpenAlex).')
+param sourceSchedules object = {
+  ieee: '0 10 3 * * *'
+  europepmc: '0 20 3 * * *'
+  arxiv: '0 30 3 * * *'
+  openalex: '0 40 3 * * *'
+}
+
+@description('Optional. Contact address for the OpenAlex and Crossref polite pools and Europe PMC (settings OpenAlex__Email, Crossref__Email, EuropePmc__Email).')
+param contactEmail string = ''
+
 @description('Optional. NCRONTAB schedule of the report regeneration (setting Schedules__RegenerateReport).')
 param reportSchedule string = '0 30 4 * * *'
 
@@ -84,6 +95,13 @@ module functionApp 'modules/functionapp.bicep' = {
       PubMed__Email: pubmedEmail
       Schedules__HarvestPubMed: harvestSchedule
       Schedules__RegenerateReport: reportSchedule
+      Schedules__HarvestIeee: sourceSchedules.ieee
+      Schedules__HarvestEuropePmc: sourceSchedules.europepmc
+      Schedules__HarvestArxiv: sourceSchedules.arxiv
+      Schedules__HarvestOpenAlex: sourceSchedules.openalex
+      OpenAlex__Email: contactEmail
+      Crossref__Email: contactEmail
+      EuropePmc__Email: contactEmail
     }
   }
   dependsOn: [roleAssignments]
