@@ -23,8 +23,16 @@ public sealed class MeteringHandler(string source, SourceMeters meters) : Delega
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var response = await base.SendAsync(request, cancellationToken);
-        meters.Count(source, response.StatusCode == HttpStatusCode.TooManyRequests);
-        return response;
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+            return response;
+        }
+        finally
+        {
+            // An attempt that timed out or failed in transit is a call too.
+            meters.Count(source, response?.StatusCode == HttpStatusCode.TooManyRequests);
+        }
     }
 }

@@ -178,16 +178,18 @@ public class MultiSourceTests
     {
         await using var server = await SourceServer.StartAsync(TestPaths.Replay);
         server.Faults.Enqueue(new SourceServer.Fault("search", null, 500, "oops", Source: "europepmc"));
+        // A slow answer: held past the attempt timeout, so the resilience handler abandons it and asks again.
+        server.Faults.Enqueue(new SourceServer.Fault("search", null, 200, "{}", Source: "europepmc", Delay: TimeSpan.FromSeconds(3)));
         server.Faults.Enqueue(new SourceServer.Fault("search", null, 502, "oops", Source: "europepmc"));
         server.Faults.Enqueue(new SourceServer.Fault("search", null, 200, "{\"version\":\"6.9\",\"hitCount\":24,\"resultList\":{\"result\":[{\"id\":", Source: "europepmc"));
         var settings = AllSources(server);
-        settings["EuropePmc:TimeoutSeconds"] = "2";
+        settings["EuropePmc:TimeoutSeconds"] = "1";
         await using var host = TestHost.Create(settings: settings);
         var s = await host.Get<Harvester>().HarvestAsync("europepmc", Window, null, default);
         Assert.Equal("complete", s.Status);
         Assert.Equal(24, s.Retrieved);
         Assert.Equal(24, s.New);
-        Assert.True(s.Calls >= 6, $"{s.Calls} calls for 3 pages and 3 faults");
+        Assert.True(s.Calls >= 7, $"{s.Calls} calls for 3 pages and 4 faults");
     }
 
     [Fact]
