@@ -64,6 +64,17 @@ public static class CommandLine
         new("report", "regenerate the report now",
             "Usage: spine-review report [--out FILE]\n\nBuilds the report from what is stored and keeps it as the next version and as latest.pdf.\n  --out FILE   also write the PDF to FILE",
             ["out"], [], RunReportAsync),
+        new("eval", "score a stage on a benchmark: eval dedup --records FILE --truth FILE [--json]",
+            """
+            Usage: spine-review eval dedup --records FILE --truth FILE [--json]
+
+            Deduplicates a benchmark (the bib-dedupe CSV or the ASySD CSV) and scores the groups found against its
+            ground truth (one group per line, ids joined by ';', header merged_ids). Pairs are unordered pairs of
+            records placed in one group. Needs no storage.
+              --json         one JSON object on standard output, nothing else
+              --found FILE   also write the groups found, in the truth file's format, to inspect them
+            """,
+            ["records", "truth", "found"], ["json"], RunEvalAsync),
         new("parse", "print the normalised records of one raw response file",
             "Usage: spine-review parse SOURCE FILE\n\nParses a raw response file of SOURCE (pubmed, ieee, europepmc, arxiv, openalex, crossref; .gz too)\nand prints the normalised records, one JSON object a line. Needs no storage.",
             [], [], RunParseAsync),
@@ -294,6 +305,34 @@ public static class CommandLine
             await c.Err.WriteLineAsync($"spine-review parse: {e.Message}");
             return 1;
         }
+    }
+
+    private static readonly JsonSerializerOptions EvalJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private static async Task<int> RunEvalAsync(Arguments a, Context c)
+    {
+        if (a.Positional.Count != 1 || a.Positional[0] != "dedup") throw new UsageException("eval takes a stage: dedup");
+        var recordsFile = a.Value("records") ?? throw new UsageException("eval dedup needs --records FILE");
+        var truthFile = a.Value("truth") ?? throw new UsageException("eval dedup needs --truth FILE");
+        foreach (var f in new[] { recordsFile, truthFile })
+            if (!File.Exists(f)) throw new UsageException($"{f}: no such file");
+        var records = SpineReview.Dedup.DedupFiles.ReadRecords(recordsFile);
+        var truth = SpineReview.Dedup.DedupFiles.ReadTruth(truthFile);
+        var clock = Stopwatch.StartNew();
+        var groups = SpineReview.Dedup.Deduplicator.FindGroups(records);
+        clock.Stop();
+        var score = SpineReview.Dedup.DedupEvaluation.Score(records.Count, truth, groups, clock.Elapsed.TotalSeconds);
+        if (a.Value("found") is { } found)
+            await File.WriteAllLinesAsync(found, ["merged_ids", .. groups.Select(g => "\"" + string.Join(';', g.Order(StringComparer.Ordinal)) + "\"")]);
+        if (a.Has("json"))
+        {
+            await c.Out.WriteLineAsync(JsonSerializer.Serialize(score, EvalJson));
+            return 0;
+        }
+        await c.Out.WriteLineAsync($"records {score.Records}; true groups {score.GroupsTrue} ({score.PairsTrue} pairs); found groups {score.GroupsFound} ({score.PairsFound} pairs)");
+        await c.Out.WriteLineAsync($"eval dedup done: precision {score.Precision:0.0000}, recall {score.Recall:0.0000}, F1 {score.F1:0.0000}, " +
+            $"{score.FalsePositivePairs} false-positive pairs, {score.Seconds:0.000} s");
+        return 0;
     }
 
     private static Stream OpenMaybeGzip(string file)

@@ -10,7 +10,10 @@ public static partial class Identifiers
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;
         var s = raw.Trim();
+        var resolver = DoiPrefix().Match(s);
         s = DoiPrefix().Replace(s, "");
+        // Resolver URLs carry the DOI percent-encoded ("10.1016/S0735-1097%2813%2962048-3").
+        if (resolver.Success && s.Contains('%', StringComparison.Ordinal)) s = Uri.UnescapeDataString(s);
         s = s.Trim().TrimEnd('.', ',', ';');
         if (!s.StartsWith("10.", StringComparison.Ordinal) || !s.Contains('/', StringComparison.Ordinal)) return null;
         return s.ToLowerInvariant();

@@ -49,6 +49,7 @@ public class CommandLineTests
     [InlineData("extract")]
     [InlineData("report")]
     [InlineData("parse")]
+    [InlineData("eval")]
     public async Task Help_EveryCommand_SaysWhatItTakes(string command)
     {
         var (code, output, _) = await Run(command, "--help");
@@ -126,5 +127,26 @@ public class CommandLineTests
         Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(outFile), 0, 4), StringComparison.Ordinal);
         File.Delete(outFile);
         await using var cleanup = TestHost.Create(prefix: prefix);
+    }
+
+    [Fact]
+    public async Task EvalDedup_Json_PrintsOneObjectWithTheInterfaceFields()
+    {
+        var folder = Path.Combine(TestPaths.Fixtures, "dedup", "special_cases");
+        var (code, output, _) = await Run("eval", "dedup", "--records", Path.Combine(folder, "records_pre_merged.csv"), "--truth", Path.Combine(folder, "merged_record_ids.csv"), "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        foreach (var field in new[] { "records", "groups_true", "groups_found", "pairs_true", "pairs_found", "true_positive_pairs", "false_positive_pairs", "precision", "recall", "f1", "seconds" })
+            Assert.True(doc.RootElement.TryGetProperty(field, out _), $"field {field} missing");
+        Assert.Equal(12, doc.RootElement.GetProperty("records").GetInt32());
+        Assert.Equal(0, doc.RootElement.GetProperty("false_positive_pairs").GetInt32());
+    }
+
+    [Fact]
+    public async Task EvalDedup_MissingTruth_Exit2()
+    {
+        var (code, _, err) = await Run("eval", "dedup", "--records", "x.csv");
+        Assert.Equal(2, code);
+        Assert.Contains("--truth", err, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SpineReview.Dedup;
+
+/// <summary>Normal forms for comparing records: titles, surnames, pages, volumes. Pure.</summary>
+public static partial class Normalise
+{
+    private static readonly Dictionary<char, string> Greek = new()
+    {
+        ['α'] = "alpha", ['β'] = "beta", ['γ'] = "gamma", ['δ'] = "delta", ['ε'] = "epsilon", ['κ'] = "kappa", ['λ'] = "lambda",
+        ['μ'] = "mu", ['π'] = "pi", ['σ'] = "sigma", ['τ'] = "tau", ['ω'] = "omega", ['Δ'] = "delta", ['Ω'] = "omega",
+    };
+
+    /// <summary>Title as lower-case ASCII words: markup, entities, accents, punctuation, Greek letters and the brackets of a
+    /// translated title removed.</summary>
+    public static string TitleWords(string title)
+    {
+        if (string.IsNullOrWhiteSpace(title)) return "";
+        var s = WebUtility.HtmlDecode(Tags().Replace(title, " ")).Trim();
+        // Database annotations are not part of the title: "(Structured abstract)", "[Review] [43 refs]", "[Article in German]".
+        s = Annotation().Replace(s, " ").Trim();
+        if (s.StartsWith('[')) s = s.TrimStart('[').Replace("].", "", StringComparison.Ordinal).TrimEnd(']', '.');
+        var sb = new StringBuilder(s.Length);
+        foreach (var ch in s.Normalize(NormalizationForm.FormD))
+        {
+            if (Greek.TryGetValue(ch, out var name)) { sb.Append(' ').Append(name).Append(' '); continue; }
+            var cat = CharUnicodeInfo.GetUnicodeCategory(ch);
+            if (cat == UnicodeCategory.NonSpacingMark) continue;
+            sb.Append(char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : ' ');
+        }
+        return Spaces().Replace(sb.ToString(), " ").Trim();
+    }
+
+    /// <summary>The first author's surname in lower-case letters ("Zuna, R E and …" and "Adeli K.Lewis G." both give the first surname).</summary>
+    public static string FirstSurname(string authors)
+    {
+        if (string.IsNullOrWhiteSpace(authors)) return "";
+        var s = authors.Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder();
+        foreach (var ch in s)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark || ch is '\'' or '’') continue;
+            if (char.IsLetter(ch)) sb.Append(char.ToLowerInvariant(ch));
+            else if (sb.Length > 0 && ch != '-') break;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The first page without leading zeros ("288-297" gives "288", "e0180707" gives "180707").</summary>
+    public static string FirstPage(string pages)
+    {
+        if (string.IsNullOrWhiteSpace(pages)) return "";
+        var first = pages.Split('-', '–', '—')[0];
+        var digits = new string(first.Where(char.IsDigit).ToArray()).TrimStart('0');
+        return digits;
+    }
+
+    /// <summary>The number of a volume ("29 (7)" gives "29", "147 Suppl 1" gives "147"); where words come first, the venue
+    /// leaked into the field ("Korsakova. Part 2. 117") and the last number is the volume.</summary>
+    public static string Digits(string s)
+    {
+        if (string.IsNullOrWhiteSpace(s)) return "";
+        var numbers = Numbers().Matches(s);
+        if (numbers.Count == 0) return "";
+        var leakedVenue = s.TakeWhile(c => !char.IsDigit(c)).Any(char.IsLetter);
+        return (leakedVenue ? numbers[^1].Value : numbers[0].Value).TrimStart('0');
+    }
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Numbers();
+
+    /// <summary>Whether a title announces a notice about another work (erratum, retraction, comment, reply).</summary>
+    public static bool IsNotice(string titleWords) => Notice().IsMatch(titleWords);
+
+    /// <summary>Similarity of two strings from 0 to 1 (one minus the edit distance over the longer length).</summary>
+    public static double Similarity(string a, string b)
+    {
+        if (a.Length == 0 || b.Length == 0) return 0;
+        if (a == b) return 1;
+        var longer = Math.Max(a.Length, b.Length);
+        // Lengths far apart cannot reach a useful similarity: skip the work.
+        if (Math.Abs(a.Length - b.Length) > longer * 0.2) return 1 - (double)Math.Abs(a.Length - b.Length) / longer;
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) prev[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return 1 - (double)prev[b.Length] / longer;
+    }
+
+    /// <summary>A venue as lower-case letters and digits only ("Obstetrics &amp; Gynecology" and "Obstetrics and Gynecology" stay close).</summary>
+    public static string Venue(string venue) =>
+        string.IsNullOrWhiteSpace(venue) ? "" : new string(TitleWords(venue.Replace("&", " and ", StringComparison.Ordinal)).Where(char.IsLetterOrDigit).ToArray());
+
+    [GeneratedRegex(@"<[^>]+>")]
+    private static partial Regex Tags();
+    [GeneratedRegex(@"\((?:structured|provisional)\s+abstract\)|\[(?:review|\d+\s*refs?|article in [^\]]*|english abstract|japanese|german|french|chinese|russian|spanish|italian|portuguese|polish|dutch|korean|czech|hungarian|turkish|danish|swedish|norwegian|finnish|(?:erratum|comment|retraction|corrected and republished|update)s? (?:appears )?in [^\]]*)\]", RegexOptions.IgnoreCase)]
+    private static partial Regex Annotation();
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+    [GeneratedRegex(@"\b(?:erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|comment on|reply|response to|in reply)\b")]
+    private static partial Regex Notice();
+}

@@ -1,0 +1,87 @@
+using SpineReview.Dedup;
+using SpineReview.Tests.Support;
+using Xunit;
+
+namespace SpineReview.Tests.Dedup;
+
+public class DeduplicatorTests
+{
+    private static DedupRecord R(string id, string title, string authors = "Smith, J and Doe, A", int? year = 2020, string venue = "Spine",
+        string volume = "45", string pages = "100-110", string? doi = null) => new(id, title, authors, year, venue, volume, "", pages, doi, "");
+
+    private static List<List<string>> Groups(params DedupRecord[] records) => Deduplicator.FindGroups(records);
+
+    [Fact]
+    public void FindGroups_SameArticleWithDatabaseAnnotations_Merged() =>
+        Assert.Single(Groups(
+            R("a", "Deep learning grading of lumbar stenosis on MRI"),
+            R("b", "Deep learning grading of lumbar stenosis on MRI. (Structured abstract)", venue: "SPINE"),
+            R("c", "Deep learning grading of lumbar stenosis on MRI.[Erratum appears in Spine. 2021;46(2):E10]")));
+
+    [Fact]
+    public void FindGroups_ErratumAndItsArticle_NotMerged() =>
+        Assert.Empty(Groups(
+            R("a", "Deep learning grading of lumbar stenosis on MRI"),
+            R("b", "Erratum: Deep learning grading of lumbar stenosis on MRI", pages: "")));
+
+    [Fact]
+    public void FindGroups_GenericTitleDifferentIssues_NotMerged() =>
+        Assert.Empty(Groups(R("a", "Editorial", pages: "1"), R("b", "Editorial", pages: "3")));
+
+    [Fact]
+    public void FindGroups_SameConferenceIntroductionTwoYears_NotMerged() =>
+        Assert.Empty(Groups(R("a", "Introduction to the minitrack on crowdsourcing", year: 2021, pages: ""), R("b", "Introduction to the minitrack on crowdsourcing", year: 2022, pages: "")));
+
+    [Fact]
+    public void FindGroups_SupplementDoiSharedByTwoAbstracts_NotMerged() =>
+        Assert.Empty(Groups(
+            R("a", "Inhibition of DPP-4 activity in atherosclerosis", pages: "S69", doi: "10.1007/s00125-013-3012-z"),
+            R("b", "Suppressive effect of a DPP-4 inhibitor on atherosclerosis", pages: "S69", doi: "https://doi.org/10.1007/S00125-013-3012-Z")));
+
+    [Fact]
+    public void FindGroups_SameDoiInAnotherForm_Merged() =>
+        Assert.Single(Groups(
+            R("a", "Automated Cobb angle measurement with deep learning", doi: "10.1000/xyz"),
+            R("b", "Automated Cobb angle measurement with deep learning.", pages: "", doi: "https://doi.org/10.1000/XYZ")));
+
+    [Fact]
+    public void FindGroups_TranslatedTitleInBrackets_Merged() =>
+        Assert.Single(Groups(R("a", "[Protective effects of incretin on atherosclerosis]. [Japanese]"), R("b", "Protective effects of incretin on atherosclerosis")));
+
+    [Fact]
+    public void Similarity_IdenticalAndDisjoint_AreOneAndLow()
+    {
+        Assert.Equal(1, Normalise.Similarity("abc", "abc"));
+        Assert.True(Normalise.Similarity("abcdef", "uvwxyz") < 0.2);
+    }
+
+    [Theory]
+    [InlineData("29 (7)", "29")]
+    [InlineData("147 Suppl 1", "147")]
+    [InlineData("Korsakova. Part 2. 117", "117")]
+    [InlineData("", "")]
+    public void Digits_VolumeFields_GiveTheVolume(string field, string expected) => Assert.Equal(expected, Normalise.Digits(field));
+
+    [Fact]
+    public void Eval_SpecialCases_FindsTheThreeTrueGroupsOnly()
+    {
+        var folder = Path.Combine(TestPaths.Fixtures, "dedup", "special_cases");
+        var records = DedupFiles.ReadRecords(Path.Combine(folder, "records_pre_merged.csv"));
+        var truth = DedupFiles.ReadTruth(Path.Combine(folder, "merged_record_ids.csv"));
+        var score = DedupEvaluation.Score(records.Count, truth, Deduplicator.FindGroups(records), 0);
+        Assert.Equal(12, score.Records);
+        Assert.Equal(0, score.FalsePositivePairs);
+        Assert.Equal(1.0, score.Recall);
+    }
+
+    [Theory]
+    [InlineData("bib_dedupe/cytology_screening/records_pre_merged.csv", "bib_dedupe/cytology_screening/merged_record_ids.csv")]
+    [InlineData("asysd_diabetes/labelled_test_set.csv", "asysd_diabetes/merged_record_ids_from_bib_dedupe.csv")]
+    public void Eval_Benchmarks_NoFalseMergeAndRecallAtLeast099(string records, string truth)
+    {
+        var recs = DedupFiles.ReadRecords(TestPaths.Corpus("dedup", records));
+        var score = DedupEvaluation.Score(recs.Count, DedupFiles.ReadTruth(TestPaths.Corpus("dedup", truth)), Deduplicator.FindGroups(recs), 0);
+        Assert.Equal(0, score.FalsePositivePairs);
+        Assert.True(score.Recall >= 0.99, $"recall {score.Recall}");
+    }
+}
