@@ -3,9 +3,10 @@
 #   scripts/bench.sh harvest [RECORDS]   PubMed harvest of generated records against a local server enforcing 10 requests/s
 #   scripts/bench.sh parse [RECORDS]     PubMed efetch parsing beside NCBI's xtract on the same generated file, with a
 #                                        field-by-field comparison of both outputs
+#   scripts/bench.sh dedup [RECORDS]     duplicate detection on the corpus benchmarks replicated to RECORDS (default 100,000)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 what="${1:-}"; records="${2:-10000}"
-case "$what" in harvest|parse) ;; *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$what" in harvest|parse|dedup) ;; *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 require_toolchains
 install_npm_packages
 say "building (Release)"
@@ -14,6 +15,13 @@ dotnet build "$ROOT/functions/SpineReview.Cli/SpineReview.Cli.csproj" -c Release
 bench="$ROOT/bench/SpineReview.Bench/bin/Release/net10.0/linux-x64/SpineReview.Bench"
 cli="$ROOT/functions/SpineReview.Cli/bin/Release/net10.0/linux-x64/spine-review"
 export SPINE_REVIEW_REPLAY="$ROOT/samples/replay"
+
+if [ "$what" = dedup ]; then
+  export SPINE_REVIEW_CORPUS="${SPINE_REVIEW_CORPUS:-$ROOT/../shared/corpus}"
+  [ -d "$SPINE_REVIEW_CORPUS/dedup" ] || die "the dedup benchmarks are read from $SPINE_REVIEW_CORPUS/dedup; set SPINE_REVIEW_CORPUS"
+  /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" dedup "$records"
+  exit $?
+fi
 
 if [ "$what" = harvest ]; then
   AZURITE_IN_MEMORY=1 start_azurite
