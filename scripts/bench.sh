@@ -6,7 +6,7 @@
 #   scripts/bench.sh dedup [RECORDS]     duplicate detection on the corpus benchmarks replicated to RECORDS (default 100,000)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 what="${1:-}"; records="${2:-10000}"
-case "$what" in harvest|parse|dedup) ;; *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$what" in harvest|parse|dedup) ;; *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 require_toolchains
 install_npm_packages
 say "building (Release)"
