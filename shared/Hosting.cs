@@ -60,11 +60,7 @@ public static class SpineReviewServiceCollectionExtensions
         services.TryAddSingleton<RateGates>();
 
         var pubmed = services.AddHttpClient<PubMedClient>();
-        Pipeline(pubmed, "pubmed", sp =>
-        {
-            var p = sp.GetRequiredService<IOptions<PubMedOptions>>().Value;
-            return new SourceOptions { MaxRetries = p.MaxRetries, RetryDelaySeconds = p.RetryDelaySeconds, TimeoutSeconds = p.TimeoutSeconds, RequestsPerSecond = p.RequestsPerSecond };
-        }, replayDirectory);
+        Pipeline(pubmed, "pubmed", sp => sp.GetRequiredService<IOptions<PubMedOptions>>().Value.ToSourceOptions(), replayDirectory);
         services.AddTransient<PubMedSource>();
         services.AddTransient<ISource>(sp => sp.GetRequiredService<PubMedSource>());
 

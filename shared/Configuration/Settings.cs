@@ -34,6 +34,14 @@ public sealed class PubMedOptions
     /// <summary>Seconds one call may take before it is abandoned and retried.</summary>
     public double TimeoutSeconds { get; set; } = 60;
 
+    /// <summary>The settings every source shares, for the HTTP pipeline and <see cref="Sources.HttpSource"/>.</summary>
+    public Sources.SourceOptions ToSourceOptions() => new()
+    {
+        Enabled = Enabled, BaseUrl = BaseUrl, ApiKey = ApiKey, Email = Email, Query = Query, PageSize = BatchSize,
+        RequestsPerSecond = RequestsPerSecond, StartDate = StartDate, MaxRetries = MaxRetries, RetryDelaySeconds = RetryDelaySeconds,
+        TimeoutSeconds = TimeoutSeconds,
+    };
+
     /// <summary>NCBI's published limit: 10 requests/s with a key, 3 without.</summary>
     public double RequestsPerSecond => string.IsNullOrWhiteSpace(ApiKey) ? 3 : 10;
 }

@@ -24,7 +24,6 @@ public static class Typography
     public static readonly SKColor AccentLight = SKColor.Parse("#e8eff7");
     public static readonly SKColor Rule = SKColor.Parse("#c9d1d9");
     public static readonly SKColor Highlight = SKColor.Parse("#b45309");
-    public static readonly SKColor Baseline = SKColor.Parse("#9aa5b1");
 
     /// <summary>Folder holding the .ttf files.</summary>
     public static string FontDirectory => Path.Combine(AppContext.BaseDirectory, "fonts");

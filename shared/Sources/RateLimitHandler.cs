@@ -12,9 +12,6 @@ public sealed class RateGate(double requestsPerSecond, TimeProvider time) : IDis
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _nextStart;
 
-    /// <summary>The spacing now in force between request starts.</summary>
-    public TimeSpan Interval => _interval;
-
     /// <summary>Lowers the pace when a source announces a lower limit; never raises it above the configured one.</summary>
     public void LimitTo(double perSecond)
     {

@@ -52,13 +52,6 @@ public sealed class StateStore(StorageClients storage)
         }
     }
 
-    /// <summary>Calls taken from a source's budget on a UTC day.</summary>
-    public async Task<int> DailyCallsAsync(string source, DateOnly day, CancellationToken ct)
-    {
-        var hit = await Table.GetEntityIfExistsAsync<TableEntity>("quota", $"{source}-{day:yyyyMMdd}", cancellationToken: ct);
-        return hit.HasValue ? hit.Value!.GetInt32("Calls") ?? 0 : 0;
-    }
-
     /// <summary>A window a source could not finish (quota), with how far it got.</summary>
     public async Task<OpenWindow?> GetOpenWindowAsync(string source, CancellationToken ct)
     {
