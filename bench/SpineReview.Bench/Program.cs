@@ -14,7 +14,29 @@ switch (args.FirstOrDefault())
         File.WriteAllText(args[2], EFetchGenerator.Document(EFetchGenerator.Articles(replay, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture))));
         Console.WriteLine($"wrote {args[1]} articles to {args[2]} ({new FileInfo(args[2]).Length / 1e6:0.0} MB)");
         return 0;
+    case "parse-steady":
+        if (args.Length < 2) goto default;
+        return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
-        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE");
+        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | parse-steady FILE [ROUNDS]");
         return 2;
+}
+
+// The parser alone on one core, after a warm-up round: the steady-state rate, without process start-up or output.
+static int ParseSteady(string file, int rounds)
+{
+    var bytes = File.ReadAllBytes(file);
+    var times = new List<double>();
+    var count = 0;
+    for (var i = 0; i <= rounds; i++)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        count = SpineReview.Sources.PubMed.PubMedXml.ParseEFetch(bytes, 0, bytes.Length).Count();
+        if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
+    }
+    times.Sort();
+    var median = times[times.Count / 2];
+    Console.WriteLine(System.FormattableString.Invariant(
+        $"parser alone, one core: {count} records, {bytes.Length / 1e6:0.0} MB, median of {rounds} rounds {median:0.000} s = {bytes.Length / 1e6 / median:0} MB/s, {count / median:0} records/s"));
+    return 0;
 }

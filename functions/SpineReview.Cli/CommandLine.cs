@@ -255,6 +255,9 @@ public static class CommandLine
         TypeInfoResolver = RecordJsonContext.Default,
     };
 
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<SpineReview.Records.BibRecord> RecordInfo =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SpineReview.Records.BibRecord>)RecordJson.GetTypeInfo(typeof(SpineReview.Records.BibRecord));
+
     private static async Task<int> RunParseAsync(Arguments a, Context c)
     {
         if (a.Positional.Count != 2) throw new UsageException("parse takes SOURCE and FILE");
@@ -274,12 +277,19 @@ public static class CommandLine
             if (source == "pubmed" && !file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) && new FileInfo(file).Length > 4_000_000)
             {
                 // A large efetch file is parsed on every core, each part written to JSON lines in memory, then printed in order.
-                var parts = PubMedFile.ParseParallel(await File.ReadAllBytesAsync(file), records =>
+                var parts = PubMedFile.ParseParallel(file, records =>
                 {
                     var buffer = new MemoryStream();
                     var n = 0;
-                    using (var writer = new StreamWriter(buffer, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
-                        foreach (var record in records) { writer.WriteLine(JsonSerializer.Serialize(record, RecordJson)); n++; }
+                    using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = RecordJson.Encoder, SkipValidation = true }))
+                        foreach (var record in records)
+                        {
+                            JsonSerializer.Serialize(json, record, RecordInfo);
+                            json.Flush();
+                            buffer.WriteByte((byte)'\n');
+                            json.Reset();
+                            n++;
+                        }
                     return (buffer, n);
                 });
                 await c.Out.FlushAsync();

@@ -48,8 +48,7 @@ public sealed class PubMedClient(HttpClient http, IOptions<PubMedOptions> option
         ]);
         return await GetParsedAsync(url, redacted, bytes =>
         {
-            using var ms = new MemoryStream(bytes, writable: false);
-            return new PubMedBatch(start, bytes, PubMedXml.ParseEFetch(ms).ToList(), redacted);
+            return new PubMedBatch(start, bytes, PubMedXml.ParseEFetch(bytes, 0, bytes.Length).ToList(), redacted);
         }, ct);
     }
 

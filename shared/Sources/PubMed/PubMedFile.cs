@@ -1,76 +1,81 @@
-using System.Text;
+using Microsoft.Win32.SafeHandles;
+using SpineReview.Records;
 
 namespace SpineReview.Sources.PubMed;
 
-/// <summary>Parses a large efetch file on every core: the file is cut at article boundaries, each part is parsed as its own
-/// document, and the parts' records come back in file order.</summary>
+/// <summary>Parses a large efetch file on every core: the file is cut at article boundaries, each core reads its own part
+/// straight from the file and parses it as a document of its own, and the parts' results come back in file order.</summary>
 public static class PubMedFile
 {
     private static readonly byte[] ArticleStart = "<PubmedArticle>"u8.ToArray();
     private static readonly byte[] Open = "<PubmedArticleSet>\n"u8.ToArray();
     private static readonly byte[] Close = "\n</PubmedArticleSet>\n"u8.ToArray();
+    private const int Window = 1 << 16;
 
     /// <summary>Runs <paramref name="consume"/> on each part's records (in parallel) and returns the parts' results in file order.</summary>
-    public static IReadOnlyList<T> ParseParallel<T>(byte[] content, Func<IEnumerable<Records.BibRecord>, T> consume, int parts = 0)
+    /// <exception cref="SourceException">The file is not an efetch document, or it is malformed or cut short.</exception>
+    public static IReadOnlyList<T> ParseParallel<T>(string path, Func<IEnumerable<BibRecord>, T> consume, int parts = 0)
     {
-        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(consume);
         parts = parts > 0 ? parts : Environment.ProcessorCount;
-        var cuts = Cuts(content, parts);
-        if (cuts.Count <= 2)
-            return [consume(PubMedXml.ParseEFetch(new MemoryStream(content, writable: false)))];
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        var length = RandomAccess.GetLength(file);
+        if (length > int.MaxValue) throw new SourceException($"{path} is larger than 2 GB; split it into smaller efetch files.");
+        var cuts = Cuts(file, length, parts);
         var results = new T[cuts.Count - 1];
-        Parallel.For(0, cuts.Count - 1, new ParallelOptions { MaxDegreeOfParallelism = parts }, i =>
+        try
         {
-            // The first part keeps the file's own header; the others get a root element of their own.
-            Stream part = i == 0
-                ? new ConcatStream(new MemoryStream(content, 0, cuts[1], writable: false), new MemoryStream(Close))
-                : new ConcatStream(new MemoryStream(Open), new MemoryStream(content, cuts[i], cuts[i + 1] - cuts[i], writable: false),
-                    i == cuts.Count - 2 ? Stream.Null : new MemoryStream(Close));
-            results[i] = consume(PubMedXml.ParseEFetch(part));
+            Parallel.For(0, cuts.Count - 1, new ParallelOptions { MaxDegreeOfParallelism = parts }, i =>
+        {
+            // The first part keeps the file's own header; the others get a root element of their own, and all but the last a
+            // closing tag. Each part is scanned as its own document, so a file cut short still fails, in its last part.
+            var head = i == 0 ? [] : Open;
+            var tail = i == cuts.Count - 2 ? [] : Close;
+            var size = (int)(cuts[i + 1] - cuts[i]);
+            var part = new byte[head.Length + size + tail.Length];
+            head.CopyTo(part, 0);
+            ReadExactly(file, part.AsSpan(head.Length, size), cuts[i]);
+            tail.CopyTo(part, head.Length + size);
+            results[i] = consume(PubMedXml.ParseEFetch(part, 0, part.Length));
         });
+        }
+        catch (AggregateException e)
+        {
+            // The first part's error, as a one-pass parse would have reported it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+            throw;
+        }
         return results;
     }
 
-    // Byte offsets where parts begin (article starts), plus the end.
-    private static List<int> Cuts(byte[] content, int parts)
+    // File offsets where parts begin (article starts), plus the end. A part boundary is the first article start after an
+    // even share of the file; without one (a file of one huge article, or not efetch at all) the file stays whole.
+    private static List<long> Cuts(SafeFileHandle file, long length, int parts)
     {
-        var cuts = new List<int> { 0 };
-        var span = content.AsSpan();
+        var cuts = new List<long> { 0 };
+        var window = new byte[Window + ArticleStart.Length];
         for (var p = 1; p < parts; p++)
         {
-            var target = (int)((long)content.Length * p / parts);
-            var found = span[target..].IndexOf(ArticleStart);
-            if (found < 0) break;
-            var at = target + found;
-            if (at > cuts[^1]) cuts.Add(at);
+            for (var at = Math.Max(length * p / parts, cuts[^1] + 1); at < length; at += Window)
+            {
+                var n = RandomAccess.Read(file, window, at);
+                var found = window.AsSpan(0, n).IndexOf(ArticleStart);
+                if (found >= 0) { cuts.Add(at + found); break; }
+            }
         }
-        cuts.Add(content.Length);
+        cuts.Add(length);
         return cuts;
     }
 
-    private sealed class ConcatStream(params Stream[] streams) : Stream
+    private static void ReadExactly(SafeFileHandle file, Span<byte> into, long offset)
     {
-        private int _index;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count)
+        while (into.Length > 0)
         {
-            while (_index < streams.Length)
-            {
-                var n = streams[_index].Read(buffer, offset, count);
-                if (n > 0) return n;
-                _index++;
-            }
-            return 0;
+            var n = RandomAccess.Read(file, into, offset);
+            if (n == 0) throw new IOException("The file became shorter while it was read.");
+            into = into[n..];
+            offset += n;
         }
     }
 }

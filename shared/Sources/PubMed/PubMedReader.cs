@@ -6,9 +6,9 @@ using SpineReview.Records;
 
 namespace SpineReview.Sources.PubMed;
 
-/// <summary>Maps a PubmedArticle straight from the XmlReader, reading only the elements the record needs and skipping the
-/// rest (reference lists, chemicals, grants) unread: the same record as <see cref="PubMedXml.MapArticle"/>, several
-/// times faster, for large files.</summary>
+/// <summary>Maps a PubmedArticle straight from the <see cref="XmlScanner"/>, reading only the elements the record needs and
+/// skipping the rest (reference lists, chemicals, grants) undecoded: the same record as <see cref="PubMedXml.MapArticle"/>,
+/// many times faster.</summary>
 internal static partial class PubMedReader
 {
     private sealed class Acc
@@ -24,7 +24,7 @@ internal static partial class PubMedReader
     }
 
     /// <summary>Reads one PubmedArticle; the reader starts on its start tag and ends on the node after its end tag.</summary>
-    public static BibRecord ReadArticle(XmlReader r)
+    public static BibRecord ReadArticle(XmlScanner r)
     {
         var a = new Acc();
         var depth = r.Depth;
@@ -44,7 +44,7 @@ internal static partial class PubMedReader
         return Build(a);
     }
 
-    private static void ReadCitation(XmlReader r, Acc a) => Children(r, name =>
+    private static void ReadCitation(XmlScanner r, Acc a) => Children(r, name =>
     {
         switch (name)
         {
@@ -63,7 +63,7 @@ internal static partial class PubMedReader
         }
     });
 
-    private static void ReadArticleElement(XmlReader r, Acc a) => Children(r, name =>
+    private static void ReadArticleElement(XmlScanner r, Acc a) => Children(r, name =>
     {
         switch (name)
         {
@@ -119,7 +119,7 @@ internal static partial class PubMedReader
         }
     });
 
-    private static void ReadAuthor(XmlReader r, Acc a)
+    private static void ReadAuthor(XmlScanner r, Acc a)
     {
         var valid = r.GetAttribute("ValidYN") != "N";
         string last = "", fore = "", initials = "", collective = "";
@@ -148,7 +148,7 @@ internal static partial class PubMedReader
         if (name.Length > 0) a.Authors.Add(new Author(name, affiliations));
     }
 
-    private static void ReadPubmedData(XmlReader r, Acc a) => Children(r, name =>
+    private static void ReadPubmedData(XmlScanner r, Acc a) => Children(r, name =>
     {
         switch (name)
         {
@@ -210,7 +210,7 @@ internal static partial class PubMedReader
     }
 
     // Calls handle(name) for each child element of the current element; handle must consume that element.
-    private static void Children(XmlReader r, Action<string> handle)
+    private static void Children(XmlScanner r, Action<string> handle)
     {
         if (r.IsEmptyElement) { r.Read(); return; }
         var depth = r.Depth;
@@ -224,21 +224,21 @@ internal static partial class PubMedReader
     }
 
     // The element's text content (no markup expected), consuming the element.
-    private static string Text(XmlReader r)
+    private static string Text(XmlScanner r)
     {
         if (r.IsEmptyElement) { r.Read(); return ""; }
-        return r.ReadElementContentAsString();
+        return r.ReadElementText();
     }
 
     // Mixed content as PubMedXml.PlainText does it: tags dropped, a space put back where styling touched letters, white space folded.
-    private static string Plain(XmlReader r)
+    private static string Plain(XmlScanner r)
     {
         var sb = new StringBuilder();
         AppendMixed(r, sb);
         return Whitespace().Replace(sb.ToString(), " ").Trim();
     }
 
-    private static void AppendMixed(XmlReader r, StringBuilder sb)
+    private static void AppendMixed(XmlScanner r, StringBuilder sb)
     {
         if (r.IsEmptyElement) { r.Read(); return; }
         var depth = r.Depth;
@@ -248,7 +248,7 @@ internal static partial class PubMedReader
         {
             switch (r.NodeType)
             {
-                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                case XmlNodeType.Text:
                 {
                     var t = r.Value;
                     if (pendingSpace && t.Length > 0 && char.IsLetterOrDigit(t[0])) sb.Append(' ');

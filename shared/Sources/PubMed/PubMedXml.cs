@@ -59,15 +59,44 @@ public static partial class PubMedXml
             root.Element("QueryTranslation")?.Value.Trim(), warnings);
     }
 
-    /// <summary>Streams the records of an efetch PubmedArticleSet one at a time.</summary>
+    /// <summary>The records of an efetch PubmedArticleSet, read one at a time as they are enumerated.</summary>
     /// <exception cref="SourceException">An error document, another document type, or XML cut short.</exception>
     public static IEnumerable<BibRecord> ParseEFetch(Stream xml)
     {
-        using var reader = XmlReader.Create(xml, ReaderSettings);
-        if (Guard(reader.MoveToContent) != XmlNodeType.Element)
-            throw new SourceException("PubMed efetch answer is empty.");
+        ArgumentNullException.ThrowIfNull(xml);
+        if (xml is MemoryStream ms && ms.TryGetBuffer(out var segment))
+            return ParseEFetch(segment.Array!, segment.Offset + (int)ms.Position, segment.Count - (int)ms.Position);
+        var copy = new MemoryStream();
+        xml.CopyTo(copy);
+        return ParseEFetch(copy.GetBuffer(), 0, (int)copy.Length);
+    }
+
+    /// <summary>The records of an efetch PubmedArticleSet held in memory as UTF-8 bytes.</summary>
+    /// <exception cref="SourceException">An error document, another document type, or XML cut short.</exception>
+    public static IEnumerable<BibRecord> ParseEFetch(byte[] xml, int offset, int count)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        return Scan(xml, offset, count);
+    }
+
+    private static IEnumerable<BibRecord> Scan(byte[] xml, int offset, int count)
+    {
+        XmlScanner reader;
+        try
+        {
+            reader = new XmlScanner(xml, offset, count);
+            reader.Read();
+        }
+        catch (XmlException e) when (count == 0 || Encoding.UTF8.GetString(xml, offset, count).Trim().Length == 0)
+        {
+            throw new SourceException("PubMed efetch answer is empty.", e);
+        }
+        catch (XmlException e)
+        {
+            throw Malformed(e);
+        }
         if (reader.LocalName is "eFetchResult" or "ERROR" or "eSearchResult")
-            throw new SourceException($"PubMed efetch returned an error document: {Snippet(ReadOuter(reader))}");
+            throw new SourceException($"PubMed efetch returned an error document: {Snippet(Guard(reader.ReadElementText))}");
         if (reader.LocalName != "PubmedArticleSet")
             throw new SourceException($"Not a PubMed efetch document: root element <{reader.LocalName}>, expected <PubmedArticleSet>.");
         Guard(reader.Read);
@@ -75,13 +104,13 @@ public static partial class PubMedXml
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "PubmedArticle")
             {
-                // Both readers leave the reader on the node after the element, which may be the next article: no Read() here.
+                // The reader is left on the node after the element, which may be the next article: no Read() here.
                 yield return Guard(() => PubMedReader.ReadArticle(reader));
             }
             else if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "PubmedBookArticle")
             {
-                var element = (XElement)Guard(() => XNode.ReadFrom(reader));
-                yield return MapBook(element);
+                var (start, end) = Guard(reader.SkipOuter);
+                yield return MapBook(XElement.Parse(Encoding.UTF8.GetString(xml, start, end - start)));
             }
             else
             {
@@ -89,6 +118,9 @@ public static partial class PubMedXml
             }
         }
     }
+
+    private static SourceException Malformed(XmlException e) =>
+        new($"PubMed efetch answer is cut short or malformed (line {e.LineNumber}): {e.Message}", e);
 
     private static T Guard<T>(Func<T> read)
     {
@@ -98,14 +130,8 @@ public static partial class PubMedXml
         }
         catch (XmlException e)
         {
-            throw new SourceException($"PubMed efetch answer is cut short or malformed (line {e.LineNumber}): {e.Message}", e);
+            throw Malformed(e);
         }
-    }
-
-    private static string ReadOuter(XmlReader reader)
-    {
-        try { return XNode.ReadFrom(reader) is XElement e ? e.Value : ""; }
-        catch (XmlException) { return "(unreadable)"; }
     }
 
     private static string Snippet(string s)
