@@ -35,16 +35,26 @@ if ! command -v xtract >/dev/null; then
   else die "xtract is missing: apt-get install ncbi-entrez-direct"; fi
 fi
 work="$ROOT/out/bench"; mkdir -p "$work"
+# The parse command as shipped for offline use: the same CLI published as a native executable (no JIT, no start-up warm-up).
+say "publishing the native spine-review (dotnet publish -p:PublishAot=true; about a minute)"
+dotnet publish "$ROOT/functions/SpineReview.Cli/SpineReview.Cli.csproj" -c Release -p:PublishAot=true -o "$work/native" --nologo -v quiet -clp:ErrorsOnly >&2 || die "the native publish failed"
+native="$work/native/spine-review"
+# The native publish shares obj/ and bin/ with the regular build: build the regular CLI again after it.
+dotnet build "$ROOT/functions/SpineReview.Cli/SpineReview.Cli.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
 file="$work/efetch-$records.xml"
 [ -f "$file" ] || "$bench" make-efetch "$records" "$file"
 mb=$(python3 -c "import os;print(os.path.getsize('$file')/1e6)")
 fields=(-pattern PubmedArticle -def - -element MedlineCitation/PMID -block PubmedData/ArticleIdList/ArticleId -if @IdType -equals doi -element ArticleId
   -block Article/Journal -element Title -block Article -element ArticleTitle -block JournalIssue/PubDate -element Year -block Abstract -sep " " -element AbstractText)
-time_it() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); python3 -c "print($t1-$t0)"; }
+# Median wall time of 5 runs (the machines are shared; one run says little).
+time_it() { local t0 t1 all=(); for _ in 1 2 3 4 5; do t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); all+=("$t0 $t1"); done
+  printf '%s\n' "${all[@]}" | python3 -c "import sys,statistics; print(statistics.median(float(b)-float(a) for a,b in (l.split() for l in sys.stdin)))"; }
 say "xtract on $file ($mb MB)"
 tx=$(time_it sh -c "xtract -input '$file' ${fields[*]@Q} > '$work/xtract.tsv' 2> '$work/xtract.err'")
-say "spine-review parse on the same file"
-ts=$(time_it sh -c "'$cli' parse pubmed '$file' > '$work/spine.jsonl' 2> '$work/spine.err'")
+say "spine-review parse on the same file: native, then the regular (JIT) build"
+ts=$(time_it sh -c "'$native' parse pubmed '$file' > '$work/spine.jsonl' 2> '$work/spine.err'")
+tj=$(time_it sh -c "'$cli' parse pubmed '$file' > '$work/spine-jit.jsonl' 2> '$work/spine-jit.err'")
+cmp -s "$work/spine.jsonl" "$work/spine-jit.jsonl" || die "the native and JIT builds printed different records"
 # For the comparison each field is extracted in its own pass (pmid + field), so a missing field cannot shift columns.
 xf() { xtract -input "$file" -pattern PubmedArticle -element MedlineCitation/PMID "$@" 2>/dev/null; }
 xf -block PubmedData/ArticleIdList/ArticleId -if @IdType -equals doi -element ArticleId > "$work/x_doi.tsv"
@@ -52,9 +62,9 @@ xf -block Article -element ArticleTitle > "$work/x_title.tsv"
 xf -block Article/Journal -element Title > "$work/x_journal.tsv"
 xf -block JournalIssue/PubDate -element Year > "$work/x_year.tsv"
 xf -block Abstract -sep " " -element AbstractText > "$work/x_abstract.tsv"
-python3 - "$work" "$mb" "$tx" "$ts" <<'PY'
+python3 - "$work" "$mb" "$tx" "$ts" "$tj" <<'PY'
 import json, sys, re, html
-work, mb, tx, ts = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+work, mb, tx, ts, tj = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 ours = {}
 for line in open(f"{work}/spine.jsonl", encoding="utf-8"):
     r = json.loads(line); ours[r["pmid"]] = r
@@ -82,8 +92,9 @@ for pmid, r in ours.items():
             diff[f] += 1; examples.setdefault(f, (pmid, a[:90], b[:90]))
 print(f"file: {mb:.1f} MB, {len(ours)} records parsed by spine-review, {len(theirs)} rows from xtract")
 print(f"xtract:       {tx:.2f} s  {mb/tx:7.1f} MB/s  {len(theirs)/tx:9.0f} records/s (whole process)")
-print(f"spine-review: {ts:.2f} s  {mb/ts:7.1f} MB/s  {len(ours)/ts:9.0f} records/s (whole process, JSON out)")
-print(f"throughput ratio spine-review/xtract: {tx/ts:.2f}")
+print(f"spine-review: {ts:.2f} s  {mb/ts:7.1f} MB/s  {len(ours)/ts:9.0f} records/s (whole process, native, JSON out)")
+print(f"spine-review: {tj:.2f} s  {mb/tj:7.1f} MB/s  {len(ours)/tj:9.0f} records/s (whole process, regular JIT build, same output)")
+print(f"throughput ratio spine-review/xtract (medians of 5 runs): native {tx/ts:.2f}, JIT build {tx/tj:.2f}")
 print("fields that differ (records): " + ", ".join(f"{f} {n}" for f, n in diff.items()))
 for f, (p, a, b) in examples.items(): print(f"  e.g. {f} of PMID {p}: ours {a!r} | xtract {b!r}")
 PY

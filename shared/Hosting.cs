@@ -90,7 +90,7 @@ public static class SpineReviewServiceCollectionExtensions
         return services;
     }
 
-    private static T Create<T>(IServiceProvider sp, string name) =>
+    private static T Create<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceProvider sp, string name) =>
         ActivatorUtilities.CreateInstance<T>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(name), sp.GetRequiredService<IOptionsMonitor<SourceOptions>>().Get(name));
 
     // Resilience outside, then per-attempt metering, then the rate limiter (so retries are spaced), then the network or the replay.

@@ -134,6 +134,11 @@ public static class CommandLine
 
     private static IServiceProvider BuildServices(Arguments args, IDictionary<string, string?>? settings, Action<IServiceCollection>? configure)
     {
+        // The native build (dotnet publish -p:PublishAot=true) is for the offline commands: the Table storage client maps
+        // entities by reflection, which native code cannot do, so storage commands stop here with a clear message.
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            throw new UsageException("this native build of spine-review runs the commands that need no storage (parse, eval); " +
+                "run storage commands with the regular build: scripts/run.sh, or dotnet run --project functions/SpineReview.Cli");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -306,7 +311,7 @@ public static class CommandLine
             await using var stream = OpenMaybeGzip(file);
             var (records, reported) = SourceFiles.Parse(source, stream);
             foreach (var record in records)
-                await c.Out.WriteLineAsync(JsonSerializer.Serialize(record, RecordJson));
+                await c.Out.WriteLineAsync(JsonSerializer.Serialize(record, RecordInfo));
             await c.Err.WriteLineAsync($"parse done: {records.Count} records from {file}{(reported is int r ? $" (the source reported {r} in all)" : "")}");
             return 0;
         }
@@ -316,8 +321,6 @@ public static class CommandLine
             return 1;
         }
     }
-
-    private static readonly JsonSerializerOptions EvalJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private static async Task<int> RunEvalAsync(Arguments a, Context c)
     {
@@ -336,7 +339,7 @@ public static class CommandLine
             await File.WriteAllLinesAsync(found, ["merged_ids", .. groups.Select(g => "\"" + string.Join(';', g.Order(StringComparer.Ordinal)) + "\"")]);
         if (a.Has("json"))
         {
-            await c.Out.WriteLineAsync(JsonSerializer.Serialize(score, EvalJson));
+            await c.Out.WriteLineAsync(JsonSerializer.Serialize(score, EvalJsonContext.Default.DedupScore));
             return 0;
         }
         await c.Out.WriteLineAsync($"records {score.Records}; true groups {score.GroupsTrue} ({score.PairsTrue} pairs); found groups {score.GroupsFound} ({score.PairsFound} pairs)");

@@ -63,7 +63,7 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
                 await Container.GetBlobClient(PdfBlob(version, sha)).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(version, sha), ct);
                 // The manifest commits the version; If-None-Match:* makes two concurrent runs take different numbers.
                 await Container.GetBlobClient(ManifestBlob(version)).UploadAsync(
-                    BinaryData.FromObjectAsJson(manifest, RecordStore.Json),
+                    new BinaryData(JsonSerializer.SerializeToUtf8Bytes(manifest, StoredJson.Default.ReportManifest)),
                     new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All }, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -92,7 +92,7 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
         {
             if (!item.Name.EndsWith("/manifest.json", StringComparison.Ordinal)) continue;
             var content = await Container.GetBlobClient(item.Name).DownloadContentAsync(ct);
-            list.Add(content.Value.Content.ToObjectFromJson<ReportManifest>(RecordStore.Json)!);
+            list.Add(JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, StoredJson.Default.ReportManifest)!);
         }
         return list.OrderBy(m => m.Version).ToList();
     }

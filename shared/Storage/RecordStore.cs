@@ -43,8 +43,6 @@ public enum RecordOutcome
 /// <summary>Source records and their identifier index: exact deduplication on DOI and PMID by point look-ups.</summary>
 public sealed class RecordStore(StorageClients storage)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private TableClient Records => storage.Table(storage.Names.RecordsTable);
     private TableClient Ids => storage.Table(storage.Names.IdentifiersTable);
 
@@ -158,7 +156,7 @@ public sealed class RecordStore(StorageClients storage)
 
     private static void SetJson(RecordEntity entity, BibRecord record)
     {
-        var json = JsonSerializer.Serialize(record, Json);
+        var json = JsonSerializer.Serialize(record, StoredJson.Default.BibRecord);
         if (json.Length <= MaxInlineJson)
         {
             entity.Json = json;
@@ -178,9 +176,9 @@ public sealed class RecordStore(StorageClients storage)
         if (e.JsonGz is { Length: > 0 } gz)
         {
             using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(gz), System.IO.Compression.CompressionMode.Decompress);
-            return JsonSerializer.Deserialize<BibRecord>(gzip, Json)!;
+            return JsonSerializer.Deserialize(gzip, StoredJson.Default.BibRecord)!;
         }
-        return JsonSerializer.Deserialize<BibRecord>(e.Json, Json)!;
+        return JsonSerializer.Deserialize(e.Json, StoredJson.Default.BibRecord)!;
     }
 
     internal static (string Source, string RowKey) Split(string key)

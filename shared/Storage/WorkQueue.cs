@@ -10,14 +10,14 @@ public sealed record RecordMessage(string RecordKey)
     public static RecordMessage Parse(string body)
     {
         RecordMessage? m = null;
-        try { m = JsonSerializer.Deserialize<RecordMessage>(body, RecordStore.Json); }
+        try { m = JsonSerializer.Deserialize(body, StoredJson.Default.RecordMessage); }
         catch (JsonException) { }
         if (m is null || string.IsNullOrWhiteSpace(m.RecordKey))
             throw new FormatException($"Queue message is not {{\"recordKey\":\"source:id\"}}: {body}");
         return m;
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, RecordStore.Json);
+    public string ToJson() => JsonSerializer.Serialize(this, StoredJson.Default.RecordMessage);
 }
 
 /// <summary>The stage queues: the Functions host drains them through queue triggers, the console host through <see cref="DrainAsync"/>.</summary>
