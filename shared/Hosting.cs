@@ -41,10 +41,12 @@ public static class SpineReviewServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Tool), "Setting PubMed:Tool must name this tool for NCBI.");
         services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section);
         services.AddOptions<ReplayOptions>().BindConfiguration(ReplayOptions.Section);
+        services.AddOptions<Dedup.DedupOptions>().BindConfiguration("Dedup");
 
         // Storage: one set of clients per process.
         services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
         services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>()));
+        services.AddSingleton<DedupStore>();
         services.AddSingleton<RecordStore>();
         services.AddSingleton<ScreeningStore>();
         services.AddSingleton<ExtractionStore>();

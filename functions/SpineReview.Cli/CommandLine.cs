@@ -49,8 +49,8 @@ public static class CommandLine
             Usage: spine-review harvest [--source NAME|all] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--replay DIR]
 
             Searches one source, or every enabled one (the default), over a window (default: since the last complete
-            search, to today), stores new records, links exact duplicates (DOI, PMID) and queues new records for
-            screening. Sources: pubmed, ieee, europepmc, arxiv, openalex. A source that needs a key and has none is
+            search, to today), stores new records, links duplicates (shared DOI, PMID, PMCID or arXiv id; else title,
+            authors and bibliographic details) and queues new records for screening. Sources: pubmed, ieee, europepmc, arxiv, openalex. A source that needs a key and has none is
             skipped with a message; the others run. Prints per source: query, window, reported total, retrieved,
             new, duplicates, calls, 429s and status.
             """,
@@ -75,6 +75,21 @@ public static class CommandLine
               --found FILE   also write the groups found, in the truth file's format, to inspect them
             """,
             ["records", "truth", "found"], ["json"], RunEvalAsync),
+        new("dedup", "possible duplicates for a person; merge or split records",
+            """
+            Usage: spine-review dedup review
+                   spine-review dedup merge KEY --into OTHER --by NAME
+                   spine-review dedup split KEY --by NAME
+
+            review   lists the pairs the matcher was unsure of (title similarity between the review and merge
+                     thresholds), with both titles, for a person to decide.
+            merge    a person's verdict: KEY is the same work as OTHER; KEY (and records linked to it) are linked to
+                     OTHER's study and no longer counted or screened on their own.
+            split    a person's verdict: KEY, linked to another record, is a different work; it becomes a study of
+                     its own, is queued for screening, and later runs never link the two again.
+            Keys look like pubmed:12345678 or arxiv:2101.01234. NAME is who decided (kept with the verdict).
+            """,
+            ["into", "by"], [], RunDedupAsync),
         new("parse", "print the normalised records of one raw response file",
             "Usage: spine-review parse SOURCE FILE\n\nParses a raw response file of SOURCE (pubmed, ieee, europepmc, arxiv, openalex, crossref; .gz too)\nand prints the normalised records, one JSON object a line. Needs no storage.",
             [], [], RunParseAsync),
@@ -262,6 +277,57 @@ public static class CommandLine
 
     private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<SpineReview.Records.BibRecord> RecordInfo =
         (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SpineReview.Records.BibRecord>)RecordJson.GetTypeInfo(typeof(SpineReview.Records.BibRecord));
+
+    private static async Task<int> RunDedupAsync(Arguments a, Context c)
+    {
+        var action = a.Positional.Count > 0 ? a.Positional[0] : throw new UsageException("dedup takes an action: review, merge or split");
+        var records = c.Services.GetRequiredService<RecordStore>();
+        var time = c.Services.GetRequiredService<TimeProvider>();
+        string Key() => a.Positional.Count == 2 ? a.Positional[1] : throw new UsageException($"dedup {action} takes one record key");
+        string By() => a.Value("by") is { Length: > 0 } by ? by : throw new UsageException($"dedup {action} needs --by NAME: who decided");
+        try
+        {
+            switch (action)
+            {
+                case "review":
+                {
+                    var pairs = await c.Services.GetRequiredService<DedupStore>().ListAsync(DedupStore.Review, default);
+                    foreach (var p in pairs.OrderByDescending(p => p.TitleSimilarity))
+                    {
+                        var one = await records.GetAsync(p.RecordKey, default);
+                        var two = await records.GetAsync(p.OtherKey, default);
+                        await c.Out.WriteLineAsync(FormattableString.Invariant($"{p.RecordKey}  {p.OtherKey}  title similarity {p.TitleSimilarity:0.00}"));
+                        await c.Out.WriteLineAsync($"    {one?.Record.Year} {one?.Record.Title}\n    {two?.Record.Year} {two?.Record.Title}");
+                    }
+                    await c.Err.WriteLineAsync($"dedup review: {pairs.Count} possible duplicate pair(s) wait for a decision");
+                    return 0;
+                }
+                case "merge":
+                {
+                    var (key, into, by) = (Key(), a.Value("into") ?? throw new UsageException("dedup merge needs --into OTHER"), By());
+                    var study = await records.MergeAsync(key, into, by, time.GetUtcNow(), default);
+                    await c.Err.WriteLineAsync($"dedup merge: {key} is now linked to study {study} (decided by {by})");
+                    return 0;
+                }
+                case "split":
+                {
+                    var (key, by) = (Key(), By());
+                    var other = await records.SplitAsync(key, by, time.GetUtcNow(), default);
+                    var queues = c.Services.GetRequiredService<WorkQueues>();
+                    await queues.EnqueueAsync(queues.Screen, key, default);
+                    await c.Err.WriteLineAsync($"dedup split: {key} is no longer linked to {other}; it is queued for screening (decided by {by})");
+                    return 0;
+                }
+                default:
+                    throw new UsageException($"unknown dedup action '{action}'; actions: review, merge, split");
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            await c.Err.WriteLineAsync($"spine-review dedup {action}: {e.Message}");
+            return 1;
+        }
+    }
 
     private static async Task<int> RunParseAsync(Arguments a, Context c)
     {

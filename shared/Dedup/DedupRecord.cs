@@ -3,7 +3,29 @@ using System.Globalization;
 namespace SpineReview.Dedup;
 
 /// <summary>One bibliographic record as the deduplicator sees it.</summary>
-public sealed record DedupRecord(string Id, string Title, string Authors, int? Year, string Venue, string Volume, string Number, string Pages, string? Doi, string Abstract);
+public sealed record DedupRecord(string Id, string Title, string Authors, int? Year, string Venue, string Volume, string Number, string Pages, string? Doi, string Abstract)
+{
+    /// <summary>A harvested record as the deduplicator sees it (an arXiv record without a journal has venue "arXiv").</summary>
+    public static DedupRecord From(Records.BibRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var venue = r.Journal ?? r.JournalAbbreviation ?? (r.ArxivId is not null || r.Source == "arxiv" ? "arXiv" : "");
+        return new DedupRecord(r.Key, r.Title, string.Join("; ", r.Authors.Select(a => Surname(a.Name))), r.Year, venue, r.Volume ?? "", r.Issue ?? "",
+            r.Pages ?? "", r.Doi, "");
+    }
+
+    // Sources write names two ways: "Smith JA" (PubMed, Europe PMC) and "John A. Smith" (arXiv, IEEE, OpenAlex). The surname
+    // is the part before the initials in the first, the last word in the second.
+    private static string Surname(string name)
+    {
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (words.Length <= 1) return name.Trim();
+        if (name.Contains(',', StringComparison.Ordinal)) return name[..name.IndexOf(',', StringComparison.Ordinal)].Trim();
+        var last = words[^1];
+        var initials = last.Length <= 3 && last.All(char.IsUpper);
+        return initials ? string.Join(' ', words[..^1]) : last;
+    }
+}
 
 /// <summary>Reads the benchmark formats: the bib-dedupe CSV (ID, title, year, author, pages, volume, number, journal or
 /// booktitle, doi, abstract) and the ASySD CSV (record_id written as id_ and 7 digits).</summary>

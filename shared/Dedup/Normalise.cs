@@ -49,6 +49,20 @@ public static partial class Normalise
         return sb.ToString();
     }
 
+    // DOI prefixes of preprint servers: arXiv, bioRxiv and medRxiv, Research Square, SSRN, Preprints.org, TechRxiv, JMIR Preprints.
+    private static readonly string[] PreprintDoiPrefixes = ["10.48550/", "10.1101/", "10.21203/", "10.2139/", "10.20944/", "10.36227/", "10.2196/preprints"];
+
+    /// <summary>Whether a record is a preprint, from its venue or its DOI's prefix.</summary>
+    public static bool IsPreprint(string? venue, string? doi)
+    {
+        if (doi is not null && PreprintDoiPrefixes.Any(p => doi.StartsWith(p, StringComparison.Ordinal))) return true;
+        if (string.IsNullOrWhiteSpace(venue)) return false;
+        var v = venue.ToLowerInvariant();
+        return v.Contains("arxiv", StringComparison.Ordinal) || v.Contains("medrxiv", StringComparison.Ordinal) || v.Contains("biorxiv", StringComparison.Ordinal)
+            || v.Contains("research square", StringComparison.Ordinal) || v.Contains("ssrn", StringComparison.Ordinal) || v.Contains("preprint", StringComparison.Ordinal)
+            || v.Contains("techrxiv", StringComparison.Ordinal);
+    }
+
     /// <summary>The first page without leading zeros ("288-297" gives "288", "e0180707" gives "180707").</summary>
     public static string FirstPage(string pages)
     {

@@ -169,13 +169,15 @@ public sealed class Harvester(
         return Summary(entry);
     }
 
-    // Records of a page are written eight at a time; records that share an identifier are written one after the other,
-    // so the second always sees the first in the identifier index and is linked as its duplicate.
+    // Records of a page are written eight at a time; records that share an identifier or a blocking key are written one
+    // after the other, so the second always sees the first in the indexes and is linked as its duplicate.
     private async Task StorePageAsync(IReadOnlyList<Records.BibRecord> page, string runId, Tally tally, CancellationToken ct)
     {
         var locks = new Dictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
+        // Records that share an identifier or a blocking key are written one after the other, so the second sees the first.
         static IEnumerable<string> Ids(Records.BibRecord r) =>
-            new[] { r.Pmid is null ? null : "pmid:" + r.Pmid, r.Doi is null ? null : "doi:" + r.Doi, "key:" + r.Key }.OfType<string>();
+            new[] { r.Pmid is null ? null : "pmid:" + r.Pmid, r.Doi is null ? null : "doi:" + r.Doi, r.Pmcid is null ? null : "pmcid:" + r.Pmcid, "key:" + r.Key }
+                .OfType<string>().Concat(Dedup.Fingerprint.Of(Dedup.DedupRecord.From(r)).BlockingKeys().Select(k => "fp:" + k));
         foreach (var id in page.SelectMany(Ids)) if (!locks.ContainsKey(id)) locks[id] = new SemaphoreSlim(1, 1);
         try
         {

@@ -40,9 +40,17 @@ public enum RecordOutcome
     AlreadyStored,
 }
 
-/// <summary>Source records and their identifier index: exact deduplication on DOI and PMID by point look-ups.</summary>
-public sealed class RecordStore(StorageClients storage)
+/// <summary>Source records, their identifier index and duplicate detection: an incoming record is linked to a stored study by
+/// a shared identifier (DOI, PMID, PMCID, arXiv id; point reads), else by the fingerprint index and the matcher's bands.</summary>
+public sealed class RecordStore(StorageClients storage, DedupStore dedup, Microsoft.Extensions.Options.IOptions<Dedup.DedupOptions> dedupOptions)
 {
+    /// <summary><see cref="RecordEntity.DuplicateBy"/> of a record merged by the matcher on title, authors and bibliographic details.</summary>
+    public const string ByFingerprint = "title+authors";
+    /// <summary><see cref="RecordEntity.DuplicateBy"/> of a preprint or published version linked to the same study.</summary>
+    public const string ByVersion = "version";
+    /// <summary><see cref="RecordEntity.DuplicateBy"/> of a record a person merged.</summary>
+    public const string ByPerson = "person";
+
     private TableClient Records => storage.Table(storage.Names.RecordsTable);
     private TableClient Ids => storage.Table(storage.Names.IdentifiersTable);
 
@@ -52,10 +60,12 @@ public sealed class RecordStore(StorageClients storage)
         ArgumentNullException.ThrowIfNull(record);
         var key = record.Key;
         var existing = await Records.GetEntityIfExistsAsync<RecordEntity>(record.Source, KeyEncoding.Encode(record.SourceId), cancellationToken: ct);
+        var fingerprint = Dedup.Fingerprint.Of(Dedup.DedupRecord.From(record));
         if (existing.HasValue && existing.Value is { } stored)
         {
-            // A run that stopped between storing and indexing left the index incomplete: mend it.
+            // A run that stopped between storing and indexing left the indexes incomplete: mend them.
             if (stored.DuplicateOf is null) await IndexAsync(record, key, ct);
+            await dedup.IndexAsync(fingerprint, stored.DuplicateOf ?? key, ct);
             return (RecordOutcome.AlreadyStored, stored.DuplicateOf);
         }
 
@@ -68,6 +78,20 @@ public sealed class RecordStore(StorageClients storage)
                 duplicateOf = other;
                 duplicateBy = kind;
                 break;
+            }
+        }
+        Dedup.DedupMatch? review = null;
+        if (duplicateOf is null)
+        {
+            var options = dedupOptions.Value;
+            var candidates = await dedup.CandidatesAsync(fingerprint, options.MaxBlockSize, ct);
+            var match = candidates.Count == 0 ? null
+                : Dedup.DedupMatcher.Best(fingerprint, candidates, options, await dedup.KeptApartAsync(key, ct));
+            switch (match?.Band)
+            {
+                case Dedup.DedupBand.Merge: (duplicateOf, duplicateBy) = (match.StudyKey, ByFingerprint); break;
+                case Dedup.DedupBand.Link: (duplicateOf, duplicateBy) = (match.StudyKey, ByVersion); break;
+                case Dedup.DedupBand.Review: review = match; break;
             }
         }
 
@@ -94,9 +118,55 @@ public sealed class RecordStore(StorageClients storage)
         {
             return (RecordOutcome.AlreadyStored, duplicateOf);
         }
+        await dedup.IndexAsync(fingerprint, duplicateOf ?? key, ct);
+        if (review is not null) await dedup.AddReviewAsync(key, review.CandidateKey, review.TitleSimilarity, ct);
         if (duplicateOf is not null) return (RecordOutcome.Duplicate, duplicateOf);
         await IndexAsync(record, key, ct);
         return (RecordOutcome.New, null);
+    }
+
+    /// <summary>A person's verdict that a linked record is a different work: it becomes a study of its own (and goes to
+    /// screening), and the matcher never joins the two again. Returns the key it was linked to.</summary>
+    public async Task<string> SplitAsync(string key, string decidedBy, DateTimeOffset at, CancellationToken ct)
+    {
+        var entity = await EntityAsync(key, ct);
+        var other = entity.DuplicateOf ?? throw new InvalidOperationException($"Record {key} is not linked to another record; nothing to split.");
+        await dedup.DecideAsync(key, other, DedupStore.Distinct, decidedBy, at, ct);
+        entity.DuplicateOf = null;
+        entity.DuplicateBy = null;
+        await Records.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+        var record = ReadJson(entity);
+        await IndexAsync(record, key, ct);
+        await dedup.IndexAsync(Dedup.Fingerprint.Of(Dedup.DedupRecord.From(record)), key, ct);
+        return other;
+    }
+
+    /// <summary>A person's verdict that <paramref name="key"/> is the same work as <paramref name="into"/>: it is linked to
+    /// that record's study, and so is every record linked to it.</summary>
+    public async Task<string> MergeAsync(string key, string into, string decidedBy, DateTimeOffset at, CancellationToken ct)
+    {
+        var target = await EntityAsync(into, ct);
+        var study = target.DuplicateOf ?? target.Key;
+        if (study == key) throw new InvalidOperationException($"Record {into} is already linked to {key}.");
+        await dedup.DecideAsync(key, into, DedupStore.Same, decidedBy, at, ct);
+        var moved = new List<RecordEntity> { await EntityAsync(key, ct) };
+        await foreach (var e in Records.QueryAsync<RecordEntity>(TableClient.CreateQueryFilter($"DuplicateOf eq {key}"), cancellationToken: ct))
+            moved.Add(e);
+        foreach (var e in moved)
+        {
+            e.DuplicateOf = study;
+            e.DuplicateBy = ByPerson;
+            await Records.UpdateEntityAsync(e, e.ETag, TableUpdateMode.Replace, ct);
+            await dedup.IndexAsync(Dedup.Fingerprint.Of(Dedup.DedupRecord.From(ReadJson(e))), study, ct);
+        }
+        return study;
+    }
+
+    private async Task<RecordEntity> EntityAsync(string key, CancellationToken ct)
+    {
+        var (source, id) = Split(key);
+        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(source, id, cancellationToken: ct);
+        return hit.HasValue && hit.Value is { } e ? e : throw new InvalidOperationException($"Record {key} is not stored (keys look like pubmed:12345678).");
     }
 
     private async Task IndexAsync(BibRecord record, string key, CancellationToken ct)
@@ -119,6 +189,15 @@ public sealed class RecordStore(StorageClients storage)
     {
         if (!string.IsNullOrEmpty(r.Pmid)) yield return ("pmid", r.Pmid!);
         if (!string.IsNullOrEmpty(r.Doi)) yield return ("doi", r.Doi!);
+        if (!string.IsNullOrEmpty(r.Pmcid)) yield return ("pmcid", r.Pmcid!);
+        if (!string.IsNullOrEmpty(r.ArxivId)) yield return ("arxiv", ArxivWithoutVersion(r.ArxivId!));
+    }
+
+    // "2101.01234v2" and "2101.01234" are one paper.
+    private static string ArxivWithoutVersion(string id)
+    {
+        var v = id.LastIndexOf('v');
+        return v > 0 && v < id.Length - 1 && id[(v + 1)..].All(char.IsAsciiDigit) && char.IsAsciiDigit(id[v - 1]) ? id[..v] : id;
     }
 
     /// <summary>Replaces the stored record's content (enrichment), keeping its links and provenance; ETag-checked.</summary>

@@ -26,6 +26,10 @@ public sealed partial class StorageNames
     public string SearchLogTable => $"{Prefix}SearchLog";
     /// <summary>Watermarks and other small state.</summary>
     public string StateTable => $"{Prefix}State";
+    /// <summary>Fingerprint index for duplicate detection: one partition per blocking key, one row per record.</summary>
+    public string FingerprintsTable => $"{Prefix}Fingerprints";
+    /// <summary>Possible duplicates waiting for a person, and people's verdicts on pairs.</summary>
+    public string DedupPairsTable => $"{Prefix}DedupPairs";
     /// <summary>Records waiting for the rule pre-screen.</summary>
     public string ScreenQueue => $"{Prefix}-screen";
     /// <summary>Records waiting for extraction.</summary>
@@ -35,7 +39,7 @@ public sealed partial class StorageNames
     /// <summary>Raw source responses, as received.</summary>
     public string RawContainer => $"{Prefix}-raw";
 
-    public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable];
+    public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable];
     public IEnumerable<string> Queues => [ScreenQueue, ExtractQueue];
     public IEnumerable<string> Containers => [ReportsContainer, RawContainer];
 

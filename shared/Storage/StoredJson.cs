@@ -13,4 +13,5 @@ namespace SpineReview.Storage;
 [JsonSerializable(typeof(List<ExtractedValue>))]
 [JsonSerializable(typeof(ReportManifest))]
 [JsonSerializable(typeof(RecordMessage))]
+[JsonSerializable(typeof(Dedup.DedupRecord))]
 internal sealed partial class StoredJson : JsonSerializerContext;

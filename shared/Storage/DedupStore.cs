@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using SpineReview.Dedup;
+
+namespace SpineReview.Storage;
+
+/// <summary>What a person or the matcher said about two records.</summary>
+public sealed record DedupPair(string RecordKey, string OtherKey, string Status, double TitleSimilarity, string? DecidedBy, DateTimeOffset? DecidedAt);
+
+/// <summary>The fingerprint index (one partition per blocking key, one row per record: incoming records are matched with
+/// one partition read per key, never a scan) and the pair decisions: possible duplicates waiting for a person, and the
+/// person's verdicts, which later runs respect.</summary>
+public sealed class DedupStore(StorageClients storage)
+{
+    /// <summary>A pair a person should look at.</summary>
+    public const string Review = "review";
+    /// <summary>A person said: different works. The matcher never joins them again.</summary>
+    public const string Distinct = "distinct";
+    /// <summary>A person said: the same work.</summary>
+    public const string Same = "same";
+
+    private TableClient Fingerprints => storage.Table(storage.Names.FingerprintsTable);
+    private TableClient Pairs => storage.Table(storage.Names.DedupPairsTable);
+
+    /// <summary>Stored records sharing a blocking key with the fingerprint; a key with more than <paramref name="maxBlock"/> rows is skipped.</summary>
+    public async Task<List<DedupCandidate>> CandidatesAsync(Fingerprint incoming, int maxBlock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        var found = new Dictionary<string, DedupCandidate>(StringComparer.Ordinal);
+        foreach (var key in incoming.BlockingKeys())
+        {
+            var rows = new List<DedupCandidate>();
+            var partition = KeyEncoding.Encode(key);
+            await foreach (var e in Fingerprints.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), maxPerPage: maxBlock + 1, cancellationToken: ct))
+            {
+                if (JsonSerializer.Deserialize(e.GetString("Record") ?? "null", StoredJson.Default.DedupRecord) is not { } r) continue;
+                rows.Add(new DedupCandidate(r.Id, e.GetString("StudyKey") ?? r.Id, Fingerprint.Of(r)));
+                if (rows.Count > maxBlock) break;
+            }
+            if (rows.Count > maxBlock) continue;
+            foreach (var c in rows) found.TryAdd(c.Key, c);
+        }
+        return [.. found.Values];
+    }
+
+    /// <summary>Indexes a stored record under each of its blocking keys (idempotent: rows are upserted).</summary>
+    public async Task IndexAsync(Fingerprint f, string studyKey, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var json = JsonSerializer.Serialize(f.Record, StoredJson.Default.DedupRecord);
+        foreach (var key in f.BlockingKeys())
+            await Fingerprints.UpsertEntityAsync(new TableEntity(KeyEncoding.Encode(key), KeyEncoding.Encode(f.Record.Id))
+            {
+                ["StudyKey"] = studyKey,
+                ["Record"] = json,
+            }, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Records a pair the matcher was unsure of, unless a person has already decided it.</summary>
+    public async Task AddReviewAsync(string recordKey, string otherKey, double similarity, CancellationToken ct)
+    {
+        try
+        {
+            await Pairs.AddEntityAsync(Row(recordKey, otherKey, Review, similarity, null, null), ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Already listed or decided: keep what is there.
+        }
+    }
+
+    /// <summary>A person's verdict on a pair, stored under both records so either one finds it with a point read.</summary>
+    public async Task DecideAsync(string recordKey, string otherKey, string status, string decidedBy, DateTimeOffset at, CancellationToken ct)
+    {
+        foreach (var (a, b) in new[] { (recordKey, otherKey), (otherKey, recordKey) })
+        {
+            var existing = await Pairs.GetEntityIfExistsAsync<TableEntity>(KeyEncoding.Encode(a), KeyEncoding.Encode(b), cancellationToken: ct);
+            var similarity = existing.HasValue ? existing.Value!.GetDouble("TitleSimilarity") ?? 0 : 0;
+            await Pairs.UpsertEntityAsync(Row(a, b, status, similarity, decidedBy, at), TableUpdateMode.Replace, ct);
+        }
+    }
+
+    /// <summary>Keys a person has said are a different work from <paramref name="recordKey"/>.</summary>
+    public async Task<HashSet<string>> KeptApartAsync(string recordKey, CancellationToken ct)
+    {
+        var partition = KeyEncoding.Encode(recordKey);
+        var apart = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in Pairs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: ct))
+            if (e.GetString("Status") == Distinct) apart.Add(e.GetString("OtherKey") ?? "");
+        return apart;
+    }
+
+    /// <summary>Pairs with the given status (the review list), both directions folded into one.</summary>
+    public async Task<List<DedupPair>> ListAsync(string status, CancellationToken ct)
+    {
+        var list = new List<DedupPair>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in Pairs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {status}"), cancellationToken: ct))
+        {
+            var (a, b) = (e.GetString("RecordKey") ?? "", e.GetString("OtherKey") ?? "");
+            if (!seen.Add(string.CompareOrdinal(a, b) < 0 ? a + "\n" + b : b + "\n" + a)) continue;
+            list.Add(new DedupPair(a, b, status, e.GetDouble("TitleSimilarity") ?? 0, e.GetString("DecidedBy"), e.GetDateTimeOffset("DecidedAt")));
+        }
+        return list;
+    }
+
+    private static TableEntity Row(string a, string b, string status, double similarity, string? by, DateTimeOffset? at) =>
+        new(KeyEncoding.Encode(a), KeyEncoding.Encode(b))
+        {
+            ["RecordKey"] = a,
+            ["OtherKey"] = b,
+            ["Status"] = status,
+            ["TitleSimilarity"] = similarity,
+            ["DecidedBy"] = by,
+            ["DecidedAt"] = at,
+        };
+}

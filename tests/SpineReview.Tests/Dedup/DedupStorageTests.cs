@@ -1,0 +1,149 @@
+using SpineReview.Cli;
+using SpineReview.Dedup;
+using SpineReview.Records;
+using SpineReview.Reporting;
+using SpineReview.Storage;
+using SpineReview.Tests.Support;
+using Xunit;
+
+namespace SpineReview.Tests.Dedup;
+
+/// <summary>Duplicate detection as the harvest uses it: records matched against everything stored through the fingerprint
+/// index in Azurite, the three bands, a person's merge and split, and the report's count.</summary>
+public class DedupStorageTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private const string Title = "Deep learning segmentation of lumbar intervertebral discs on MRI: a multicentre study";
+
+    private static BibRecord PubMed(string pmid, string title, string pages = "100-110", string volume = "31") => new()
+    {
+        Source = "pubmed", SourceId = pmid, Pmid = pmid, Doi = $"10.1007/s00586-022-{pmid}", Title = title, Year = 2022,
+        Journal = "European Spine Journal", Volume = volume, Pages = pages, Authors = [new Author("Smith JA", []), new Author("Lee K", [])],
+    };
+
+    private static BibRecord OpenAlex(string id, string title, string pages = "100-110", string volume = "31") => new()
+    {
+        Source = "openalex", SourceId = id, Title = title, Year = 2022, Journal = "European spine journal", Volume = volume, Pages = pages,
+        Authors = [new Author("John A. Smith", []), new Author("Kim Lee", [])],
+    };
+
+    private static async Task<List<StoredRecord>> All(TestHost host)
+    {
+        var list = new List<StoredRecord>();
+        await foreach (var r in host.Get<RecordStore>().ListAsync(default)) list.Add(r);
+        return list;
+    }
+
+    [Fact]
+    public async Task SameStudyWithoutASharedIdentifier_LinkedThroughTheFingerprintIndex_AndCountedOnce()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var store = host.Get<RecordStore>();
+
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(PubMed("36000001", Title), "run1", At, default)).Outcome);
+        // Another source: no DOI, no PMID, the title in other case and punctuation, the author written "First Last".
+        var (outcome, of) = await store.RegisterAsync(OpenAlex("W100", "Deep Learning Segmentation of Lumbar Intervertebral Discs on MRI - A Multicentre Study."), "run1", At, default);
+        Assert.Equal((RecordOutcome.Duplicate, "pubmed:36000001"), (outcome, of));
+        // A different study in the same journal issue stays apart.
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(OpenAlex("W101", "Radiomics of vertebral fractures on CT", "200-210"), "run1", At, default)).Outcome);
+        // Run again: nothing new, nothing counted twice.
+        Assert.Equal(RecordOutcome.AlreadyStored, (await store.RegisterAsync(OpenAlex("W100", "Deep Learning Segmentation of Lumbar Intervertebral Discs on MRI - A Multicentre Study."), "run2", At, default)).Outcome);
+
+        var records = await All(host);
+        var linked = records.Single(r => r.Key == "openalex:W100");
+        Assert.Equal(("pubmed:36000001", RecordStore.ByFingerprint), (linked.DuplicateOf, linked.DuplicateBy));
+        var model = ReportModelBuilder.Build(1, At, records, [], new Dictionary<string, List<SpineReview.Extraction.ExtractedField>>(), [], new HashSet<string>(), null, null);
+        Assert.Equal(3, model.Cumulative.Identified);
+        Assert.Equal(records.Count(r => r.DuplicateOf is not null), model.Cumulative.Duplicates);
+        Assert.Equal(1, model.Cumulative.Duplicates);
+    }
+
+    [Fact]
+    public async Task PreprintThenPublishedArticle_LinkedAsOneStudy_BothRecordsKept()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var store = host.Get<RecordStore>();
+        var preprint = new BibRecord
+        {
+            Source = "arxiv", SourceId = "2101.01234", ArxivId = "2101.01234", Title = "Automated Cobb angle measurement on spine radiographs with deep learning",
+            Year = 2021, Authors = [new Author("Wei Zhang", [])], Doi = "10.48550/arXiv.2101.01234",
+        };
+        var article = PubMed("35000002", "Automated Cobb angle measurement on spinal radiographs with deep learning") with
+        {
+            Authors = [new Author("Zhang W", [])], Year = 2022,
+        };
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(preprint, "run1", At, default)).Outcome);
+        Assert.Equal((RecordOutcome.Duplicate, "arxiv:2101.01234"), await store.RegisterAsync(article, "run1", At, default));
+        var records = await All(host);
+        Assert.Equal(2, records.Count);
+        Assert.Equal(RecordStore.ByVersion, records.Single(r => r.Key == article.Key).DuplicateBy);
+        // The same preprint again, as version 2 from another harvest: its arXiv id without version finds the study.
+        Assert.Equal(RecordOutcome.Duplicate, (await store.RegisterAsync(preprint with { Source = "europepmc", SourceId = "PPR:1", ArxivId = "2101.01234v2", Doi = null }, "run2", At, default)).Outcome);
+    }
+
+    [Fact]
+    public async Task UnsurePair_ListedForAPerson_MergeAndSplitAreKeptOnLaterRuns()
+    {
+        var prefix = TestHost.NewPrefix();
+        await using var host = TestHost.Create(prefix: prefix);
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var store = host.Get<RecordStore>();
+        var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix };
+        // Same title and authors, but other pages and volume: a conference abstract and the article? A person decides.
+        var article = PubMed("36000010", Title);
+        var abstractRecord = OpenAlex("W200", Title, pages: "S12", volume: "29");
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(article, "run1", At, default)).Outcome);
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(abstractRecord, "run1", At, default)).Outcome);
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, await CommandLine.RunAsync(["dedup", "review"], output, error, settings));
+        Assert.Contains("openalex:W200  pubmed:36000010", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("1 possible duplicate pair(s)", error.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(2, await CommandLine.RunAsync(["dedup", "merge", "openalex:W200", "--into", "pubmed:36000010"], output, error, settings));
+        Assert.Equal(0, await CommandLine.RunAsync(["dedup", "merge", "openalex:W200", "--into", "pubmed:36000010", "--by", "Reviewer A"], output, error, settings));
+        var merged = (await All(host)).Single(r => r.Key == "openalex:W200");
+        Assert.Equal(("pubmed:36000010", RecordStore.ByPerson), (merged.DuplicateOf, merged.DuplicateBy));
+        var pairs = await host.Get<DedupStore>().ListAsync(DedupStore.Same, default);
+        Assert.Equal("Reviewer A", Assert.Single(pairs).DecidedBy);
+
+        // The person changes their mind: split. The record is a study again and goes to screening.
+        error = new StringWriter();
+        Assert.Equal(0, await CommandLine.RunAsync(["dedup", "split", "openalex:W200", "--by", "Reviewer B"], output, error, settings));
+        Assert.Contains("queued for screening", error.ToString(), StringComparison.Ordinal);
+        Assert.Null((await All(host)).Single(r => r.Key == "openalex:W200").DuplicateOf);
+        var queued = await host.Get<WorkQueues>().Screen.ReceiveMessageAsync();
+        Assert.Equal("openalex:W200", RecordMessage.Parse(queued.Value.Body.ToString()).RecordKey);
+
+        // Later runs keep the split: the same record again changes nothing, and a third copy of the abstract joins it,
+        // not the article the person kept apart.
+        Assert.Equal(RecordOutcome.AlreadyStored, (await store.RegisterAsync(abstractRecord, "run2", At, default)).Outcome);
+        Assert.Null((await All(host)).Single(r => r.Key == "openalex:W200").DuplicateOf);
+        var copy = abstractRecord with { Source = "europepmc", SourceId = "ABS:1" };
+        Assert.Equal((RecordOutcome.Duplicate, "openalex:W200"), await store.RegisterAsync(copy, "run2", At, default));
+
+        // Splitting a record that is not linked is a clear error.
+        error = new StringWriter();
+        Assert.Equal(1, await CommandLine.RunAsync(["dedup", "split", "pubmed:36000010", "--by", "Reviewer B"], output, error, settings));
+        Assert.Contains("not linked", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Judge_Bands()
+    {
+        var o = new DedupOptions();
+        static Fingerprint F(string id, string title, string authors, int year, string venue, string pages, string? doi = null, string volume = "12") =>
+            Fingerprint.Of(new DedupRecord(id, title, authors, year, venue, volume, "", pages, doi, ""));
+        var article = F("a", Title, "Smith JA", 2022, "Eur Spine J", "100-110", "10.1007/x1");
+        Assert.Equal(DedupBand.Merge, Deduplicator.Judge(article, F("b", Title.ToUpperInvariant(), "Smith J", 2022, "Eur Spine J", "100-110"), o).Band);
+        Assert.Equal(DedupBand.Link, Deduplicator.Judge(article, F("c", Title, "Smith John", 2021, "medRxiv", "", "10.1101/2021.01.01.1"), o).Band);
+        Assert.Equal(DedupBand.Review, Deduplicator.Judge(article, F("d", Title, "Smith JA", 2022, "Eur Spine J", "S12", volume: "29"), o).Band);
+        // An erratum about the article, and another work with its own DOI, are distinct.
+        Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("e", "Correction: " + Title, "Smith JA", 2022, "Eur Spine J", "111"), o).Band);
+        Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("f", Title, "Smith JA", 2022, "Eur Spine J", "S12", "10.1007/x2"), o).Band);
+        Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("g", "Radiomics of vertebral fractures on CT", "Smith JA", 2022, "Eur Spine J", "100-110"), o).Band);
+    }
+}
