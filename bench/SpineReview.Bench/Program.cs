@@ -14,11 +14,13 @@ switch (args.FirstOrDefault())
         File.WriteAllText(args[2], EFetchGenerator.Document(EFetchGenerator.Articles(replay, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture))));
         Console.WriteLine($"wrote {args[1]} articles to {args[2]} ({new FileInfo(args[2]).Length / 1e6:0.0} MB)");
         return 0;
+    case "dedup-sample":
+        return DedupBench.Sample(replay, Console.Out);
     case "parse-steady":
         if (args.Length < 2) goto default;
         return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
-        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | parse-steady FILE [ROUNDS]");
+        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]");
         return 2;
 }
 

@@ -105,7 +105,8 @@ public static class Deduplicator
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(options);
-        var similarity = a.Compact.Length == 0 || b.Compact.Length == 0 ? 0 : Normalise.Similarity(a.Compact, b.Compact);
+        var similarity = a.Compact.Length == 0 || b.Compact.Length == 0 ? 0
+            : Normalise.Similarity(a.Compact, b.Compact, Math.Min(options.ReviewTitleSimilarity, Math.Min(options.LinkTitleSimilarity, options.MergeTitleSimilarity)));
         if (Same(a, b, options)) return (DedupBand.Merge, similarity);
         // A notice (erratum, retraction, reply) is never the article it is about, nor a version of it.
         if (a.Notice != b.Notice || similarity == 0) return (DedupBand.Distinct, similarity);
@@ -131,7 +132,8 @@ public static class Deduplicator
         // A preprint and a published article are two reports of one study: linked (Judge), never merged.
         if (a.Preprint != b.Preprint) return false;
         var sameDoi = a.Doi is not null && a.Doi == b.Doi;
-        var titleSimilarity = Normalise.Similarity(a.Compact, b.Compact);
+        // Every rule that merges needs a title similarity of at least 0.85 (or the merge threshold, if lower).
+        var titleSimilarity = Normalise.Similarity(a.Compact, b.Compact, Math.Min(0.85, options.MergeTitleSimilarity));
         var sameYear = ra.Year is int y1 && rb.Year is int y2 && y1 == y2;
         var sameVolume = a.Volume.Length > 0 && a.Volume == b.Volume;
         var samePage = a.Page.Length > 0 && a.Page == b.Page;

@@ -110,6 +110,42 @@ public static partial class Normalise
         return 1 - (double)prev[b.Length] / longer;
     }
 
+    /// <summary>Similarity as <see cref="Similarity(string, string)"/> when it is at least <paramref name="minimum"/>; otherwise some
+    /// value below <paramref name="minimum"/>. Only the diagonal band of the edit-distance table that can stay above the
+    /// minimum is computed, and the work stops as soon as a row leaves it: several times faster on dissimilar titles.</summary>
+    public static double Similarity(string a, string b, double minimum)
+    {
+        if (a.Length == 0 || b.Length == 0) return 0;
+        if (a == b) return 1;
+        var longer = Math.Max(a.Length, b.Length);
+        var k = (int)Math.Floor((1 - minimum) * longer + 1e-9);
+        var below = 1 - (double)(k + 1) / longer;
+        if (Math.Abs(a.Length - b.Length) > k) return Math.Min(below, 1 - (double)Math.Abs(a.Length - b.Length) / longer);
+        int n = a.Length, m = b.Length;
+        const int Far = int.MaxValue / 4;
+        Span<int> prev = m < 512 ? stackalloc int[m + 2] : new int[m + 2];
+        Span<int> cur = m < 512 ? stackalloc int[m + 2] : new int[m + 2];
+        for (var j = 0; j <= m + 1; j++) prev[j] = j <= k && j <= m ? j : Far;
+        for (var i = 1; i <= n; i++)
+        {
+            int lo = Math.Max(1, i - k), hi = Math.Min(m, i + k);
+            cur[lo - 1] = lo == 1 ? (i <= k ? i : Far) : Far;
+            var rowMin = cur[lo - 1];
+            for (var j = lo; j <= hi; j++)
+            {
+                var v = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                cur[j] = v;
+                if (v < rowMin) rowMin = v;
+            }
+            cur[hi + 1] = Far;
+            if (rowMin > k) return below;
+            var t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[m] > k ? below : 1 - (double)prev[m] / longer;
+    }
+
     /// <summary>A venue as lower-case letters and digits only ("Obstetrics &amp; Gynecology" and "Obstetrics and Gynecology" stay close).</summary>
     public static string Venue(string venue) =>
         string.IsNullOrWhiteSpace(venue) ? "" : new string(TitleWords(venue.Replace("&", " and ", StringComparison.Ordinal)).Where(char.IsLetterOrDigit).ToArray());

@@ -49,6 +49,40 @@ public class DeduplicatorTests
         Assert.Single(Groups(R("a", "[Protective effects of incretin on atherosclerosis]. [Japanese]"), R("b", "Protective effects of incretin on atherosclerosis")));
 
     [Fact]
+    public void BandedSimilarity_ExactAtOrAboveTheMinimum_BelowItOtherwise()
+    {
+        var random = new Random(7);
+        string Mutate(string t, int edits)
+        {
+            var chars = t.ToList();
+            for (var e = 0; e < edits && chars.Count > 0; e++)
+            {
+                var at = random.Next(chars.Count);
+                switch (random.Next(3))
+                {
+                    case 0: chars[at] = (char)('a' + random.Next(26)); break;
+                    case 1: chars.RemoveAt(at); break;
+                    default: chars.Insert(at, (char)('a' + random.Next(26))); break;
+                }
+            }
+            return new string(chars.ToArray());
+        }
+        var checkedPairs = 0;
+        for (var n = 0; n < 3000; n++)
+        {
+            var a = new string(Enumerable.Range(0, random.Next(1, 120)).Select(_ => (char)('a' + random.Next(6))).ToArray());
+            var b = Mutate(a, random.Next(0, 30));
+            var minimum = new[] { 0.8, 0.85, 0.9, 0.93 }[random.Next(4)];
+            var full = Normalise.Similarity(a, b);
+            var banded = Normalise.Similarity(a, b, minimum);
+            if (full >= minimum) Assert.Equal(full, banded, 12);
+            else Assert.True(banded < minimum, $"{a} / {b}: full {full}, banded {banded}, minimum {minimum}");
+            checkedPairs++;
+        }
+        Assert.Equal(3000, checkedPairs);
+    }
+
+    [Fact]
     public void Similarity_IdenticalAndDisjoint_AreOneAndLow()
     {
         Assert.Equal(1, Normalise.Similarity("abc", "abc"));
