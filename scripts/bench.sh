@@ -3,10 +3,11 @@
 #   scripts/bench.sh harvest [RECORDS]   PubMed harvest of generated records against a local server enforcing 10 requests/s
 #   scripts/bench.sh parse [RECORDS]     PubMed efetch parsing beside NCBI's xtract on the same generated file, with a
 #                                        field-by-field comparison of both outputs
-#   scripts/bench.sh dedup [RECORDS]     duplicate detection on the corpus benchmarks replicated to RECORDS (default 100,000)
+#   scripts/bench.sh dedup [RECORDS]     duplicate detection on the corpus benchmarks replicated to RECORDS (default 100,000),
+#                                        a 1,000-record update against them, and the replay sample with identifiers hidden
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-what="${1:-}"; records="${2:-10000}"
-case "$what" in harvest|parse|dedup) ;; *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+what="${1:-}"; records="${2:-}"; [ -n "$records" ] || { [ "$what" = dedup ] && records=100000 || records=10000; }
+case "$what" in harvest|parse|dedup) ;; *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 require_toolchains
 install_npm_packages
 say "building (Release)"
@@ -19,7 +20,8 @@ export SPINE_REVIEW_REPLAY="$ROOT/samples/replay"
 if [ "$what" = dedup ]; then
   export SPINE_REVIEW_CORPUS="${SPINE_REVIEW_CORPUS:-$ROOT/../shared/corpus}"
   [ -d "$SPINE_REVIEW_CORPUS/dedup" ] || die "the dedup benchmarks are read from $SPINE_REVIEW_CORPUS/dedup; set SPINE_REVIEW_CORPUS"
-  /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" dedup "$records"
+  /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" dedup "$records" || exit $?
+  "$bench" dedup-sample
   exit $?
 fi
 
