@@ -80,6 +80,7 @@ public static class CommandLine
             Usage: spine-review dedup review
                    spine-review dedup merge KEY --into OTHER --by NAME
                    spine-review dedup split KEY --by NAME
+                   spine-review dedup distinct KEY --from OTHER --by NAME
 
             review   lists the pairs the matcher was unsure of (title similarity between the review and merge
                      thresholds), with both titles, for a person to decide.
@@ -87,9 +88,10 @@ public static class CommandLine
                      OTHER's study and no longer counted or screened on their own.
             split    a person's verdict: KEY, linked to another record, is a different work; it becomes a study of
                      its own, is queued for screening, and later runs never link the two again.
+            distinct a person's verdict on a listed pair: different works; the pair leaves the review list.
             Keys look like pubmed:12345678 or arxiv:2101.01234. NAME is who decided (kept with the verdict).
             """,
-            ["into", "by"], [], RunDedupAsync),
+            ["into", "from", "by"], [], RunDedupAsync),
         new("parse", "print the normalised records of one raw response file",
             "Usage: spine-review parse SOURCE FILE\n\nParses a raw response file of SOURCE (pubmed, ieee, europepmc, arxiv, openalex, crossref; .gz too)\nand prints the normalised records, one JSON object a line. Needs no storage.",
             [], [], RunParseAsync),
@@ -280,7 +282,7 @@ public static class CommandLine
 
     private static async Task<int> RunDedupAsync(Arguments a, Context c)
     {
-        var action = a.Positional.Count > 0 ? a.Positional[0] : throw new UsageException("dedup takes an action: review, merge or split");
+        var action = a.Positional.Count > 0 ? a.Positional[0] : throw new UsageException("dedup takes an action: review, merge, split or distinct");
         var records = c.Services.GetRequiredService<RecordStore>();
         var time = c.Services.GetRequiredService<TimeProvider>();
         string Key() => a.Positional.Count == 2 ? a.Positional[1] : throw new UsageException($"dedup {action} takes one record key");
@@ -318,8 +320,15 @@ public static class CommandLine
                     await c.Err.WriteLineAsync($"dedup split: {key} is no longer linked to {other}; it is queued for screening (decided by {by})");
                     return 0;
                 }
+                case "distinct":
+                {
+                    var (key, other, by) = (Key(), a.Value("from") ?? throw new UsageException("dedup distinct needs --from OTHER"), By());
+                    await records.KeepApartAsync(key, other, by, time.GetUtcNow(), default);
+                    await c.Err.WriteLineAsync($"dedup distinct: {key} and {other} are kept as different works (decided by {by})");
+                    return 0;
+                }
                 default:
-                    throw new UsageException($"unknown dedup action '{action}'; actions: review, merge, split");
+                    throw new UsageException($"unknown dedup action '{action}'; actions: review, merge, split, distinct");
             }
         }
         catch (InvalidOperationException e)

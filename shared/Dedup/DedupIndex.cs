@@ -11,8 +11,8 @@ public sealed record DedupMatch(DedupBand Band, string CandidateKey, string Stud
 public static class DedupMatcher
 {
     /// <summary>The candidate with the strongest band (merge, then link, then review), the most similar title first; null when
-    /// every candidate is distinct. <paramref name="keptApart"/> names stored keys a person has said are a different work.</summary>
-    public static DedupMatch? Best(Fingerprint incoming, IEnumerable<DedupCandidate> candidates, DedupOptions options, IReadOnlySet<string>? keptApart = null)
+    /// every candidate is distinct.</summary>
+    public static DedupMatch? Best(Fingerprint incoming, IEnumerable<DedupCandidate> candidates, DedupOptions options)
     {
         ArgumentNullException.ThrowIfNull(incoming);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -20,7 +20,6 @@ public static class DedupMatcher
         foreach (var c in candidates)
         {
             if (c.Key == incoming.Record.Id) continue;
-            if (keptApart is not null && (keptApart.Contains(c.Key) || keptApart.Contains(c.StudyKey))) continue;
             var (band, similarity) = Deduplicator.Judge(incoming, c.Fingerprint, options);
             if (band == DedupBand.Distinct) continue;
             if (best is null || band > best.Band || (band == best.Band && similarity > best.TitleSimilarity))

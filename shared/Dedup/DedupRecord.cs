@@ -5,26 +5,32 @@ namespace SpineReview.Dedup;
 /// <summary>One bibliographic record as the deduplicator sees it.</summary>
 public sealed record DedupRecord(string Id, string Title, string Authors, int? Year, string Venue, string Volume, string Number, string Pages, string? Doi, string Abstract)
 {
-    /// <summary>A harvested record as the deduplicator sees it (an arXiv record without a journal has venue "arXiv").</summary>
+    /// <summary>A harvested record as the deduplicator sees it.</summary>
     public static DedupRecord From(Records.BibRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var venue = r.Journal ?? r.JournalAbbreviation ?? (r.ArxivId is not null || r.Source == "arxiv" ? "arXiv" : "");
-        return new DedupRecord(r.Key, r.Title, string.Join("; ", r.Authors.Select(a => Surname(a.Name))), r.Year, venue, r.Volume ?? "", r.Issue ?? "",
+        return new DedupRecord(r.Key, r.Title, string.Join("; ", r.Authors.Select(a => Surname(a.Name))), r.Year, r.Journal ?? r.JournalAbbreviation ?? "", r.Volume ?? "", r.Issue ?? "",
             r.Pages ?? "", r.Doi, "");
     }
 
     // Sources write names two ways: "Smith JA" (PubMed, Europe PMC) and "John A. Smith" (arXiv, IEEE, OpenAlex). The surname
-    // is the part before the initials in the first, the last word in the second.
+    // is the part before the initials in the first, the last word with its particles ("van der Berg") in the second.
     private static string Surname(string name)
     {
         var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (words.Length <= 1) return name.Trim();
         if (name.Contains(',', StringComparison.Ordinal)) return name[..name.IndexOf(',', StringComparison.Ordinal)].Trim();
         var last = words[^1];
-        var initials = last.Length <= 3 && last.All(char.IsUpper);
-        return initials ? string.Join(' ', words[..^1]) : last;
+        if (last.Length <= 3 && last.All(char.IsUpper)) return string.Join(' ', words[..^1]);
+        var start = words.Length - 1;
+        while (start > 1 && Particles.Contains(words[start - 1])) start--;
+        return string.Join(' ', words[start..]);
     }
+
+    private static readonly HashSet<string> Particles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "ten", "ter", "al", "el", "bin",
+    };
 }
 
 /// <summary>Reads the benchmark formats: the bib-dedupe CSV (ID, title, year, author, pages, volume, number, journal or

@@ -28,6 +28,9 @@ public sealed record Fingerprint(DedupRecord Record, string Title, string Compac
             Normalise.IsPreprint(r.Venue, doi));
     }
 
+    /// <summary>The normal forms of a harvested record.</summary>
+    public static Fingerprint Of(Records.BibRecord r) => Of(DedupRecord.From(r));
+
     /// <summary>The blocking keys: records that share one are compared. DOI, the start and the end of the title, and first
     /// author with year and first page.</summary>
     public IEnumerable<string> BlockingKeys()
@@ -90,7 +93,7 @@ public static class Deduplicator
                     int i = members[a], j = members[b];
                     var pair = ((long)Math.Min(i, j) << 32) | (uint)Math.Max(i, j);
                     if (!compared.Add(pair)) continue;
-                    if (Same(prepared[i], prepared[j], options)) parent[Find(i)] = Find(j);
+                    if (Same(prepared[i], prepared[j], options, TitleSimilarity(prepared[i], prepared[j], MergeRuleMinimum(options)))) parent[Find(i)] = Find(j);
                 }
         }
         return Enumerable.Range(0, prepared.Count).GroupBy(Find)
@@ -105,9 +108,9 @@ public static class Deduplicator
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(options);
-        var similarity = a.Compact.Length == 0 || b.Compact.Length == 0 ? 0
-            : Normalise.Similarity(a.Compact, b.Compact, Math.Min(options.ReviewTitleSimilarity, Math.Min(options.LinkTitleSimilarity, options.MergeTitleSimilarity)));
-        if (Same(a, b, options)) return (DedupBand.Merge, similarity);
+        // Exact down to the lowest threshold any band or merge rule uses.
+        var similarity = TitleSimilarity(a, b, Math.Min(MergeRuleMinimum(options), Math.Min(options.ReviewTitleSimilarity, options.LinkTitleSimilarity)));
+        if (Same(a, b, options, similarity)) return (DedupBand.Merge, similarity);
         // A notice (erratum, retraction, reply) is never the article it is about, nor a version of it.
         if (a.Notice != b.Notice || similarity == 0) return (DedupBand.Distinct, similarity);
         // A preprint and a published article: the same study when the titles nearly agree and so does the first author.
@@ -123,7 +126,14 @@ public static class Deduplicator
         a.Surname.Length == 0 || b.Surname.Length == 0 || a.Surname == b.Surname
         || a.Surname.StartsWith(b.Surname, StringComparison.Ordinal) || b.Surname.StartsWith(a.Surname, StringComparison.Ordinal);
 
-    private static bool Same(Fingerprint a, Fingerprint b, DedupOptions options)
+    // Every rule that merges needs a title similarity of at least 0.85 (or the merge threshold, if lower).
+    private static double MergeRuleMinimum(DedupOptions options) => Math.Min(0.85, options.MergeTitleSimilarity);
+
+    private static double TitleSimilarity(Fingerprint a, Fingerprint b, double minimum) =>
+        a.Compact.Length == 0 || b.Compact.Length == 0 ? 0 : Normalise.Similarity(a.Compact, b.Compact, minimum);
+
+    // titleSimilarity: exact at or above MergeRuleMinimum, below it otherwise.
+    private static bool Same(Fingerprint a, Fingerprint b, DedupOptions options, double titleSimilarity)
     {
         var ra = a.Record;
         var rb = b.Record;
@@ -132,8 +142,6 @@ public static class Deduplicator
         // A preprint and a published article are two reports of one study: linked (Judge), never merged.
         if (a.Preprint != b.Preprint) return false;
         var sameDoi = a.Doi is not null && a.Doi == b.Doi;
-        // Every rule that merges needs a title similarity of at least 0.85 (or the merge threshold, if lower).
-        var titleSimilarity = Normalise.Similarity(a.Compact, b.Compact, Math.Min(0.85, options.MergeTitleSimilarity));
         var sameYear = ra.Year is int y1 && rb.Year is int y2 && y1 == y2;
         var sameVolume = a.Volume.Length > 0 && a.Volume == b.Volume;
         var samePage = a.Page.Length > 0 && a.Page == b.Page;

@@ -15,7 +15,7 @@ public sealed class ExtractionStore(StorageClients storage)
         // One partition per record: the whole set of fields lands in one transaction or not at all.
         var actions = fields.Select(f => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(recordKey, f.Field)
         {
-            ["Values"] = JsonSerializer.Serialize(f.Values.ToList(), StoredJson.Default.ListExtractedValue),
+            ["Values"] = JsonSerializer.Serialize(f.Values, StoredJson.Default.IReadOnlyListExtractedValue),
             ["ExtractorVersion"] = f.ExtractorVersion,
             ["ExtractedAt"] = now,
         })).ToList();
@@ -28,7 +28,7 @@ public sealed class ExtractionStore(StorageClients storage)
         var all = new Dictionary<string, List<ExtractedField>>(StringComparer.Ordinal);
         await foreach (var e in Table.QueryAsync<TableEntity>(cancellationToken: ct))
         {
-            var values = JsonSerializer.Deserialize(e.GetString("Values") ?? "[]", StoredJson.Default.ListExtractedValue) ?? [];
+            var values = JsonSerializer.Deserialize(e.GetString("Values") ?? "[]", StoredJson.Default.IReadOnlyListExtractedValue) ?? [];
             if (!all.TryGetValue(e.PartitionKey, out var list)) all[e.PartitionKey] = list = [];
             list.Add(new ExtractedField(e.RowKey, values, e.GetString("ExtractorVersion") ?? ""));
         }

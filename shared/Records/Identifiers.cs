@@ -28,6 +28,13 @@ public static partial class Identifiers
         return s;
     }
 
+    /// <summary>An arXiv id without its version ("2101.01234v2" gives "2101.01234"); null when absent.</summary>
+    public static string? NormaliseArxivId(string? raw) =>
+        string.IsNullOrWhiteSpace(raw) ? null : ArxivVersion().Replace(raw.Trim(), "");
+
+    [GeneratedRegex(@"(?<=\d)v\d+$")]
+    private static partial Regex ArxivVersion();
+
     [GeneratedRegex(@"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", RegexOptions.IgnoreCase)]
     private static partial Regex DoiPrefix();
 }

@@ -174,20 +174,18 @@ public sealed class Harvester(
     private async Task StorePageAsync(IReadOnlyList<Records.BibRecord> page, string runId, Tally tally, CancellationToken ct)
     {
         var locks = new Dictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
-        // Records that share an identifier or a blocking key are written one after the other, so the second sees the first.
-        static IEnumerable<string> Ids(Records.BibRecord r) =>
-            new[] { r.Pmid is null ? null : "pmid:" + r.Pmid, r.Doi is null ? null : "doi:" + r.Doi, r.Pmcid is null ? null : "pmcid:" + r.Pmcid, "key:" + r.Key }
-                .OfType<string>().Concat(Dedup.Fingerprint.Of(Dedup.DedupRecord.From(r)).BlockingKeys().Select(k => "fp:" + k));
-        foreach (var id in page.SelectMany(Ids)) if (!locks.ContainsKey(id)) locks[id] = new SemaphoreSlim(1, 1);
+        var keys = page.Select(r => RecordStore.IndexKeys(r).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList()).ToList();
+        foreach (var id in keys.SelectMany(k => k)) if (!locks.ContainsKey(id)) locks[id] = new SemaphoreSlim(1, 1);
         try
         {
-            await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (record, token) =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, page.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
             {
-                var held = Ids(record).Order(StringComparer.OrdinalIgnoreCase).Select(id => locks[id]).Distinct().ToList();
+                // Taken in one global order (the keys are sorted), so two records never wait for each other.
+                var held = keys[i].Select(id => locks[id]).ToList();
                 foreach (var l in held) await l.WaitAsync(token);
                 try
                 {
-                    await StoreAsync(record, runId, tally, token);
+                    await StoreAsync(page[i], runId, tally, token);
                 }
                 finally
                 {

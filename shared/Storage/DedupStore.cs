@@ -27,19 +27,18 @@ public sealed class DedupStore(StorageClients storage)
     public async Task<List<DedupCandidate>> CandidatesAsync(Fingerprint incoming, int maxBlock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(incoming);
+        // Keyed by row key (the record): a record found under several blocking keys is read and fingerprinted once.
         var found = new Dictionary<string, DedupCandidate>(StringComparer.Ordinal);
         foreach (var key in incoming.BlockingKeys())
         {
-            var rows = new List<DedupCandidate>();
+            var rows = new List<TableEntity>();
             var partition = KeyEncoding.Encode(key);
             await foreach (var e in Fingerprints.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), maxPerPage: maxBlock + 1, cancellationToken: ct))
-            {
-                if (JsonSerializer.Deserialize(e.GetString("Record") ?? "null", StoredJson.Default.DedupRecord) is not { } r) continue;
-                rows.Add(new DedupCandidate(r.Id, e.GetString("StudyKey") ?? r.Id, Fingerprint.Of(r)));
-                if (rows.Count > maxBlock) break;
-            }
+                if (rows.Count <= maxBlock) rows.Add(e); else break;
             if (rows.Count > maxBlock) continue;
-            foreach (var c in rows) found.TryAdd(c.Key, c);
+            foreach (var e in rows)
+                if (!found.ContainsKey(e.RowKey) && JsonSerializer.Deserialize(e.GetString("Record") ?? "null", StoredJson.Default.DedupRecord) is { } r)
+                    found[e.RowKey] = new DedupCandidate(r.Id, e.GetString("StudyKey") ?? r.Id, Fingerprint.Of(r));
         }
         return [.. found.Values];
     }
@@ -73,22 +72,9 @@ public sealed class DedupStore(StorageClients storage)
     /// <summary>A person's verdict on a pair, stored under both records so either one finds it with a point read.</summary>
     public async Task DecideAsync(string recordKey, string otherKey, string status, string decidedBy, DateTimeOffset at, CancellationToken ct)
     {
+        // Merge keeps the matcher's title similarity where the pair was listed for review.
         foreach (var (a, b) in new[] { (recordKey, otherKey), (otherKey, recordKey) })
-        {
-            var existing = await Pairs.GetEntityIfExistsAsync<TableEntity>(KeyEncoding.Encode(a), KeyEncoding.Encode(b), cancellationToken: ct);
-            var similarity = existing.HasValue ? existing.Value!.GetDouble("TitleSimilarity") ?? 0 : 0;
-            await Pairs.UpsertEntityAsync(Row(a, b, status, similarity, decidedBy, at), TableUpdateMode.Replace, ct);
-        }
-    }
-
-    /// <summary>Keys a person has said are a different work from <paramref name="recordKey"/>.</summary>
-    public async Task<HashSet<string>> KeptApartAsync(string recordKey, CancellationToken ct)
-    {
-        var partition = KeyEncoding.Encode(recordKey);
-        var apart = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var e in Pairs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: ct))
-            if (e.GetString("Status") == Distinct) apart.Add(e.GetString("OtherKey") ?? "");
-        return apart;
+            await Pairs.UpsertEntityAsync(Row(a, b, status, null, decidedBy, at), TableUpdateMode.Merge, ct);
     }
 
     /// <summary>Pairs with the given status (the review list), both directions folded into one.</summary>
@@ -105,14 +91,17 @@ public sealed class DedupStore(StorageClients storage)
         return list;
     }
 
-    private static TableEntity Row(string a, string b, string status, double similarity, string? by, DateTimeOffset? at) =>
-        new(KeyEncoding.Encode(a), KeyEncoding.Encode(b))
+    private static TableEntity Row(string a, string b, string status, double? similarity, string? by, DateTimeOffset? at)
+    {
+        var row = new TableEntity(KeyEncoding.Encode(a), KeyEncoding.Encode(b))
         {
             ["RecordKey"] = a,
             ["OtherKey"] = b,
             ["Status"] = status,
-            ["TitleSimilarity"] = similarity,
             ["DecidedBy"] = by,
             ["DecidedAt"] = at,
         };
+        if (similarity is { } s) row["TitleSimilarity"] = s;
+        return row;
+    }
 }

@@ -60,7 +60,7 @@ public sealed class RecordStore(StorageClients storage, DedupStore dedup, Micros
         ArgumentNullException.ThrowIfNull(record);
         var key = record.Key;
         var existing = await Records.GetEntityIfExistsAsync<RecordEntity>(record.Source, KeyEncoding.Encode(record.SourceId), cancellationToken: ct);
-        var fingerprint = Dedup.Fingerprint.Of(Dedup.DedupRecord.From(record));
+        var fingerprint = Dedup.Fingerprint.Of(record);
         if (existing.HasValue && existing.Value is { } stored)
         {
             // A run that stopped between storing and indexing left the indexes incomplete: mend them.
@@ -85,8 +85,8 @@ public sealed class RecordStore(StorageClients storage, DedupStore dedup, Micros
         {
             var options = dedupOptions.Value;
             var candidates = await dedup.CandidatesAsync(fingerprint, options.MaxBlockSize, ct);
-            var match = candidates.Count == 0 ? null
-                : Dedup.DedupMatcher.Best(fingerprint, candidates, options, await dedup.KeptApartAsync(key, ct));
+            // Only a record never stored gets here: a person's verdicts concern stored records, which are never matched again.
+            var match = Dedup.DedupMatcher.Best(fingerprint, candidates, options);
             switch (match?.Band)
             {
                 case Dedup.DedupBand.Merge: (duplicateOf, duplicateBy) = (match.StudyKey, ByFingerprint); break;
@@ -137,7 +137,7 @@ public sealed class RecordStore(StorageClients storage, DedupStore dedup, Micros
         await Records.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
         var record = ReadJson(entity);
         await IndexAsync(record, key, ct);
-        await dedup.IndexAsync(Dedup.Fingerprint.Of(Dedup.DedupRecord.From(record)), key, ct);
+        await dedup.IndexAsync(Dedup.Fingerprint.Of(record), key, ct);
         return other;
     }
 
@@ -157,9 +157,24 @@ public sealed class RecordStore(StorageClients storage, DedupStore dedup, Micros
             e.DuplicateOf = study;
             e.DuplicateBy = ByPerson;
             await Records.UpdateEntityAsync(e, e.ETag, TableUpdateMode.Replace, ct);
-            await dedup.IndexAsync(Dedup.Fingerprint.Of(Dedup.DedupRecord.From(ReadJson(e))), study, ct);
+            var record = ReadJson(e);
+            // Its identifiers now lead to the study, so a later record with one of them is linked to the study, not to it.
+            foreach (var (kind, value) in IdentifiersOf(record))
+                await Ids.UpsertEntityAsync(new TableEntity(kind, KeyEncoding.Encode(value)) { ["RecordKey"] = study }, TableUpdateMode.Replace, ct);
+            await dedup.IndexAsync(Dedup.Fingerprint.Of(record), study, ct);
         }
         return study;
+    }
+
+    /// <summary>A person's verdict on a possible-duplicate pair: two different works. Both stay studies of their own and the
+    /// pair leaves the review list.</summary>
+    public async Task KeepApartAsync(string key, string other, string decidedBy, DateTimeOffset at, CancellationToken ct)
+    {
+        var one = await EntityAsync(key, ct);
+        var two = await EntityAsync(other, ct);
+        if ((one.DuplicateOf ?? one.Key) == (two.DuplicateOf ?? two.Key))
+            throw new InvalidOperationException($"Records {key} and {other} are linked as one study; to part them, split the linked one.");
+        await dedup.DecideAsync(key, other, DedupStore.Distinct, decidedBy, at, ct);
     }
 
     private async Task<RecordEntity> EntityAsync(string key, CancellationToken ct)
@@ -190,22 +205,22 @@ public sealed class RecordStore(StorageClients storage, DedupStore dedup, Micros
         if (!string.IsNullOrEmpty(r.Pmid)) yield return ("pmid", r.Pmid!);
         if (!string.IsNullOrEmpty(r.Doi)) yield return ("doi", r.Doi!);
         if (!string.IsNullOrEmpty(r.Pmcid)) yield return ("pmcid", r.Pmcid!);
-        if (!string.IsNullOrEmpty(r.ArxivId)) yield return ("arxiv", ArxivWithoutVersion(r.ArxivId!));
+        if (Identifiers.NormaliseArxivId(r.ArxivId) is { } arxiv) yield return ("arxiv", arxiv);
     }
 
-    // "2101.01234v2" and "2101.01234" are one paper.
-    private static string ArxivWithoutVersion(string id)
+    /// <summary>The index keys a registration reads and writes (identifiers, the record's own key, its blocking keys):
+    /// records that share one must be registered one after the other, so the second sees the first.</summary>
+    public static IEnumerable<string> IndexKeys(BibRecord record)
     {
-        var v = id.LastIndexOf('v');
-        return v > 0 && v < id.Length - 1 && id[(v + 1)..].All(char.IsAsciiDigit) && char.IsAsciiDigit(id[v - 1]) ? id[..v] : id;
+        ArgumentNullException.ThrowIfNull(record);
+        return IdentifiersOf(record).Select(i => $"{i.Kind}:{i.Value}").Append("key:" + record.Key)
+            .Concat(Dedup.Fingerprint.Of(record).BlockingKeys().Select(k => "fp:" + k));
     }
 
     /// <summary>Replaces the stored record's content (enrichment), keeping its links and provenance; ETag-checked.</summary>
     public async Task UpdateRecordAsync(string key, BibRecord updated, CancellationToken ct)
     {
-        var (source, id) = Split(key);
-        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(source, id, cancellationToken: ct);
-        if (!hit.HasValue || hit.Value is not { } entity) throw new InvalidOperationException($"Record {key} is not stored.");
+        var entity = await EntityAsync(key, ct);
         SetJson(entity, updated);
         entity.Title = Truncate(updated.Title, 4000);
         entity.Year = updated.Year;

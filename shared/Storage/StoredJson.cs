@@ -10,7 +10,7 @@ namespace SpineReview.Storage;
 /// at compile time: the same camelCase web format as before, with no reflection, so every host can be published native.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BibRecord))]
-[JsonSerializable(typeof(List<ExtractedValue>))]
+[JsonSerializable(typeof(IReadOnlyList<ExtractedValue>))]
 [JsonSerializable(typeof(ReportManifest))]
 [JsonSerializable(typeof(RecordMessage))]
 [JsonSerializable(typeof(Dedup.DedupRecord))]

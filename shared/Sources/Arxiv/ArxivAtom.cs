@@ -41,7 +41,7 @@ public static partial class ArxivAtom
     internal static BibRecord Map(XElement e)
     {
         var idUrl = ((string?)e.Element(Atom + "id"))?.Trim() ?? "";
-        var arxivId = VersionSuffix().Replace(idUrl[(idUrl.IndexOf("/abs/", StringComparison.Ordinal) is var i and >= 0 ? i + 5 : 0)..], "");
+        var arxivId = Identifiers.NormaliseArxivId(idUrl[(idUrl.IndexOf("/abs/", StringComparison.Ordinal) is var i and >= 0 ? i + 5 : 0)..]) ?? "";
         var summary = Clean((string?)e.Element(Atom + "summary"));
         var published = (string?)e.Element(Atom + "published");
         var journalRef = Clean((string?)e.Element(Arxiv + "journal_ref"));
@@ -66,8 +66,6 @@ public static partial class ArxivAtom
 
     private static string Clean(string? s) => s is null ? "" : Space().Replace(s, " ").Trim();
 
-    [GeneratedRegex(@"v\d+$")]
-    private static partial Regex VersionSuffix();
     [GeneratedRegex(@"\s+")]
     private static partial Regex Space();
 }

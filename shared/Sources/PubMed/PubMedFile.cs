@@ -27,23 +27,27 @@ public static class PubMedFile
         try
         {
             Parallel.For(0, cuts.Count - 1, new ParallelOptions { MaxDegreeOfParallelism = parts }, i =>
-        {
-            // The first part keeps the file's own header; the others get a root element of their own, and all but the last a
-            // closing tag. Each part is scanned as its own document, so a file cut short still fails, in its last part.
-            var head = i == 0 ? [] : Open;
-            var tail = i == cuts.Count - 2 ? [] : Close;
-            var size = (int)(cuts[i + 1] - cuts[i]);
-            var part = new byte[head.Length + size + tail.Length];
-            head.CopyTo(part, 0);
-            ReadExactly(file, part.AsSpan(head.Length, size), cuts[i]);
-            tail.CopyTo(part, head.Length + size);
-            results[i] = consume(PubMedXml.ParseEFetch(part, 0, part.Length));
-        });
+            {
+                // The first part keeps the file's own header; the others get a root element of their own, and all but the last
+                // a closing tag. Each part is scanned as its own document, so a file cut short still fails, in its last part.
+                var head = i == 0 ? [] : Open;
+                var tail = i == cuts.Count - 2 ? [] : Close;
+                var size = (int)(cuts[i + 1] - cuts[i]);
+                var part = new byte[head.Length + size + tail.Length];
+                head.CopyTo(part, 0);
+                ReadExactly(file, part.AsSpan(head.Length, size), cuts[i]);
+                tail.CopyTo(part, head.Length + size);
+                results[i] = consume(PubMedXml.ParseEFetch(part, 0, part.Length));
+            });
         }
         catch (AggregateException e)
         {
-            // The first part's error, as a one-pass parse would have reported it.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+            var first = e.Flatten().InnerExceptions[0];
+            // A malformed file: parse it once more in one pass, which reports the first error in file order with the file's
+            // own line number (a part's line numbers count from the part). Only the failure path pays for this.
+            if (first is SourceException)
+                foreach (var _ in PubMedXml.ParseEFetch(File.ReadAllBytes(path), 0, (int)length)) { }
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
             throw;
         }
         return results;

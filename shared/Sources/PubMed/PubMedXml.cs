@@ -87,7 +87,7 @@ public static partial class PubMedXml
             reader = new XmlScanner(xml, offset, count);
             reader.Read();
         }
-        catch (XmlException e) when (count == 0 || Encoding.UTF8.GetString(xml, offset, count).Trim().Length == 0)
+        catch (XmlException e) when (xml.AsSpan(offset, count).IndexOfAnyExcept(" \t\r\n\uFEFF"u8) < 0)
         {
             throw new SourceException("PubMed efetch answer is empty.", e);
         }
@@ -110,7 +110,7 @@ public static partial class PubMedXml
             else if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "PubmedBookArticle")
             {
                 var (start, end) = Guard(reader.SkipOuter);
-                yield return MapBook(XElement.Parse(Encoding.UTF8.GetString(xml, start, end - start)));
+                yield return MapBook(XElement.Parse(Encoding.UTF8.GetString(xml, start, end - start), LoadOptions.PreserveWhitespace));
             }
             else
             {

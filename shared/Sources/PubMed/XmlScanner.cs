@@ -5,7 +5,7 @@ using System.Xml;
 
 namespace SpineReview.Sources.PubMed;
 
-/// <summary>A strict, non-validating pull scanner over UTF-8 XML held in memory: the subset of <see cref="XmlReader"/> that
+/// <summary>A non-validating pull scanner over UTF-8 XML held in memory, strict on structure: the subset of <see cref="XmlReader"/> that
 /// <see cref="PubMedReader"/> needs (elements, attributes, text, CDATA), several times faster because it decodes only what
 /// is asked for. Skipped elements are scanned byte by byte without decoding their text.
 /// <para>Well-formedness that matters for trust is checked: every end tag must match its start tag, the document must not

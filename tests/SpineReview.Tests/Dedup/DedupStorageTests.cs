@@ -132,6 +132,55 @@ public class DedupStorageTests
     }
 
     [Fact]
+    public async Task PersonMergesAKeptRecord_ItsIdentifiersThenLeadToTheStudy()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var store = host.Get<RecordStore>();
+        var article = PubMed("36000020", Title);
+        var other = OpenAlex("W300", "Lumbar disc segmentation with deep learning in a multicentre cohort") with { Doi = "10.1016/j.other.2022.1" };
+        await store.RegisterAsync(article, "run1", At, default);
+        await store.RegisterAsync(other, "run1", At, default);
+
+        Assert.Equal("openalex:W300", await store.MergeAsync(article.Key, other.Key, "Reviewer A", At, default));
+        // A later record carrying the merged record's DOI is linked to the study, never to a record that is itself linked.
+        var later = new BibRecord { Source = "europepmc", SourceId = "MED:36000020", Doi = article.Doi, Title = "Something else entirely", Year = 2022 };
+        Assert.Equal((RecordOutcome.Duplicate, "openalex:W300"), await store.RegisterAsync(later, "run2", At, default));
+    }
+
+    [Fact]
+    public async Task ListedPair_PersonSaysDistinct_LeavesTheReviewList()
+    {
+        var prefix = TestHost.NewPrefix();
+        await using var host = TestHost.Create(prefix: prefix);
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var store = host.Get<RecordStore>();
+        var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix };
+        await store.RegisterAsync(PubMed("36000030", Title), "run1", At, default);
+        await store.RegisterAsync(OpenAlex("W400", Title, pages: "S12", volume: "29"), "run1", At, default);
+        Assert.Single(await host.Get<DedupStore>().ListAsync(DedupStore.Review, default));
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, await CommandLine.RunAsync(["dedup", "distinct", "openalex:W400", "--from", "pubmed:36000030", "--by", "Reviewer A"], output, error, settings));
+        Assert.Empty(await host.Get<DedupStore>().ListAsync(DedupStore.Review, default));
+        var verdict = Assert.Single(await host.Get<DedupStore>().ListAsync(DedupStore.Distinct, default));
+        Assert.Equal("Reviewer A", verdict.DecidedBy);
+        Assert.True(verdict.TitleSimilarity > 0.99, "the matcher's similarity is kept with the verdict");
+        Assert.All(await All(host), r => Assert.Null(r.DuplicateOf));
+    }
+
+    [Fact]
+    public void SurnamesWithParticles_SameWhicheverWayTheSourceWritesThem()
+    {
+        static string First(string name) => Normalise.FirstSurname(DedupRecord.From(new BibRecord { Source = "x", SourceId = "1", Authors = [new Author(name, [])] }).Authors);
+        Assert.Equal(First("van der Berg J"), First("Jan van der Berg"));
+        Assert.Equal(First("De Luca M"), First("Maria De Luca"));
+        Assert.Equal(First("Smith JA"), First("John A. Smith"));
+        Assert.NotEqual(First("Smith JA"), First("John Smithson"));
+    }
+
+    [Fact]
     public void Judge_Bands()
     {
         var o = new DedupOptions();

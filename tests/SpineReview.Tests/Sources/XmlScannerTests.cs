@@ -164,6 +164,16 @@ public class XmlScannerTests
             File.WriteAllText(path, $"<PubmedArticleSet>{articles[..(articles.Length * 9 / 10)]}");
             var e = Assert.Throws<SourceException>(() => PubMedFile.ParseParallel(path, records => records.Count(), parts: 3));
             Assert.Contains("cut short", e.Message, StringComparison.Ordinal);
+
+            // Broken in the middle: the same message, with the file's own line number, as one pass gives.
+            var lines = File.ReadAllLines(Path.Combine(TestPaths.Replay, "pubmed", "efetch_retstart_0.xml")).ToList();
+            var broken = lines.Concat(lines.Skip(3)).ToList();
+            broken.Insert(lines.Count + 40, "<Broken></Mismatch>");
+            File.WriteAllText(path, string.Join("\n", broken.Where(l => !l.Contains("</PubmedArticleSet>", StringComparison.Ordinal))) + "\n</PubmedArticleSet>\n");
+            var onePass = Assert.Throws<SourceException>(() => PubMedXml.ParseEFetch(File.ReadAllBytes(path), 0, (int)new FileInfo(path).Length).ToList());
+            var parallel = Assert.Throws<SourceException>(() => PubMedFile.ParseParallel(path, records => records.Count(), parts: 3));
+            Assert.Equal(onePass.Message, parallel.Message);
+            Assert.Contains($"line {lines.Count + 40}", parallel.Message, StringComparison.Ordinal);
         }
         finally
         {
