@@ -95,6 +95,9 @@ module functionApp 'modules/functionapp.bicep' = {
       PubMed__Email: pubmedEmail
       Schedules__HarvestPubMed: harvestSchedule
       Schedules__RegenerateReport: reportSchedule
+      Schedules__RankScreening: '0 */15 * * * *'
+      Screening__ReviewersPerRecord: '2'
+      Screening__AutoExclude: 'false'
       Schedules__HarvestIeee: sourceSchedules.ieee
       Schedules__HarvestEuropePmc: sourceSchedules.europepmc
       Schedules__HarvestArxiv: sourceSchedules.arxiv

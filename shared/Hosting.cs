@@ -42,6 +42,12 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section);
         services.AddOptions<ReplayOptions>().BindConfiguration(ReplayOptions.Section);
         services.AddOptions<Dedup.DedupOptions>().BindConfiguration("Dedup");
+        services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section)
+            .Validate(o => o.ReviewersPerRecord is >= 1 and <= 5, "Setting Screening:ReviewersPerRecord must be between 1 and 5.")
+            .Validate(o => o.AuditRate is >= 0 and <= 1, "Setting Screening:AuditRate must be between 0 and 1 (0.10 sends 10% to people).")
+            .Validate(o => o.AutoExcludeRecall is > 0.5 and < 1, "Setting Screening:AutoExcludeRecall must be above 0.5 and below 1 (for example 0.98).")
+            .Validate(o => o.MinIncludesForAutoExclude >= 5, "Setting Screening:MinIncludesForAutoExclude must be at least 5.")
+            .Validate(o => o.HighThreshold is > 0 and < 1, "Setting Screening:HighThreshold must be between 0 and 1.");
 
         // Storage: one set of clients per process.
         services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
@@ -86,6 +92,8 @@ public static class SpineReviewServiceCollectionExtensions
 
         // Stages.
         services.AddTransient<ScreeningService>();
+        services.AddTransient<RankingService>();
+        services.AddTransient<Screening.People.ReviewService>();
         services.AddTransient<ExtractionService>();
         services.AddTransient<ReportService>();
         services.AddTransient<CycleService>();

@@ -55,18 +55,41 @@ public static class CommandLine
             new, duplicates, calls, 429s and status.
             """,
             ["source", "from", "to", "replay"], [], RunHarvestAsync),
-        new("screen", "apply the rule pre-screen to every queued record",
-            "Usage: spine-review screen\n\nDrains the screening queue: each record gets the protocol's rule verdict (excluded with a reason code, or passed to reviewers).",
-            [], [], (a, c) => RunDrainAsync(c, "screen")),
+        new("screen", "rule pre-screen; people's screening: next, decide, conflicts, resolve, rank, status",
+            """
+            Usage: spine-review screen                 apply the rule pre-screen to every queued record
+                   spine-review screen next [--json]   the highest-priority record waiting for you
+                   spine-review screen decide KEY include|exclude|unsure [--reason CODE] [--note TEXT] [--etag ETAG]
+                   spine-review screen conflicts [--json]
+                   spine-review screen resolve KEY include|exclude [--reason CODE] [--note TEXT]
+                   spine-review screen rank [--force]  retrain the model on people's decisions and re-rank the queue
+                   spine-review screen status          where screening stands: queue, agreement, estimated recall
+
+            Every record that passes the rules is screened by two people independently (setting
+            Screening__ReviewersPerRecord); neither sees the other's decision. Agreement settles it; a disagreement,
+            or an "unsure", goes to a third person (conflicts, resolve) who did not screen it.
+            You are the reviewer named by setting Screening__Reviewer (for example: export Screening__Reviewer=jane.doe).
+            An exclusion needs --reason, one of: before_2012, review, editorial_or_letter, animal, not_spine,
+            not_imaging, not_deep_learning, technical_only. To change your own decision, decide again with the
+            --etag your first decision printed.
+            """,
+            ["reason", "note", "etag"], ["json", "force"], RunScreenAsync),
         new("extract", "extract fields of every queued record",
             "Usage: spine-review extract\n\nDrains the extraction queue: modality and region with the text each value came from.",
             [], [], (a, c) => RunDrainAsync(c, "extract")),
         new("report", "regenerate the report now",
             "Usage: spine-review report [--out FILE]\n\nBuilds the report from what is stored and keeps it as the next version and as latest.pdf.\n  --out FILE   also write the PDF to FILE",
             ["out"], [], RunReportAsync),
-        new("eval", "score a stage on a benchmark: eval dedup --records FILE --truth FILE [--json]",
+        new("eval", "score a stage on a benchmark: eval dedup | eval screening",
             """
-            Usage: spine-review eval dedup --records FILE --truth FILE [--json]
+            Usage: spine-review eval dedup --records FILE --truth FILE [--json] [--found FILE]
+                   spine-review eval screening --dataset FILE|FOLDER [--runs N] [--seed S] [--json]
+
+            eval screening simulates prioritised screening of a labelled dataset (an ASReview CSV with title,
+            abstract and label_included; or a SYNERGY folder with labels.csv and works_*.zip): each run starts from
+            one random inclusion and one random exclusion, retrains after every label and screens the
+            highest-ranked record next. Prints WSS@95, WSS@100 and RRF@10 (means over runs, default 10) for the
+            project's model and for a TF-IDF + naive Bayes baseline run the same way.
 
             Deduplicates a benchmark (the bib-dedupe CSV or the ASySD CSV) and scores the groups found against its
             ground truth (one group per line, ids joined by ';', header merged_ids). Pairs are unordered pairs of
@@ -74,7 +97,7 @@ public static class CommandLine
               --json         one JSON object on standard output, nothing else
               --found FILE   also write the groups found, in the truth file's format, to inspect them
             """,
-            ["records", "truth", "found"], ["json"], RunEvalAsync),
+            ["records", "truth", "found", "dataset", "runs", "seed"], ["json"], RunEvalAsync),
         new("dedup", "possible duplicates for a person; merge or split records",
             """
             Usage: spine-review dedup review
@@ -399,7 +422,8 @@ public static class CommandLine
 
     private static async Task<int> RunEvalAsync(Arguments a, Context c)
     {
-        if (a.Positional.Count != 1 || a.Positional[0] != "dedup") throw new UsageException("eval takes a stage: dedup");
+        if (a.Positional.Count == 1 && a.Positional[0] == "screening") return await RunEvalScreeningAsync(a, c);
+        if (a.Positional.Count != 1 || a.Positional[0] != "dedup") throw new UsageException("eval takes a stage: dedup or screening");
         var recordsFile = a.Value("records") ?? throw new UsageException("eval dedup needs --records FILE");
         var truthFile = a.Value("truth") ?? throw new UsageException("eval dedup needs --truth FILE");
         foreach (var f in new[] { recordsFile, truthFile })
@@ -421,6 +445,152 @@ public static class CommandLine
         await c.Out.WriteLineAsync($"eval dedup done: precision {score.Precision:0.0000}, recall {score.Recall:0.0000}, F1 {score.F1:0.0000}, " +
             $"{score.FalsePositivePairs} false-positive pairs, {score.Seconds:0.000} s");
         return 0;
+    }
+
+    private static async Task<int> RunEvalScreeningAsync(Arguments a, Context c)
+    {
+        var dataset = a.Value("dataset") ?? throw new UsageException("eval screening needs --dataset FILE (an ASReview CSV) or FOLDER (a SYNERGY dataset)");
+        if (!File.Exists(dataset) && !Directory.Exists(dataset)) throw new UsageException($"--dataset {dataset}: no such file or folder");
+        var runs = Int(a, "runs", 10, 1, 1000);
+        var seed = Int(a, "seed", 1, 0, int.MaxValue);
+        IReadOnlyList<SpineReview.Screening.Evaluation.LabelledRecord> data;
+        try { data = SpineReview.Screening.Evaluation.ScreeningDataset.Read(dataset); }
+        catch (FormatException e) { throw new UsageException(e.Message); }
+        var json = a.Has("json");
+        if (!json) await c.Err.WriteLineAsync($"eval screening: {data.Count} records, {data.Count(d => d.Included)} included; {runs} runs per model");
+        var result = SpineReview.Screening.Evaluation.ScreeningEvaluation.Evaluate(data, runs, seed, json ? null : c.Progress);
+        var p = result.Project;
+        var b = result.Baseline;
+        if (json)
+        {
+            await c.Out.WriteLineAsync(JsonSerializer.Serialize(new ScreeningEvalJson(result.Records, result.Included, result.Runs, p.Wss95, p.Wss100, p.Rrf10,
+                p.ScreenedAt95, p.Name, p.Wss95PerRun, new BaselineJson(b.Name, b.Wss95, b.Wss100, b.Rrf10, b.ScreenedAt95, b.Wss95PerRun), result.Seconds),
+                ScreeningJsonContext.Default.ScreeningEvalJson));
+            return 0;
+        }
+        await c.Out.WriteLineAsync($"{"model",-62} {"WSS@95",7} {"WSS@100",8} {"RRF@10",7} {"screened at 95%",16}");
+        foreach (var m in new[] { p, b })
+            await c.Out.WriteLineAsync(FormattableString.Invariant($"{m.Name,-62} {m.Wss95,7:P1} {m.Wss100,8:P1} {m.Rrf10,7:P1} {m.ScreenedAt95,16:0}"));
+        await c.Out.WriteLineAsync(FormattableString.Invariant(
+            $"eval screening done: {result.Records} records, {result.Included} included, {runs} runs; WSS@95 {p.Wss95:P1} against the baseline's {b.Wss95:P1}, {result.Seconds:0.0} s"));
+        return 0;
+    }
+
+    private static int Int(Arguments a, string name, int fallback, int min, int max)
+    {
+        var v = a.Value(name);
+        if (v is null) return fallback;
+        return int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new UsageException($"--{name} takes a whole number from {min} to {max}, not '{v}'");
+    }
+
+    private static async Task<int> RunScreenAsync(Arguments a, Context c)
+    {
+        if (a.Positional.Count == 0) return await RunDrainAsync(c, "screen");
+        var action = a.Positional[0];
+        var reviewer = () => c.Services.GetRequiredService<IOptions<SpineReview.Configuration.ScreeningOptions>>().Value.Reviewer is { Length: > 0 } r
+            ? r : throw new UsageException("who is screening? set Screening__Reviewer to your name (for example: export Screening__Reviewer=jane.doe)");
+        var people = () => c.Services.GetRequiredService<SpineReview.Screening.People.ReviewService>();
+        void Args(int n, string shape)
+        {
+            if (a.Positional.Count != n) throw new UsageException($"usage: spine-review screen {shape}");
+        }
+        try
+        {
+            switch (action)
+            {
+                case "next":
+                {
+                    Args(1, "next [--json]");
+                    var who = reviewer();
+                    var item = await people().NextAsync(who, CancellationToken.None);
+                    if (a.Has("json"))
+                    {
+                        await c.Out.WriteLineAsync(item is null ? "null" : JsonSerializer.Serialize(item, ScreeningJsonContext.Default.ScreeningItem));
+                        return 0;
+                    }
+                    if (item is null)
+                    {
+                        await c.Out.WriteLineAsync($"screen next done: nothing is waiting for {who}");
+                        return 0;
+                    }
+                    await c.Out.WriteLineAsync($"{item.RecordKey}   model probability {item.Probability:0.000}{(item.Likely ? " (likely eligible)" : "")}{(item.Audit ? "   [audit sample]" : "")}");
+                    await c.Out.WriteLineAsync(item.Title);
+                    await c.Out.WriteLineAsync($"{item.Authors}. {item.Journal} {item.Year}.{(item.Doi is null ? "" : $" doi:{item.Doi}")}{(item.Pmid is null ? "" : $" PMID {item.Pmid}")}");
+                    await c.Out.WriteLineAsync();
+                    await c.Out.WriteLineAsync(item.Abstract ?? "[no abstract]");
+                    if (item.Keywords.Count > 0) await c.Out.WriteLineAsync($"\nKeywords: {string.Join("; ", item.Keywords)}");
+                    await c.Out.WriteLineAsync($"\nDecide: spine-review screen decide {item.RecordKey} include | exclude --reason CODE | unsure");
+                    await c.Out.WriteLineAsync($"screen next done: 1 of {item.WaitingForYou} records waiting for {who}");
+                    return 0;
+                }
+                case "decide" or "resolve":
+                {
+                    Args(3, $"{action} KEY include|exclude{(action == "decide" ? "|unsure" : "")} [--reason CODE] [--note TEXT]");
+                    var who = reviewer();
+                    var service = people();
+                    var result = action == "decide"
+                        ? await service.DecideAsync(who, a.Positional[1], a.Positional[2], a.Value("reason"), a.Value("note"), a.Value("etag"), CancellationToken.None)
+                        : await service.ResolveAsync(who, a.Positional[1], a.Positional[2], a.Value("reason"), a.Value("note"), a.Value("etag"), CancellationToken.None);
+                    var outcome = result.Status switch
+                    {
+                        SpineReview.Screening.People.ScreeningStatus.Final => result.Included == true ? "included" : $"excluded ({result.Reason})",
+                        SpineReview.Screening.People.ScreeningStatus.Conflict => "a conflict: it goes to a third reviewer",
+                        _ => "waiting for the other reviewer",
+                    };
+                    await c.Out.WriteLineAsync($"etag {result.ETag}   (to change this decision: --etag '{result.ETag}')");
+                    await c.Out.WriteLineAsync($"screen {action} done: {who} {result.Decision.Verdict.ToString().ToLowerInvariant()}{(result.Decision.Reason is null ? "" : $" ({result.Decision.Reason})")} on {result.Decision.RecordKey}; the record is now {outcome}");
+                    return 0;
+                }
+                case "conflicts":
+                {
+                    Args(1, "conflicts [--json]");
+                    var list = await people().ConflictsAsync(CancellationToken.None);
+                    if (a.Has("json"))
+                    {
+                        await c.Out.WriteLineAsync(JsonSerializer.Serialize(list, ScreeningJsonContext.Default.ListConflictItem));
+                        return 0;
+                    }
+                    foreach (var item in list)
+                    {
+                        await c.Out.WriteLineAsync($"{item.RecordKey}  {item.Year}  {item.Title}");
+                        foreach (var d in item.Decisions)
+                            await c.Out.WriteLineAsync($"    {d.Reviewer}: {d.Verdict.ToString().ToLowerInvariant()}{(d.Reason is null ? "" : $" ({d.Reason})")}{(d.Note is null ? "" : $" - {d.Note}")}");
+                    }
+                    await c.Out.WriteLineAsync($"screen conflicts done: {list.Count} records wait for a third reviewer (spine-review screen resolve KEY include|exclude)");
+                    return 0;
+                }
+                case "rank":
+                {
+                    Args(1, "rank [--force]");
+                    var m = await c.Services.GetRequiredService<SpineReview.Screening.RankingService>().RankAsync(a.Has("force"), CancellationToken.None);
+                    await c.Out.WriteLineAsync($"top terms: {string.Join(", ", m.TopTerms)}");
+                    await c.Out.WriteLineAsync(FormattableString.Invariant(
+                        $"screen rank done: model training {m.Version} on {m.Includes} inclusions and {m.Exclusions} exclusions{(m.ColdStart ? " (cold start)" : "")}; {m.Ranked} records ranked; low threshold {(m.LowThreshold is { } l ? l.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "not set yet")}; {m.AutoExcluded} excluded by the model, {m.AuditSent} sent to the audit; {m.Seconds:0.00} s"));
+                    return 0;
+                }
+                case "status":
+                {
+                    Args(1, "status");
+                    var q = await people().QualityAsync(null, CancellationToken.None);
+                    await c.Out.WriteLineAsync($"waiting for people: {q.Waiting}; conflicts: {q.Conflicts}; included by people: {q.IncludedByPeople}; excluded by people: {q.ExcludedByPeopleTotal}" +
+                        $"{(q.ExcludedByPeople.Count == 0 ? "" : $" ({string.Join(", ", q.ExcludedByPeople.Select(x => $"{x.Key} {x.Value}"))})")}; excluded by the model: {q.AutoExcluded}");
+                    await c.Out.WriteLineAsync($"agreement between reviewers (Cohen's kappa): {q.Reviewers}");
+                    await c.Out.WriteLineAsync($"agreement of the model with people: {q.ModelVsPeople}");
+                    await c.Out.WriteLineAsync(q.RecallSentence());
+                    await c.Out.WriteLineAsync($"screen status done: {q.Waiting + q.Conflicts} records unsettled, {q.IncludedByPeople + q.ExcludedByPeopleTotal} settled by people");
+                    return 0;
+                }
+                default:
+                    throw new UsageException($"unknown screen action '{action}': next, decide, conflicts, resolve, rank or status");
+            }
+        }
+        catch (SpineReview.Screening.People.DecisionRejectedException e)
+        {
+            await c.Err.WriteLineAsync($"spine-review screen {action}: {e.Message}");
+            return e.Status == 401 ? 2 : 1;
+        }
     }
 
     private static Stream OpenMaybeGzip(string file)

@@ -14,3 +14,33 @@ internal sealed partial class RecordJsonContext : JsonSerializerContext;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DedupScore))]
 internal sealed partial class EvalJsonContext : JsonSerializerContext;
+
+/// <summary>`eval screening --json`: the fields ../shared/design/INTERFACES.md names, then a few more.</summary>
+internal sealed record ScreeningEvalJson(
+    [property: JsonPropertyName("records")] int Records,
+    [property: JsonPropertyName("included")] int Included,
+    [property: JsonPropertyName("runs")] int Runs,
+    [property: JsonPropertyName("wss95")] double Wss95,
+    [property: JsonPropertyName("wss100")] double Wss100,
+    [property: JsonPropertyName("rrf10")] double Rrf10,
+    [property: JsonPropertyName("screened_at_95")] double ScreenedAt95,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("wss95_runs")] IReadOnlyList<double> Wss95Runs,
+    [property: JsonPropertyName("baseline")] BaselineJson Baseline,
+    [property: JsonPropertyName("seconds")] double Seconds);
+
+/// <summary>The baseline's figures beside the project's.</summary>
+internal sealed record BaselineJson(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("wss95")] double Wss95,
+    [property: JsonPropertyName("wss100")] double Wss100,
+    [property: JsonPropertyName("rrf10")] double Rrf10,
+    [property: JsonPropertyName("screened_at_95")] double ScreenedAt95,
+    [property: JsonPropertyName("wss95_runs")] IReadOnlyList<double> Wss95Runs);
+
+/// <summary>What `screen next --json` and `screen conflicts --json` print.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ScreeningEvalJson))]
+[JsonSerializable(typeof(SpineReview.Screening.People.ScreeningItem))]
+[JsonSerializable(typeof(List<SpineReview.Screening.People.ConflictItem>))]
+internal sealed partial class ScreeningJsonContext : JsonSerializerContext;

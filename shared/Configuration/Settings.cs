@@ -56,6 +56,8 @@ public sealed class ScheduleOptions
     public string HarvestArxiv { get; set; } = "0 30 3 * * *";
     public string HarvestOpenAlex { get; set; } = "0 40 3 * * *";
     public string RegenerateReport { get; set; } = "0 30 4 * * *";
+    /// <summary>Retrain the screening model and re-rank the queue (only when decisions arrived since the last training).</summary>
+    public string RankScreening { get; set; } = "0 */15 * * * *";
 }
 
 /// <summary>Local-only: answer source requests from a recorded folder instead of the network.</summary>
@@ -64,4 +66,24 @@ public sealed class ReplayOptions
     public const string Section = "Replay";
     /// <summary>Folder with one sub-folder per source (see samples/replay/README.md); empty means live.</summary>
     public string? Directory { get; set; }
+}
+
+/// <summary>People's screening and the learning model (section "Screening").</summary>
+public sealed class ScreeningOptions
+{
+    public const string Section = "Screening";
+    /// <summary>Independent screening decisions each record needs before agreement can settle it.</summary>
+    public int ReviewersPerRecord { get; set; } = 2;
+    /// <summary>Let the model exclude records below the calibrated low threshold without a person. Off by default.</summary>
+    public bool AutoExclude { get; set; }
+    /// <summary>Share of would-be automatic exclusions sent to people instead, as an audit of the model.</summary>
+    public double AuditRate { get; set; } = 0.10;
+    /// <summary>Share of known inclusions (out of fold) that must score above the low threshold.</summary>
+    public double AutoExcludeRecall { get; set; } = 0.98;
+    /// <summary>Known inclusions needed before a low threshold is calibrated at all.</summary>
+    public int MinIncludesForAutoExclude { get; set; } = 20;
+    /// <summary>Probability above which a record counts as likely eligible (served first; may be alerted as "not yet confirmed").</summary>
+    public double HighThreshold { get; set; } = 0.5;
+    /// <summary>Console host only: who is screening at this terminal (in Azure the identity comes from the platform's sign-in).</summary>
+    public string? Reviewer { get; set; }
 }

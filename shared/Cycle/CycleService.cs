@@ -7,25 +7,28 @@ using SpineReview.Storage;
 namespace SpineReview.Cycle;
 
 /// <summary>What one cycle did, stage by stage.</summary>
-public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQueues.DrainResult Screened, WorkQueues.DrainResult Extracted, ReportManifest Report);
+public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQueues.DrainResult Screened, ModelSummary Ranking, WorkQueues.DrainResult Extracted, ReportManifest Report);
 
 /// <summary>One living-review cycle: harvest, screen, extract, report. The console host runs it whole; in Azure each stage is its own function.</summary>
 public sealed class CycleService(StorageClients storage, Harvester harvester, WorkQueues queues, ScreeningService screening,
-    ExtractionService extraction, ReportService reports)
+    RankingService ranking, ExtractionService extraction, ReportService reports)
 {
     /// <summary>Runs every stage in turn, reporting progress per stage.</summary>
     public async Task<CycleSummary> RunAsync(HarvestRequest window, IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        progress?.Report($"[1/4] harvest: {string.Join(", ", harvester.Sources.Where(s => s.Enabled).Select(s => s.Name))}");
+        progress?.Report($"[1/5] harvest: {string.Join(", ", harvester.Sources.Where(s => s.Enabled).Select(s => s.Name))}");
         var harvest = await harvester.HarvestAllAsync(window, progress, ct);
-        progress?.Report("[2/4] screen: Crossref enrichment where the abstract is missing, then the rule pre-screen");
+        progress?.Report("[2/5] screen: Crossref enrichment where the abstract is missing, then the rule pre-screen");
         var screened = await DrainScreenAsync(progress, ct);
-        progress?.Report("[3/4] extract: modality and region");
+        progress?.Report("[3/5] rank: retrain the screening model on people's decisions and order their queue");
+        var ranked = await ranking.RankAsync(force: false, ct);
+        progress?.Report($"rank: {ranked.Ranked} records waiting for people, model trained on {ranked.Includes} includes and {ranked.Exclusions} exclusions{(ranked.ColdStart ? " (cold start from the protocol's criteria and the rules' exclusions)" : "")}");
+        progress?.Report("[4/5] extract: modality and region");
         var extracted = await DrainExtractAsync(progress, ct);
-        progress?.Report("[4/4] report: rendering the PDF");
+        progress?.Report("[5/5] report: rendering the PDF");
         var (manifest, _) = await reports.GenerateAsync(ct);
-        return new CycleSummary(harvest, screened, extracted, manifest);
+        return new CycleSummary(harvest, screened, ranked, extracted, manifest);
     }
 
     /// <summary>Screens every queued record.</summary>

@@ -4,7 +4,7 @@ using SpineReview.Storage;
 
 namespace SpineReview.Screening;
 
-/// <summary>The ScreenRecord stage: rule pre-screen of one record, then on to extraction when it passes.</summary>
+/// <summary>The ScreenRecord stage: rule pre-screen of one record; when it passes, into the people's queue and on to extraction.</summary>
 public sealed class ScreeningService(StorageClients storage, RecordStore records, ScreeningStore decisions, WorkQueues queues, Enricher enricher,
     TimeProvider time, ILogger<ScreeningService> log)
 {
@@ -28,7 +28,11 @@ public sealed class ScreeningService(StorageClients storage, RecordStore records
         var decision = new RuleDecision(stored.Key, verdict.Excluded, verdict.Reason, verdict.Rule, RuleVerdict.Version, verdict.Evidence, time.GetUtcNow());
         await decisions.SaveRuleDecisionAsync(decision, ct);
         if (!verdict.Excluded)
+        {
+            // Passed the rules: people screen it (the model sets its priority at the next ranking), and it is charted meanwhile.
+            await decisions.EnqueueAsync(stored.Key, 0.5, time.GetUtcNow(), ct);
             await queues.EnqueueAsync(queues.Extract, stored.Key, ct);
+        }
         log.LogInformation("Screen: {RecordKey} {Outcome} ({Reason})", stored.Key, verdict.Excluded ? "excluded" : "passed", verdict.Reason ?? verdict.Evidence);
         return decision;
     }

@@ -30,18 +30,22 @@ public sealed partial class StorageNames
     public string FingerprintsTable => $"{Prefix}Fingerprints";
     /// <summary>Possible duplicates waiting for a person, and people's verdicts on pairs.</summary>
     public string DedupPairsTable => $"{Prefix}DedupPairs";
+    /// <summary>The people's screening queue: one row per record that passed the rules, with its model probability and status.</summary>
+    public string ScreeningQueueTable => $"{Prefix}ScreeningQueue";
     /// <summary>Records waiting for the rule pre-screen.</summary>
     public string ScreenQueue => $"{Prefix}-screen";
     /// <summary>Records waiting for extraction.</summary>
     public string ExtractQueue => $"{Prefix}-extract";
     /// <summary>Report versions and latest.pdf.</summary>
     public string ReportsContainer => $"{Prefix}-reports";
+    /// <summary>The screening model's trainings: what it learned from which labels.</summary>
+    public string ModelsContainer => $"{Prefix}-models";
     /// <summary>Raw source responses, as received.</summary>
     public string RawContainer => $"{Prefix}-raw";
 
-    public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable];
+    public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable, ScreeningQueueTable];
     public IEnumerable<string> Queues => [ScreenQueue, ExtractQueue];
-    public IEnumerable<string> Containers => [ReportsContainer, RawContainer];
+    public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer];
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,19}$")]
     private static partial Regex PrefixPattern();

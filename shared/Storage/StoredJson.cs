@@ -14,4 +14,5 @@ namespace SpineReview.Storage;
 [JsonSerializable(typeof(ReportManifest))]
 [JsonSerializable(typeof(RecordMessage))]
 [JsonSerializable(typeof(Dedup.DedupRecord))]
+[JsonSerializable(typeof(Screening.ModelSummary))]
 internal sealed partial class StoredJson : JsonSerializerContext;

@@ -6,13 +6,16 @@ namespace SpineReview.Sources.OpenAlex;
 /// <summary>One page of an OpenAlex works list.</summary>
 public sealed record OpenAlexPage(int Count, string? NextCursor, IReadOnlyList<BibRecord> Records);
 
-/// <summary>Maps OpenAlex works (2023 and 2026 schemas; a list or one work) to normalised records. Pure.</summary>
+/// <summary>Maps OpenAlex works (2023 and 2026 schemas; a results page, a bare array, or one work) to normalised records. Pure.</summary>
 public static class OpenAlexJson
 {
     public static OpenAlexPage Parse(Stream json)
     {
         using var doc = JsonRead.Parse(json, "OpenAlex");
         var root = doc.RootElement;
+        // A bare array of works: the form of OpenAlex snapshot and dataset files.
+        if (root.ValueKind == JsonValueKind.Array)
+            return new OpenAlexPage(root.GetArrayLength(), null, root.EnumerateArray().Select(Map).ToList());
         if (root.Prop("results") is { } results)
             return new OpenAlexPage(root.Path("meta", "count").Int() ?? 0, root.Path("meta", "next_cursor").Str(), ((JsonElement?)results).Items().Select(Map).ToList());
         if (root.Prop("id") is not null)

@@ -68,6 +68,12 @@ public class BuildTests
             ["ExtractRecord"] = "queueTrigger",
             ["RegenerateReport"] = "timerTrigger",
             ["GetLatestReport"] = "httpTrigger",
+            ["RankScreening"] = "timerTrigger",
+            ["ScreeningNext"] = "httpTrigger",
+            ["ScreeningDecide"] = "httpTrigger",
+            ["ScreeningConflicts"] = "httpTrigger",
+            ["ScreeningResolve"] = "httpTrigger",
+            ["ScreeningStatus"] = "httpTrigger",
         }.OrderBy(k => k.Key), functions.OrderBy(k => k.Key));
     }
 
@@ -83,6 +89,7 @@ public class BuildTests
             ("PubMed", typeof(SpineReview.Configuration.PubMedOptions)),
             ("Schedules", typeof(SpineReview.Configuration.ScheduleOptions)),
             ("Replay", typeof(SpineReview.Configuration.ReplayOptions)),
+            ("Screening", typeof(SpineReview.Configuration.ScreeningOptions)),
         };
         var sourceSettings = SpineReview.Sources.SourceDefaults.Sections.Values
             .SelectMany(section => typeof(SpineReview.Sources.SourceOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"{section}__{p.Name}"));

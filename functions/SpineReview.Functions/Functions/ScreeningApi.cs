@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using SpineReview.Functions.Http;
+using SpineReview.Screening;
+using SpineReview.Screening.People;
+
+namespace SpineReview.Functions.Functions;
+
+/// <summary>
+/// HTTP: people's screening. The reviewer is the caller's platform identity (App Service authentication); routes answer 401
+/// without one. Decisions are stored under ETag concurrency: send If-Match only to change one's own earlier decision.
+/// </summary>
+public sealed class ScreeningApi(ReviewService people)
+{
+    /// <summary>GET /api/screening/next: the highest-priority record the caller has not decided; 204 when none waits.</summary>
+    [Function("ScreeningNext")]
+    public Task<IActionResult> Next([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "screening/next")] HttpRequest request, CancellationToken ct) =>
+        Handle(request, async reviewer =>
+        {
+            var item = await people.NextAsync(reviewer, ct);
+            return item is null ? new NoContentResult() : new OkObjectResult(item);
+        });
+
+    /// <summary>POST /api/screening/decisions {"recordKey", "decision": include|exclude|unsure, "reason", "note"}.</summary>
+    [Function("ScreeningDecide")]
+    public Task<IActionResult> Decide([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screening/decisions")] HttpRequest request, CancellationToken ct) =>
+        Handle(request, async reviewer =>
+        {
+            var body = await ReadBodyAsync(request, ct);
+            var result = await people.DecideAsync(reviewer, body.RecordKey ?? "", body.Decision ?? "", body.Reason, body.Note, IfMatch(request), ct);
+            return Created(request, result);
+        });
+
+    /// <summary>GET /api/screening/conflicts: records whose two decisions disagree, with both decisions.</summary>
+    [Function("ScreeningConflicts")]
+    public Task<IActionResult> Conflicts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "screening/conflicts")] HttpRequest request, CancellationToken ct) =>
+        Handle(request, async _ => new OkObjectResult(await people.ConflictsAsync(ct)));
+
+    /// <summary>POST /api/screening/conflicts/{recordKey}/resolution {"decision": include|exclude, "reason", "note"}: a third reviewer settles it.</summary>
+    [Function("ScreeningResolve")]
+    public Task<IActionResult> Resolve([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screening/conflicts/{recordKey}/resolution")] HttpRequest request,
+        string recordKey, CancellationToken ct) =>
+        Handle(request, async reviewer =>
+        {
+            var body = await ReadBodyAsync(request, ct);
+            var result = await people.ResolveAsync(reviewer, Uri.UnescapeDataString(recordKey), body.Decision ?? "", body.Reason, body.Note, IfMatch(request), ct);
+            return Created(request, result);
+        });
+
+    /// <summary>GET /api/screening/status: counts, Cohen's kappa (reviewers; model against people) and the estimated recall.</summary>
+    [Function("ScreeningStatus")]
+    public Task<IActionResult> Status([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "screening/status")] HttpRequest request, CancellationToken ct) =>
+        Handle(request, async _ =>
+        {
+            var q = await people.QualityAsync(null, ct);
+            return new OkObjectResult(new
+            {
+                q.Waiting, q.Conflicts, q.IncludedByPeople, q.ExcludedByPeople, q.AutoExcluded, q.Audited, q.AuditIncluded,
+                ReviewerKappa = q.Reviewers, ModelKappa = q.ModelVsPeople, q.Recall, Recall_Estimate = q.RecallSentence(),
+            });
+        });
+
+    private sealed record DecisionBody(string? RecordKey, string? Decision, string? Reason, string? Note);
+
+    private static async Task<IActionResult> Handle(HttpRequest request, Func<string, Task<IActionResult>> action)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var reviewer = PlatformIdentity.Reviewer(request.Headers);
+        if (reviewer is null)
+            return Problem(401, "Sign in first: screening needs the platform's sign-in (App Service authentication), which names the reviewer.");
+        try
+        {
+            return await action(reviewer);
+        }
+        catch (DecisionRejectedException e)
+        {
+            return Problem(e.Status, e.Message);
+        }
+    }
+
+    private static async Task<DecisionBody> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            throw new DecisionRejectedException($"the body is not JSON ({e.Message}); send {{\"recordKey\": \"...\", \"decision\": \"include|exclude|unsure\", \"reason\": \"...\", \"note\": \"...\"}}");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new DecisionRejectedException("the body must be one JSON object");
+            string? Field(string name)
+            {
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if (!string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
+                    return p.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => p.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        _ => throw new DecisionRejectedException($"\"{name}\" must be a string"),
+                    };
+                }
+                return null;
+            }
+            foreach (var forbidden in new[] { "reviewer", "user", "decidedBy" })
+                if (doc.RootElement.EnumerateObject().Any(p => string.Equals(p.Name, forbidden, StringComparison.OrdinalIgnoreCase)))
+                    throw new DecisionRejectedException($"\"{forbidden}\" cannot be given: the reviewer is whoever is signed in");
+            return new DecisionBody(Field("recordKey"), Field("decision"), Field("reason"), Field("note"));
+        }
+    }
+
+    private static string? IfMatch(HttpRequest request) =>
+        request.Headers.IfMatch.Count > 0 && !string.IsNullOrWhiteSpace(request.Headers.IfMatch[0]) ? request.Headers.IfMatch[0] : null;
+
+    private static ObjectResult Created(HttpRequest request, DecisionResult result)
+    {
+        request.HttpContext.Response.Headers.ETag = result.ETag;
+        return new ObjectResult(result) { StatusCode = StatusCodes.Status201Created };
+    }
+
+    private static ObjectResult Problem(int status, string detail) =>
+        new(new ProblemDetails { Status = status, Title = status switch { 401 => "Not signed in", 403 => "Not allowed", 404 => "Not found", 409 => "Conflict", 412 => "Changed meanwhile", _ => "Bad request" }, Detail = detail })
+        { StatusCode = status };
+}

@@ -1,0 +1,139 @@
+using Azure;
+using Microsoft.Extensions.Options;
+using SpineReview.Configuration;
+using SpineReview.Storage;
+
+namespace SpineReview.Screening.People;
+
+/// <summary>A record served to one reviewer: what they need to decide, and nothing of anyone else's decision.</summary>
+public sealed record ScreeningItem(string RecordKey, string Title, string? Abstract, string Authors, string? Journal, int? Year, string? Doi, string? Pmid,
+    IReadOnlyList<string> Keywords, double Probability, bool Likely, bool Audit, int WaitingForYou, string RuleEvidence);
+
+/// <summary>What a decision led to.</summary>
+public sealed record DecisionResult(ReviewerDecision Decision, string ETag, ScreeningStatus Status, bool? Included, string? Reason, string How);
+
+/// <summary>A disagreement waiting for a third reviewer, with both decisions shown.</summary>
+public sealed record ConflictItem(string RecordKey, string Title, int? Year, double Probability, IReadOnlyList<ReviewerDecision> Decisions);
+
+/// <summary>The people's side of screening: next record, decide, conflicts, resolve. The reviewer is always the caller's signed-in identity.</summary>
+public sealed class ReviewService(StorageClients storage, RecordStore records, ScreeningStore store, RankingService ranking,
+    IOptions<ScreeningOptions> options, TimeProvider time)
+{
+    private int Required => Math.Max(1, options.Value.ReviewersPerRecord);
+
+    /// <summary>The highest-priority record this reviewer has not decided, or null when nothing waits for them.</summary>
+    public async Task<ScreeningItem?> NextAsync(string reviewer, CancellationToken ct)
+    {
+        CheckReviewer(reviewer);
+        await storage.EnsureCreatedAsync(ct);
+        // Retrains only when decisions or the queue changed since the last training.
+        await ranking.RankAsync(force: false, ct);
+        var waiting = (await store.ListQueueAsync(ScreeningStatus.Pending, ct))
+            .Where(q => !q.Reviewers.Contains(reviewer, StringComparer.Ordinal) && q.Reviewers.Count < Required)
+            .OrderByDescending(q => q.Probability).ThenBy(q => q.EnqueuedAt).ThenBy(q => q.RecordKey, StringComparer.Ordinal)
+            .ToList();
+        foreach (var q in waiting)
+        {
+            var stored = await records.GetAsync(q.RecordKey, ct);
+            if (stored is null) continue;
+            var r = stored.Record;
+            var rule = await store.GetRuleDecisionAsync(q.RecordKey, ct);
+            return new ScreeningItem(q.RecordKey, r.Title, r.Abstract, string.Join("; ", r.Authors.Select(a => a.Name)), r.Journal, r.Year, r.Doi, r.Pmid,
+                r.Keywords, Math.Round(q.Probability, 4), q.Probability >= options.Value.HighThreshold, q.Audit, waiting.Count, rule?.Evidence ?? "");
+        }
+        return null;
+    }
+
+    /// <summary>Stores a reviewer's independent screening decision and settles the record when the decisions agree.</summary>
+    /// <param name="ifMatch">Only to change one's own earlier decision: the ETag it was given.</param>
+    public Task<DecisionResult> DecideAsync(string reviewer, string recordKey, string verdict, string? reason, string? note, string? ifMatch, CancellationToken ct) =>
+        StoreAsync(reviewer, recordKey, DecisionRole.Screen, verdict, reason, note, ifMatch, ct);
+
+    /// <summary>A third reviewer settles a conflict (someone who did not screen the record).</summary>
+    public Task<DecisionResult> ResolveAsync(string reviewer, string recordKey, string verdict, string? reason, string? note, string? ifMatch, CancellationToken ct) =>
+        StoreAsync(reviewer, recordKey, DecisionRole.Resolve, verdict, reason, note, ifMatch, ct);
+
+    /// <summary>Records whose screening decisions disagree, oldest first, with the decisions for the third reviewer to weigh.</summary>
+    public async Task<List<ConflictItem>> ConflictsAsync(CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var list = new List<ConflictItem>();
+        foreach (var q in (await store.ListQueueAsync(ScreeningStatus.Conflict, ct)).OrderBy(q => q.EnqueuedAt).ThenBy(q => q.RecordKey, StringComparer.Ordinal))
+        {
+            var stored = await records.GetAsync(q.RecordKey, ct);
+            var decisions = (await store.DecisionsAsync(q.RecordKey, ct)).Select(d => d.Decision).Where(d => d.Role == DecisionRole.Screen).ToList();
+            list.Add(new ConflictItem(q.RecordKey, stored?.Record.Title ?? "", stored?.Record.Year, Math.Round(q.Probability, 4), decisions));
+        }
+        return list;
+    }
+
+    /// <summary>Counts, agreement and estimated recall from what is stored.</summary>
+    /// <param name="since">Agreement over decisions after this moment only (null: all).</param>
+    public async Task<ScreeningQuality> QualityAsync(DateTimeOffset? since, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        return ScreeningQuality.Compute(await store.ListQueueAsync(null, ct), await store.ListDecisionsAsync(ct), await ranking.LatestAsync(ct),
+            options.Value.HighThreshold, since);
+    }
+
+    private async Task<DecisionResult> StoreAsync(string reviewer, string recordKey, DecisionRole role, string verdictWord, string? reason, string? note,
+        string? ifMatch, CancellationToken ct)
+    {
+        CheckReviewer(reviewer);
+        if (string.IsNullOrWhiteSpace(recordKey)) throw new DecisionRejectedException("name the record to decide (its key, as `next` gave it)");
+        var verdict = ScreeningRules.ParseVerdict(verdictWord);
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        ScreeningRules.Validate(role, verdict, reason);
+        await storage.EnsureCreatedAsync(ct);
+        var entry = await store.GetQueueEntryAsync(recordKey, ct)
+            ?? throw new DecisionRejectedException($"record {recordKey} is not waiting for people (unknown, excluded by the rules, or a duplicate)", 404);
+        var mine = entry.Reviewers.Contains(reviewer, StringComparer.Ordinal);
+        if (role == DecisionRole.Screen)
+        {
+            if (entry.AutoExcluded)
+                throw new DecisionRejectedException($"record {recordKey} was excluded by the model ({entry.How}); it is not in anyone's queue", 409);
+            if (!mine && entry.Reviewers.Count >= Required)
+                throw new DecisionRejectedException(entry.Status == ScreeningStatus.Conflict
+                    ? $"record {recordKey} already has its {Required} screening decisions and they disagree: it waits for a third reviewer (resolve)"
+                    : $"record {recordKey} already has its {Required} screening decisions and is settled", 409);
+        }
+        else
+        {
+            if (mine) throw new DecisionRejectedException($"{reviewer} screened record {recordKey}; a conflict is resolved by a third reviewer who did not", 403);
+            if (entry.Status != ScreeningStatus.Conflict && ifMatch is null)
+                throw new DecisionRejectedException($"record {recordKey} is not a conflict ({entry.How}); only conflicts are resolved", 409);
+        }
+
+        var decision = new ReviewerDecision(recordKey, reviewer, role, verdict, reason, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+            time.GetUtcNow(), Math.Round(entry.Probability, 6));
+        var etag = await store.SaveDecisionAsync(decision, ifMatch is null ? null : new ETag(ifMatch), ct);
+        var settled = await SettleAsync(recordKey, ct);
+        return new DecisionResult(decision, etag.ToString(), settled.Status, settled.Included, settled.Reason, settled.How);
+    }
+
+    /// <summary>Recomputes a record's queue row from all its decisions (under ETag concurrency, so concurrent deciders both count).</summary>
+    public Task<QueueEntry> SettleAsync(string recordKey, CancellationToken ct) =>
+        store.UpdateQueueAsync(recordKey, async current =>
+        {
+            var decisions = (await store.DecisionsAsync(recordKey, ct)).Select(d => d.Decision).ToList();
+            var outcome = ScreeningRules.Outcome(decisions, Required);
+            var screeners = decisions.Where(d => d.Role == DecisionRole.Screen).Select(d => d.Reviewer).Distinct(StringComparer.Ordinal).ToList();
+            return current with
+            {
+                Reviewers = screeners,
+                Status = outcome.Status,
+                Included = outcome.Included,
+                Reason = outcome.Reason,
+                How = outcome.How,
+                SettledAt = outcome.Status == ScreeningStatus.Final ? decisions.Max(d => d.DecidedAt) : null,
+            };
+        }, ct);
+
+    private static void CheckReviewer(string reviewer)
+    {
+        if (string.IsNullOrWhiteSpace(reviewer))
+            throw new DecisionRejectedException("no reviewer identity: sign in (in Azure), or set Screening__Reviewer for the command line", 401);
+        if (reviewer.Length > 200 || reviewer.Any(char.IsControl))
+            throw new DecisionRejectedException("the reviewer identity must be a name of at most 200 characters without control characters", 400);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpineReview.Configuration;
+using SpineReview.Screening.Learning;
+using SpineReview.Screening.People;
+using SpineReview.Storage;
+
+namespace SpineReview.Screening;
+
+/// <summary>What one training of the screening model learned and did; kept as a blob per training, plus latest.json.</summary>
+/// <param name="LabelsFingerprint">Hash of the labels it was trained on and the queue it ranked: unchanged means no retraining is needed.</param>
+public sealed record ModelSummary(int Version, DateTimeOffset TrainedAt, string Model, int Includes, int Exclusions, int Ranked, bool ColdStart,
+    bool Calibrated, double? LowThreshold, double HighThreshold, IReadOnlyList<string> TopTerms, string LabelsFingerprint,
+    int AutoExcluded, int AuditSent, double Seconds);
+
+/// <summary>
+/// Retrains the model on people's final decisions and re-ranks the queue; when settings allow, excludes records below the
+/// calibrated low threshold, sending a random audit share of them to people instead.
+/// </summary>
+public sealed class RankingService(StorageClients storage, RecordStore records, ScreeningStore store, IOptions<ScreeningOptions> options,
+    TimeProvider time, ILogger<RankingService> log)
+{
+    private const string LatestBlob = "screening/latest.json";
+    private ScreeningOptions Options => options.Value;
+
+    /// <summary>The latest training's summary, or null before the first.</summary>
+    public async Task<ModelSummary?> LatestAsync(CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var blob = storage.Container(storage.Names.ModelsContainer).GetBlobClient(LatestBlob);
+        try
+        {
+            var content = await blob.DownloadContentAsync(ct);
+            return JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, StoredJson.Default.ModelSummary);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Retrains and re-ranks when labels or the queue changed since the last training (or always, when forced).</summary>
+    public async Task<ModelSummary> RankAsync(bool force, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var clock = Stopwatch.StartNew();
+        var queue = await store.ListQueueAsync(null, ct);
+        var fingerprint = Fingerprint(queue);
+        var latest = await LatestAsync(ct);
+        if (!force && latest is not null && latest.LabelsFingerprint == fingerprint) return latest;
+
+        var ruleExcluded = (await store.ListRuleDecisionsAsync(ct)).Where(d => d.Excluded).Select(d => d.RecordKey).ToHashSet(StringComparer.Ordinal);
+        var inQueue = queue.ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
+        var inputs = new List<RankInput>(queue.Count);
+        var excludedTexts = new List<string>();
+        await foreach (var r in records.ListAsync(ct))
+        {
+            if (inQueue.TryGetValue(r.Key, out var q))
+            {
+                // The model learns from people only: its own automatic exclusions are not labels.
+                bool? label = q.Status == ScreeningStatus.Final && !q.AutoExcluded ? q.Included : null;
+                if (q.Status == ScreeningStatus.Final && q.AutoExcluded) continue;
+                inputs.Add(new RankInput(r.Key, r.Record.Title, r.Record.Abstract, label, label == false ? q.Reason : null));
+            }
+            else if (ruleExcluded.Contains(r.Key) && excludedTexts.Count < 2000)
+                excludedTexts.Add(ModelSpec.Project.Text(r.Record.Title, r.Record.Abstract));
+        }
+
+        var result = RelevanceRanker.Rank(inputs, excludedTexts,
+            new RankOptions(Options.AutoExcludeRecall, Options.MinIncludesForAutoExclude));
+        var changed = result.Ranked.Where(r => inQueue.TryGetValue(r.Key, out var q) && Math.Abs(q.Probability - r.Probability) > 1e-9)
+            .Select(r => (r.Key, r.Probability)).ToList();
+        await store.SetProbabilitiesAsync(changed, ct);
+
+        int autoExcluded = 0, audit = 0;
+        if (Options.AutoExclude && result.LowThreshold is { } low)
+        {
+            foreach (var r in result.Ranked.Where(r => r.Probability < low))
+            {
+                var q = inQueue[r.Key];
+                if (q.Status != ScreeningStatus.Pending || q.Reviewers.Count > 0 || q.Audit) continue;
+                var sample = InAuditSample(r.Key, Options.AuditRate);
+                var now = time.GetUtcNow();
+                await store.UpdateQueueAsync(r.Key, cur => Task.FromResult(
+                    cur.Status != ScreeningStatus.Pending || cur.Reviewers.Count > 0 || cur.Audit ? cur
+                    : sample ? cur with { Audit = true, How = FormattableString.Invariant($"audit sample: model probability {r.Probability:0.0000} below the low threshold {low:0.0000}") }
+                    : cur with
+                    {
+                        Status = ScreeningStatus.Final, Included = false, AutoExcluded = true, SettledAt = now,
+                        Reason = r.LikelyReason ?? ReasonCodes.NotDeepLearning,
+                        How = FormattableString.Invariant($"excluded by the model: probability {r.Probability:0.0000} below the low threshold {low:0.0000}; reason from the most similar people's exclusions"),
+                    }), ct);
+                if (sample) audit++;
+                else autoExcluded++;
+            }
+        }
+
+        var summary = new ModelSummary((latest?.Version ?? 0) + 1, time.GetUtcNow(), result.Model, result.Includes, result.Exclusions, result.Ranked.Count,
+            result.ColdStart, result.Calibrated, result.LowThreshold, Options.HighThreshold, result.TopTerms, fingerprint, autoExcluded, audit,
+            Math.Round(clock.Elapsed.TotalSeconds, 3));
+        var container = storage.Container(storage.Names.ModelsContainer);
+        var json = new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, StoredJson.Default.ModelSummary));
+        var headers = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
+        await container.GetBlobClient($"screening/training-{summary.Version:D6}.json").UploadAsync(json, headers, ct);
+        await container.GetBlobClient(LatestBlob).UploadAsync(json, headers, ct);
+        log.LogInformation("Screening model {Version}: {Includes} includes, {Exclusions} exclusions, {Ranked} ranked, low threshold {Low}, {AutoExcluded} excluded automatically, {Audit} to the audit",
+            summary.Version, summary.Includes, summary.Exclusions, summary.Ranked, summary.LowThreshold, autoExcluded, audit);
+        return summary;
+    }
+
+    /// <summary>Whether a record falls in the audit sample: a fixed hash of its key, so a rerun picks the same records.</summary>
+    public static bool InAuditSample(string key, double rate)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var h = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes("audit:" + key));
+        return h < rate * uint.MaxValue;
+    }
+
+    private static string Fingerprint(IEnumerable<QueueEntry> queue)
+    {
+        var text = string.Join('\n', queue.OrderBy(q => q.RecordKey, StringComparer.Ordinal)
+            .Select(q => $"{q.RecordKey}\t{q.Status}\t{q.Included}\t{q.Reason}\t{q.AutoExcluded}"));
+        return Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(text)));
+    }
+}
