@@ -5,9 +5,12 @@
 #                                        field-by-field comparison of both outputs
 #   scripts/bench.sh dedup [RECORDS]     duplicate detection on the corpus benchmarks replicated to RECORDS (default 100,000),
 #                                        a 1,000-record update against them, and the replay sample with identifiers hidden
+#   scripts/bench.sh screening [WAITING] retrain and re-rank a queue of WAITING records (default 10,000; target under 2 s),
+#                                        then eval screening --runs 10 on the ACE inhibitors and Jeyaraman sets, and the
+#                                        classifiers tried, side by side
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 what="${1:-}"; records="${2:-}"; [ -n "$records" ] || { [ "$what" = dedup ] && records=100000 || records=10000; }
-case "$what" in harvest|parse|dedup) ;; *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$what" in harvest|parse|dedup|screening) ;; *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 require_toolchains
 install_npm_packages
 say "building (Release)"
@@ -23,6 +26,19 @@ if [ "$what" = dedup ]; then
   /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" dedup "$records" || exit $?
   "$bench" dedup-sample
   exit $?
+fi
+
+if [ "$what" = screening ]; then
+  export SPINE_REVIEW_CORPUS="${SPINE_REVIEW_CORPUS:-$ROOT/../shared/corpus}"
+  [ -d "$SPINE_REVIEW_CORPUS/screening" ] || die "the labelled screening sets are read from $SPINE_REVIEW_CORPUS/screening; set SPINE_REVIEW_CORPUS"
+  "$bench" screening-rank "$records" || exit $?
+  for set in "$SPINE_REVIEW_CORPUS/screening/asreview_srd/Cohen_2006_ACEInhibitors.csv" "$SPINE_REVIEW_CORPUS/screening/synergy/Jeyaraman_2020"; do
+    "$cli" eval screening --dataset "$set" --runs 10 --json || exit $?
+  done
+  for set in "$SPINE_REVIEW_CORPUS/screening/asreview_srd/Cohen_2006_ACEInhibitors.csv" "$SPINE_REVIEW_CORPUS/screening/synergy/Jeyaraman_2020"; do
+    "$bench" screening-compare "$set" 10 || exit $?
+  done
+  exit 0
 fi
 
 if [ "$what" = harvest ]; then

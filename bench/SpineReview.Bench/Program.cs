@@ -16,13 +16,21 @@ switch (args.FirstOrDefault())
         return 0;
     case "dedup-sample":
         return DedupBench.Sample(replay, Console.Out);
+    case "screening-rank":
+        return ScreeningBench.Rank(Corpus(), args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000, Console.Out);
+    case "screening-compare":
+        if (args.Length < 2) goto default;
+        return ScreeningBench.Compare(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10, Console.Out);
     case "parse-steady":
         if (args.Length < 2) goto default;
         return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
-        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]");
+        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
+            " | screening-rank [WAITING] | screening-compare DATASET [RUNS]");
         return 2;
 }
+
+static string Corpus() => Path.GetFullPath(Environment.GetEnvironmentVariable("SPINE_REVIEW_CORPUS") ?? "../shared/corpus", Environment.CurrentDirectory);
 
 // The parser alone on one core, after a warm-up round: the steady-state rate, without process start-up or output.
 static int ParseSteady(string file, int rounds)

@@ -300,6 +300,13 @@ public static class CommandLine
         TypeInfoResolver = RecordJsonContext.Default,
     };
 
+    // Names and titles print as written ("+", accents), not as \u escapes.
+    private static readonly JsonSerializerOptions ScreeningJson = new(ScreeningJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = ScreeningJsonContext.Default,
+    };
+
     private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<SpineReview.Records.BibRecord> RecordInfo =
         (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SpineReview.Records.BibRecord>)RecordJson.GetTypeInfo(typeof(SpineReview.Records.BibRecord));
 
@@ -465,7 +472,7 @@ public static class CommandLine
         {
             await c.Out.WriteLineAsync(JsonSerializer.Serialize(new ScreeningEvalJson(result.Records, result.Included, result.Runs, p.Wss95, p.Wss100, p.Rrf10,
                 p.ScreenedAt95, p.Name, p.Wss95PerRun, new BaselineJson(b.Name, b.Wss95, b.Wss100, b.Rrf10, b.ScreenedAt95, b.Wss95PerRun), result.Seconds),
-                ScreeningJsonContext.Default.ScreeningEvalJson));
+                ScreeningJson.GetTypeInfo(typeof(ScreeningEvalJson))));
             return 0;
         }
         await c.Out.WriteLineAsync($"{"model",-62} {"WSS@95",7} {"WSS@100",8} {"RRF@10",7} {"screened at 95%",16}");
@@ -507,7 +514,7 @@ public static class CommandLine
                     var item = await people().NextAsync(who, CancellationToken.None);
                     if (a.Has("json"))
                     {
-                        await c.Out.WriteLineAsync(item is null ? "null" : JsonSerializer.Serialize(item, ScreeningJsonContext.Default.ScreeningItem));
+                        await c.Out.WriteLineAsync(item is null ? "null" : JsonSerializer.Serialize(item, ScreeningJson.GetTypeInfo(typeof(SpineReview.Screening.People.ScreeningItem))));
                         return 0;
                     }
                     if (item is null)
@@ -549,7 +556,7 @@ public static class CommandLine
                     var list = await people().ConflictsAsync(CancellationToken.None);
                     if (a.Has("json"))
                     {
-                        await c.Out.WriteLineAsync(JsonSerializer.Serialize(list, ScreeningJsonContext.Default.ListConflictItem));
+                        await c.Out.WriteLineAsync(JsonSerializer.Serialize(list, ScreeningJson.GetTypeInfo(typeof(List<SpineReview.Screening.People.ConflictItem>))));
                         return 0;
                     }
                     foreach (var item in list)

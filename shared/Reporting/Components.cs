@@ -211,13 +211,17 @@ public sealed class PrismaComponent : IReportComponent
 
         y = rowBottom + 28;
         var passBox = Box(w, leftX, y, boxW, $"Records passed to reviewers (n = {Fmt.N(p.PassedRules)})");
-        var waitBox = Box(w, rightX, y, rightW, $"Awaiting two reviewers (n = {Fmt.N(p.PassedRules - p.IncludedConfirmed)})");
+        var peopleReasons = p.ExcludedByPeople is { Count: > 0 } r
+            ? "\n" + string.Join("\n", r.Select(kv => $"{ReasonCodes.Describe(kv.Key)} (n = {Fmt.N(kv.Value)})")) : "";
+        var waitBox = Box(w, rightX, y, rightW, $"Records excluded by reviewers (n = {Fmt.N(p.ExcludedByPeopleTotal)}){peopleReasons}" +
+            (m.AutoExclude || p.ExcludedByModel > 0 ? $"\nExcluded by the model, below its low threshold (n = {Fmt.N(p.ExcludedByModel)})" : "") +
+            $"\nAwaiting two reviewers (n = {Fmt.N(p.AwaitingPeople)})\nConflicts awaiting a third reviewer (n = {Fmt.N(p.Conflicts)})");
         Arrow(c, line, scrBox.MidX, scrBox.Bottom, passBox.MidX, passBox.Top);
         Arrow(c, line, passBox.Right, passBox.MidY, waitBox.Left, passBox.MidY);
         rowBottom = Math.Max(passBox.Bottom, waitBox.Bottom);
 
         y = rowBottom + 28;
-        var incBox = Box(w, leftX, y, boxW, $"Studies included (n = {Fmt.N(p.IncludedConfirmed)})\nconfirmed by two reviewers", LabelLength("Included"));
+        var incBox = Box(w, leftX, y, boxW, $"Studies included (n = {Fmt.N(p.IncludedConfirmed)})\ntwo reviewers agreed, or a third resolved a conflict", LabelLength("Included"));
         Arrow(c, line, passBox.MidX, passBox.Bottom, incBox.MidX, incBox.Top);
 
         // Stage labels down the left edge.
@@ -228,7 +232,8 @@ public sealed class PrismaComponent : IReportComponent
 
         using var small = Typography.Font(Typography.Italic, Typography.SmallSize + 0.5f);
         w.Paragraph($"This update: {Fmt.N(m.ThisUpdate.Identified)} records identified, {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
-            $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers. " +
+            $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers, " +
+            $"{Fmt.N(m.ThisUpdate.ExcludedByPeopleTotal)} excluded and {Fmt.N(m.ThisUpdate.IncludedConfirmed)} included by reviewers so far. " +
             $"2023 baseline: {Fmt.N(Baseline2023.RecordsIdentified)} records identified, {Fmt.N(Baseline2023.StudiesIncluded)} studies included.",
             small, Typography.Muted);
     }
@@ -293,6 +298,45 @@ public sealed class PrismaComponent : IReportComponent
     }
 }
 
+/// <summary>Screening quality: agreement between reviewers and with the model, the audit, and the estimated recall.</summary>
+public sealed class ScreeningQualityComponent : IReportComponent
+{
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        if (m.Screening is not { } q) return;
+        w.Heading("Screening quality", keepWith: 200);
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        var model = q.Model is { } s ? $"{s.Model}, retrained on {Fmt.N(s.Includes)} inclusions and {Fmt.N(s.Exclusions)} exclusions by reviewers" : "not trained yet";
+        w.Paragraph("Every record that passes the rules is screened by two reviewers independently; neither sees the other's decision. " +
+            "Agreement settles it; a disagreement, or an \"unsure\", goes to a third reviewer. Every exclusion carries one of the protocol's reason codes. " +
+            $"A text model orders each reviewer's queue, most likely eligible first ({model}). " +
+            (m.AutoExclude ? "The model may exclude records below its calibrated low threshold; a random share of them still goes to reviewers as an audit."
+                           : "The model never excludes a record: automatic exclusion is switched off."), body, Typography.Ink);
+        var u = m.ScreeningThisUpdate ?? q;
+        var columns = new[] { ("Measure", 0.46f), ("Whole review", 0.27f), ("This update", 0.27f) };
+        var rows = new List<string[]>
+        {
+            new[] { "Records settled by reviewers", Fmt.N(q.IncludedByPeople + q.ExcludedByPeopleTotal), "" },
+            new[] { "Cohen's kappa, reviewer 1 against reviewer 2", KappaText(q.Reviewers), KappaText(u.Reviewers) },
+            new[] { "Cohen's kappa, model against reviewers' final decision", KappaText(q.ModelVsPeople), KappaText(u.ModelVsPeople) },
+            new[] { "Conflicts waiting for a third reviewer", Fmt.N(q.Conflicts), "" },
+            new[] { "Excluded by the model / audited / eligible in audit", $"{Fmt.N(q.AutoExcluded)} / {Fmt.N(q.Audited)} / {Fmt.N(q.AuditIncluded)}", "" },
+        };
+        Table.Draw(w, columns, rows, null);
+        using var bold = Typography.Font(Typography.Bold, Typography.BodySize);
+        w.Paragraph(q.RecallSentence(), bold, Typography.Ink);
+        using var small = Typography.Font(Typography.Italic, Typography.SmallSize + 0.5f);
+        w.Paragraph("How recall is estimated: the model's probabilities are calibrated on its own out-of-fold predictions for the records " +
+            "reviewers have settled (Platt scaling); their sum over the records not yet settled is the number of eligible studies expected among them. " +
+            "For records the model excluded, the share found eligible in the audit sample is applied to all of them (with a 95% upper bound). " +
+            "Kappa for the model counts a probability at or above the high threshold as \"include\", taken when the first reviewer decided.", small, Typography.Muted);
+    }
+
+    private static string KappaText(Kappa k) => k.Pairs == 0 ? "no pairs yet" : $"{k.Value.ToString("0.00", Fmt.C)} (n = {Fmt.N(k.Pairs)})";
+}
+
 /// <summary>Modalities of the provisionally eligible studies, beside the 2023 baseline.</summary>
 public sealed class ModalityChartComponent : IReportComponent
 {
@@ -323,13 +367,15 @@ public sealed class StudiesTableComponent : IReportComponent
         ArgumentNullException.ThrowIfNull(m);
         w.Heading("Provisionally eligible studies", keepWith: 140);
         using var body = Typography.Font(Typography.Regular, Typography.BodySize);
-        w.Paragraph($"{m.Studies.Count} studies passed the rule pre-screen and await two reviewers. ★ marks a study new in this version. " +
+        var confirmed = m.Studies.Count(s => s.Included);
+        w.Paragraph($"{m.Studies.Count} studies passed the rule pre-screen and were not excluded by reviewers: {confirmed} included by reviewers (✓), " +
+            $"{m.Studies.Count - confirmed} still being screened. ★ marks a study new in this version. " +
             "Modality and region are extracted automatically, each value with the text it came from.", body, Typography.Ink);
         var columns = new[] { ("#", 0.05f), ("Study", 0.47f), ("Journal", 0.18f), ("Modality", 0.15f), ("Region", 0.15f) };
         var rows = m.Studies.Select((s, i) => new[]
         {
             (i + 1).ToString(Fmt.C),
-            $"{(s.NewInThisVersion ? "★ " : "")}{s.FirstAuthor} ({s.Year?.ToString(Fmt.C) ?? "n.d."}). {s.Title}" + (s.Doi is null ? "" : $"\ndoi:{s.Doi}"),
+            $"{(s.Included ? "✓ " : "")}{(s.NewInThisVersion ? "★ " : "")}{s.FirstAuthor} ({s.Year?.ToString(Fmt.C) ?? "n.d."}). {s.Title}" + (s.Doi is null ? "" : $"\ndoi:{s.Doi}"),
             s.Journal ?? "",
             string.Join(", ", s.Modality),
             string.Join(", ", s.Region),

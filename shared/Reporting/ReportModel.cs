@@ -1,3 +1,5 @@
+using SpineReview.Screening;
+using SpineReview.Screening.People;
 using SpineReview.Storage;
 
 namespace SpineReview.Reporting;
@@ -10,15 +12,28 @@ public sealed record PrismaCounts(
     int AwaitingScreening,
     IReadOnlyDictionary<string, int> ExcludedByRules,
     int PassedRules,
-    int IncludedConfirmed)
+    int IncludedConfirmed,
+    IReadOnlyDictionary<string, int>? ExcludedByPeople = null,
+    int ExcludedByModel = 0,
+    int AwaitingPeople = 0,
+    int Conflicts = 0)
 {
     public int Identified => IdentifiedBySource.Values.Sum();
     public int ExcludedByRulesTotal => ExcludedByRules.Values.Sum();
+    public int ExcludedByPeopleTotal => ExcludedByPeople?.Values.Sum() ?? 0;
+}
+
+/// <summary>What the people's screening stage has stored, for the report.</summary>
+public sealed record PeopleScreening(IReadOnlyList<QueueEntry> Queue, IReadOnlyList<ReviewerDecision> Decisions, ModelSummary? Model,
+    double HighThreshold, bool AutoExclude)
+{
+    public static PeopleScreening None { get; } = new([], [], null, 0.5, false);
 }
 
 /// <summary>One study shown in the report's table.</summary>
+/// <param name="Included">True once people have included it (two reviewers agreed, or a third resolved a conflict).</param>
 public sealed record StudyRow(string Key, string Title, string FirstAuthor, string? Journal, int? Year, string? Doi, string? Pmid,
-    IReadOnlyList<string> Modality, IReadOnlyList<string> Region, bool NewInThisVersion);
+    IReadOnlyList<string> Modality, IReadOnlyList<string> Region, bool NewInThisVersion, bool Included = false);
 
 /// <summary>A category's share now and, where the 2023 paper states it, then.</summary>
 public sealed record CategoryShare(string Category, int Count, double Percent, double? BaselinePercent);
@@ -34,7 +49,10 @@ public sealed record ReportModel(
     IReadOnlyList<CategoryShare> Modalities,
     IReadOnlyList<SearchLogEntry> Searches,
     int NewInThisVersion,
-    int? PreviousVersion);
+    int? PreviousVersion,
+    ScreeningQuality? Screening = null,
+    ScreeningQuality? ScreeningThisUpdate = null,
+    bool AutoExclude = false);
 
 /// <summary>The 2023 scoping review's figures that each report version is compared against (from the published paper).</summary>
 public static class Baseline2023

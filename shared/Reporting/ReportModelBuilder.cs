@@ -1,5 +1,6 @@
 using SpineReview.Extraction;
 using SpineReview.Screening;
+using SpineReview.Screening.People;
 using SpineReview.Storage;
 
 namespace SpineReview.Reporting;
@@ -14,24 +15,29 @@ public static class ReportModelBuilder
     /// <param name="sinceRun">Harvest runs newer than the previous version belong to "this update".</param>
     public static ReportModel Build(int version, DateTimeOffset created, IReadOnlyList<StoredRecord> records, IReadOnlyList<RuleDecision> decisions,
         IReadOnlyDictionary<string, List<ExtractedField>> extractions, IReadOnlyList<SearchLogEntry> searches,
-        IReadOnlySet<string> previousKeys, int? previousVersion, string? sinceRun)
+        IReadOnlySet<string> previousKeys, int? previousVersion, string? sinceRun, PeopleScreening? people = null, DateTimeOffset? previousCreated = null)
     {
+        people ??= PeopleScreening.None;
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(decisions);
         ArgumentNullException.ThrowIfNull(extractions);
         ArgumentNullException.ThrowIfNull(previousKeys);
         var byKey = decisions.ToDictionary(d => d.RecordKey, StringComparer.Ordinal);
-        var cumulative = Count(records, byKey);
-        var update = Count(records.Where(r => sinceRun is null || string.CompareOrdinal(r.HarvestRun, sinceRun) > 0).ToList(), byKey);
+        var queue = people.Queue.ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
+        var cumulative = Count(records, byKey, queue);
+        var update = Count(records.Where(r => sinceRun is null || string.CompareOrdinal(r.HarvestRun, sinceRun) > 0).ToList(), byKey, queue);
 
-        var passed = records.Where(r => r.DuplicateOf is null && byKey.TryGetValue(r.Key, out var d) && !d.Excluded).ToList();
+        // Studies shown: passed the rules and not excluded by people (or by the model, when settings let it exclude).
+        var passed = records.Where(r => r.DuplicateOf is null && byKey.TryGetValue(r.Key, out var d) && !d.Excluded
+                                        && !(queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == false)).ToList();
         var studies = passed.Select(r =>
         {
             extractions.TryGetValue(r.Key, out var fields);
             IReadOnlyList<string> Values(string f) => fields?.FirstOrDefault(x => x.Field == f)?.Distinct.ToList() ?? [];
             var rec = r.Record;
             return new StudyRow(r.Key, rec.Title, rec.Authors.Count == 0 ? "[No authors listed]" : rec.Authors.Count == 1 ? rec.Authors[0].Name : rec.Authors[0].Name + " et al.",
-                rec.JournalAbbreviation ?? rec.Journal, rec.Year, rec.Doi, rec.Pmid, Values("modality"), Values("region"), !previousKeys.Contains(r.Key));
+                rec.JournalAbbreviation ?? rec.Journal, rec.Year, rec.Doi, rec.Pmid, Values("modality"), Values("region"), !previousKeys.Contains(r.Key),
+                queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == true);
         })
         .OrderByDescending(s => s.Year ?? 0).ThenBy(s => s.FirstAuthor, StringComparer.Ordinal).ThenBy(s => s.Key, StringComparer.Ordinal)
         .ToList();
@@ -45,11 +51,13 @@ public static class ReportModelBuilder
 
         // Dates come from the data, so the same data gives the same document.
         var cutoff = searches.Where(s => s.Status == "complete").Select(s => s.To).DefaultIfEmpty(DateOnly.FromDateTime(created.UtcDateTime)).Max();
+        var quality = ScreeningQuality.Compute(people.Queue, people.Decisions, people.Model, people.HighThreshold);
+        var qualityUpdate = ScreeningQuality.Compute(people.Queue, people.Decisions, people.Model, people.HighThreshold, previousCreated);
         return new ReportModel(version, created, cutoff, cumulative, update, studies, modalities, searches,
-            studies.Count(s => s.NewInThisVersion), previousVersion);
+            studies.Count(s => s.NewInThisVersion), previousVersion, quality, qualityUpdate, people.AutoExclude);
     }
 
-    private static PrismaCounts Count(IReadOnlyList<StoredRecord> records, Dictionary<string, RuleDecision> decisions)
+    private static PrismaCounts Count(IReadOnlyList<StoredRecord> records, Dictionary<string, RuleDecision> decisions, Dictionary<string, QueueEntry> queue)
     {
         var bySource = records.GroupBy(r => r.Record.Source).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count());
@@ -59,7 +67,13 @@ public static class ReportModelBuilder
             .Select(code => (code, count: decided.Count(d => d.Excluded && d.Reason == code)))
             .Where(x => x.count > 0)
             .ToDictionary(x => x.code, x => x.count);
+        var passed = kept.Where(r => decisions.TryGetValue(r.Key, out var d) && !d.Excluded).Select(r => queue.GetValueOrDefault(r.Key)).ToList();
+        var byPeople = passed.Where(q => q is { Status: ScreeningStatus.Final, AutoExcluded: false }).ToList();
+        var excludedByPeople = ReasonCodes.All.Select(code => (code, count: byPeople.Count(q => q!.Included == false && q.Reason == code)))
+            .Where(x => x.count > 0).ToDictionary(x => x.code, x => x.count);
         return new PrismaCounts(bySource, records.Count - kept.Count, decided.Count, kept.Count - decided.Count, excluded,
-            decided.Count(d => !d.Excluded), IncludedConfirmed: 0);
+            passed.Count, byPeople.Count(q => q!.Included == true), excludedByPeople,
+            passed.Count(q => q is { AutoExcluded: true }), passed.Count(q => q is null || q.Status == ScreeningStatus.Pending),
+            passed.Count(q => q is { Status: ScreeningStatus.Conflict }));
     }
 }

@@ -20,7 +20,7 @@ public sealed record StoredReport(int Version, string ETag, long Size, Func<Canc
 
 /// <summary>Regenerates the report from storage and keeps every version in blob storage, plus latest.pdf.</summary>
 public sealed class ReportService(StorageClients storage, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
-    SearchLog searchLog, ILogger<ReportService> log)
+    SearchLog searchLog, RankingService ranking, Microsoft.Extensions.Options.IOptions<Configuration.ScreeningOptions> screeningOptions, ILogger<ReportService> log)
 {
     public const string LatestBlob = "latest.pdf";
     private BlobContainerClient Container => storage.Container(storage.Names.ReportsContainer);
@@ -38,9 +38,12 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
         var decisions = await screening.ListRuleDecisionsAsync(ct);
         var fields = await extractions.ListAsync(ct);
         var searches = await searchLog.ListAsync(ct);
+        var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), await ranking.LatestAsync(ct),
+            screeningOptions.Value.HighThreshold, screeningOptions.Value.AutoExclude);
 
         // "Created" is the newest fact in the data, not the clock: the same data and version give the same bytes.
         var created = all.Select(r => r.StoredAt).Concat(decisions.Select(d => d.DecidedAt)).Concat(searches.Select(s => s.Started))
+            .Concat(people.Decisions.Select(d => d.DecidedAt)).Concat(people.Queue.Select(q => q.SettledAt ?? q.EnqueuedAt))
             .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
         var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
 
@@ -50,7 +53,7 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
             var previous = await LatestManifestAsync(ct);
             var version = (previous?.Version ?? 0) + 1;
             var model = ReportModelBuilder.Build(version, created, all, decisions, fields, searches,
-                previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], previous?.Version, previous?.LastHarvestRun);
+                previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], previous?.Version, previous?.LastHarvestRun, people, previous?.Created);
             var rendered = PdfReport.Render(model);
             var sha = Convert.ToHexStringLower(SHA256.HashData(rendered.Pdf));
             var manifest = new ReportManifest(version, created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages,

@@ -34,81 +34,9 @@ public static class ClassBalance
 }
 
 /// <summary>
-/// L2-regularised logistic regression with class weights that balance includes against exclusions, fitted by
-/// stochastic gradient descent. Warm-started: each fit continues from the previous weights, so
-/// retraining after every decision costs a few passes over the labels, not a fit from zero.
-/// </summary>
-public sealed class LogisticRegression(int dimension, double lambda = 1e-4, int epochs = 4, double rate = 0.5, int seed = 17, bool warm = true) : IRelevanceModel
-{
-    private readonly double[] weights = new double[dimension];
-    private double bias;
-    private readonly Random random = new(seed);
-
-    public string Name => "TF-IDF (words and bigrams) + logistic regression, balanced";
-
-    /// <summary>Number of fits so far.</summary>
-    public int Fits { get; private set; }
-
-    /// <summary>The weights (read-only view), for storing the model.</summary>
-    public ReadOnlySpan<double> Weights => weights;
-
-    public double Bias => bias;
-
-    public void Fit(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> labels, IReadOnlyList<SparseVector> background)
-    {
-        ArgumentNullException.ThrowIfNull(vectors);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(background);
-        if (background.Count > 0)
-        {
-            vectors = [.. vectors, .. background];
-            labels = [.. labels, .. Enumerable.Repeat(false, background.Count)];
-        }
-        var n = labels.Count;
-        var positives = labels.Count(l => l);
-        if (positives == 0 || positives == n) return;
-        // Balanced weights: both classes weigh the same in total, however rare includes are.
-        var wPos = n / (2.0 * positives);
-        var wNeg = n / (2.0 * (n - positives));
-        var order = Enumerable.Range(0, n).ToArray();
-        var w = weights.AsSpan();
-        if (!warm)
-        {
-            w.Clear();
-            bias = 0;
-        }
-        // Plain SGD with a global step: per-coordinate steps (AdaGrad) would give a rare word the same push as a telling one
-        // while labels are few, and undo the TF-IDF weighting exactly when it matters most.
-        for (var e = 0; e < epochs; e++)
-        {
-            random.Shuffle(order);
-            foreach (var i in order)
-            {
-                var x = vectors[i];
-                var y = labels[i] ? 1.0 : 0.0;
-                var p = Sigmoid(x.Dot(w) + bias);
-                var g = (p - y) * (labels[i] ? wPos : wNeg);
-                var idx = x.Indices;
-                var val = x.Values;
-                for (var k = 0; k < idx.Length; k++)
-                {
-                    var j = idx[k];
-                    w[j] -= rate * (g * val[k] + lambda * w[j]);
-                }
-                bias -= rate * g * 0.1;
-            }
-        }
-        Fits++;
-    }
-
-    public double Score(SparseVector vector) => Sigmoid(vector.Dot(weights) + bias);
-
-    private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
-}
-
-/// <summary>
 /// Multinomial naive Bayes over TF-IDF weights, the classifier of the common open-source screening tools' default
-/// (smoothing 3.822). Refitted from its sums each time: training is one pass over the labels.
+/// (smoothing 3.822). Refitted from its sums each time: training is one pass over the labels. With
+/// <paramref name="useBackground"/>, the random unscreened records it is given count as exclusions.
 /// </summary>
 public sealed class NaiveBayes(int dimension, double alpha = 3.822, bool useBackground = false) : IRelevanceModel
 {
