@@ -226,7 +226,7 @@ public static class CommandLine
             $"excluded by rules {r.ExcludedByRules}, passed to reviewers {r.PassedRules}, included {r.Included}, new in this version {r.NewInThisVersion}");
         var h0 = summary.Harvests.Sum(h => h.New);
         var failedStages = summary.Screened.Failed + summary.Extracted.Failed;
-        await c.Out.WriteLineAsync($"cycle done in {clock.Elapsed.TotalSeconds:0.0} s: {h0} new records, {summary.Screened.Done} screened, {summary.Extracted.Done} extracted" +
+        await c.Out.WriteLineAsync($"cycle done in {clock.Elapsed.TotalSeconds:0.0} s: {h0} new records, {summary.Screened.Done} screened by rules, {summary.Ranking.Ranked} waiting for reviewers (ranked by the model), {summary.Extracted.Done} extracted" +
             $"{(failedStages > 0 ? $", {failedStages} failed (left queued)" : "")}{(summary.Screened.Poisoned + summary.Extracted.Poisoned > 0 ? $", {summary.Screened.Poisoned + summary.Extracted.Poisoned} moved to the poison queues" : "")}, " +
             $"report version {r.Version}{(written is null ? "" : $" written to {written}")}");
         return summary.Harvests.Any(h => h.Status is "failed" or "incomplete") || failedStages > 0 ? 1 : 0;

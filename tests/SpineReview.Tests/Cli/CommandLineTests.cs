@@ -50,6 +50,7 @@ public class CommandLineTests
     [InlineData("report")]
     [InlineData("parse")]
     [InlineData("eval")]
+    [InlineData("dedup")]
     public async Task Help_EveryCommand_SaysWhatItTakes(string command)
     {
         var (code, output, _) = await Run(command, "--help");
@@ -148,5 +149,77 @@ public class CommandLineTests
         var (code, _, err) = await Run("eval", "dedup", "--records", "x.csv");
         Assert.Equal(2, code);
         Assert.Contains("--truth", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalScreening_Json_InterfaceFields_ProjectAtLeastTheBaseline()
+    {
+        var (code, output, err) = await Run("eval", "screening", "--dataset", TestPaths.Corpus("screening", "synergy", "Jeyaraman_2020"), "--runs", "2", "--json");
+        Assert.True(code == 0, err);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        foreach (var field in new[] { "records", "included", "runs", "wss95", "wss100", "rrf10", "screened_at_95", "baseline" })
+            Assert.True(root.TryGetProperty(field, out _), $"field {field} missing");
+        Assert.Equal((1175, 96, 2), (root.GetProperty("records").GetInt32(), root.GetProperty("included").GetInt32(), root.GetProperty("runs").GetInt32()));
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("baseline").GetProperty("name").GetString()));
+        // Random order would save nothing: both models must save work, the project's at least as much as the baseline's.
+        var project = root.GetProperty("wss95").GetDouble();
+        var baseline = root.GetProperty("baseline").GetProperty("wss95").GetDouble();
+        Assert.True(baseline > 0.4, $"baseline WSS@95 {baseline}");
+        Assert.True(project >= baseline, $"project WSS@95 {project} below the baseline's {baseline}");
+    }
+
+    [Fact]
+    public async Task EvalScreening_BadDatasetOrRuns_Exit2()
+    {
+        var (code, _, err) = await Run("eval", "screening", "--dataset", "no-such-file.csv");
+        Assert.Equal(2, code);
+        Assert.Contains("no such file or folder", err, StringComparison.Ordinal);
+        (code, _, err) = await Run("eval", "screening", "--dataset", TestPaths.Corpus("screening", "synergy", "Jeyaraman_2020"), "--runs", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--runs takes a whole number", err, StringComparison.Ordinal);
+        (code, _, err) = await Run("eval", "screening", "--dataset", TestPaths.Corpus("screening", "synergy", "Muthu_2021"));
+        Assert.Equal(2, code);
+        Assert.Contains("no works_*.zip", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Screen_FromTheTerminal_NextDecideStatus()
+    {
+        var prefix = TestHost.NewPrefix();
+        await using var host = TestHost.Create(prefix: prefix);
+        await host.Get<SpineReview.Storage.StorageClients>().EnsureCreatedAsync();
+        var record = new SpineReview.Records.BibRecord
+        {
+            Source = "pubmed", SourceId = "860001", Pmid = "860001", Year = 2024, Title = "Deep learning grading of lumbar spinal stenosis on MRI",
+            Abstract = "A convolutional neural network graded stenosis on 1,000 lumbar MRI studies.",
+        };
+        await host.Get<SpineReview.Storage.RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<SpineReview.Screening.ScreeningStore>().EnqueueAsync(record.Key, 0.5, DateTimeOffset.UnixEpoch, default);
+
+        var anonymous = await Run(new Dictionary<string, string?> { ["Storage:Prefix"] = prefix }, "screen", "next");
+        Assert.Equal(2, anonymous.Code);
+        Assert.Contains("Screening__Reviewer", anonymous.Err, StringComparison.Ordinal);
+
+        var ana = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix, ["Screening:Reviewer"] = "ana" };
+        var next = await Run(ana, "screen", "next");
+        Assert.True(next.Code == 0, next.Err);
+        Assert.Contains(record.Key, next.Out, StringComparison.Ordinal);
+        Assert.Contains("Deep learning grading of lumbar spinal stenosis", next.Out, StringComparison.Ordinal);
+
+        var noReason = await Run(ana, "screen", "decide", record.Key, "exclude");
+        Assert.Equal(1, noReason.Code);
+        Assert.Contains("needs a reason code", noReason.Err, StringComparison.Ordinal);
+
+        var decided = await Run(ana, "screen", "decide", record.Key, "include", "--note", "clear");
+        Assert.True(decided.Code == 0, decided.Err);
+        Assert.StartsWith("screen decide done: ana include", decided.Out.TrimEnd().Split('\n').Last(), StringComparison.Ordinal);
+        Assert.Contains("waiting for the other reviewer", decided.Out, StringComparison.Ordinal);
+
+        var empty = await Run(ana, "screen", "next");
+        Assert.Contains("nothing is waiting for ana", empty.Out, StringComparison.Ordinal);
+        var status = await Run(ana, "screen", "status");
+        Assert.True(status.Code == 0, status.Err);
+        Assert.Contains("waiting for people: 1", status.Out, StringComparison.Ordinal);
     }
 }

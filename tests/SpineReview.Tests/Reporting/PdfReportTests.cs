@@ -84,4 +84,51 @@ public class PdfReportTests
         Assert.Contains("Version", text, StringComparison.Ordinal);
         Assert.Contains("Data cut-off", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_PeoplesScreening_PrismaAndQualityShowTheStoredCounts()
+    {
+        var at = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var records = new List<StoredRecord>();
+        var rules = new List<RuleDecision>();
+        for (var i = 0; i < 8; i++)
+        {
+            var rec = new BibRecord { Source = "pubmed", SourceId = $"77{i}", Pmid = $"77{i}", Title = $"Deep learning spine study {i}", Year = 2024 };
+            records.Add(new StoredRecord(rec.Key, rec, null, null, "20250101T000000000Z", at));
+            rules.Add(new RuleDecision(rec.Key, false, null, "none", "t", "", at));
+        }
+        SpineReview.Screening.People.ReviewerDecision D(int i, string who, SpineReview.Screening.People.Verdict v, string? reason = null) =>
+            new(records[i].Key, who, SpineReview.Screening.People.DecisionRole.Screen, v, reason, null, at.AddMinutes(i), 0.9);
+        QueueEntry Q(int i, SpineReview.Screening.People.ScreeningStatus status, bool? included = null, string? reason = null) =>
+            new(records[i].Key, 0.3, ["ana", "ben"], status, included, reason, "", false, false, at, at, default);
+        var queue = new List<QueueEntry>
+        {
+            Q(0, SpineReview.Screening.People.ScreeningStatus.Final, true), Q(1, SpineReview.Screening.People.ScreeningStatus.Final, true),
+            Q(2, SpineReview.Screening.People.ScreeningStatus.Final, false, ReasonCodes.NotImaging), Q(3, SpineReview.Screening.People.ScreeningStatus.Conflict),
+            Q(4, SpineReview.Screening.People.ScreeningStatus.Pending), Q(5, SpineReview.Screening.People.ScreeningStatus.Pending),
+            Q(6, SpineReview.Screening.People.ScreeningStatus.Pending), Q(7, SpineReview.Screening.People.ScreeningStatus.Pending),
+        };
+        var decisions = new List<SpineReview.Screening.People.ReviewerDecision>
+        {
+            D(0, "ana", SpineReview.Screening.People.Verdict.Include), D(0, "ben", SpineReview.Screening.People.Verdict.Include),
+            D(1, "ana", SpineReview.Screening.People.Verdict.Include), D(1, "ben", SpineReview.Screening.People.Verdict.Include),
+            D(2, "ana", SpineReview.Screening.People.Verdict.Exclude, ReasonCodes.NotImaging), D(2, "ben", SpineReview.Screening.People.Verdict.Exclude, ReasonCodes.NotImaging),
+            D(3, "ana", SpineReview.Screening.People.Verdict.Include), D(3, "ben", SpineReview.Screening.People.Verdict.Exclude, ReasonCodes.Review),
+        };
+        var model = ReportModelBuilder.Build(1, at, records, rules, new Dictionary<string, List<SpineReview.Extraction.ExtractedField>>(), [], new HashSet<string>(), null, null,
+            new PeopleScreening(queue, decisions, null, 0.5, false));
+        Assert.Equal((2, 1, 4, 1), (model.Cumulative.IncludedConfirmed, model.Cumulative.ExcludedByPeopleTotal, model.Cumulative.AwaitingPeople, model.Cumulative.Conflicts));
+        Assert.Equal(7, model.Studies.Count);
+        Assert.Equal(2, model.Studies.Count(s => s.Included));
+        // Records 0-3 each have both reviewers' decisions: four pairs.
+        Assert.Equal(4, model.Screening!.Reviewers.Pairs);
+
+        var text = string.Join(" ", Pdf.PageTexts(PdfReport.Render(model).Pdf));
+        Assert.Contains("Studies included (n = 2)", text, StringComparison.Ordinal);
+        Assert.Contains("No medical images (n = 1)", text, StringComparison.Ordinal);
+        Assert.Contains("Conflicts awaiting a third reviewer (n = 1)", text, StringComparison.Ordinal);
+        Assert.Contains("Screening quality", text, StringComparison.Ordinal);
+        Assert.Contains($"{model.Screening.Reviewers.Value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} (n = 4)", text, StringComparison.Ordinal);
+        Assert.Contains("automatic exclusion is switched off", text, StringComparison.Ordinal);
+    }
 }
