@@ -56,7 +56,9 @@ internal static class ScreeningBench
             ModelSpec.Baseline,
             new("TF-IDF (words and bigrams) + logistic regression, balanced", bigrams, false, 400, d => new LogisticRegression(d, 1e-5, 10, 0.1, warm: false)),
             new("TF-IDF (words and bigrams) + pairwise logistic regression", bigrams, false, 400, d => new PairwiseLogistic(d, 1e-4, 5000)),
-            new("TF-IDF + naive Bayes, no presumed exclusions, title once", unigrams, false, 0, d => new NaiveBayes(d)) { },
+            // The project's two ingredients one at a time.
+            new("  ablation: title once, presumed exclusions", unigrams, false, 400, d => new NaiveBayes(d, useBackground: true)),
+            new("  ablation: title twice, no presumed exclusions", unigrams, true, 0, d => new NaiveBayes(d)),
         ];
         o.WriteLine($"{dataset}: {data.Count} records, {truth.Count(t => t)} included; {runs} runs each (seeds 1..{runs})");
         foreach (var spec in specs)

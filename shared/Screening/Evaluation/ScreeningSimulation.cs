@@ -39,25 +39,36 @@ public static class ScreeningSimulation
         var pool = Enumerable.Range(0, truth.Count).Where(i => i != seedInc && i != seedExc).ToList();
         var remaining = inc.Length - 1;
         var order = new List<int>();
+        // Retrained after every label up to 5,000 records; beyond, after every N/5,000 (rounded up) labels, screening that
+        // many top records from one ranking, so that a 40,000-record set costs minutes rather than hours.
+        var batch = Math.Max(1, (int)Math.Ceiling(truth.Count / 5000.0));
+        var scores = new double[truth.Count];
         while (remaining > 0 && pool.Count > 0)
         {
             var background = spec is null ? [] : spec.Background(pool, random).Select(i => vectors[i]).ToList();
             model.Fit(labelledX, labels, background);
-            var best = -1;
-            var bestScore = double.NegativeInfinity;
-            for (var p = 0; p < pool.Count; p++)
+            foreach (var i in pool) scores[i] = model.Score(vectors[i]);
+            var take = Math.Min(batch, pool.Count);
+            // The best `take` records (ties by the run's random rank), screened in that order.
+            List<int> chosen;
+            if (take == 1)
             {
-                var i = pool[p];
-                var s = model.Score(vectors[i]);
-                if (s > bestScore || (s == bestScore && tieRank[i] < tieRank[pool[best]])) { bestScore = s; best = p; }
+                var best = pool[0];
+                foreach (var i in pool)
+                    if (scores[i] > scores[best] || (scores[i] == scores[best] && tieRank[i] < tieRank[best])) best = i;
+                chosen = [best];
             }
-            var chosen = pool[best];
-            pool[best] = pool[^1];
-            pool.RemoveAt(pool.Count - 1);
-            order.Add(chosen);
-            labelledX.Add(vectors[chosen]);
-            labels.Add(truth[chosen]);
-            if (truth[chosen]) remaining--;
+            else chosen = pool.OrderByDescending(i => scores[i]).ThenBy(i => tieRank[i]).Take(take).ToList();
+            var picked = new HashSet<int>(chosen);
+            pool.RemoveAll(picked.Contains);
+            foreach (var c in chosen)
+            {
+                order.Add(c);
+                labelledX.Add(vectors[c]);
+                labels.Add(truth[c]);
+                if (truth[c]) remaining--;
+                if (remaining == 0) break;
+            }
         }
         return order;
     }
