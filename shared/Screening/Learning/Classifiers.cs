@@ -48,14 +48,16 @@ public sealed class NaiveBayes(int dimension, double alpha = 3.822, bool useBack
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(labels);
-        if (useBackground && background.Count > 0)
-        {
-            vectors = [.. vectors, .. background];
-            labels = [.. labels, .. Enumerable.Repeat(false, background.Count)];
-        }
         var inc = new double[dimension];
         var exc = new double[dimension];
         double totalInc = 0, totalExc = 0;
+        var presumed = useBackground ? background : [];
+        foreach (var x in presumed)
+            for (var k = 0; k < x.Indices.Length; k++)
+            {
+                exc[x.Indices[k]] += x.Values[k];
+                totalExc += x.Values[k];
+            }
         for (var i = 0; i < labels.Count; i++)
         {
             var target = labels[i] ? inc : exc;
@@ -70,7 +72,7 @@ public sealed class NaiveBayes(int dimension, double alpha = 3.822, bool useBack
         // The includes' weights are scaled up so that they carry the share of the training mass that the common tools'
         // "double balance" sampling gives them. Without it the far larger exclusion class makes every unseen word look like an include.
         var positives = labels.Count(l => l);
-        var share = ClassBalance.IncludeShare(positives, labels.Count - positives);
+        var share = ClassBalance.IncludeShare(positives, labels.Count - positives + presumed.Count);
         var scale = totalInc > 0 && totalExc > 0 ? share / (1 - share) * totalExc / totalInc : 1.0;
         var denomInc = Math.Log(totalInc * scale + alpha * dimension);
         var denomExc = Math.Log(totalExc + alpha * dimension);
