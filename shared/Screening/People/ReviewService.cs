@@ -44,7 +44,10 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
         return null;
     }
 
-    /// <summary>Stores a reviewer's independent screening decision and settles the record when the decisions agree.</summary>
+    /// <summary>
+    /// Stores a reviewer's independent screening decision and settles the record when the decisions agree. A record the
+    /// model excluded can still be decided (someone found it by its key): that reopens it for people.
+    /// </summary>
     /// <param name="ifMatch">Only to change one's own earlier decision: the ETag it was given.</param>
     public Task<DecisionResult> DecideAsync(string reviewer, string recordKey, string verdict, string? reason, string? note, string? ifMatch, CancellationToken ct) =>
         StoreAsync(reviewer, recordKey, DecisionRole.Screen, verdict, reason, note, ifMatch, ct);
@@ -90,8 +93,6 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
         var mine = entry.Reviewers.Contains(reviewer, StringComparer.Ordinal);
         if (role == DecisionRole.Screen)
         {
-            if (entry.AutoExcluded)
-                throw new DecisionRejectedException($"record {recordKey} was excluded by the model ({entry.How}); it is not in anyone's queue", 409);
             if (!mine && entry.Reviewers.Count >= Required)
                 throw new DecisionRejectedException(entry.Status == ScreeningStatus.Conflict
                     ? $"record {recordKey} already has its {Required} screening decisions and they disagree: it waits for a third reviewer (resolve)"
@@ -120,6 +121,8 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
             var screeners = decisions.Where(d => d.Role == DecisionRole.Screen).Select(d => d.Reviewer).Distinct(StringComparer.Ordinal).ToList();
             return current with
             {
+                // A person's decision on a record the model excluded reopens it: people always overrule the model.
+                AutoExcluded = current.AutoExcluded && decisions.Count == 0,
                 Reviewers = screeners,
                 Status = outcome.Status,
                 Included = outcome.Included,

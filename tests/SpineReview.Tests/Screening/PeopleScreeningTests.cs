@@ -174,6 +174,11 @@ public class PeopleScreeningTests
             // Run again: nothing changes twice.
             var again = await on.Get<RankingService>().RankAsync(force: true, default);
             Assert.Equal(0, again.AutoExcluded);
+            // A person overrules the model: deciding an automatically excluded record reopens it for the second reviewer.
+            var rescued = await on.Get<ReviewService>().DecideAsync("ana", auto[0].RecordKey, "include", null, "relevant after all", null, default);
+            Assert.Equal(ScreeningStatus.Pending, rescued.Status);
+            var reopened = await on.Get<ScreeningStore>().GetQueueEntryAsync(auto[0].RecordKey, default);
+            Assert.False(reopened!.AutoExcluded);
         }
     }
 
