@@ -18,6 +18,8 @@ switch (args.FirstOrDefault())
         return DedupBench.Sample(replay, Console.Out);
     case "screening-rank":
         return ScreeningBench.Rank(Corpus(), args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000, Console.Out);
+    case "screening-rank-stored":
+        return await ScreeningBench.RankStoredAsync(Corpus(), args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000, Console.Out);
     case "screening-compare":
         if (args.Length < 2) goto default;
         return ScreeningBench.Compare(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10, Console.Out);
@@ -26,7 +28,7 @@ switch (args.FirstOrDefault())
         return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
         Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
-            " | screening-rank [WAITING] | screening-compare DATASET [RUNS]");
+            " | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS]");
         return 2;
 }
 

@@ -17,7 +17,7 @@ namespace SpineReview.Screening;
 /// <param name="LabelsFingerprint">Hash of the labels it was trained on and the queue it ranked: unchanged means no retraining is needed.</param>
 public sealed record ModelSummary(int Version, DateTimeOffset TrainedAt, string Model, int Includes, int Exclusions, int Ranked, bool ColdStart,
     bool Calibrated, double? LowThreshold, double HighThreshold, IReadOnlyList<string> TopTerms, string LabelsFingerprint,
-    int AutoExcluded, int AuditSent, double Seconds);
+    int AutoExcluded, int AuditSent, double Seconds, double ReadSeconds = 0, double TrainSeconds = 0);
 
 /// <summary>
 /// Retrains the model on people's final decisions and re-ranks the queue; when settings allow, excludes records below the
@@ -72,8 +72,10 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
                 excludedTexts.Add(ModelSpec.Project.Text(r.Record.Title, r.Record.Abstract));
         }
 
+        var read = clock.Elapsed.TotalSeconds;
         var result = RelevanceRanker.Rank(inputs, excludedTexts,
             new RankOptions(Options.AutoExcludeRecall, Options.MinIncludesForAutoExclude));
+        var trained = clock.Elapsed.TotalSeconds - read;
         var changed = result.Ranked.Where(r => inQueue.TryGetValue(r.Key, out var q) && Math.Abs(q.Probability - r.Probability) > 1e-9)
             .Select(r => (r.Key, r.Probability)).ToList();
         await store.SetProbabilitiesAsync(changed, ct);
@@ -103,7 +105,7 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
 
         var summary = new ModelSummary((latest?.Version ?? 0) + 1, time.GetUtcNow(), result.Model, result.Includes, result.Exclusions, result.Ranked.Count,
             result.ColdStart, result.Calibrated, result.LowThreshold, Options.HighThreshold, result.TopTerms, fingerprint, autoExcluded, audit,
-            Math.Round(clock.Elapsed.TotalSeconds, 3));
+            Math.Round(clock.Elapsed.TotalSeconds, 3), Math.Round(read, 3), Math.Round(trained, 3));
         var container = storage.Container(storage.Names.ModelsContainer);
         var json = new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, StoredJson.Default.ModelSummary));
         var headers = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
