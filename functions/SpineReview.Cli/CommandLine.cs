@@ -338,6 +338,8 @@ public static class CommandLine
                 {
                     var (key, into, by) = (Key(), a.Value("into") ?? throw new UsageException("dedup merge needs --into OTHER"), By());
                     var study = await records.MergeAsync(key, into, by, time.GetUtcNow(), default);
+                    // No longer a study of its own: out of the reviewers' queue (its decisions stay on record).
+                    await c.Services.GetRequiredService<SpineReview.Screening.ScreeningStore>().RemoveFromQueueAsync(key, default);
                     await c.Err.WriteLineAsync($"dedup merge: {key} is now linked to study {study} (decided by {by})");
                     return 0;
                 }

@@ -84,6 +84,11 @@ public sealed class ScreeningOptions
     public int MinIncludesForAutoExclude { get; set; } = 20;
     /// <summary>Probability above which a record counts as likely eligible (served first; may be alerted as "not yet confirmed").</summary>
     public double HighThreshold { get; set; } = 0.5;
+    /// <summary>
+    /// Believe the X-MS-CLIENT-PRINCIPAL headers without App Service authentication (only behind a proxy you trust that sets
+    /// them, or for local testing). In Azure, leave it off and turn App Service authentication on.
+    /// </summary>
+    public bool TrustIdentityHeaders { get; set; }
     /// <summary>Console host only: who is screening at this terminal (in Azure the identity comes from the platform's sign-in).</summary>
     public string? Reviewer { get; set; }
 }

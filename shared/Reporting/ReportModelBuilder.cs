@@ -51,8 +51,12 @@ public static class ReportModelBuilder
 
         // Dates come from the data, so the same data gives the same document.
         var cutoff = searches.Where(s => s.Status == "complete").Select(s => s.To).DefaultIfEmpty(DateOnly.FromDateTime(created.UtcDateTime)).Max();
-        var quality = ScreeningQuality.Compute(people.Queue, people.Decisions, people.Model, people.HighThreshold);
-        var qualityUpdate = ScreeningQuality.Compute(people.Queue, people.Decisions, people.Model, people.HighThreshold, previousCreated);
+        // Only studies still counted on their own: a record merged into another after it was queued is left out, as in the flow.
+        var keptKeys = records.Where(r => r.DuplicateOf is null).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var keptQueue = people.Queue.Where(q => keptKeys.Contains(q.RecordKey)).ToList();
+        var keptDecisions = people.Decisions.Where(d => keptKeys.Contains(d.RecordKey)).ToList();
+        var quality = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold);
+        var qualityUpdate = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold, previousCreated);
         return new ReportModel(version, created, cutoff, cumulative, update, studies, modalities, searches,
             studies.Count(s => s.NewInThisVersion), previousVersion, quality, qualityUpdate, people.AutoExclude);
     }

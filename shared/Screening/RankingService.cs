@@ -51,28 +51,43 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
         await storage.EnsureCreatedAsync(ct);
         var clock = Stopwatch.StartNew();
         var queue = await store.ListQueueAsync(null, ct);
-        var fingerprint = Fingerprint(queue);
         var latest = await LatestAsync(ct);
-        if (!force && latest is not null && latest.LabelsFingerprint == fingerprint) return latest;
+        if (!force && latest is not null && latest.LabelsFingerprint == Fingerprint(queue)) return latest;
 
-        var ruleExcluded = (await store.ListRuleDecisionsAsync(ct)).Where(d => d.Excluded).Select(d => d.RecordKey).ToHashSet(StringComparer.Ordinal);
+        var rules = await store.ListRuleDecisionsAsync(ct);
+        var ruleExcluded = rules.Where(d => d.Excluded).Select(d => d.RecordKey).ToHashSet(StringComparer.Ordinal);
+        var rulePassed = rules.Where(d => !d.Excluded).Select(d => d.RecordKey).ToHashSet(StringComparer.Ordinal);
         var inQueue = queue.ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
         var inputs = new List<RankInput>(queue.Count);
         var excludedTexts = new List<string>();
         await foreach (var r in records.ListAsync(ct))
         {
-            if (inQueue.TryGetValue(r.Key, out var q))
+            if (r.DuplicateOf is not null)
             {
-                // The model learns from people only: its own automatic exclusions are not labels.
-                bool? label = q.Status == ScreeningStatus.Final && !q.AutoExcluded ? q.Included : null;
-                if (q.Status == ScreeningStatus.Final && q.AutoExcluded) continue;
+                // Merged into another study after it was queued: its decisions stay on record, but it is no longer screened.
+                if (inQueue.Remove(r.Key)) await store.RemoveFromQueueAsync(r.Key, ct);
+                continue;
+            }
+            if (!inQueue.TryGetValue(r.Key, out var q) && rulePassed.Contains(r.Key))
+            {
+                // Passed the rules but never queued (stored before people's screening existed, or a crash between the two writes).
+                await store.EnqueueAsync(r.Key, 0.5, time.GetUtcNow(), ct);
+                q = await store.GetQueueEntryAsync(r.Key, ct);
+                if (q is not null) inQueue[r.Key] = q;
+            }
+            if (q is not null)
+            {
+                // The model learns from people only: its own automatic exclusions are not labels, nor are they ranked again.
+                if (q.AutoExcluded) continue;
+                bool? label = q.Status == ScreeningStatus.Final ? q.Included : null;
                 inputs.Add(new RankInput(r.Key, r.Record.Title, r.Record.Abstract, label, label == false ? q.Reason : null));
             }
             else if (ruleExcluded.Contains(r.Key) && excludedTexts.Count < 2000)
                 excludedTexts.Add(ModelSpec.Project.Text(r.Record.Title, r.Record.Abstract));
         }
-
+        var fingerprint = Fingerprint(inQueue.Values);
         var read = clock.Elapsed.TotalSeconds;
+
         var result = RelevanceRanker.Rank(inputs, excludedTexts,
             new RankOptions(Options.AutoExcludeRecall, Options.MinIncludesForAutoExclude));
         var trained = clock.Elapsed.TotalSeconds - read;
@@ -107,10 +122,23 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
             result.ColdStart, result.Calibrated, result.LowThreshold, Options.HighThreshold, result.TopTerms, fingerprint, autoExcluded, audit,
             Math.Round(clock.Elapsed.TotalSeconds, 3), Math.Round(read, 3), Math.Round(trained, 3));
         var container = storage.Container(storage.Names.ModelsContainer);
-        var json = new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, StoredJson.Default.ModelSummary));
         var headers = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
-        await container.GetBlobClient($"screening/training-{summary.Version:D6}.json").UploadAsync(json, headers, ct);
-        await container.GetBlobClient(LatestBlob).UploadAsync(json, headers, ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                // Each training keeps its own record: two trainings at once take different numbers, never one file.
+                await container.GetBlobClient($"screening/training-{summary.Version:D6}.json").UploadAsync(
+                    new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, StoredJson.Default.ModelSummary)),
+                    new BlobUploadOptions { HttpHeaders = headers.HttpHeaders, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct);
+                break;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 20)
+            {
+                summary = summary with { Version = summary.Version + 1 };
+            }
+        }
+        await container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, StoredJson.Default.ModelSummary)), headers, ct);
         log.LogInformation("Screening model {Version}: {Includes} includes, {Exclusions} exclusions, {Ranked} ranked, low threshold {Low}, {AutoExcluded} excluded automatically, {Audit} to the audit",
             summary.Version, summary.Includes, summary.Exclusions, summary.Ranked, summary.LowThreshold, autoExcluded, audit);
         return summary;
@@ -124,10 +152,12 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
         return h < rate * uint.MaxValue;
     }
 
+    // What a training depends on: which records wait and what people decided. The model's own exclusions and a record
+    // moving from pending to conflict change nothing, so they do not start another training (and another round of exclusions).
     private static string Fingerprint(IEnumerable<QueueEntry> queue)
     {
         var text = string.Join('\n', queue.OrderBy(q => q.RecordKey, StringComparer.Ordinal)
-            .Select(q => $"{q.RecordKey}\t{q.Status}\t{q.Included}\t{q.Reason}\t{q.AutoExcluded}"));
+            .Select(q => q.Status == ScreeningStatus.Final && !q.AutoExcluded ? $"{q.RecordKey}\t{q.Included}\t{q.Reason}" : q.RecordKey));
         return Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -47,7 +47,8 @@ public sealed record ScreeningQuality(int Waiting, int Conflicts, int IncludedBy
     public string RecallSentence() => Recall is not { } r
         ? "Recall cannot be estimated yet: the model needs at least 5 inclusions and 5 exclusions by people to calibrate its probabilities."
         : FormattableString.Invariant(
-            $"Estimated recall {r.Recall:P1}: {r.Found} studies included by people; about {r.ExpectedUnscreened:0.0} more expected among the {r.Unscreened} records not yet settled (the sum of the model's calibrated probabilities)") +
+            $"Estimated recall {r.Recall * 100:0.0}%: {r.Found} studies included by people; about {r.ExpectedUnscreened:0.0} more expected among the {r.Unscreened} records not yet settled (the sum of the model's calibrated probabilities)") +
           (r.AutoExcluded == 0 ? "; no record was excluded by the model." :
+           r.Audited == 0 ? FormattableString.Invariant($"; {r.AutoExcluded} excluded by the model, whose audit sample has not been screened yet: misses among them are not estimated until it is (this figure leaves them out).") :
               FormattableString.Invariant($"; {r.AutoExcluded} excluded by the model, of which an audit of {r.Audited} found {r.AuditIncluded} eligible: about {r.ExpectedAutoExcluded:0.0} missed there (at most {r.AutoExcludedUpper95:0.0} at 95%)."));
 }

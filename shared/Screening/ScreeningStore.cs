@@ -86,7 +86,15 @@ public sealed class ScreeningStore(StorageClients storage)
         try
         {
             if (ifMatch is { } etag)
+            {
+                // A changed decision keeps the time it was first made (the order of the independent decisions) and records when it changed.
+                var before = await Table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct);
+                if (!before.HasValue)
+                    throw new DecisionRejectedException($"{d.Reviewer} has no earlier decision on record {d.RecordKey} to change; send the decision without an ETag", 404);
+                entity["DecidedAt"] = before.Value!.GetDateTimeOffset("DecidedAt") ?? d.DecidedAt;
+                entity["ChangedAt"] = d.DecidedAt;
                 return (await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct)).Headers.ETag ?? default;
+            }
             return (await Table.AddEntityAsync(entity, ct)).Headers.ETag ?? default;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -186,6 +194,13 @@ public sealed class ScreeningStore(StorageClients storage)
                 await Task.Delay(Random.Shared.Next(5, 25 + attempt * 10), ct);
             }
         }
+    }
+
+    /// <summary>Takes a record out of the people's queue (it was merged into another study); its decisions stay on record.</summary>
+    public async Task RemoveFromQueueAsync(string recordKey, CancellationToken ct)
+    {
+        try { await Queue.DeleteEntityAsync(QueuePartition, recordKey, ETag.All, ct); }
+        catch (RequestFailedException e) when (e.Status == 404) { }
     }
 
     /// <summary>Writes the model's new probabilities (merge: nothing else on the rows changes).</summary>

@@ -12,7 +12,7 @@ namespace SpineReview.Functions.Functions;
 /// HTTP: people's screening. The reviewer is the caller's platform identity (App Service authentication); routes answer 401
 /// without one. Decisions are stored under ETag concurrency: send If-Match only to change one's own earlier decision.
 /// </summary>
-public sealed class ScreeningApi(ReviewService people)
+public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions> options)
 {
     /// <summary>GET /api/screening/next: the highest-priority record the caller has not decided; 204 when none waits.</summary>
     [Function("ScreeningNext")]
@@ -45,7 +45,8 @@ public sealed class ScreeningApi(ReviewService people)
         Handle(request, async reviewer =>
         {
             var body = await ReadBodyAsync(request, ct);
-            var result = await people.ResolveAsync(reviewer, Uri.UnescapeDataString(recordKey), body.Decision ?? "", body.Reason, body.Note, IfMatch(request), ct);
+            // The route value arrives decoded; a key with characters a URL cannot carry may be given in the body instead.
+            var result = await people.ResolveAsync(reviewer, body.RecordKey ?? recordKey, body.Decision ?? "", body.Reason, body.Note, IfMatch(request), ct);
             return Created(request, result);
         });
 
@@ -64,9 +65,11 @@ public sealed class ScreeningApi(ReviewService people)
 
     private sealed record DecisionBody(string? RecordKey, string? Decision, string? Reason, string? Note);
 
-    private static async Task<IActionResult> Handle(HttpRequest request, Func<string, Task<IActionResult>> action)
+    private async Task<IActionResult> Handle(HttpRequest request, Func<string, Task<IActionResult>> action)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!PlatformIdentity.Trusted(options.Value.TrustIdentityHeaders))
+            return Problem(401, "Screening needs App Service authentication, which is switched off for this app: turn it on (Authentication in the portal, or the infrastructure template), so that the platform names the reviewer.");
         var reviewer = PlatformIdentity.Reviewer(request.Headers);
         if (reviewer is null)
             return Problem(401, "Sign in first: screening needs the platform's sign-in (App Service authentication), which names the reviewer.");
@@ -77,6 +80,10 @@ public sealed class ScreeningApi(ReviewService people)
         catch (DecisionRejectedException e)
         {
             return Problem(e.Status, e.Message);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status is 400 or 413)
+        {
+            return Problem(400, $"Storage refused the decision as given ({e.ErrorCode}): shorten the note or check the record key.");
         }
     }
 

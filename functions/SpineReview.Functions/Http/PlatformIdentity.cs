@@ -13,6 +13,17 @@ public static class PlatformIdentity
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
     public const string NameHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
 
+    /// <summary>App Service sets this to "True" when its authentication is on (and then strips forged principal headers).</summary>
+    public const string AuthEnabledVariable = "WEBSITE_AUTH_ENABLED";
+
+    /// <summary>
+    /// Whether the principal headers can be believed: only when App Service authentication is on, or when setting
+    /// Screening:TrustIdentityHeaders says a trusted proxy in front of the app sets them (local testing). Otherwise anyone
+    /// could name themselves in a header.
+    /// </summary>
+    public static bool Trusted(bool trustSetting) =>
+        trustSetting || string.Equals(Environment.GetEnvironmentVariable(AuthEnabledVariable), "True", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The signed-in person's name, or null when the request carries no platform identity.</summary>
     public static string? Reviewer(IHeaderDictionary headers)
     {
@@ -29,8 +40,11 @@ public static class PlatformIdentity
                     string? Claim(string? type) => type is null ? null : claims.EnumerateArray()
                         .Where(c => c.TryGetProperty("typ", out var t) && t.GetString() == type)
                         .Select(c => c.TryGetProperty("val", out var v) ? v.GetString() : null).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-                    var name = Claim(nameType) ?? Claim("preferred_username") ?? Claim("name") ?? Claim("email")
-                               ?? Claim("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress");
+                    // Sign-in names first: unique per person, unlike a display name.
+                    var name = Claim("preferred_username") ?? Claim("upn") ?? Claim("email")
+                               ?? Claim("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn")
+                               ?? Claim("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress")
+                               ?? Claim(nameType) ?? Claim("name");
                     if (name is not null) return name.Trim();
                 }
             }

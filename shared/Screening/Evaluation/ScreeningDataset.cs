@@ -79,11 +79,15 @@ public static class ScreeningDataset
         return Check(list, labelsFile);
     }
 
+    private static bool HasText(LabelledRecord r) => r.Title.Any(char.IsLetterOrDigit) || r.Abstract.Any(char.IsLetterOrDigit);
+
     private static List<LabelledRecord> Check(List<LabelledRecord> list, string file)
     {
         var included = list.Count(r => r.Included);
         if (included < 2 || included == list.Count)
             throw new FormatException($"{file}: {list.Count} records, {included} included; a simulation needs at least two included and one excluded record");
+        if (!list.Any(r => r.Included && HasText(r)) || !list.Any(r => !r.Included && HasText(r)))
+            throw new FormatException($"{file}: the included or the excluded records all lack a title and abstract; a simulation starts from one of each with text");
         return list;
     }
 }

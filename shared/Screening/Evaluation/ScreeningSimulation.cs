@@ -28,6 +28,8 @@ public static class ScreeningSimulation
         // (the ACE inhibitors set has one such inclusion; the published benchmarks removed records without an abstract).
         var seedable = inc.Where(i => vectors[i].Indices.Length > 0).ToArray();
         var exc = Enumerable.Range(0, truth.Count).Where(i => !truth[i] && vectors[i].Indices.Length > 0).ToArray();
+        if (seedable.Length == 0 || exc.Length == 0)
+            throw new ArgumentException("a simulation needs one included and one excluded record whose text has words the model can read", nameof(vectors));
         var seedInc = seedable[random.Next(seedable.Length)];
         var seedExc = exc[random.Next(exc.Length)];
         // Ties are broken by a random rank drawn per run, not by file order, which can carry the reviewers' own sorting.

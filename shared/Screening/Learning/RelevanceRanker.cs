@@ -138,22 +138,38 @@ public static class RelevanceRanker
         return [.. scores];
     }
 
-    /// <summary>Fits p = sigmoid(a s + b) by Newton's method on the log loss, with Platt's smoothed targets.</summary>
+    /// <summary>
+    /// Fits p = sigmoid(a s + b) by Newton's method on the log loss, with Platt's smoothed targets, a small ridge on a, and
+    /// step halving whenever a step would raise the loss (plain Newton can run away on well-separated scores).
+    /// </summary>
     internal static (double A, double B) Platt(IReadOnlyList<double> s, IReadOnlyList<bool> y)
     {
         var pos = y.Count(v => v);
         var neg = y.Count - pos;
         var tPos = (pos + 1.0) / (pos + 2.0);
         var tNeg = 1.0 / (neg + 2.0);
-        double a = 0, b = Math.Log((neg + 1.0) / (pos + 1.0)) * -1;
-        for (var iter = 0; iter < 100; iter++)
+        const double ridge = 1e-3;
+        double Loss(double a, double b)
         {
-            double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+            var l = ridge * a * a / 2;
             for (var i = 0; i < s.Count; i++)
             {
-                var p = Sigmoid(a * s[i] + b);
+                var z = a * s[i] + b;
                 var t = y[i] ? tPos : tNeg;
-                var d = p - t;
+                // log(1 + e^z) - t z, computed without overflow.
+                l += (z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z))) - t * z;
+            }
+            return l;
+        }
+        double a0 = 0, b0 = Math.Log((pos + 1.0) / (neg + 1.0));
+        var current = Loss(a0, b0);
+        for (var iter = 0; iter < 100; iter++)
+        {
+            double ga = ridge * a0, gb = 0, haa = ridge, hab = 0, hbb = 1e-9;
+            for (var i = 0; i < s.Count; i++)
+            {
+                var p = Sigmoid(a0 * s[i] + b0);
+                var d = p - (y[i] ? tPos : tNeg);
                 var w = p * (1 - p);
                 ga += d * s[i]; gb += d;
                 haa += w * s[i] * s[i]; hab += w * s[i]; hbb += w;
@@ -162,10 +178,16 @@ public static class RelevanceRanker
             if (Math.Abs(det) < 1e-12) break;
             var da = (hbb * ga - hab * gb) / det;
             var db = (haa * gb - hab * ga) / det;
-            a -= da; b -= db;
-            if (Math.Abs(da) + Math.Abs(db) < 1e-9) break;
+            var step = 1.0;
+            while (step > 1e-4 && Loss(a0 - step * da, b0 - step * db) > current) step /= 2;
+            if (step <= 1e-4) break;
+            a0 -= step * da;
+            b0 -= step * db;
+            var next = Loss(a0, b0);
+            if (current - next < 1e-10) { current = next; break; }
+            current = next;
         }
-        return (a, b);
+        return (a0, b0);
     }
 
     private static double Standardise(double s, List<double> all)

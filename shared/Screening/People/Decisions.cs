@@ -64,17 +64,20 @@ public static class ScreeningRules
     public static IReadOnlyList<string> PeopleReasons { get; } = ReasonCodes.All.Where(c => c != ReasonCodes.Duplicate).ToList();
 
     /// <summary>
-    /// The outcome of a record's decisions: a resolution settles it; otherwise it needs <paramref name="required"/> screening decisions,
-    /// and they settle it only when all agree on include or all on exclude (the reason is then the first that applies, in protocol order).
+    /// The outcome of a record's decisions: the first resolution settles it; otherwise it needs <paramref name="required"/> screening
+    /// decisions (the first ones made), and they settle it only when all agree on include or all on exclude (the reason is then the
+    /// first that applies, in protocol order).
     /// Any disagreement, or any "unsure", makes a conflict for a third reviewer.
     /// </summary>
     public static ScreeningOutcome Outcome(IReadOnlyList<ReviewerDecision> decisions, int required)
     {
         ArgumentNullException.ThrowIfNull(decisions);
-        var resolution = decisions.Where(d => d.Role == DecisionRole.Resolve).OrderBy(d => d.DecidedAt).LastOrDefault();
+        // The first resolution settles it; a second third-reviewer deciding at the same moment is kept on record but does not overturn it.
+        var resolution = decisions.Where(d => d.Role == DecisionRole.Resolve).OrderBy(d => d.DecidedAt).ThenBy(d => d.Reviewer, StringComparer.Ordinal).FirstOrDefault();
         if (resolution is not null)
             return new ScreeningOutcome(ScreeningStatus.Final, resolution.Verdict == Verdict.Include, resolution.Reason, $"resolved by {resolution.Reviewer}");
-        var screens = decisions.Where(d => d.Role == DecisionRole.Screen).ToList();
+        // The first `required` independent decisions decide; one more made at the same moment by a third person is kept but not counted.
+        var screens = decisions.Where(d => d.Role == DecisionRole.Screen).OrderBy(d => d.DecidedAt).ThenBy(d => d.Reviewer, StringComparer.Ordinal).Take(required).ToList();
         if (screens.Count < required) return new ScreeningOutcome(ScreeningStatus.Pending, null, null, $"{screens.Count} of {required} decisions");
         if (screens.All(d => d.Verdict == Verdict.Include))
             return new ScreeningOutcome(ScreeningStatus.Final, true, null, $"{screens.Count} reviewers agreed");

@@ -30,12 +30,19 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
         await ranking.RankAsync(force: false, ct);
         var waiting = (await store.ListQueueAsync(ScreeningStatus.Pending, ct))
             .Where(q => !q.Reviewers.Contains(reviewer, StringComparer.Ordinal) && q.Reviewers.Count < Required)
-            .OrderByDescending(q => q.Probability).ThenBy(q => q.EnqueuedAt).ThenBy(q => q.RecordKey, StringComparer.Ordinal)
+            // The audit sample first: until it is screened the misses among the model's exclusions cannot be estimated.
+            .OrderByDescending(q => q.Audit).ThenByDescending(q => q.Probability).ThenBy(q => q.EnqueuedAt).ThenBy(q => q.RecordKey, StringComparer.Ordinal)
             .ToList();
         foreach (var q in waiting)
         {
             var stored = await records.GetAsync(q.RecordKey, ct);
-            if (stored is null) continue;
+            if (stored is null || stored.DuplicateOf is not null) continue;
+            // A decision stored without its queue row being updated (a crash between the two writes) is healed here, never served again.
+            if ((await store.DecisionsAsync(q.RecordKey, ct)).Any(d => d.Decision.Role == DecisionRole.Screen && d.Decision.Reviewer == reviewer))
+            {
+                await SettleAsync(q.RecordKey, ct);
+                continue;
+            }
             var r = stored.Record;
             var rule = await store.GetRuleDecisionAsync(q.RecordKey, ct);
             return new ScreeningItem(q.RecordKey, r.Title, r.Abstract, string.Join("; ", r.Authors.Select(a => a.Name)), r.Journal, r.Year, r.Doi, r.Pmid,
@@ -84,6 +91,9 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
     {
         CheckReviewer(reviewer);
         if (string.IsNullOrWhiteSpace(recordKey)) throw new DecisionRejectedException("name the record to decide (its key, as `next` gave it)");
+        if (recordKey.Length > 512 || recordKey.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+            throw new DecisionRejectedException($"\"{(recordKey.Length > 60 ? recordKey[..60] + "..." : recordKey)}\" is not a record key; use the key `next` gave (for example pubmed:12345678)");
+        if (note is { Length: > 4000 }) throw new DecisionRejectedException($"the note has {note.Length} characters; keep it under 4,000");
         var verdict = ScreeningRules.ParseVerdict(verdictWord);
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         ScreeningRules.Validate(role, verdict, reason);
@@ -107,7 +117,17 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
 
         var decision = new ReviewerDecision(recordKey, reviewer, role, verdict, reason, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
             time.GetUtcNow(), Math.Round(entry.Probability, 6));
-        var etag = await store.SaveDecisionAsync(decision, ifMatch is null ? null : new ETag(ifMatch), ct);
+        ETag etag;
+        try
+        {
+            etag = await store.SaveDecisionAsync(decision, ifMatch is null ? null : new ETag(ifMatch), ct);
+        }
+        catch (DecisionRejectedException e) when (e.Status == 409)
+        {
+            // Already decided: make sure the queue row says so (it may not, after a crash), then tell the person.
+            await SettleAsync(recordKey, ct);
+            throw;
+        }
         var settled = await SettleAsync(recordKey, ct);
         return new DecisionResult(decision, etag.ToString(), settled.Status, settled.Included, settled.Reason, settled.How);
     }

@@ -115,13 +115,18 @@ public class PdfReportTests
             D(2, "ana", SpineReview.Screening.People.Verdict.Exclude, ReasonCodes.NotImaging), D(2, "ben", SpineReview.Screening.People.Verdict.Exclude, ReasonCodes.NotImaging),
             D(3, "ana", SpineReview.Screening.People.Verdict.Include), D(3, "ben", SpineReview.Screening.People.Verdict.Exclude, ReasonCodes.Review),
         };
+        var trained = new ModelSummary(4, at, "m", 2, 1, 5, false, Calibrated: true, null, 0.5, [], "", 0, 0, 0);
+        // The previous version was made after the first two records' decisions: "this update" holds records 2 and 3 only.
         var model = ReportModelBuilder.Build(1, at, records, rules, new Dictionary<string, List<SpineReview.Extraction.ExtractedField>>(), [], new HashSet<string>(), null, null,
-            new PeopleScreening(queue, decisions, null, 0.5, false));
+            new PeopleScreening(queue, decisions, trained, 0.5, false), previousCreated: at.AddMinutes(1.5));
         Assert.Equal((2, 1, 4, 1), (model.Cumulative.IncludedConfirmed, model.Cumulative.ExcludedByPeopleTotal, model.Cumulative.AwaitingPeople, model.Cumulative.Conflicts));
         Assert.Equal(7, model.Studies.Count);
         Assert.Equal(2, model.Studies.Count(s => s.Included));
-        // Records 0-3 each have both reviewers' decisions: four pairs.
+        // Records 0-3 each have both reviewers' decisions: four pairs, three agreeing. Categories Include/Exclude:
+        // ana 3 I 1 E, ben 2 I 2 E; po = 3/4, pe = (3/4)(2/4) + (1/4)(2/4) = 1/2, kappa = 0.5.
         Assert.Equal(4, model.Screening!.Reviewers.Pairs);
+        Assert.Equal(0.5, model.Screening.Reviewers.Value, 10);
+        Assert.Equal(2, model.ScreeningThisUpdate!.Reviewers.Pairs);
 
         var text = string.Join(" ", Pdf.PageTexts(PdfReport.Render(model).Pdf));
         Assert.Contains("Studies included (n = 2)", text, StringComparison.Ordinal);
@@ -130,5 +135,8 @@ public class PdfReportTests
         Assert.Contains("Screening quality", text, StringComparison.Ordinal);
         Assert.Contains($"{model.Screening.Reviewers.Value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} (n = 4)", text, StringComparison.Ordinal);
         Assert.Contains("automatic exclusion is switched off", text, StringComparison.Ordinal);
+        Assert.Contains("0.50 (n = 4)", text, StringComparison.Ordinal);
+        // Found 2; the unsettled records 3-7 carry 0.3 each: 1.5 expected; 2 / 3.5 = 57.1%.
+        Assert.Contains("Estimated recall 57.1%", text, StringComparison.Ordinal);
     }
 }

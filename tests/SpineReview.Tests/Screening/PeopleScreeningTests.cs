@@ -17,9 +17,10 @@ public class PeopleScreeningTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
 
+    // Each its own DOI: records with different DOIs are different works, however alike their generated titles.
     private static BibRecord Record(string pmid, string title, string text) => new()
     {
-        Source = "pubmed", SourceId = pmid, Pmid = pmid, Year = 2023, PublicationTypes = ["Journal Article"], Mesh = ["Humans"],
+        Source = "pubmed", SourceId = pmid, Pmid = pmid, Doi = $"10.5555/test.{pmid}", Year = 2023, PublicationTypes = ["Journal Article"], Mesh = ["Humans"],
         Title = title, Abstract = text,
     };
 
@@ -31,7 +32,8 @@ public class PeopleScreeningTests
         foreach (var (pmid, p) in records)
         {
             var r = Record(pmid, $"Deep learning for lumbar spine MRI {pmid}", "A convolutional neural network graded lumbar disc degeneration on MRI.");
-            await host.Get<RecordStore>().RegisterAsync(r, "run1", T0, default);
+            var (_, duplicateOf) = await host.Get<RecordStore>().RegisterAsync(r, "run1", T0, default);
+            Assert.Null(duplicateOf);
             await host.Get<ScreeningStore>().EnqueueAsync(r.Key, p, T0, default);
             keys.Add(r.Key);
         }
@@ -48,18 +50,40 @@ public class PeopleScreeningTests
     public async Task Decide_TwoReviewersAtTheSameMoment_BothDecisionsPersist()
     {
         await using var host = TestHost.Create();
-        var key = (await SeedAsync(host, ("810001", 0.9)))[0];
-        for (var round = 0; round < 5; round++)
+        var keys = await SeedAsync(host, ("810001", 0.9), ("810011", 0.9), ("810012", 0.9), ("810013", 0.9), ("810014", 0.9));
+        // Each record gets both decisions at once; the queue row, written under ETag concurrency, must count both every time.
+        await Task.WhenAll(keys.SelectMany(key => new[]
         {
-            var one = Task.Run(() => People(host).DecideAsync("ana", key, "include", null, null, round == 0 ? null : "*", default));
-            var two = Task.Run(() => People(host).DecideAsync("ben", key, "exclude", "not_imaging", null, round == 0 ? null : "*", default));
-            await Task.WhenAll(one, two);
+            Task.Run(() => People(host).DecideAsync("ana", key, "include", null, null, null, default)),
+            Task.Run(() => People(host).DecideAsync("ben", key, "exclude", "not_imaging", null, null, default)),
+        }));
+        foreach (var key in keys)
+        {
             var decisions = await host.Get<ScreeningStore>().DecisionsAsync(key, default);
             Assert.Equal(["ana", "ben"], decisions.Select(d => d.Decision.Reviewer).Order(StringComparer.Ordinal));
             var entry = await host.Get<ScreeningStore>().GetQueueEntryAsync(key, default);
             Assert.Equal(["ana", "ben"], entry!.Reviewers.Order(StringComparer.Ordinal));
             Assert.Equal(ScreeningStatus.Conflict, entry.Status);
         }
+    }
+
+    [Fact]
+    public async Task Decide_ThreeReviewersAtOnce_EveryDecisionKept_TheFirstTwoDecide()
+    {
+        await using var host = TestHost.Create();
+        var key = (await SeedAsync(host, ("810015", 0.9)))[0];
+        var results = await Task.WhenAll(new[] { ("ana", "include"), ("ben", "include"), ("cleo", "include") }
+            .Select(x => Task.Run(async () =>
+            {
+                try { return (await People(host).DecideAsync(x.Item1, key, x.Item2, null, null, null, default)).Status.ToString(); }
+                catch (DecisionRejectedException e) { return $"rejected {e.Status}"; }
+            })));
+        var stored = await host.Get<ScreeningStore>().DecisionsAsync(key, default);
+        // Two or three are stored (the third may be turned away once two are in); none that was accepted is lost.
+        Assert.Equal(results.Count(r => !r.StartsWith("rejected", StringComparison.Ordinal)), stored.Count);
+        Assert.InRange(stored.Count, 2, 3);
+        var entry = await host.Get<ScreeningStore>().GetQueueEntryAsync(key, default);
+        Assert.Equal((ScreeningStatus.Final, (bool?)true), (entry!.Status, entry.Included));
     }
 
     [Fact]
@@ -103,8 +127,12 @@ public class PeopleScreeningTests
         await People(host).DecideAsync("ana", keys[0], "include", null, null, null, default);
 
         Assert.Equal(keys[1], (await People(host).NextAsync("ana", default))!.RecordKey);
-        // Ben is still served the first record: it needs his independent decision.
-        Assert.Equal(keys[0], (await People(host).NextAsync("ben", default))!.RecordKey);
+        // Ben is still served the first record: it needs his independent decision, and nothing in it shows Ana's.
+        var forBen = await People(host).NextAsync("ben", default);
+        Assert.Equal(keys[0], forBen!.RecordKey);
+        var shown = System.Text.Json.JsonSerializer.Serialize(forBen);
+        Assert.DoesNotContain("ana", shown, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Include", shown, StringComparison.Ordinal);
         var agreed = await People(host).DecideAsync("ben", keys[0], "include", null, null, null, default);
         Assert.Equal(ScreeningStatus.Final, agreed.Status);
         Assert.True(agreed.Included);
@@ -169,17 +197,44 @@ public class PeopleScreeningTests
             Assert.All(auto, q => Assert.Contains(q.Reason, ScreeningRules.PeopleReasons));
             Assert.All(auto, q => Assert.StartsWith("excluded by the model", q.How, StringComparison.Ordinal));
             Assert.Equal(queue.Count(q => q.Audit), model.AuditSent);
+            Assert.True(model.AuditSent > 0, "a quarter of the would-be exclusions go to people");
+            // The audit comes first in every reviewer's queue.
+            Assert.True((await on.Get<ReviewService>().NextAsync("zoe", default))!.Audit);
             // The spine records (all above the threshold) are still waiting for people.
             Assert.All(queue.Where(q => q.RecordKey.Contains("8300", StringComparison.Ordinal)), q => Assert.False(q.AutoExcluded));
             // Run again: nothing changes twice.
             var again = await on.Get<RankingService>().RankAsync(force: true, default);
             Assert.Equal(0, again.AutoExcluded);
+            // The model's own exclusions do not count as news: without a new decision there is no new training (no cascade).
+            Assert.Equal(again.Version, (await on.Get<RankingService>().RankAsync(force: false, default)).Version);
             // A person overrules the model: deciding an automatically excluded record reopens it for the second reviewer.
             var rescued = await on.Get<ReviewService>().DecideAsync("ana", auto[0].RecordKey, "include", null, "relevant after all", null, default);
             Assert.Equal(ScreeningStatus.Pending, rescued.Status);
             var reopened = await on.Get<ScreeningStore>().GetQueueEntryAsync(auto[0].RecordKey, default);
             Assert.False(reopened!.AutoExcluded);
         }
+    }
+
+    [Fact]
+    public async Task Rank_RecordsThatPassedTheRulesButWereNeverQueued_AreQueued_AndMergedOnesLeave()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var kept = Record("840001", "Deep learning for cervical spine fractures on CT", "A network detected fractures on cervical CT.");
+        var other = Record("840002", "Deep learning for vertebral fractures on CT scans", "A network detected vertebral fractures on CT.") with { Doi = null };
+        foreach (var r in new[] { kept, other })
+        {
+            await host.Get<RecordStore>().RegisterAsync(r, "run1", T0, default);
+            // A rule verdict but no queue row: as stored before people's screening existed.
+            await host.Get<ScreeningStore>().SaveRuleDecisionAsync(new RuleDecision(r.Key, false, null, "none", RuleVerdict.Version, "", T0), default);
+        }
+        await host.Get<RankingService>().RankAsync(force: false, default);
+        Assert.Equal([kept.Key, other.Key], (await host.Get<ScreeningStore>().ListQueueAsync(null, default)).Select(q => q.RecordKey).Order(StringComparer.Ordinal));
+
+        await host.Get<RecordStore>().MergeAsync(other.Key, kept.Key, "ana", T0, default);
+        // The next training (here forced; in use the next decision starts one) takes the merged record out of the queue.
+        await host.Get<RankingService>().RankAsync(force: true, default);
+        Assert.Equal([kept.Key], (await host.Get<ScreeningStore>().ListQueueAsync(null, default)).Select(q => q.RecordKey));
     }
 
     /// <summary>25 inclusions and 25 exclusions settled by people, then 30 spine records and 60 off-topic records waiting.</summary>
@@ -206,9 +261,23 @@ public class PeopleScreeningTests
     [Fact]
     public async Task ScreeningApi_IdentityFromThePlatformOnly()
     {
-        await using var host = TestHost.Create();
+        var prefix = TestHost.NewPrefix();
+        await using (var untrusted = TestHost.Create(prefix: prefix, cleanup: false))
+        {
+            // Without App Service authentication a header is anyone's word: refused, whoever it names.
+            var refusedApi = new ScreeningApi(untrusted.Get<ReviewService>(), untrusted.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
+            var forged = new DefaultHttpContext();
+            forged.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "someone";
+            Assert.Equal(401, ((ObjectResult)await refusedApi.Next(forged.Request, default)).StatusCode);
+            Assert.Equal(401, ((ObjectResult)await refusedApi.Next(Signed("dana@example.org").Request, default)).StatusCode);
+        }
+        await using var host = TestHost.Create(prefix: prefix, settings: new Dictionary<string, string?> { ["Screening:TrustIdentityHeaders"] = "true" });
         var key = (await SeedAsync(host, ("810008", 0.8)))[0];
-        var api = new ScreeningApi(host.Get<ReviewService>());
+        var api = new ScreeningApi(host.Get<ReviewService>(), host.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
+
+        var malformed = new DefaultHttpContext();
+        malformed.Request.Headers["X-MS-CLIENT-PRINCIPAL"] = "not base64 json";
+        Assert.Equal(401, ((ObjectResult)await api.Next(malformed.Request, default)).StatusCode);
 
         var anonymous = (ObjectResult)await api.Next(new DefaultHttpContext().Request, default);
         Assert.Equal(401, anonymous.StatusCode);

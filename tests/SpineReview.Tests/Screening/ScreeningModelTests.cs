@@ -2,6 +2,7 @@ using SpineReview.Screening;
 using SpineReview.Screening.Evaluation;
 using SpineReview.Screening.Learning;
 using SpineReview.Screening.People;
+using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
 
@@ -117,5 +118,40 @@ public class ScreeningModelTests
         {
             File.Delete(bad);
         }
+    }
+
+    [Fact]
+    public void Platt_WellSeparatedScores_StaysOrderedAndBounded()
+    {
+        var scores = Enumerable.Range(0, 30).Select(i => -25.0 - i).Concat(Enumerable.Range(0, 10).Select(i => 25.0 + i)).ToList();
+        var labels = Enumerable.Repeat(false, 30).Concat(Enumerable.Repeat(true, 10)).ToList();
+        var (a, b) = RelevanceRanker.Platt(scores, labels);
+        Assert.True(a > 0, $"slope {a}: the order of the scores must be kept");
+        double P(double x) => 1 / (1 + Math.Exp(-(a * x + b)));
+        Assert.True(P(25) > 0.8 && P(-25) < 0.2, $"p(25) = {P(25)}, p(-25) = {P(-25)}");
+    }
+
+    [Fact]
+    public void Quality_CountsTheAuditAndLeavesModelExclusionsOutOfPeoplesCounts()
+    {
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        QueueEntry Q(string key, ScreeningStatus status, bool? included, bool audit = false, bool auto = false, double p = 0.2) =>
+            new(key, p, [], status, included, included == false ? ReasonCodes.NotSpine : null, "", audit, auto, at, at, default);
+        var queue = new List<QueueEntry>
+        {
+            Q("a", ScreeningStatus.Final, true), Q("b", ScreeningStatus.Final, false),
+            Q("c", ScreeningStatus.Final, false, audit: true), Q("d", ScreeningStatus.Final, true, audit: true),
+            Q("e", ScreeningStatus.Final, false, auto: true), Q("f", ScreeningStatus.Final, false, auto: true),
+            Q("g", ScreeningStatus.Pending, null, p: 0.25), Q("h", ScreeningStatus.Conflict, null, p: 0.75),
+        };
+        var model = new ModelSummary(1, at, "m", 2, 2, 2, false, Calibrated: true, 0.01, 0.5, [], "", 2, 2, 0);
+        var q = ScreeningQuality.Compute(queue, [], model, 0.5);
+        Assert.Equal((1, 1, 2, 2), (q.Waiting, q.Conflicts, q.IncludedByPeople, q.ExcludedByPeopleTotal));
+        Assert.Equal((2, 2, 1), (q.AutoExcluded, q.Audited, q.AuditIncluded));
+        // Found 2; expected 0.25 + 0.75 among the unsettled; the audit found 1 in 2, applied to the 2 excluded by the model.
+        Assert.Equal(2.0 / (2 + 1.0 + 1.0), q.Recall!.Recall, 10);
+        Assert.Contains("an audit of 2 found 1 eligible", q.RecallSentence(), StringComparison.Ordinal);
+        var uncalibrated = ScreeningQuality.Compute(queue, [], model with { Calibrated = false }, 0.5);
+        Assert.Null(uncalibrated.Recall);
     }
 }
