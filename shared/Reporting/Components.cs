@@ -213,9 +213,9 @@ public sealed class PrismaComponent : IReportComponent
         var passBox = Box(w, leftX, y, boxW, $"Records passed to reviewers (n = {Fmt.N(p.PassedRules)})");
         var peopleReasons = p.ExcludedByPeople is { Count: > 0 } r
             ? "\n" + string.Join("\n", r.Select(kv => $"{ReasonCodes.Describe(kv.Key)} (n = {Fmt.N(kv.Value)})")) : "";
-        var waitBox = Box(w, rightX, y, rightW, $"Records excluded by reviewers (n = {Fmt.N(p.ExcludedByPeopleTotal)}){peopleReasons}" +
-            (m.AutoExclude || p.ExcludedByModel > 0 ? $"\nExcluded by the model, below its low threshold (n = {Fmt.N(p.ExcludedByModel)})" : "") +
-            $"\nAwaiting two reviewers (n = {Fmt.N(p.AwaitingPeople)})\nConflicts awaiting a third reviewer (n = {Fmt.N(p.Conflicts)})");
+        var waitBox = Box(w, rightX, y, rightW, $"Excluded by reviewers (n = {Fmt.N(p.ExcludedByPeopleTotal)}){peopleReasons}" +
+            (m.AutoExclude || p.ExcludedByModel > 0 ? $"\nExcluded by the model (n = {Fmt.N(p.ExcludedByModel)})" : "") +
+            $"\nAwaiting two reviewers (n = {Fmt.N(p.AwaitingPeople)})\nConflicts, for a third reviewer (n = {Fmt.N(p.Conflicts)})");
         Arrow(c, line, scrBox.MidX, scrBox.Bottom, passBox.MidX, passBox.Top);
         Arrow(c, line, passBox.Right, passBox.MidY, waitBox.Left, passBox.MidY);
         rowBottom = Math.Max(passBox.Bottom, waitBox.Bottom);

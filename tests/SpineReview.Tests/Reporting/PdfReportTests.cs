@@ -131,7 +131,7 @@ public class PdfReportTests
         var text = string.Join(" ", Pdf.PageTexts(PdfReport.Render(model).Pdf));
         Assert.Contains("Studies included (n = 2)", text, StringComparison.Ordinal);
         Assert.Contains("No medical images (n = 1)", text, StringComparison.Ordinal);
-        Assert.Contains("Conflicts awaiting a third reviewer (n = 1)", text, StringComparison.Ordinal);
+        Assert.Contains("Conflicts, for a third reviewer (n = 1)", text, StringComparison.Ordinal);
         Assert.Contains("Screening quality", text, StringComparison.Ordinal);
         Assert.Contains($"{model.Screening.Reviewers.Value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} (n = 4)", text, StringComparison.Ordinal);
         Assert.Contains("automatic exclusion is switched off", text, StringComparison.Ordinal);
