@@ -308,7 +308,9 @@ public sealed class ScreeningQualityComponent : IReportComponent
         if (m.Screening is not { } q) return;
         w.Heading("Screening quality", keepWith: 200);
         using var body = Typography.Font(Typography.Regular, Typography.BodySize);
-        var model = q.Model is { } s ? $"{s.Model}, retrained on {Fmt.N(s.Includes)} inclusions and {Fmt.N(s.Exclusions)} exclusions by reviewers" : "not trained yet";
+        var model = q.Model is not { } s ? "not trained yet"
+            : $"{s.Model}, retrained on {Fmt.N(s.Includes)} inclusions and {Fmt.N(s.Exclusions)} exclusions by reviewers" +
+              (s.ColdStart ? "; until reviewers have both included and excluded, the protocol's criteria and the rules' exclusions stand in" : "");
         w.Paragraph("Every record that passes the rules is screened by two reviewers independently; neither sees the other's decision. " +
             "Agreement settles it; a disagreement, or an \"unsure\", goes to a third reviewer. Every exclusion carries one of the protocol's reason codes. " +
             $"A text model orders each reviewer's queue, most likely eligible first ({model}). " +
