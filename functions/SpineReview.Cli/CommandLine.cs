@@ -74,9 +74,20 @@ public static class CommandLine
             --etag your first decision printed.
             """,
             ["reason", "note", "etag"], ["json", "force"], RunScreenAsync),
-        new("extract", "extract fields of every queued record",
-            "Usage: spine-review extract\n\nDrains the extraction queue: modality and region with the text each value came from.",
-            [], [], (a, c) => RunDrainAsync(c, "extract")),
+        new("extract", "fill the extraction form; show, correct, re-extract",
+            """
+            Usage: spine-review extract                              extract every queued record
+                   spine-review extract show KEY                     one study's form: values, evidence, corrections
+                   spine-review extract correct KEY FIELD [VALUE ...] [--note TEXT]
+                   spine-review extract rerun                        re-extract studies made by an older extractor version
+                   spine-review extract accuracy                     per field: automatic values against people's corrections
+
+            A correction wins over the automatic value and survives re-extraction; no VALUE means "not reported".
+            You are the reviewer named by setting Screening__Reviewer. Fields: modality, mriSequence, region,
+            condition, application, task, dlMethod, architectures, subjects, images, datasetOrigin, datasetNames,
+            split, crossValidation, externalValidation, metrics, codeAvailable, codeUrl, country, industry.
+            """,
+            ["note"], [], RunExtractAsync),
         new("report", "regenerate the report now",
             "Usage: spine-review report [--out FILE]\n\nBuilds the report from what is stored and keeps it as the next version and as latest.pdf.\n  --out FILE   also write the PDF to FILE",
             ["out"], [], RunReportAsync),
@@ -84,6 +95,7 @@ public static class CommandLine
             """
             Usage: spine-review eval dedup --records FILE --truth FILE [--json] [--found FILE]
                    spine-review eval screening --dataset FILE|FOLDER [--runs N] [--seed S] [--json]
+                   spine-review eval extraction --gold FILE [--json] [--misses]
 
             eval screening simulates prioritised screening of a labelled dataset (an ASReview CSV with title,
             abstract and label_included; or a SYNERGY folder with labels.csv and works_*.zip): each run starts from
@@ -91,13 +103,18 @@ public static class CommandLine
             highest-ranked record next. Prints WSS@95, WSS@100 and RRF@10 (means over runs, default 10) for the
             project's model and for a TF-IDF + naive Bayes baseline run the same way.
 
+            eval extraction screens each record of a gold JSONL file (the protocol's format) with the rules the cycle
+            uses, extracts the form from its text, and scores eligibility, exclusion reasons and every field (set fields
+            by micro precision/recall/F1 over the eligible records; numbers and yes/no fields by exact match).
+              --misses       also list every wrong or missed value
+
             Deduplicates a benchmark (the bib-dedupe CSV or the ASySD CSV) and scores the groups found against its
             ground truth (one group per line, ids joined by ';', header merged_ids). Pairs are unordered pairs of
             records placed in one group. Needs no storage.
               --json         one JSON object on standard output, nothing else
               --found FILE   also write the groups found, in the truth file's format, to inspect them
             """,
-            ["records", "truth", "found", "dataset", "runs", "seed"], ["json"], RunEvalAsync),
+            ["records", "truth", "found", "dataset", "runs", "seed", "gold"], ["json", "misses"], RunEvalAsync),
         new("dedup", "possible duplicates for a person; merge or split records",
             """
             Usage: spine-review dedup review
@@ -284,6 +301,66 @@ public static class CommandLine
         return n.Failed > 0 ? 1 : 0;
     }
 
+    private static async Task<int> RunExtractAsync(Arguments a, Context c)
+    {
+        if (a.Positional.Count == 0) return await RunDrainAsync(c, "extract");
+        var action = a.Positional[0];
+        var service = c.Services.GetRequiredService<SpineReview.Extraction.ExtractionService>();
+        var store = c.Services.GetRequiredService<SpineReview.Extraction.ExtractionStore>();
+        try
+        {
+            switch (action)
+            {
+                case "show":
+                {
+                    if (a.Positional.Count != 2) throw new UsageException("usage: spine-review extract show KEY");
+                    var fields = await store.GetAsync(a.Positional[1], CancellationToken.None);
+                    if (fields.Count == 0) throw new KeyNotFoundException($"no extracted form is stored for {a.Positional[1]} (extract runs on records that passed the rules)");
+                    foreach (var name in SpineReview.Extraction.FormExtractor.Fields.Where(fields.ContainsKey))
+                    {
+                        var f = fields[name];
+                        var auto = string.Join(", ", f.Automatic.Distinct);
+                        await c.Out.WriteLineAsync($"{name,-19} {(auto.Length == 0 ? "-" : auto)}{(f.Correction is { } k ? $"   corrected by {k.By} on {k.At:yyyy-MM-dd}: {(k.Values.Count == 0 ? "not reported" : string.Join(", ", k.Values))}" : "")}");
+                        foreach (var v in f.Automatic.Values.Where(v => v.Evidence.Length > 0).Take(2))
+                            await c.Out.WriteLineAsync($"{"",19}   \"{v.Evidence}\"");
+                    }
+                    await c.Out.WriteLineAsync($"extract show done: {fields.Count} fields of {a.Positional[1]}, {fields.Values.Count(f => f.Correction is not null)} corrected, extractor {fields.Values.First().Automatic.ExtractorVersion}");
+                    return 0;
+                }
+                case "correct":
+                {
+                    if (a.Positional.Count < 3) throw new UsageException("usage: spine-review extract correct KEY FIELD [VALUE ...] [--note TEXT]");
+                    var reviewer = c.Services.GetRequiredService<IOptions<SpineReview.Configuration.ScreeningOptions>>().Value.Reviewer is { Length: > 0 } r
+                        ? r : throw new UsageException("who is correcting? set Screening__Reviewer to your name (for example: export Screening__Reviewer=jane.doe)");
+                    var correction = await service.CorrectAsync(reviewer, a.Positional[1], a.Positional[2], a.Positional.Skip(3).ToList(), a.Value("note"), CancellationToken.None);
+                    await c.Out.WriteLineAsync($"extract correct done: {a.Positional[2]} of {a.Positional[1]} set to {(correction.Values.Count == 0 ? "not reported" : string.Join(", ", correction.Values))} by {reviewer}");
+                    return 0;
+                }
+                case "rerun":
+                {
+                    var (done, current) = await service.ReextractAsync(c.Progress, CancellationToken.None);
+                    await c.Out.WriteLineAsync($"extract rerun done: {done} studies re-extracted with {SpineReview.Extraction.FormExtractor.Version}, {current} already current; corrections kept");
+                    return 0;
+                }
+                case "accuracy":
+                {
+                    var accuracy = SpineReview.Extraction.ExtractionService.Accuracy((await store.ListStoredAsync(CancellationToken.None)).Values.SelectMany(f => f));
+                    foreach (var x in accuracy)
+                        await c.Out.WriteLineAsync(FormattableString.Invariant($"{x.Field,-19} {x.Accuracy,7:P1}  ({x.Right} of {x.Checked} checked by people)"));
+                    await c.Out.WriteLineAsync($"extract accuracy done: {accuracy.Sum(x => x.Checked)} fields checked by people across {accuracy.Count} fields");
+                    return 0;
+                }
+                default:
+                    throw new UsageException($"unknown extract action '{action}': show, correct, rerun or accuracy");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
+        {
+            await c.Err.WriteLineAsync($"spine-review extract {action}: {e.Message}");
+            return 1;
+        }
+    }
+
     private static async Task<int> RunReportAsync(Arguments a, Context c)
     {
         if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
@@ -432,7 +509,8 @@ public static class CommandLine
     private static async Task<int> RunEvalAsync(Arguments a, Context c)
     {
         if (a.Positional.Count == 1 && a.Positional[0] == "screening") return await RunEvalScreeningAsync(a, c);
-        if (a.Positional.Count != 1 || a.Positional[0] != "dedup") throw new UsageException("eval takes a stage: dedup or screening");
+        if (a.Positional.Count == 1 && a.Positional[0] == "extraction") return await RunEvalExtractionAsync(a, c);
+        if (a.Positional.Count != 1 || a.Positional[0] != "dedup") throw new UsageException("eval takes a stage: dedup, screening or extraction");
         var recordsFile = a.Value("records") ?? throw new UsageException("eval dedup needs --records FILE");
         var truthFile = a.Value("truth") ?? throw new UsageException("eval dedup needs --truth FILE");
         foreach (var f in new[] { recordsFile, truthFile })
@@ -482,6 +560,58 @@ public static class CommandLine
             await c.Out.WriteLineAsync(FormattableString.Invariant($"{m.Name,-62} {m.Wss95,7:P1} {m.Wss100,8:P1} {m.Rrf10,7:P1} {m.ScreenedAt95,16:0}"));
         await c.Out.WriteLineAsync(FormattableString.Invariant(
             $"eval screening done: {result.Records} records, {result.Included} included, {runs} runs; WSS@95 {p.Wss95:P1} against the baseline's {b.Wss95:P1}, {result.Seconds:0.0} s"));
+        return 0;
+    }
+
+    private static async Task<int> RunEvalExtractionAsync(Arguments a, Context c)
+    {
+        var file = a.Value("gold") ?? throw new UsageException("eval extraction needs --gold FILE (the protocol's gold JSONL)");
+        if (!File.Exists(file)) throw new UsageException($"--gold {file}: no such file");
+        IReadOnlyList<SpineReview.Extraction.Evaluation.GoldRecord> gold;
+        try { gold = SpineReview.Extraction.Evaluation.GoldSet.Read(file); }
+        catch (FormatException bad) { throw new UsageException(bad.Message); }
+        var score = SpineReview.Extraction.Evaluation.ExtractionEvaluation.Score(gold);
+        if (a.Has("json"))
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("records", score.Records);
+                w.WriteStartObject("eligibility");
+                w.WriteNumber("precision", score.Eligibility.Precision);
+                w.WriteNumber("recall", score.Eligibility.Recall);
+                w.WriteNumber("accuracy", score.Eligibility.Accuracy);
+                w.WriteEndObject();
+                w.WriteNumber("exclusion_reason_accuracy", score.ExclusionReasonAccuracy);
+                w.WriteStartObject("fields");
+                foreach (var name in new[] { "modality", "region", "condition", "task", "architectures", "subjects", "images", "external_validation", "metrics", "code_available" })
+                {
+                    w.WriteStartObject(name);
+                    if (score.SetFields.TryGetValue(name, out var set))
+                    {
+                        w.WriteNumber("precision", set.Precision);
+                        w.WriteNumber("recall", set.Recall);
+                        w.WriteNumber("f1", set.F1);
+                    }
+                    else if (score.ExactFields.TryGetValue(name, out var exact)) w.WriteNumber("accuracy", exact.Accuracy);
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            await c.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            return 0;
+        }
+        var e = score.Eligibility;
+        await c.Out.WriteLineAsync(FormattableString.Invariant($"eligibility (rules): precision {e.Precision:0.000}, recall {e.Recall:0.000}, accuracy {e.Accuracy:0.000}; exclusion reason right {score.ExclusionReasonAccuracy:0.000}"));
+        foreach (var (name, set) in score.SetFields.OrderBy(x => x.Key, StringComparer.Ordinal))
+            await c.Out.WriteLineAsync(FormattableString.Invariant($"{name,-20} precision {set.Precision:0.000}  recall {set.Recall:0.000}  F1 {set.F1:0.000}"));
+        foreach (var (name, exact) in score.ExactFields.OrderBy(x => x.Key, StringComparer.Ordinal))
+            await c.Out.WriteLineAsync(FormattableString.Invariant($"{name,-20} accuracy {exact.Accuracy:0.000} ({exact.Right} of {exact.Records})"));
+        if (a.Has("misses"))
+            foreach (var miss in score.Misses) await c.Out.WriteLineAsync("  " + miss);
+        await c.Out.WriteLineAsync($"eval extraction done: {score.Records} records ({gold.Count(g => g.Eligible)} eligible), {score.Misses.Count} wrong or missed values");
         return 0;
     }
 

@@ -1,12 +1,19 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SpineReview.Storage;
 
 namespace SpineReview.Extraction;
 
-/// <summary>The ExtractRecord stage: fills the fields the current extractors know, with evidence.</summary>
+/// <summary>Per field: how often the automatic value was what a person settled on, among the fields people checked.</summary>
+public sealed record FieldAccuracy(string Field, int Checked, int Right)
+{
+    public double Accuracy => Checked == 0 ? 0 : (double)Right / Checked;
+}
+
+/// <summary>The ExtractRecord stage: fills the review's form with evidence; people correct it.</summary>
 public sealed class ExtractionService(StorageClients storage, RecordStore records, ExtractionStore store, TimeProvider time, ILogger<ExtractionService> log)
 {
-    /// <summary>Extracts one record. Safe to run twice: rows are replaced by the same values.</summary>
+    /// <summary>Extracts one record. Safe to run twice: rows are replaced by the same values; corrections are kept.</summary>
     public async Task<IReadOnlyList<ExtractedField>> ExtractAsync(RecordMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -17,12 +24,72 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
             log.LogWarning("Extract: record {RecordKey} is not stored; message dropped", message.RecordKey);
             return [];
         }
-        var r = stored.Record;
-        var text = string.Join("\n", [r.Title, r.Abstract ?? "", string.Join("; ", r.Keywords), string.Join("; ", r.Mesh)]);
-        ExtractedField[] fields = [KeywordExtractor.Modality(text), KeywordExtractor.Region(text)];
+        var fields = Extract(stored);
         await store.SaveAsync(stored.Key, fields, time.GetUtcNow(), ct);
         log.LogInformation("Extract: {RecordKey} modality {Modality}, region {Region}", stored.Key,
-            string.Join("/", fields[0].Distinct), string.Join("/", fields[1].Distinct));
+            string.Join("/", fields[0].Distinct), string.Join("/", fields[2].Distinct));
         return fields;
+    }
+
+    /// <summary>The form for a stored record: title, abstract, keywords and MeSH as text; affiliations for country and industry.</summary>
+    public static IReadOnlyList<ExtractedField> Extract(StoredRecord stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var r = stored.Record;
+        var text = string.Join("\n", [r.Title, r.Abstract ?? "", string.Join("; ", r.Keywords), string.Join("; ", r.Mesh)]);
+        return FormExtractor.Extract(text, r.Authors.SelectMany(a => a.Affiliations).ToList());
+    }
+
+    /// <summary>Re-extracts every stored study whose values come from another extractor version; people's corrections stay.</summary>
+    public async Task<(int Reextracted, int Current)> ReextractAsync(IProgress<string>? progress, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var stored = await store.ListStoredAsync(ct);
+        int done = 0, current = 0;
+        foreach (var (key, fields) in stored)
+        {
+            if (fields.All(f => f.Automatic.ExtractorVersion == FormExtractor.Version) && fields.Count >= FormExtractor.Fields.Count) { current++; continue; }
+            var record = await records.GetAsync(key, ct);
+            if (record is null) continue;
+            await store.SaveAsync(key, Extract(record), time.GetUtcNow(), ct);
+            if (++done % 25 == 0) progress?.Report($"re-extract: {done} studies");
+        }
+        return (done, current);
+    }
+
+    /// <summary>A person's correction of one field; values are checked against the form's vocabulary.</summary>
+    public async Task<Correction> CorrectAsync(string reviewer, string recordKey, string field, IReadOnlyList<string> values, string? note, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (string.IsNullOrWhiteSpace(reviewer)) throw new ArgumentException("no reviewer identity: sign in (in Azure), or set Screening__Reviewer for the command line");
+        if (!FormExtractor.Vocabulary.TryGetValue(field, out var rule))
+            throw new ArgumentException($"\"{field}\" is not a field of the form; the fields are {string.Join(", ", FormExtractor.Fields)}");
+        var clean = values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (rule.Single && clean.Count > 1) throw new ArgumentException($"{field} takes one value, not {clean.Count}");
+        if (rule.Allowed is ["number"])
+        {
+            if (clean.Any(v => !long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                throw new ArgumentException($"{field} takes a whole number as reported (for example 446), or nothing for \"not reported\"");
+        }
+        else if (rule.Allowed is { } allowed)
+        {
+            var bad = clean.Where(v => !allowed.Contains(v, StringComparer.Ordinal)).ToList();
+            if (bad.Count > 0) throw new ArgumentException($"{field} cannot be \"{string.Join("\", \"", bad)}\"; its values are {string.Join(", ", allowed)}");
+        }
+        if (note is { Length: > 4000 }) throw new ArgumentException("keep the note under 4,000 characters");
+        await storage.EnsureCreatedAsync(ct);
+        if (await records.GetAsync(recordKey, ct) is null) throw new KeyNotFoundException($"record {recordKey} is not stored");
+        var correction = new Correction(clean, reviewer, time.GetUtcNow(), string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+        await store.CorrectAsync(recordKey, field, correction, ct);
+        return correction;
+    }
+
+    /// <summary>Accuracy of the automatic values against people's corrections, per field (a correction equal to the automatic values confirms them).</summary>
+    public static IReadOnlyList<FieldAccuracy> Accuracy(IEnumerable<StoredField> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return fields.Where(f => f.Correction is not null).GroupBy(f => f.Automatic.Field)
+            .Select(g => new FieldAccuracy(g.Key, g.Count(), g.Count(f => f.Automatic.Distinct.ToHashSet(StringComparer.Ordinal).SetEquals(f.Correction!.Values))))
+            .OrderBy(a => FormExtractor.Fields.ToList().IndexOf(a.Field)).ToList();
     }
 }

@@ -1,10 +1,24 @@
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using SpineReview.Storage;
 
 namespace SpineReview.Extraction;
 
-/// <summary>Extracted values, one row per (record, field), each with its evidence and extractor version.</summary>
+/// <summary>A person's correction of one field: the values they set, who and when. It wins over the automatic values.</summary>
+public sealed record Correction(IReadOnlyList<string> Values, string By, DateTimeOffset At, string? Note);
+
+/// <summary>One stored field: the automatic values with evidence, and a person's correction when there is one.</summary>
+public sealed record StoredField(ExtractedField Automatic, Correction? Correction)
+{
+    /// <summary>The values the review uses: the correction when a person made one, else the automatic values.</summary>
+    public IReadOnlyList<string> Effective => Correction?.Values ?? Automatic.Distinct.ToList();
+}
+
+/// <summary>
+/// Extracted values, one row per (record, field), each with its evidence and extractor version; a person's correction is
+/// kept in its own columns of the same row, which automatic extraction never writes, so re-extraction cannot lose it.
+/// </summary>
 public sealed class ExtractionStore(StorageClients storage)
 {
     private TableClient Table => storage.Table(storage.Names.ExtractionsTable);
@@ -12,26 +26,67 @@ public sealed class ExtractionStore(StorageClients storage)
     public async Task SaveAsync(string recordKey, IEnumerable<ExtractedField> fields, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        // One partition per record: the whole set of fields lands in one transaction or not at all.
-        var actions = fields.Select(f => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(recordKey, f.Field)
+        // One partition per record: the whole set of fields lands in one transaction or not at all. Merge: a person's
+        // correction columns on the same rows stay as they are.
+        var actions = fields.Select(f => new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(recordKey, f.Field)
         {
             ["Values"] = JsonSerializer.Serialize(f.Values, StoredJson.Default.IReadOnlyListExtractedValue),
             ["ExtractorVersion"] = f.ExtractorVersion,
             ["ExtractedAt"] = now,
         })).ToList();
-        if (actions.Count > 0) await Table.SubmitTransactionAsync(actions, ct);
+        foreach (var chunk in actions.Chunk(100)) await Table.SubmitTransactionAsync(chunk, ct);
     }
 
-    /// <summary>Every extracted field of every record, grouped by record key.</summary>
-    public async Task<Dictionary<string, List<ExtractedField>>> ListAsync(CancellationToken ct)
+    /// <summary>Stores a person's correction of one field (an empty list says "none of these"); it survives re-extraction.</summary>
+    public Task CorrectAsync(string recordKey, string field, Correction correction, CancellationToken ct)
     {
-        var all = new Dictionary<string, List<ExtractedField>>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(correction);
+        return Table.UpsertEntityAsync(new TableEntity(recordKey, field)
+        {
+            ["CorrectedValues"] = JsonSerializer.Serialize(correction.Values, StoredJson.Default.IReadOnlyListString),
+            ["CorrectedBy"] = correction.By,
+            ["CorrectedAt"] = correction.At,
+            ["CorrectionNote"] = correction.Note,
+        }, TableUpdateMode.Merge, ct);
+    }
+
+    /// <summary>One record's stored fields, by field name.</summary>
+    public async Task<Dictionary<string, StoredField>> GetAsync(string recordKey, CancellationToken ct)
+    {
+        var fields = new Dictionary<string, StoredField>(StringComparer.Ordinal);
+        await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {recordKey}"), cancellationToken: ct))
+            fields[e.RowKey] = ToStored(e);
+        return fields;
+    }
+
+    /// <summary>Every stored field of every record, grouped by record key.</summary>
+    public async Task<Dictionary<string, List<StoredField>>> ListStoredAsync(CancellationToken ct)
+    {
+        var all = new Dictionary<string, List<StoredField>>(StringComparer.Ordinal);
         await foreach (var e in Table.QueryAsync<TableEntity>(cancellationToken: ct))
         {
-            var values = JsonSerializer.Deserialize(e.GetString("Values") ?? "[]", StoredJson.Default.IReadOnlyListExtractedValue) ?? [];
             if (!all.TryGetValue(e.PartitionKey, out var list)) all[e.PartitionKey] = list = [];
-            list.Add(new ExtractedField(e.RowKey, values, e.GetString("ExtractorVersion") ?? ""));
+            list.Add(ToStored(e));
         }
         return all;
+    }
+
+    /// <summary>Every extracted field as the review uses it (a person's correction in place of the automatic values).</summary>
+    public async Task<Dictionary<string, List<ExtractedField>>> ListAsync(CancellationToken ct)
+    {
+        var stored = await ListStoredAsync(ct);
+        return stored.ToDictionary(kv => kv.Key, kv => kv.Value.Select(f => f.Correction is { } c
+            ? new ExtractedField(f.Automatic.Field, c.Values.Select(v => new ExtractedValue(v, $"corrected by {c.By}", 0, 0)).ToList(), f.Automatic.ExtractorVersion)
+            : f.Automatic).ToList(), StringComparer.Ordinal);
+    }
+
+    private static StoredField ToStored(TableEntity e)
+    {
+        var values = JsonSerializer.Deserialize(e.GetString("Values") ?? "[]", StoredJson.Default.IReadOnlyListExtractedValue) ?? [];
+        var corrected = e.GetString("CorrectedValues");
+        var correction = corrected is null ? null
+            : new Correction(JsonSerializer.Deserialize(corrected, StoredJson.Default.IReadOnlyListString) ?? [], e.GetString("CorrectedBy") ?? "",
+                e.GetDateTimeOffset("CorrectedAt") ?? default, e.GetString("CorrectionNote"));
+        return new StoredField(new ExtractedField(e.RowKey, values, e.GetString("ExtractorVersion") ?? ""), correction);
     }
 }

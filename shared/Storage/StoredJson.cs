@@ -11,6 +11,7 @@ namespace SpineReview.Storage;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BibRecord))]
 [JsonSerializable(typeof(IReadOnlyList<ExtractedValue>))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(ReportManifest))]
 [JsonSerializable(typeof(RecordMessage))]
 [JsonSerializable(typeof(Dedup.DedupRecord))]

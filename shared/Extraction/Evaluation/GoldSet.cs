@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace SpineReview.Extraction.Evaluation;
+
+/// <summary>The labels of one gold record (the protocol's JSONL format); absent labels are null or empty.</summary>
+public sealed record GoldLabels(IReadOnlyList<string> Modality, IReadOnlyList<string> Region, string? Condition, IReadOnlyList<string> Task,
+    IReadOnlyList<string> Architectures, long? Subjects, long? Images, bool? ExternalValidation, IReadOnlyList<string> Metrics, bool? CodeAvailable);
+
+/// <summary>One gold record: what the system sees, and what a person decided.</summary>
+public sealed record GoldRecord(string Id, string Title, int? Year, string? Journal, string? Doi, string Text, bool Eligible, string? ExclusionReason, GoldLabels Labels);
+
+/// <summary>Reads the protocol's gold JSONL: one object a line; a bad line is reported with its number.</summary>
+public static class GoldSet
+{
+    public static IReadOnlyList<GoldRecord> Read(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var list = new List<GoldRecord>();
+        var number = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                list.Add(Map(doc.RootElement));
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+            {
+                throw new FormatException($"{file}: line {number}: {e.Message} (each line must be one JSON object in the protocol's gold format)", e);
+            }
+        }
+        if (list.Count == 0) throw new FormatException($"{file}: no records (expected one JSON object a line in the protocol's gold format)");
+        return list;
+    }
+
+    private static GoldRecord Map(JsonElement e)
+    {
+        string? Str(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var id = Str(e, "id") ?? throw new FormatException("\"id\" is missing");
+        var text = Str(e, "text") ?? throw new FormatException($"record {id}: \"text\" is missing");
+        if (!e.TryGetProperty("eligible", out var eligible) || eligible.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            throw new FormatException($"record {id}: \"eligible\" must be true or false");
+        var labels = e.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object ? l : default;
+        IReadOnlyList<string> List(string name) =>
+            labels.ValueKind == JsonValueKind.Object && labels.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+                ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList() : [];
+        long? Num(string name) =>
+            labels.ValueKind == JsonValueKind.Object && labels.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
+        bool? Bool(string name) =>
+            labels.ValueKind == JsonValueKind.Object && labels.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+        return new GoldRecord(id, Str(e, "title") ?? "", e.TryGetProperty("year", out var y) && y.ValueKind == JsonValueKind.Number ? y.GetInt32() : null,
+            Str(e, "journal"), Str(e, "doi"), text, eligible.GetBoolean(), Str(e, "exclusion_reason"),
+            new GoldLabels(List("modality"), List("region"), labels.ValueKind == JsonValueKind.Object ? Str(labels, "condition") : null, List("task"),
+                List("architectures"), Num("subjects"), Num("images"), Bool("external_validation"), List("metrics"), Bool("code_available")));
+    }
+}

@@ -1,0 +1,447 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SpineReview.Extraction;
+
+/// <summary>
+/// The review's extraction form filled from title, abstract, keywords, MeSH and affiliations: every field, each value with the
+/// span of text it came from. Pure: the same text always gives the same values.
+/// </summary>
+public static partial class FormExtractor
+{
+    /// <summary>Stored with every value; a new version re-extracts stored studies (people's corrections are kept).</summary>
+    public const string Version = "form-1.0";
+
+    /// <summary>The form's fields, in the order the report and exports use.</summary>
+    public static IReadOnlyList<string> Fields { get; } =
+    [
+        "modality", "mriSequence", "region", "condition", "application", "task", "dlMethod", "architectures", "subjects", "images",
+        "datasetOrigin", "datasetNames", "split", "crossValidation", "externalValidation", "metrics", "codeAvailable", "codeUrl", "country", "industry",
+    ];
+
+    /// <summary>What a person may set each field to: a closed vocabulary, "number", "yes/no", or free text (null). Single marks one value.</summary>
+    public static IReadOnlyDictionary<string, (IReadOnlyList<string>? Allowed, bool Single)> Vocabulary { get; } =
+        new Dictionary<string, (IReadOnlyList<string>?, bool)>(StringComparer.Ordinal)
+        {
+            ["modality"] = (["MRI", "CT", "Radiograph", "Ultrasound", "DEXA", "Fluoroscopy", "Other"], false),
+            ["mriSequence"] = (null, false),
+            ["region"] = (["Cervical", "Thoracic", "Lumbar", "Sacral", "WholeSpine"], false),
+            ["condition"] = (["Degenerative", "Deformity", "Fracture", "Neoplasm", "Osteoporosis", "SpinalCord", "Surgical", "Other"], true),
+            ["application"] = (["Diagnostic", "DecisionSupport", "Assessment", "OutcomePrediction", "Combined", "Other"], true),
+            ["task"] = (["Classification", "Regression", "Segmentation", "Detection", "Landmark", "Generation"], false),
+            ["dlMethod"] = (["CNN", "LSTM", "RNN", "GAN", "RBFN", "MLP", "SOM", "DBN", "RBM", "Transformer", "Other"], false),
+            ["architectures"] = (["U-Net", "ResNet", "VGG", "DenseNet", "Inception", "YOLO", "Faster R-CNN", "Mask R-CNN", "AlexNet", "Transformer", "LSTM", "GAN", "MLP", "Other CNN"], false),
+            ["subjects"] = (["number"], true),
+            ["images"] = (["number"], true),
+            ["datasetOrigin"] = (["SingleCentre", "MultiCentre", "PublicDataset", "Registry", "Synthetic", "Combined"], false),
+            ["datasetNames"] = (null, false),
+            ["split"] = (null, true),
+            ["crossValidation"] = (["true", "false"], true),
+            ["externalValidation"] = (["true", "false"], true),
+            ["metrics"] = (["AUC", "Accuracy", "Sensitivity", "Specificity", "PPV", "Precision", "Recall", "F1", "Dice", "IoU", "Hausdorff", "MAE", "Kappa", "ICC"], false),
+            ["codeAvailable"] = (["true", "false"], true),
+            ["codeUrl"] = (null, true),
+            ["country"] = (null, true),
+            ["industry"] = (["true", "false"], true),
+        };
+
+    /// <summary>Extracts every field. <paramref name="text"/> is title, then a line break, then abstract, keywords and MeSH.</summary>
+    public static IReadOnlyList<ExtractedField> Extract(string text, IReadOnlyList<string>? affiliations = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        affiliations ??= [];
+        var tasks = Many("task", text, Tasks);
+        return
+        [
+            Versioned(KeywordExtractor.Modality(text)),
+            Many("mriSequence", text, Sequences),
+            Versioned(KeywordExtractor.Region(text)),
+            Best("condition", text, Conditions),
+            Application(text),
+            tasks,
+            Many("dlMethod", text, Methods),
+            Architectures(text),
+            Count("subjects", text, SubjectNouns()),
+            Count("images", text, ImageNouns()),
+            Many("datasetOrigin", text, Origins),
+            Many("datasetNames", text, DatasetNames),
+            Split(text),
+            Flag("crossValidation", text, CrossValidation(), null),
+            ExternalValidation(text),
+            Many("metrics", text, Metrics),
+            Code(text, out var url),
+            url,
+            Country(affiliations),
+            Industry(affiliations),
+        ];
+    }
+
+    private static ExtractedField Versioned(ExtractedField f) => f with { ExtractorVersion = Version };
+
+    // Set-valued fields: every vocabulary value whose pattern matches, with its first match as evidence.
+    private static ExtractedField Many(string field, string text, (string Value, Regex Pattern)[] vocabulary)
+    {
+        var values = new List<ExtractedValue>();
+        foreach (var (value, pattern) in vocabulary)
+        {
+            var m = pattern.Match(text);
+            if (m.Success && values.All(v => v.Value != value)) values.Add(Value(value, text, m));
+        }
+        return new ExtractedField(field, values, Version);
+    }
+
+    // One value: the vocabulary entry named most often (title mentions count three times); ties go to the earlier entry.
+    private static ExtractedField Best(string field, string text, (string Value, Regex Pattern)[] vocabulary)
+    {
+        var titleEnd = TitleEnd(text);
+        (ExtractedValue? Value, int Score) best = (null, 0);
+        foreach (var (value, pattern) in vocabulary)
+        {
+            var matches = pattern.Matches(text);
+            if (matches.Count == 0) continue;
+            var score = matches.Sum(m => m.Index < titleEnd ? 3 : 1);
+            if (score > best.Score) best = (Value(value, text, matches[0]), score);
+        }
+        return new ExtractedField(field, best.Value is null ? [] : [best.Value], Version);
+    }
+
+    private static ExtractedValue Value(string value, string text, Match m) => new(value, Context(text, m.Index, m.Length), m.Index, m.Length);
+
+    private static int TitleEnd(string text) => text.IndexOf('\n', StringComparison.Ordinal) is var i and >= 0 ? i : text.Length;
+
+    private static string Context(string text, int index, int length)
+    {
+        var start = Math.Max(0, index - 40);
+        var end = Math.Min(text.Length, index + length + 40);
+        var s = text[start..end].ReplaceLineEndings(" ");
+        return (start > 0 ? "…" : "") + s + (end < text.Length ? "…" : "");
+    }
+
+    // A yes/no field: "true" with the evidence when the pattern matches outside a negation, else "false" (no evidence).
+    private static ExtractedField Flag(string field, string text, Regex yes, Regex? negated)
+    {
+        foreach (Match m in yes.Matches(text))
+        {
+            if (negated is not null && negated.IsMatch(Sentence(text, m.Index))) continue;
+            return new ExtractedField(field, [Value("true", text, m)], Version);
+        }
+        return new ExtractedField(field, [new ExtractedValue("false", "", 0, 0)], Version);
+    }
+
+    private static string Sentence(string text, int index)
+    {
+        var start = text.LastIndexOfAny(['.', '\n', ';'], Math.Max(0, index - 1)) + 1;
+        var end = text.IndexOfAny(['.', '\n', ';'], index);
+        return text[start..(end < 0 ? text.Length : end)];
+    }
+
+    // Application: what the model is for.
+    private static ExtractedField Application(string text)
+    {
+        var found = Many("application", text, Applications).Values.ToList();
+        if (found.Count > 1 && found.Any(v => v.Value == "Diagnostic") && found.Count(v => v.Value != "Diagnostic") == 1)
+        {
+            // "Diagnosis" is named by most studies in passing; another named purpose is the purpose.
+            found = found.Where(v => v.Value != "Diagnostic").ToList();
+        }
+        if (found.Count > 1) return new ExtractedField("application", [found[0] with { Value = "Combined" }], Version);
+        return new ExtractedField("application", found, Version);
+    }
+
+    // Architectures: named families, variants mapped ("ResNet-50" to ResNet, "3D U-Net" to U-Net); a CNN named without a
+    // listed family is "Other CNN".
+    private static ExtractedField Architectures(string text)
+    {
+        var values = Many("architectures", text, Families).Values.ToList();
+        var otherCnn = OtherCnn().Match(text);
+        if (otherCnn.Success && !values.Any(v => v.Value is "U-Net" or "ResNet" or "VGG" or "DenseNet" or "Inception" or "YOLO" or "Faster R-CNN" or "Mask R-CNN" or "AlexNet"))
+            values.Add(Value("Other CNN", text, otherCnn));
+        else if (NamedOtherCnn().Match(text) is { Success: true } named && values.All(v => v.Value != "Other CNN"))
+            values.Add(Value("Other CNN", text, named));
+        return new ExtractedField("architectures", values, Version);
+    }
+
+    // Counts: the largest number written before a noun of the kind ("1,234 patients", "n = 512 patients", "two hundred
+    // patients"): the total is larger than any subgroup, which is what the form asks for.
+    private static ExtractedField Count(string field, string text, Regex nouns)
+    {
+        (long N, Match M)? best = null;
+        foreach (Match m in nouns.Matches(text))
+        {
+            if (ParseNumber(m.Groups["n"].Value) is not long n || n <= 1 || n > 50_000_000) continue;
+            // A year or a percentage is not a count.
+            if (m.Groups["n"].Value.Length == 4 && n is >= 1950 and <= 2035 && !m.Groups["n"].Value.Contains(',', StringComparison.Ordinal)) continue;
+            if (best is null || n > best.Value.N) best = (n, m);
+        }
+        return new ExtractedField(field, best is { } b ? [Value(b.N.ToString(CultureInfo.InvariantCulture), text, b.M)] : [], Version);
+    }
+
+    private static readonly Dictionary<string, int> Units = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["one"] = 1, ["two"] = 2, ["three"] = 3, ["four"] = 4, ["five"] = 5, ["six"] = 6, ["seven"] = 7, ["eight"] = 8, ["nine"] = 9, ["ten"] = 10,
+        ["eleven"] = 11, ["twelve"] = 12, ["thirteen"] = 13, ["fourteen"] = 14, ["fifteen"] = 15, ["sixteen"] = 16, ["seventeen"] = 17,
+        ["eighteen"] = 18, ["nineteen"] = 19, ["twenty"] = 20, ["thirty"] = 30, ["forty"] = 40, ["fifty"] = 50, ["sixty"] = 60,
+        ["seventy"] = 70, ["eighty"] = 80, ["ninety"] = 90,
+    };
+
+    /// <summary>"1,234", "1 234", "1234", "two hundred", "one thousand two hundred and five": the number, or null.</summary>
+    public static long? ParseNumber(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var digits = s.Replace(",", "", StringComparison.Ordinal).Replace("\u2009", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+        if (digits.Length > 0 && digits.All(char.IsDigit))
+            return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
+        long total = 0, current = 0;
+        var any = false;
+        foreach (var word in s.ToLowerInvariant().Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word == "and") continue;
+            if (Units.TryGetValue(word, out var u)) { current += u; any = true; }
+            else if (word == "hundred") { current = Math.Max(1, current) * 100; any = true; }
+            else if (word == "thousand") { total += Math.Max(1, current) * 1000; current = 0; any = true; }
+            else if (word == "million") { total += Math.Max(1, current) * 1_000_000; current = 0; any = true; }
+            else return null;
+        }
+        return any ? total + current : null;
+    }
+
+    private const string NumberPattern =
+        @"(?<n>\d{1,3}(?:[,\u2009 ]\d{3})+|\d+|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)(?:[- ]|\s+and\s+)?)+)";
+
+    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?:consecutive|adult|pediatric|paediatric|unique|individual|different|retrospective|prospective|eligible|enrolled|healthy|elderly|female|male|\w+-?year-old)\s+){0,3}(?:patients|subjects|participants|individuals|cases|volunteers|people|persons|children|adolescents|adults|women|men)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SubjectNouns();
+
+    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?:\w+-weighted|sagittal|axial|coronal|lateral|anteroposterior|AP|plain|lumbar|cervical|thoracic|spine|spinal|whole-spine|full-spine|lumbar spine|cervical spine|MR|MRI|CT|DXA|DEXA|X-ray|conventional|standing|preoperative|postoperative|annotated|labelled|labeled|clinical|digital)\s+){0,3}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ImageNouns();
+
+    // Split: proportions as written ("70/15/15", "8:1:1", "80% ... 20%").
+    private static ExtractedField Split(string text)
+    {
+        var m = SplitPattern().Match(text);
+        if (!m.Success) return new ExtractedField("split", [], Version);
+        return new ExtractedField("split", [Value(m.Value.Trim(), text, m)], Version);
+    }
+
+    [GeneratedRegex(@"\b\d{1,2}(?:\s*%)?\s*[:/]\s*\d{1,2}(?:\s*%)?(?:\s*[:/]\s*\d{1,2}(?:\s*%)?)?\s*(?:split|ratio|for training|training|train)|(?:split|divided|partitioned|allocated)\s+(?:\w+\s+){0,4}(?:in(?:to)?|at|with)?\s*(?:a\s+)?(?:ratio of\s+)?\d{1,2}\s*(?:%|:|/)\s*\d{1,2}(?:\s*(?:%|:|/)\s*\d{1,2})?%?", RegexOptions.IgnoreCase)]
+    private static partial Regex SplitPattern();
+
+    [GeneratedRegex(@"\b(?:\d+|five|ten|three|four)[- ]fold\b|\bcross[- ]validat\w*|\bleave[- ]one[- ](?:out|patient[- ]out|subject[- ]out)\b|\bk-fold\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CrossValidation();
+
+    // External validation: a test on data from elsewhere. "Validation set", "internal validation" and cross-validation are
+    // not; a sentence that denies it or asks for it in future work is not.
+    private static ExtractedField ExternalValidation(string text) => Flag("externalValidation", text, ExternalYes(), ExternalDenied());
+
+    [GeneratedRegex(@"\bexternal(?:ly)?[- ](?:validat\w*|test\w*|cohort|dataset|data ?set|evaluation|evaluated)|\bindependent (?:external |test )?(?:cohort|dataset|data ?set|test set|hospital|institution|centre|center)s?\b|\b(?:another|a second|a different|two other|other) (?:hospital|institution|centre|center|site)s?\b(?! and)|\btested on (?:the )?(?:public|publicly available) \w+|\bgenerali[sz]\w* to (?:an? )?(?:external|independent|unseen)", RegexOptions.IgnoreCase)]
+    private static partial Regex ExternalYes();
+
+    [GeneratedRegex(@"\b(?:no|without|lack\w*|absence of|not|never|future|needs?|needed|require[sd]?|warrant\w*|should|will need|limited by|limitation|pending|yet to)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ExternalDenied();
+
+    // Code: shared when a repository URL is given or the text says the code or model is available; "on request" is not.
+    private static ExtractedField Code(string text, out ExtractedField url)
+    {
+        var link = CodeUrl().Match(text);
+        url = new ExtractedField("codeUrl", link.Success ? [Value(link.Value.TrimEnd('.', ')', ','), text, link)] : [], Version);
+        if (link.Success) return new ExtractedField("codeAvailable", [Value("true", text, link)], Version);
+        return Flag("codeAvailable", text, CodeShared(), CodeOnRequest());
+    }
+
+    [GeneratedRegex(@"https?://(?:www\.)?(?:github\.com|gitlab\.com|zenodo\.org|osf\.io|huggingface\.co|bitbucket\.org)/[^\s,;)]+|(?<![\w/])(?:github\.com|gitlab\.com|zenodo\.org|osf\.io)/[^\s,;)]+|\bdoi\.org/10\.5281/zenodo\.\d+", RegexOptions.IgnoreCase)]
+    private static partial Regex CodeUrl();
+
+    [GeneratedRegex(@"\b(?:code|source code|implementation|model weights|trained models?|weights|software)\b[^.]{0,60}\b(?:publicly available|available online|openly available|made available|released|open[- ]source|is available|are available)\b|\bopen[- ]source(?:d)? (?:code|implementation|software|model)", RegexOptions.IgnoreCase)]
+    private static partial Regex CodeShared();
+
+    [GeneratedRegex(@"\b(?:upon|on) (?:reasonable )?request\b|\bnot (?:publicly )?available\b|\bfrom the corresponding author\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CodeOnRequest();
+
+    // Country of the majority of affiliations (the first author's on a tie).
+    private static ExtractedField Country(IReadOnlyList<string> affiliations)
+    {
+        var votes = new List<(string Country, string Evidence, int Order)>();
+        for (var i = 0; i < affiliations.Count; i++)
+        {
+            var a = affiliations[i];
+            foreach (var (country, pattern) in Countries)
+                if (pattern.Match(a) is { Success: true } m) { votes.Add((country, a, i)); break; }
+        }
+        var winner = votes.GroupBy(v => v.Country).OrderByDescending(g => g.Count()).ThenBy(g => g.Min(v => v.Order)).FirstOrDefault();
+        if (winner is null) return new ExtractedField("country", [], Version);
+        var first = winner.OrderBy(v => v.Order).First();
+        return new ExtractedField("country", [new ExtractedValue(winner.Key, first.Evidence.Length > 160 ? first.Evidence[..160] + "…" : first.Evidence, 0, 0)], Version);
+    }
+
+    // Industry: an author affiliated with a company.
+    private static ExtractedField Industry(IReadOnlyList<string> affiliations)
+    {
+        foreach (var a in affiliations)
+            if (Company().Match(a) is { Success: true } m && !Academic().IsMatch(a[..m.Index]))
+                return new ExtractedField("industry", [new ExtractedValue("true", a.Length > 160 ? a[..160] + "…" : a, m.Index, m.Length)], Version);
+        return new ExtractedField("industry", [new ExtractedValue("false", "", 0, 0)], Version);
+    }
+
+    [GeneratedRegex(@"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Co\., Ltd|S\.A\.|B\.V\.|AG|K\.K\.|Pty)\b\.?|\b(?:Siemens Healthineers|Siemens Healthcare|GE Healthcare|Philips|Canon Medical|Fujifilm|Google|Microsoft|NVIDIA|IBM|Tencent|Alibaba|Baidu|Infervision|United Imaging|Medtronic|Stryker|Globus Medical|NuVasive|DePuy|Zimmer|Samsung|Lunit|VUNO|Aidoc|Deepwise|Shukun|Huawei)\b")]
+    private static partial Regex Company();
+
+    [GeneratedRegex(@"\b(?:University|Universit|College|Hospital|Institute of Technology|School of Medicine)\b[^,;]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Academic();
+
+    private static readonly (string Country, Regex Pattern)[] Countries =
+    [
+        ("United States", new(@"\b(?:USA|U\.S\.A\.|United States|[A-Z]{2} \d{5}\b|Boston|New York|California|Texas|Minnesota|Rochester, MN|Baltimore|Chicago|Philadelphia|Seattle|Stanford|Pittsburgh)\b", RegexOptions.Compiled)),
+        ("China", new(@"\b(?:China|P\.? ?R\.? China|Beijing|Shanghai|Guangzhou|Shenzhen|Wuhan|Hangzhou|Chengdu|Nanjing)\b", RegexOptions.Compiled)),
+        ("United Kingdom", new(@"\b(?:UK|U\.K\.|United Kingdom|England|Scotland|Wales|London|Oxford|Cambridge CB)\b", RegexOptions.Compiled)),
+        ("Germany", new(@"\b(?:Germany|Deutschland|Munich|München|Berlin|Heidelberg|Hamburg)\b", RegexOptions.Compiled)),
+        ("South Korea", new(@"\b(?:Korea|Seoul)\b", RegexOptions.Compiled)),
+        ("Japan", new(@"\b(?:Japan|Tokyo|Osaka|Kyoto)\b", RegexOptions.Compiled)),
+        ("Canada", new(@"\b(?:Canada|Toronto|Montreal|Montréal|Vancouver)\b", RegexOptions.Compiled)),
+        ("France", new(@"\b(?:France|Paris|Lyon)\b", RegexOptions.Compiled)),
+        ("Switzerland", new(@"\b(?:Switzerland|Zurich|Zürich|Basel|Bern|Geneva)\b", RegexOptions.Compiled)),
+        ("Netherlands", new(@"\b(?:Netherlands|Amsterdam|Rotterdam|Utrecht|Nijmegen)\b", RegexOptions.Compiled)),
+        ("Italy", new(@"\b(?:Italy|Milan|Milano|Rome|Roma)\b", RegexOptions.Compiled)),
+        ("Spain", new(@"\b(?:Spain|Madrid|Barcelona)\b", RegexOptions.Compiled)),
+        ("Taiwan", new(@"\b(?:Taiwan|Taipei)\b", RegexOptions.Compiled)),
+        ("India", new(@"\b(?:India|Delhi|Mumbai|Bangalore|Bengaluru)\b", RegexOptions.Compiled)),
+        ("Australia", new(@"\b(?:Australia|Sydney|Melbourne)\b", RegexOptions.Compiled)),
+        ("Singapore", new(@"\bSingapore\b", RegexOptions.Compiled)),
+        ("Israel", new(@"\b(?:Israel|Tel Aviv)\b", RegexOptions.Compiled)),
+        ("Iran", new(@"\b(?:Iran|Tehran)\b", RegexOptions.Compiled)),
+        ("Turkey", new(@"\b(?:Turkey|Türkiye|Istanbul|Ankara)\b", RegexOptions.Compiled)),
+        ("Brazil", new(@"\b(?:Brazil|Brasil|São Paulo)\b", RegexOptions.Compiled)),
+        ("Sweden", new(@"\b(?:Sweden|Stockholm)\b", RegexOptions.Compiled)),
+        ("Denmark", new(@"\b(?:Denmark|Copenhagen)\b", RegexOptions.Compiled)),
+        ("Austria", new(@"\b(?:Austria|Vienna|Wien)\b", RegexOptions.Compiled)),
+        ("Belgium", new(@"\b(?:Belgium|Brussels|Leuven)\b", RegexOptions.Compiled)),
+        ("Saudi Arabia", new(@"\b(?:Saudi Arabia|Riyadh)\b", RegexOptions.Compiled)),
+        ("Egypt", new(@"\b(?:Egypt|Cairo)\b", RegexOptions.Compiled)),
+        ("Pakistan", new(@"\bPakistan\b", RegexOptions.Compiled)),
+        ("Greece", new(@"\bGreece\b", RegexOptions.Compiled)),
+        ("Poland", new(@"\bPoland\b", RegexOptions.Compiled)),
+        ("Finland", new(@"\bFinland\b", RegexOptions.Compiled)),
+        ("Norway", new(@"\bNorway\b", RegexOptions.Compiled)),
+        ("Hong Kong", new(@"\bHong Kong\b", RegexOptions.Compiled)),
+        ("Thailand", new(@"\bThailand\b", RegexOptions.Compiled)),
+        ("Vietnam", new(@"\b(?:Vietnam|Viet Nam)\b", RegexOptions.Compiled)),
+        ("Mexico", new(@"\bMexico\b", RegexOptions.Compiled)),
+    ];
+
+    private static Regex R(string pattern) => new(pattern, RegexOptions.IgnoreCase | RegexOptions.Compiled);
+
+    private static readonly (string Value, Regex Pattern)[] Sequences =
+    [
+        ("T1", R(@"\bT1[- ]?(?:weighted|w\b|WI\b)|\bT1\b")),
+        ("T2", R(@"\bT2[- ]?(?:weighted|w\b|WI\b)|\bT2\b")),
+        ("STIR", R(@"\bSTIR\b|short[- ]tau inversion")),
+        ("Dixon", R(@"\bDixon\b")),
+        ("DWI", R(@"\bdiffusion[- ]weighted|\bDWI\b|\bDTI\b|diffusion tensor")),
+        ("PD", R(@"\bproton[- ]density\b")),
+        ("Contrast", R(@"\bgadolinium|\bcontrast[- ]enhanced MR")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Conditions =
+    [
+        ("Fracture", R(@"\bfractur\w*")),
+        ("Neoplasm", R(@"\btumou?rs?\b|\bmetasta\w*|\bneoplas\w*|\bcancer\b|\bmyeloma\b|\bchordoma\b|\blymphoma\b|\bmalignan\w*|\bosteolytic\b")),
+        ("Osteoporosis", R(@"\bosteopor\w*|\bosteopeni\w*|\bbone mineral density\b|\bBMD\b")),
+        ("Deformity", R(@"\bscolio\w*|\bkyphos\w*|\bkyphotic\b|\blordos\w*|\bCobb\b|\bdeformit\w*|\b(?:sagittal|spinal|coronal) (?:alignment|balance)\b|\bspinopelvic\b|\bpelvic incidence\b")),
+        ("Degenerative", R(@"\bdegenerat\w*|\bstenosis\b|\bherniat\w*|\bspondylosis\b|\bModic\b|\bPfirrmann\b|\bosteoarthritis\b|\bfacet (?:joint )?arthro\w*|\bspondylolisthesis\b|\bdisc (?:bulg\w*|protrusion|extrusion)|\bankylosing\b|\binflammat\w*|\bspondyloarthritis\b|\bsacroiliitis\b|\blow back pain\b|\bradiculopathy\b")),
+        ("SpinalCord", R(@"\bspinal cord\b|\bmyelopathy\b|\bcord compression\b|\bmyelitis\b|\bsyrin\w*")),
+        ("Surgical", R(@"\bpedicle screws?\b|\bsurgical planning\b|\binstrumentation\b|\bspinal fusion\b|\bimplants?\b|\bintra-?operative\b|\bscrew placement\b|\bnavigation\b|\bpostoperative\b|\bsurgical outcome")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Applications =
+    [
+        ("Diagnostic", R(@"\bdiagnos\w*|\bdetect\w*|\bscreening\b|\bclassif\w* (?:of )?(?:fracture|tumou?r|disease|lesion|stenosis|degeneration)")),
+        ("DecisionSupport", R(@"\bdecision[- ]support\b|\btreatment (?:planning|decision|recommendation)|\bsurgical planning\b|\btriag\w*|\bclinical decision")),
+        ("Assessment", R(@"\bmeasur\w*|\bquantif\w*|\bautomat\w* (?:assessment|grading|evaluation)|\bCobb angle\b|\bscrew placement\b|\bassess\w* (?:of )?(?:the )?(?:alignment|placement|position)|\bbone age\b|\bgrading\b")),
+        ("OutcomePrediction", R(@"\bpredict\w* (?:of )?(?:the )?(?:outcome|prognosis|survival|progression|mortality|complication|recurrence|response|curve progression)|\bprognos\w*|\bpostoperative (?:outcome|complication)")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Tasks =
+    [
+        ("Classification", R(@"\bclassif\w*|\bgrad(?:e|es|ed|ing)\b|\bdistinguish\w*|\bdifferentiat\w*|\bdiscriminat\w*|\bbinary\b|\bdiagnostic accuracy\b")),
+        ("Regression", R(@"\bregress\w*|\bestimat\w* (?:of )?(?:the )?(?:age|angle|bone|density|BMD|Cobb|height|score)|\bpredict\w* (?:the )?(?:continuous|value|bone mineral density|BMD|angle)|\bmean absolute error\b|\bMAE\b")),
+        ("Segmentation", R(@"\bsegment\w*|\bdelineat\w*|\bcontour\w*")),
+        ("Detection", R(@"\bdetect\w*|\blocali[sz]\w*|\bbounding box\w*|\bobject detection\b|\bYOLO\w*|\bFaster R-?CNN\b|\bRetinaNet\b")),
+        ("Landmark", R(@"\blandmarks?\b|\bkey ?points?\b|\bcorners?\b|\bcentroids?\b|\bendplates? (?:detection|localization)|\bvertebral labell?ing\b|\bidentif\w* (?:and label\w* )?(?:of )?(?:the )?vertebrae")),
+        ("Generation", R(@"\bsynthe[st]i[sz]\w*|\bgenerat\w* (?:synthetic|images?|CT|MRI)|\bimage[- ]to[- ]image\b|\bimage translation\b|\bsuper[- ]resolution\b|\bdenois\w*|\breconstruct\w* (?:of )?(?:images?|CT|MRI)|\bGAN\b|\bCycleGAN\b|\bpix2pix\b")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Methods =
+    [
+        ("CNN", R(@"\bconvolutional\b|\bCNNs?\b|\bU-?Net\b|\bResNe[tX]|\bVGG|\bDenseNet|\bInception|\bYOLO|\bR-?CNN\b|\bEfficientNet|\bAlexNet|\bMobileNet|\bSegNet|\bDeepLab|\bnnU-?Net")),
+        ("LSTM", R(@"\bLSTM\b|\blong short-term memory\b")),
+        ("RNN", R(@"\brecurrent neural\b|\bRNNs?\b|\bGRU\b")),
+        ("GAN", R(@"\bGANs?\b|\bgenerative adversarial\b|\bCycleGAN\b|\bpix2pix\b")),
+        ("MLP", R(@"\bmulti-?layer perceptron\b|\bMLP\b|\bfully connected (?:neural )?network\b|\bartificial neural network\b|\bANN\b")),
+        ("Transformer", R(@"\btransformers?\b|\bViT\b|\bSwin\b|\bself-attention\b")),
+        ("DBN", R(@"\bdeep belief\b|\bDBN\b")),
+        ("RBM", R(@"\brestricted Boltzmann\b|\bRBM\b")),
+        ("SOM", R(@"\bself-organi[sz]ing map\b|\bSOM\b")),
+        ("RBFN", R(@"\bradial basis function\b|\bRBFN?\b")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Families =
+    [
+        ("U-Net", R(@"\b(?:nn|3D |2D |Attention |Res|Dense|V-)?U-?Net(?:\+\+|3\+)?\b|\bV-Net\b")),
+        ("ResNet", R(@"\bResNe[tX]s?(?:[- ]?\d+)?\b|\bresidual (?:neural )?networks?\b|\bSE-?ResNe")),
+        ("VGG", R(@"\bVGG(?:[- ]?(?:Net|\d+))?\b")),
+        ("DenseNet", R(@"\bDenseNet(?:[- ]?\d+)?\b")),
+        ("Inception", R(@"\bInception(?:[- ]?(?:v\d|ResNet))?\b|\bGoogLeNet\b|\bXception\b")),
+        ("YOLO", R(@"\bYOLO(?:v\d+|X)?\b")),
+        ("Faster R-CNN", R(@"\bFaster[- ]R-?CNN\b")),
+        ("Mask R-CNN", R(@"\bMask[- ]R-?CNN\b")),
+        ("AlexNet", R(@"\bAlexNet\b")),
+        ("Transformer", R(@"\b(?:vision )?transformers?\b|\bViT\b|\bSwin\b|\bTransUNet\b|\bDETR\b")),
+        ("LSTM", R(@"\bLSTM\b|\blong short-term memory\b")),
+        ("GAN", R(@"\bGANs?\b|\bgenerative adversarial\b|\bCycleGAN\b|\bpix2pix\b")),
+        ("MLP", R(@"\bmulti-?layer perceptron\b|\bMLP\b")),
+    ];
+
+    [GeneratedRegex(@"\bconvolutional neural networks?\b|\bCNNs?\b|\bdeep convolutional\b", RegexOptions.IgnoreCase)]
+    private static partial Regex OtherCnn();
+
+    [GeneratedRegex(@"\bEfficientNet\w*|\bMobileNet\w*|\bSegNet\b|\bDeepLab\w*|\bHRNet\b|\bRetinaNet\b|\bFCN\b|\bfully convolutional network\b|\bSSD\b|\bShuffleNet\b|\bSqueezeNet\b|\bLeNet\b", RegexOptions.IgnoreCase)]
+    private static partial Regex NamedOtherCnn();
+
+    private static readonly (string Value, Regex Pattern)[] Origins =
+    [
+        ("MultiCentre", R(@"\bmulti-?(?:centre|center|institution\w*|site|hospital)\b|\b(?:two|three|four|five|six|several|\d+) (?:hospitals|centres|centers|institutions|sites)\b")),
+        ("SingleCentre", R(@"\bsingle[- ](?:centre|center|institution\w*|site|hospital)\b|\bone (?:hospital|centre|center|institution)\b|\bat our (?:hospital|institution|centre|center)\b")),
+        ("PublicDataset", R(@"\bpublic(?:ly available)? (?:data ?set|database|dataset|challenge)s?\b|\bopen (?:data ?set|database)\b|\b(?:VerSe|SpineWeb|xVertSeg|CSI ?2014|TCIA|PAM50|SPIDER|MICCAI)\b")),
+        ("Registry", R(@"\bregistry\b|\bnational database\b")),
+        ("Synthetic", R(@"\bsynthetic (?:data|images)\b|\bsimulated (?:data|images)\b")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] DatasetNames =
+    [
+        ("VerSe", R(@"\bVerSe(?:\s?'?\d{2})?\b")),
+        ("SpineWeb", R(@"\bSpineWeb\b")),
+        ("xVertSeg", R(@"\bxVertSeg\b")),
+        ("CSI 2014", R(@"\bCSI[ -]?2014\b")),
+        ("TCIA", R(@"\bTCIA\b|\bCancer Imaging Archive\b")),
+        ("PAM50", R(@"\bPAM50\b")),
+        ("SPIDER", R(@"\bSPIDER\b")),
+        ("AASCE", R(@"\bAASCE\b")),
+        ("MICCAI", R(@"\bMICCAI\b")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Metrics =
+    [
+        ("AUC", R(@"\bAUC\b|\bAUROC\b|\barea under the (?:receiver operating characteristic |ROC )?curve\b|\bC-statistic\b")),
+        ("Accuracy", R(@"\baccurac(?:y|ies)\b")),
+        ("Sensitivity", R(@"\bsensitivit(?:y|ies)\b")),
+        ("Specificity", R(@"\bspecificit(?:y|ies)\b")),
+        ("PPV", R(@"\bpositive predictive value\b|\bPPV\b")),
+        ("Precision", R(@"\bprecision\b")),
+        ("Recall", R(@"\brecall\b")),
+        ("F1", R(@"\bF1(?:[- ]score)?\b|\bF-(?:score|measure)\b")),
+        ("Dice", R(@"\bDice\b|\bDSC\b")),
+        ("IoU", R(@"\bIoU\b|\bintersection over union\b|\bJaccard\b")),
+        ("Hausdorff", R(@"\bHausdorff\b")),
+        ("MAE", R(@"\bmean absolute error\b|\bMAE\b")),
+        ("Kappa", R(@"\bkappa\b|\bκ\b")),
+        ("ICC", R(@"\bintra-?class correlation\b|\bICCs?\b")),
+    ];
+}

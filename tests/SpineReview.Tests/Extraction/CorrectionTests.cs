@@ -1,0 +1,62 @@
+using SpineReview.Extraction;
+using SpineReview.Records;
+using SpineReview.Storage;
+using SpineReview.Tests.Support;
+using Xunit;
+
+namespace SpineReview.Tests.Extraction;
+
+/// <summary>People's corrections against Azurite: they win, they survive re-extraction, they measure the extractor.</summary>
+public class CorrectionTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Correct_WinsOverTheAutomaticValue_SurvivesReextraction_AndCountsForAccuracy()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var record = new BibRecord
+        {
+            Source = "pubmed", SourceId = "870001", Pmid = "870001", Year = 2022,
+            Title = "Deep learning detection of lumbar disc herniation on MRI",
+            Abstract = "A ResNet-50 classified herniation on T2-weighted sagittal MRI of 1,200 patients; no external validation was performed.",
+            Authors = [new Author("Doe J", ["Department of Radiology, Seoul National University Hospital, Seoul, Korea"])],
+        };
+        await host.Get<RecordStore>().RegisterAsync(record, "run1", T0, default);
+        var service = host.Get<ExtractionService>();
+        await service.ExtractAsync(new RecordMessage(record.Key), default);
+
+        var stored = await host.Get<ExtractionStore>().GetAsync(record.Key, default);
+        Assert.Equal(FormExtractor.Fields.Count, stored.Count);
+        Assert.Equal(["1200"], stored["subjects"].Effective);
+        Assert.Equal(["South Korea"], stored["country"].Effective);
+
+        await service.CorrectAsync("ana", record.Key, "subjects", ["1150"], "1,200 scans of 1,150 patients", default);
+        await service.CorrectAsync("ana", record.Key, "modality", ["MRI"], null, default);
+        // Re-extraction (a new run, or a new extractor version) writes the automatic values again; the corrections stay.
+        await service.ExtractAsync(new RecordMessage(record.Key), default);
+        stored = await host.Get<ExtractionStore>().GetAsync(record.Key, default);
+        Assert.Equal(["1150"], stored["subjects"].Effective);
+        Assert.Equal(["1200"], stored["subjects"].Automatic.Distinct);
+        Assert.Equal(("ana", "1,200 scans of 1,150 patients"), (stored["subjects"].Correction!.By, stored["subjects"].Correction!.Note));
+        var listed = await host.Get<ExtractionStore>().ListAsync(default);
+        Assert.Equal(["1150"], listed[record.Key].Single(f => f.Field == "subjects").Distinct);
+
+        var accuracy = ExtractionService.Accuracy(stored.Values);
+        Assert.Equal((1, 0), (accuracy.Single(a => a.Field == "subjects").Checked, accuracy.Single(a => a.Field == "subjects").Right));
+        Assert.Equal((1, 1), (accuracy.Single(a => a.Field == "modality").Checked, accuracy.Single(a => a.Field == "modality").Right));
+    }
+
+    [Theory]
+    [InlineData("subjects", new[] { "many" }, "whole number")]
+    [InlineData("modality", new[] { "PET-CT" }, "its values are")]
+    [InlineData("condition", new[] { "Fracture", "Neoplasm" }, "takes one value")]
+    [InlineData("colour", new[] { "blue" }, "not a field of the form")]
+    public async Task Correct_BadValues_AreRefusedWithTheVocabulary(string field, string[] values, string message)
+    {
+        await using var host = TestHost.Create();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => host.Get<ExtractionService>().CorrectAsync("ana", "pubmed:1", field, values, null, default));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,112 @@
+using SpineReview.Extraction;
+using Xunit;
+
+namespace SpineReview.Tests.Extraction;
+
+/// <summary>The extraction form on tricky phrasing: negations, variants of architectures, totals beside subgroups, numbers in words.</summary>
+public class FormExtractorTests
+{
+    private static Dictionary<string, ExtractedField> Form(string text, params string[] affiliations) =>
+        FormExtractor.Extract(text, affiliations).ToDictionary(f => f.Field);
+
+    private static string[] Values(string text, string field) => Form(text)[field].Distinct.ToArray();
+
+    [Theory]
+    [InlineData("Deep learning for lumbar stenosis\nA CNN graded stenosis on MRI. No external validation was performed.", "false")]
+    [InlineData("Fracture detection\nThe model was trained on 800 CT scans, tuned on a validation set and tested on a hold-out test set.", "false")]
+    [InlineData("Fracture detection\nFive-fold cross-validation was used. External validation is needed before clinical use.", "false")]
+    [InlineData("Fracture detection\nThe model was externally validated on 300 patients from another hospital.", "true")]
+    [InlineData("Fracture detection\nPerformance held on an independent external test set from two other centres.", "true")]
+    public void ExternalValidation_NegationsAndLookalikes(string text, string expected) =>
+        Assert.Equal([expected], Values(text, "externalValidation"));
+
+    [Fact]
+    public void Architectures_BackboneInsideADetector_BothFamilies()
+    {
+        var text = "Vertebral fracture detection on radiographs\nWe used a ResNet-50 backbone in a Faster R-CNN detector.";
+        Assert.Equal(["ResNet", "Faster R-CNN"], Values(text, "architectures"));
+        Assert.Contains("Detection", Values(text, "task"));
+        Assert.Equal(["CNN"], Values(text, "dlMethod"));
+    }
+
+    [Theory]
+    [InlineData("A 3D U-Net segmented the vertebrae.", "U-Net")]
+    [InlineData("nnU-Net was trained on the VerSe data.", "U-Net")]
+    [InlineData("YOLOv5 located the screws.", "YOLO")]
+    [InlineData("An EfficientNet-B4 classifier graded the discs.", "Other CNN")]
+    [InlineData("A vision transformer (ViT) graded stenosis.", "Transformer")]
+    public void Architectures_VariantsMapToFamilies(string sentence, string family) =>
+        Assert.Contains(family, Values("Title\n" + sentence, "architectures"));
+
+    [Fact]
+    public void Modality_T2WeightedSagittalMri_WithSequence()
+    {
+        var text = "Automated grading of disc degeneration\nWe trained a CNN on T2-weighted sagittal MRI of the lumbar spine.";
+        Assert.Equal(["MRI"], Values(text, "modality"));
+        Assert.Equal(["T2"], Values(text, "mriSequence"));
+        Assert.Equal(["Lumbar"], Values(text, "region"));
+        Assert.Equal(["Degenerative"], Values(text, "condition"));
+    }
+
+    [Fact]
+    public void Counts_ImagesFromPatients_AndTotalsNotSubgroups()
+    {
+        var text = "Cobb angle measurement\nWe collected 1,024 radiographs from 512 patients (400 for training and 112 for testing).";
+        Assert.Equal(["512"], Values(text, "subjects"));
+        Assert.Equal(["1024"], Values(text, "images"));
+        var evidence = Form(text)["images"].Values[0].Evidence;
+        Assert.Contains("1,024 radiographs", evidence, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Title\nTwo hundred patients underwent MRI.", "200")]
+    [InlineData("Title\nWe included one thousand two hundred and five patients.", "1205")]
+    [InlineData("Title\nThe cohort (n = 2,346 patients) was scanned in 2019.", "2346")]
+    [InlineData("Title\nSince 2018 patients were scanned on two scanners.", null)]
+    public void Counts_NumbersInWordsAndDigits(string text, string? expected) =>
+        Assert.Equal(expected is null ? [] : [expected], Values(text, "subjects"));
+
+    [Fact]
+    public void Code_RepositoryUrl_IsAvailableWithTheUrl()
+    {
+        var text = "Spine segmentation\nCode is available at https://github.com/example-lab/spine-seg.";
+        Assert.Equal(["true"], Values(text, "codeAvailable"));
+        Assert.Equal(["https://github.com/example-lab/spine-seg"], Values(text, "codeUrl"));
+    }
+
+    [Theory]
+    [InlineData("Title\nThe code is available from the corresponding author on reasonable request.", "false")]
+    [InlineData("Title\nWe trained a CNN.", "false")]
+    [InlineData("Title\nThe trained models and source code are publicly available.", "true")]
+    [InlineData("Title\nWeights are on Zenodo: https://zenodo.org/records/1234567", "true")]
+    public void Code_OnRequestIsNotShared(string text, string expected) => Assert.Equal([expected], Values(text, "codeAvailable"));
+
+    [Fact]
+    public void Metrics_AndCrossValidation_AndSplit()
+    {
+        var text = "Title\nWith 5-fold cross-validation and a 70/15/15 split, the model reached an AUC of 0.91, sensitivity 88%, specificity 90%, " +
+                   "a Dice similarity coefficient of 0.93 and an intraclass correlation of 0.95.";
+        Assert.Equal(["AUC", "Sensitivity", "Specificity", "Dice", "ICC"], Values(text, "metrics"));
+        Assert.Equal(["true"], Values(text, "crossValidation"));
+        Assert.Equal(["70/15/15 split"], Values(text, "split"));
+    }
+
+    [Fact]
+    public void CountryAndIndustry_FromAffiliations()
+    {
+        var form = Form("Title\nText.", "Department of Radiology, Mayo Clinic, Rochester, MN 55905, USA",
+            "Department of Orthopedics, Mayo Clinic, Rochester, MN, USA", "Siemens Healthineers, Erlangen, Germany");
+        Assert.Equal(["United States"], form["country"].Distinct);
+        Assert.Equal(["true"], form["industry"].Distinct);
+        Assert.Equal(["false"], Form("Title\nText.", "Department of Radiology, University Hospital Zurich, Switzerland")["industry"].Distinct);
+    }
+
+    [Fact]
+    public void EveryValue_CarriesEvidenceAndTheVersion()
+    {
+        var form = FormExtractor.Extract("Deep learning for cervical spine fractures on CT\nA DenseNet detected fractures in 665 patients with an AUC of 0.90.");
+        Assert.Equal(FormExtractor.Fields, form.Select(f => f.Field));
+        Assert.All(form, f => Assert.Equal(FormExtractor.Version, f.ExtractorVersion));
+        Assert.All(form.SelectMany(f => f.Values).Where(v => v.Value != "false"), v => Assert.False(string.IsNullOrEmpty(v.Evidence)));
+    }
+}
