@@ -10,11 +10,11 @@ namespace SpineReview.Screening;
 public sealed record RuleVerdict(bool Excluded, string? Reason, string Rule, string Evidence)
 {
     /// <summary>Version of the rule set; stored with each verdict.</summary>
-    public const string Version = "rules-1.0";
+    public const string Version = "rules-1.1";
 }
 
 /// <summary>The rule pre-screen. Pure: the same record always gets the same verdict. Rules exclude only what is certain.</summary>
-public static class RuleScreener
+public static partial class RuleScreener
 {
     private static readonly HashSet<string> ReviewTypes = new(StringComparer.OrdinalIgnoreCase)
         { "Review", "Systematic Review", "Meta-Analysis", "Scoping Review", "Systematic Review and Meta-Analysis" };
@@ -37,6 +37,12 @@ public static class RuleScreener
         if (editorial is not null)
             return Exclude(ReasonCodes.EditorialOrLetter, "publication-type", $"publication type \"{editorial}\"");
 
+        // A title that calls the record a review or a letter says what it is, whatever the publication types (often missing outside PubMed).
+        if (ReviewTitle().Match(record.Title) is { Success: true } rt)
+            return Exclude(ReasonCodes.Review, "title-review", $"title says \"{rt.Value}\"");
+        if (LetterTitle().Match(record.Title) is { Success: true } lt)
+            return Exclude(ReasonCodes.EditorialOrLetter, "title-letter", $"title says \"{lt.Value}\"");
+
         var mesh = new HashSet<string>(record.Mesh, StringComparer.OrdinalIgnoreCase);
         if (mesh.Contains("Animals") && !mesh.Contains("Humans"))
             return Exclude(ReasonCodes.Animal, "mesh-animals", "MeSH Animals without Humans");
@@ -46,6 +52,9 @@ public static class RuleScreener
             return Pass("no abstract: concept blocks not applied");
 
         var text = string.Join("\n", [record.Title, record.Abstract, .. record.Mesh, .. record.Keywords]);
+        // Only animals or cadavers named, and no person of any kind: an animal or cadaver-only experiment.
+        if (Animal().Match(text) is { Success: true } animal && !People().IsMatch(text))
+            return Exclude(ReasonCodes.Animal, "text-animal", $"\"{animal.Value}\" and no patients, subjects or volunteers");
         if (!ConceptBlocks.Spine().IsMatch(text))
             return Exclude(ReasonCodes.NotSpine, "concept-spine", "no spine term in title, abstract, MeSH or keywords");
         if (!ConceptBlocks.Imaging().IsMatch(text))
@@ -64,6 +73,18 @@ public static class RuleScreener
         }
         return Pass("all three concept blocks present");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:systematic(?:al)? review|meta-analys[ie]s|scoping review|narrative review|literature review|review of (?:the )?literature|umbrella review|state[- ]of[- ]the[- ]art review|a (?:comprehensive |critical |brief |short )?review|an overview)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex ReviewTitle();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:editorial|letter to the editor|comment(?:ary)? on|response to|reply to|in reply|erratum|corrigendum|correction to)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex LetterTitle();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:rats?|mice|mouse|murine|rodents?|canines?|dogs?|porcine|pigs?|swine|sheep|ovine|goats?|rabbits?|primates?|monkeys?|macaques?|cadavers?|cadaveric)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex Animal();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:patients?|humans?|subjects?|participants?|volunteers?|children|adults?|adolescents?|individuals?|men|women|people|persons?|cases?|cohort)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex People();
 
     private static RuleVerdict Exclude(string reason, string rule, string evidence) => new(true, reason, rule, evidence);
     private static RuleVerdict Pass(string evidence) => new(false, null, "none", evidence);

@@ -99,4 +99,25 @@ public class RuleScreenerTests
     [Fact]
     public void Screen_SameRecord_SameVerdict() =>
         Assert.Equal(RuleScreener.Screen(Record()), RuleScreener.Screen(Record()));
+
+    [Theory]
+    [InlineData("Deep learning in spine imaging: a systematic review and meta-analysis", "review")]
+    [InlineData("Artificial intelligence for spine MRI: a narrative review", "review")]
+    [InlineData("Letter to the editor: deep learning and lumbar stenosis", "editorial_or_letter")]
+    [InlineData("Reply to: Convolutional networks for vertebral fractures", "editorial_or_letter")]
+    public void Screen_TitleSaysReviewOrLetter_ExcludedWithoutPublicationTypes(string title, string reason)
+    {
+        var v = RuleScreener.Screen(Record(title: title, types: []));
+        Assert.Equal(reason, v.Reason);
+        Assert.Contains("title says", v.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Screen_AnimalsOnlyInText_ExcludedAsAnimal_ButNotWithPatients()
+    {
+        var animals = "A convolutional neural network segmented the lumbar spine on CT of 40 sheep and 12 porcine cadavers.";
+        Assert.Equal(ReasonCodes.Animal, RuleScreener.Screen(Record(abstractText: animals, mesh: [])).Reason);
+        var both = "A convolutional neural network trained on porcine CT was tested on lumbar CT of 120 patients.";
+        Assert.False(RuleScreener.Screen(Record(abstractText: both, mesh: [])).Excluded);
+    }
 }
