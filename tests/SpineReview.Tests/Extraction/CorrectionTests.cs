@@ -59,4 +59,36 @@ public class CorrectionTests
         var e = await Assert.ThrowsAsync<ArgumentException>(() => host.Get<ExtractionService>().CorrectAsync("ana", "pubmed:1", field, values, null, default));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ExtractionApi_CorrectionFromTheSignedInReviewer()
+    {
+        await using var host = TestHost.Create(settings: new Dictionary<string, string?> { ["Screening:TrustIdentityHeaders"] = "true" });
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var record = new BibRecord { Source = "pubmed", SourceId = "870002", Pmid = "870002", Year = 2021, Title = "Deep learning for scoliosis on radiographs",
+            Abstract = "A CNN measured the Cobb angle on 300 radiographs." };
+        await host.Get<RecordStore>().RegisterAsync(record, "run1", T0, default);
+        await host.Get<ExtractionService>().ExtractAsync(new RecordMessage(record.Key), default);
+        var api = new SpineReview.Functions.Functions.ExtractionApi(host.Get<ExtractionStore>(), host.Get<ExtractionService>(),
+            host.Get<Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions>>());
+
+        var anonymous = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        anonymous.Request.Body = new MemoryStream("{\"values\":[\"Deformity\"]}"u8.ToArray());
+        Assert.Equal(401, ((Microsoft.AspNetCore.Mvc.ObjectResult)await api.Correct(anonymous.Request, record.Key, "condition", default)).StatusCode);
+
+        var signed = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        signed.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "ben@example.org";
+        signed.Request.Body = new MemoryStream("{\"values\":[\"Deformity\"],\"note\":\"adolescent idiopathic scoliosis\"}"u8.ToArray());
+        var created = (Microsoft.AspNetCore.Mvc.ObjectResult)await api.Correct(signed.Request, record.Key, "condition", default);
+        Assert.Equal(201, created.StatusCode);
+        var stored = await host.Get<ExtractionStore>().GetAsync(record.Key, default);
+        Assert.Equal(["Deformity"], stored["condition"].Effective);
+        Assert.Equal("ben@example.org", stored["condition"].Correction!.By);
+
+        var bad = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        bad.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "ben@example.org";
+        bad.Request.Body = new MemoryStream("{\"values\":[\"Scoliosis\"]}"u8.ToArray());
+        var refused = (Microsoft.AspNetCore.Mvc.ObjectResult)await api.Correct(bad.Request, record.Key, "condition", default);
+        Assert.Equal(400, refused.StatusCode);
+    }
 }

@@ -74,6 +74,8 @@ public class BuildTests
             ["ScreeningConflicts"] = "httpTrigger",
             ["ScreeningResolve"] = "httpTrigger",
             ["ScreeningStatus"] = "httpTrigger",
+            ["ExtractionForm"] = "httpTrigger",
+            ["ExtractionCorrect"] = "httpTrigger",
         }.OrderBy(k => k.Key), functions.OrderBy(k => k.Key));
     }
 

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using SpineReview.Configuration;
+using SpineReview.Extraction;
+using SpineReview.Functions.Http;
+
+namespace SpineReview.Functions.Functions;
+
+/// <summary>HTTP: one study's extraction form, and people's corrections (the reviewer is the platform's signed-in identity).</summary>
+public sealed class ExtractionApi(ExtractionStore store, ExtractionService extraction, IOptions<ScreeningOptions> options)
+{
+    /// <summary>GET /api/extraction/{recordKey}: every field with its automatic values, evidence and any correction.</summary>
+    [Function("ExtractionForm")]
+    public async Task<IActionResult> Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "extraction/{recordKey}")] HttpRequest request,
+        string recordKey, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refusal(request) is { } refused) return refused;
+        var fields = await store.GetAsync(recordKey, ct);
+        if (fields.Count == 0) return Problem(404, $"No extraction form is stored for {recordKey}.");
+        return new OkObjectResult(FormExtractor.Fields.Where(fields.ContainsKey).Select(f => new
+        {
+            Field = f,
+            Values = fields[f].Effective,
+            Automatic = fields[f].Automatic.Values,
+            fields[f].Automatic.ExtractorVersion,
+            fields[f].Correction,
+        }));
+    }
+
+    /// <summary>POST /api/extraction/{recordKey}/{field} {"values": [...], "note": "..."}: a correction that wins and survives re-extraction.</summary>
+    [Function("ExtractionCorrect")]
+    public async Task<IActionResult> Correct([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "extraction/{recordKey}/{field}")] HttpRequest request,
+        string recordKey, string field, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refusal(request) is { } refused) return refused;
+        var reviewer = PlatformIdentity.Reviewer(request.Headers)!;
+        List<string> values;
+        string? note;
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("values", out var v) || v.ValueKind != JsonValueKind.Array)
+                return Problem(400, "Send {\"values\": [\"...\"], \"note\": \"...\"}; an empty list means \"not reported\".");
+            if (root.TryGetProperty("reviewer", out _)) return Problem(400, "\"reviewer\" cannot be given: the reviewer is whoever is signed in.");
+            values = v.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText()).ToList();
+            note = root.TryGetProperty("note", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        }
+        catch (JsonException e)
+        {
+            return Problem(400, $"The body is not JSON ({e.Message}).");
+        }
+        try
+        {
+            var correction = await extraction.CorrectAsync(reviewer, recordKey, field, values, note, ct);
+            return new ObjectResult(correction) { StatusCode = StatusCodes.Status201Created };
+        }
+        catch (ArgumentException e)
+        {
+            return Problem(400, e.Message);
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Problem(404, e.Message);
+        }
+    }
+
+    // Null when the caller is a signed-in person the platform vouches for; else the 401 to send.
+    private ObjectResult? Refusal(HttpRequest request)
+    {
+        if (!PlatformIdentity.Trusted(options.Value.TrustIdentityHeaders))
+            return Problem(401, "Corrections need App Service authentication, which is switched off for this app: turn it on so that the platform names the reviewer.");
+        return PlatformIdentity.Reviewer(request.Headers) is null ? Problem(401, "Sign in first: corrections are kept with the signed-in reviewer's name.") : null;
+    }
+
+    private static ObjectResult Problem(int status, string detail) =>
+        new(new ProblemDetails { Status = status, Title = status switch { 401 => "Not signed in", 404 => "Not found", _ => "Bad request" }, Detail = detail }) { StatusCode = status };
+}
