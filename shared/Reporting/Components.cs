@@ -339,6 +339,30 @@ public sealed class ScreeningQualityComponent : IReportComponent
     private static string KappaText(Kappa k) => k.Pairs == 0 ? "no pairs yet" : $"{k.Value.ToString("0.00", Fmt.C)} (n = {Fmt.N(k.Pairs)})";
 }
 
+/// <summary>How far the automatic extraction can be trusted: per field, its values against people's corrections.</summary>
+public sealed class ExtractionQualityComponent : IReportComponent
+{
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        w.Heading("Extraction quality", keepWith: 120);
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        w.Paragraph($"The charting form is filled automatically ({Extraction.FormExtractor.Version}), each value with the text it came from; " +
+            "people correct it, and a correction wins over the automatic value in every figure of this report and survives re-extraction. " +
+            "Accuracy is the share of fields people checked where the automatic value was what they settled on.", body, Typography.Ink);
+        var checkedFields = m.ExtractionAccuracy ?? [];
+        if (checkedFields.Count == 0)
+        {
+            w.Paragraph("No field has been checked by people yet.", body, Typography.Muted);
+            return;
+        }
+        var columns = new[] { ("Field", 0.4f), ("Checked by people", 0.2f), ("Automatic value right", 0.2f), ("Accuracy", 0.2f) };
+        var rows = checkedFields.Select(a => new[] { a.Field, Fmt.N(a.Checked), Fmt.N(a.Right), Fmt.Pct(100 * a.Accuracy) }).ToList();
+        Table.Draw(w, columns, rows, null);
+    }
+}
+
 /// <summary>Modalities of the provisionally eligible studies, beside the 2023 baseline.</summary>
 public sealed class ModalityChartComponent : IReportComponent
 {

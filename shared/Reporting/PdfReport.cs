@@ -11,7 +11,7 @@ public static class PdfReport
     /// <summary>The components in reading order.</summary>
     public static IReadOnlyList<IReportComponent> Components { get; } =
     [
-        new WhatsNewComponent(), new MethodsComponent(), new PrismaComponent(), new ScreeningQualityComponent(), new ModalityChartComponent(), new StudiesTableComponent(),
+        new WhatsNewComponent(), new MethodsComponent(), new PrismaComponent(), new ScreeningQualityComponent(), new ExtractionQualityComponent(), new ModalityChartComponent(), new StudiesTableComponent(),
     ];
 
     /// <summary>Renders the model. Two passes: the first counts pages for "Page N of M".</summary>

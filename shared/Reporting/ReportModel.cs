@@ -52,7 +52,8 @@ public sealed record ReportModel(
     int? PreviousVersion,
     ScreeningQuality? Screening = null,
     ScreeningQuality? ScreeningThisUpdate = null,
-    bool AutoExclude = false);
+    bool AutoExclude = false,
+    IReadOnlyList<Extraction.FieldAccuracy>? ExtractionAccuracy = null);
 
 /// <summary>The 2023 scoping review's figures that each report version is compared against (from the published paper).</summary>
 public static class Baseline2023

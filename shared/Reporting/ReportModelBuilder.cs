@@ -15,7 +15,8 @@ public static class ReportModelBuilder
     /// <param name="sinceRun">Harvest runs newer than the previous version belong to "this update".</param>
     public static ReportModel Build(int version, DateTimeOffset created, IReadOnlyList<StoredRecord> records, IReadOnlyList<RuleDecision> decisions,
         IReadOnlyDictionary<string, List<ExtractedField>> extractions, IReadOnlyList<SearchLogEntry> searches,
-        IReadOnlySet<string> previousKeys, int? previousVersion, string? sinceRun, PeopleScreening? people = null, DateTimeOffset? previousCreated = null)
+        IReadOnlySet<string> previousKeys, int? previousVersion, string? sinceRun, PeopleScreening? people = null, DateTimeOffset? previousCreated = null,
+        IReadOnlyList<FieldAccuracy>? extractionAccuracy = null)
     {
         people ??= PeopleScreening.None;
         ArgumentNullException.ThrowIfNull(records);
@@ -58,7 +59,7 @@ public static class ReportModelBuilder
         var quality = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold);
         var qualityUpdate = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold, previousCreated);
         return new ReportModel(version, created, cutoff, cumulative, update, studies, modalities, searches,
-            studies.Count(s => s.NewInThisVersion), previousVersion, quality, qualityUpdate, people.AutoExclude);
+            studies.Count(s => s.NewInThisVersion), previousVersion, quality, qualityUpdate, people.AutoExclude, extractionAccuracy ?? []);
     }
 
     private static PrismaCounts Count(IReadOnlyList<StoredRecord> records, Dictionary<string, RuleDecision> decisions, Dictionary<string, QueueEntry> queue)

@@ -36,7 +36,9 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
         var all = new List<StoredRecord>();
         await foreach (var r in records.ListAsync(ct)) all.Add(r);
         var decisions = await screening.ListRuleDecisionsAsync(ct);
+        var storedFields = await extractions.ListStoredAsync(ct);
         var fields = await extractions.ListAsync(ct);
+        var accuracy = ExtractionService.Accuracy(storedFields.Values.SelectMany(f => f));
         var searches = await searchLog.ListAsync(ct);
         var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), await ranking.LatestAsync(ct),
             screeningOptions.Value.HighThreshold, screeningOptions.Value.AutoExclude);
@@ -53,7 +55,7 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
             var previous = await LatestManifestAsync(ct);
             var version = (previous?.Version ?? 0) + 1;
             var model = ReportModelBuilder.Build(version, created, all, decisions, fields, searches,
-                previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], previous?.Version, previous?.LastHarvestRun, people, previous?.Created);
+                previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], previous?.Version, previous?.LastHarvestRun, people, previous?.Created, accuracy);
             var rendered = PdfReport.Render(model);
             var sha = Convert.ToHexStringLower(SHA256.HashData(rendered.Pdf));
             var manifest = new ReportManifest(version, created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages,

@@ -139,4 +139,19 @@ public class PdfReportTests
         // Found 2; the unsettled records 3-7 carry 0.3 each: 1.5 expected; 2 / 3.5 = 57.1%.
         Assert.Contains("Estimated recall 57.1%", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_ExtractionQuality_ShowsPerFieldAccuracyAgainstCorrections()
+    {
+        var model = Model(5) with
+        {
+            ExtractionAccuracy = [new SpineReview.Extraction.FieldAccuracy("modality", 8, 8), new SpineReview.Extraction.FieldAccuracy("subjects", 4, 3)],
+        };
+        var text = string.Join(" ", Pdf.PageTexts(PdfReport.Render(model).Pdf));
+        Assert.Contains("Extraction quality", text, StringComparison.Ordinal);
+        Assert.Contains("subjects 4 3 75%", text, StringComparison.Ordinal);
+        Assert.Contains("modality 8 8 100%", text, StringComparison.Ordinal);
+        var none = string.Join(" ", Pdf.PageTexts(PdfReport.Render(Model(5)).Pdf));
+        Assert.Contains("No field has been checked by people yet.", none, StringComparison.Ordinal);
+    }
 }
