@@ -23,6 +23,16 @@ public sealed class StateStore(StorageClients storage)
             ["Date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         }, TableUpdateMode.Replace, ct);
 
+    /// <summary>A small named value (for example the extractor version the stored forms were last brought up to), or null.</summary>
+    public async Task<string?> GetValueAsync(string name, CancellationToken ct)
+    {
+        var hit = await Table.GetEntityIfExistsAsync<TableEntity>("value", name, cancellationToken: ct);
+        return hit.HasValue ? hit.Value!.GetString("Value") : null;
+    }
+
+    public Task SetValueAsync(string name, string value, CancellationToken ct) =>
+        Table.UpsertEntityAsync(new TableEntity("value", name) { ["Value"] = value }, TableUpdateMode.Replace, ct);
+
     /// <summary>Takes one call from a source's budget for a UTC day; false when the budget is spent. Safe under concurrency (ETag).</summary>
     public async Task<bool> TryTakeDailyCallAsync(string source, DateOnly day, int budget, CancellationToken ct)
     {

@@ -41,7 +41,9 @@ public static class ExtractionEvaluation
             }
             if (!g.Eligible) continue;
 
-            var fields = FormExtractor.Extract(g.Text).ToDictionary(f => f.Field, StringComparer.Ordinal);
+            // As the cycle sees a stored record: title, a line break, then the abstract.
+            var record = ToRecord(g);
+            var fields = FormExtractor.Extract(record.Title + "\n" + record.Abstract).ToDictionary(f => f.Field, StringComparer.Ordinal);
             IReadOnlyList<string> Got(string field) => fields[field].Distinct.ToList();
             string? One(string field) => Got(field) is { Count: > 0 } v ? v[0] : null;
             void Set(string name, string field, IReadOnlyList<string> want)

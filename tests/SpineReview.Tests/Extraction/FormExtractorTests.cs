@@ -109,4 +109,18 @@ public class FormExtractorTests
         Assert.All(form, f => Assert.Equal(FormExtractor.Version, f.ExtractorVersion));
         Assert.All(form.SelectMany(f => f.Values).Where(v => v.Value != "false"), v => Assert.False(string.IsNullOrEmpty(v.Evidence)));
     }
+
+    [Fact]
+    public void ReviewArticle_MentioningEveryKeyword_IsExcludedAsAReview()
+    {
+        var gold = new SpineReview.Extraction.Evaluation.GoldRecord("R1", "Deep learning in spine imaging: a comprehensive review", 2022, null, null,
+            "Deep learning in spine imaging: a comprehensive review\nWe review convolutional neural networks, U-Net, ResNet, YOLO and transformers applied to " +
+            "MRI, CT, radiographs and ultrasound of the cervical, thoracic and lumbar spine for fracture detection, scoliosis assessment and " +
+            "stenosis grading in patients, with external validation, AUC, Dice and sensitivity, and code available on GitHub.",
+            false, "review", new SpineReview.Extraction.Evaluation.GoldLabels([], [], null, [], [], null, null, null, [], null));
+        var verdict = SpineReview.Screening.RuleScreener.Screen(SpineReview.Extraction.Evaluation.ExtractionEvaluation.ToRecord(gold));
+        Assert.Equal(SpineReview.Screening.ReasonCodes.Review, verdict.Reason);
+        var score = SpineReview.Extraction.Evaluation.ExtractionEvaluation.Score([gold]);
+        Assert.Equal(1.0, score.ExclusionReasonAccuracy);
+    }
 }
