@@ -50,13 +50,13 @@ public static partial class FormExtractor
     {
         ArgumentNullException.ThrowIfNull(text);
         affiliations ??= [];
-        var tasks = Many("task", text, Tasks);
+        var tasks = Task(text);
         return
         [
             Versioned(KeywordExtractor.Modality(text)),
             Many("mriSequence", text, Sequences),
-            Versioned(KeywordExtractor.Region(text)),
-            Best("condition", text, Conditions),
+            Region(text),
+            Condition(text),
             Application(text),
             tasks,
             Many("dlMethod", text, Methods),
@@ -77,6 +77,14 @@ public static partial class FormExtractor
     }
 
     private static ExtractedField Versioned(ExtractedField f) => f with { ExtractorVersion = Version };
+
+    // The review counts one region, several regions, or the whole spine: a whole-spine study is that, whatever levels it names.
+    private static ExtractedField Region(string text)
+    {
+        var f = KeywordExtractor.Region(text);
+        var whole = f.Values.Where(v => v.Value == "WholeSpine").ToList();
+        return new ExtractedField("region", whole.Count > 0 ? whole : f.Values, Version);
+    }
 
     // Set-valued fields: every vocabulary value whose pattern matches, with its first match as evidence.
     private static ExtractedField Many(string field, string text, (string Value, Regex Pattern)[] vocabulary)
@@ -103,6 +111,13 @@ public static partial class FormExtractor
             if (score > best.Score) best = (Value(value, text, matches[0]), score);
         }
         return new ExtractedField(field, best.Value is null ? [] : [best.Value], Version);
+    }
+
+    // The form needs a condition: a study that names none of the listed ones is "Other".
+    private static ExtractedField Condition(string text)
+    {
+        var f = Best("condition", text, Conditions);
+        return f.Values.Count > 0 ? f : new ExtractedField("condition", [new ExtractedValue("Other", "none of the listed conditions is named", 0, 0)], Version);
     }
 
     private static ExtractedValue Value(string value, string text, Match m) => new(value, Context(text, m.Index, m.Length), m.Index, m.Length);
@@ -135,6 +150,20 @@ public static partial class FormExtractor
         return text[start..(end < 0 ? text.Length : end)];
     }
 
+    // Task: "detect" in the diagnostic sense (is there a fracture?) is classification; detection in the deep-learning sense
+    // needs localisation (boxes, a detector, "locate").
+    private static ExtractedField Task(string text)
+    {
+        var found = Many("task", text, Tasks).Values.ToList();
+        var localised = found.Any(v => v.Value == "Detection");
+        if (!localised && found.All(v => v.Value != "Classification") && DiagnosticDetect().Match(text) is { Success: true } m)
+            found.Insert(0, Value("Classification", text, m));
+        return new ExtractedField("task", found, Version);
+    }
+
+    [GeneratedRegex(@"\bdetect\w*|\bscreen(?:s|ed|ing)? for\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DiagnosticDetect();
+
     // Application: what the model is for.
     private static ExtractedField Application(string text)
     {
@@ -154,10 +183,10 @@ public static partial class FormExtractor
     {
         var values = Many("architectures", text, Families).Values.ToList();
         var otherCnn = OtherCnn().Match(text);
-        if (otherCnn.Success && !values.Any(v => v.Value is "U-Net" or "ResNet" or "VGG" or "DenseNet" or "Inception" or "YOLO" or "Faster R-CNN" or "Mask R-CNN" or "AlexNet"))
-            values.Add(Value("Other CNN", text, otherCnn));
-        else if (NamedOtherCnn().Match(text) is { Success: true } named && values.All(v => v.Value != "Other CNN"))
+        if (NamedOtherCnn().Match(text) is { Success: true } named)
             values.Add(Value("Other CNN", text, named));
+        else if (otherCnn.Success && !values.Any(v => v.Value is "U-Net" or "ResNet" or "VGG" or "DenseNet" or "Inception" or "YOLO" or "Faster R-CNN" or "Mask R-CNN" or "AlexNet"))
+            values.Add(Value("Other CNN", text, otherCnn));
         return new ExtractedField("architectures", values, Version);
     }
 
@@ -168,7 +197,8 @@ public static partial class FormExtractor
         (long N, Match M)? best = null;
         foreach (Match m in nouns.Matches(text))
         {
-            if (ParseNumber(m.Groups["n"].Value) is not long n || n <= 1 || n > 50_000_000) continue;
+            // Fewer than ten images or two people is a detail ("two neighbouring slices"), not the study's size.
+            if (ParseNumber(m.Groups["n"].Value) is not long n || n < (field == "images" ? 10 : 2) || n > 50_000_000) continue;
             // A year or a percentage is not a count.
             if (m.Groups["n"].Value.Length == 4 && n is >= 1950 and <= 2035 && !m.Groups["n"].Value.Contains(',', StringComparison.Ordinal)) continue;
             if (best is null || n > best.Value.N) best = (n, m);
@@ -206,12 +236,12 @@ public static partial class FormExtractor
     }
 
     private const string NumberPattern =
-        @"(?<n>\d{1,3}(?:[,\u2009 ]\d{3})+|\d+|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)(?:[- ]|\s+and\s+)?)+)";
+        @"(?<![\d.,])(?<n>\d{1,3}(?:[,\u2009 ]\d{3})+|\d+|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)(?:[- ]|\s+and\s+)?)+)";
 
     [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?:consecutive|adult|pediatric|paediatric|unique|individual|different|retrospective|prospective|eligible|enrolled|healthy|elderly|female|male|\w+-?year-old)\s+){0,3}(?:patients|subjects|participants|individuals|cases|volunteers|people|persons|children|adolescents|adults|women|men)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SubjectNouns();
 
-    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?:\w+-weighted|sagittal|axial|coronal|lateral|anteroposterior|AP|plain|lumbar|cervical|thoracic|spine|spinal|whole-spine|full-spine|lumbar spine|cervical spine|MR|MRI|CT|DXA|DEXA|X-ray|conventional|standing|preoperative|postoperative|annotated|labelled|labeled|clinical|digital)\s+){0,3}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?!(?:of|per|from|and|or|with|who|whom|in|at|on|for|to|the|patients|participants|subjects|cases|people|individuals|persons)\b)[A-Za-z][\w-]*\s+){0,4}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ImageNouns();
 
     // Split: proportions as written ("70/15/15", "8:1:1", "80% ... 20%").
@@ -345,9 +375,9 @@ public static partial class FormExtractor
         ("Neoplasm", R(@"\btumou?rs?\b|\bmetasta\w*|\bneoplas\w*|\bcancer\b|\bmyeloma\b|\bchordoma\b|\blymphoma\b|\bmalignan\w*|\bosteolytic\b")),
         ("Osteoporosis", R(@"\bosteopor\w*|\bosteopeni\w*|\bbone mineral density\b|\bBMD\b")),
         ("Deformity", R(@"\bscolio\w*|\bkyphos\w*|\bkyphotic\b|\blordos\w*|\bCobb\b|\bdeformit\w*|\b(?:sagittal|spinal|coronal) (?:alignment|balance)\b|\bspinopelvic\b|\bpelvic incidence\b")),
-        ("Degenerative", R(@"\bdegenerat\w*|\bstenosis\b|\bherniat\w*|\bspondylosis\b|\bModic\b|\bPfirrmann\b|\bosteoarthritis\b|\bfacet (?:joint )?arthro\w*|\bspondylolisthesis\b|\bdisc (?:bulg\w*|protrusion|extrusion)|\bankylosing\b|\binflammat\w*|\bspondyloarthritis\b|\bsacroiliitis\b|\blow back pain\b|\bradiculopathy\b")),
+        ("Degenerative", R(@"\bdegenerat\w*|\bstenosis\b|\bherniat\w*|\bspondylosis\b|\bModic\b|\bPfirrmann\b|\bosteoarthritis\b|\bfacet (?:joint )?arthro\w*|\bspondylolisthesis\b|\bdisc (?:bulg\w*|protrusion|extrusion)|\bankylosing\b|\binflammat\w*|\bspondyloarthritis\b|\bsacroiliitis\b|\blow back pain\b|\bradiculopathy\b|\bossification of the posterior longitudinal ligament\b|\bOPLL\b|\bDISH\b|\bdiffuse idiopathic skeletal hyperostosis\b")),
         ("SpinalCord", R(@"\bspinal cord\b|\bmyelopathy\b|\bcord compression\b|\bmyelitis\b|\bsyrin\w*")),
-        ("Surgical", R(@"\bpedicle screws?\b|\bsurgical planning\b|\binstrumentation\b|\bspinal fusion\b|\bimplants?\b|\bintra-?operative\b|\bscrew placement\b|\bnavigation\b|\bpostoperative\b|\bsurgical outcome")),
+        ("Surgical", R(@"\bdiscectomy\b|\bACDF\b|\barthrodesis\b|\bnon-?union\b|\bpseudarthrosis\b|\bfusion (?:surgery|rate|status)|\b(?:spinal|interbody|cervical|lumbar) fusion\b|\bpedicle screws?\b|\bsurgical planning\b|\binstrumentation\b|\bspinal fusion\b|\bimplants?\b|\bintra-?operative\b|\bscrew placement\b|\bnavigation\b|\bpostoperative\b|\bsurgical outcome")),
     ];
 
     private static readonly (string Value, Regex Pattern)[] Applications =
@@ -360,10 +390,10 @@ public static partial class FormExtractor
 
     private static readonly (string Value, Regex Pattern)[] Tasks =
     [
-        ("Classification", R(@"\bclassif\w*|\bgrad(?:e|es|ed|ing)\b|\bdistinguish\w*|\bdifferentiat\w*|\bdiscriminat\w*|\bbinary\b|\bdiagnostic accuracy\b")),
+        ("Classification", R(@"\bclassif\w*|\bgrad(?:e|es|ed|ing)\b|\bdistinguish\w*|\bdifferentiat\w*|\bdiscriminat\w*|\bbinary\b|\bdiagnostic accuracy\b|\bdiagnos(?:e|es|ed|ing|is)\b|\bidentif(?:y|ies|ied|ying|ication) (?:of )?(?:fresh|acute|benign|malignant|fractur|the presence)|\brecogni[sz](?:e|es|ed|ing)\b|\btell(?:s|ing)? \w+ from\b|\bbenign from malignant\b|\bpresence or absence\b")),
         ("Regression", R(@"\bregress\w*|\bestimat\w* (?:of )?(?:the )?(?:age|angle|bone|density|BMD|Cobb|height|score)|\bpredict\w* (?:the )?(?:continuous|value|bone mineral density|BMD|angle)|\bmean absolute error\b|\bMAE\b")),
-        ("Segmentation", R(@"\bsegment\w*|\bdelineat\w*|\bcontour\w*")),
-        ("Detection", R(@"\bdetect\w*|\blocali[sz]\w*|\bbounding box\w*|\bobject detection\b|\bYOLO\w*|\bFaster R-?CNN\b|\bRetinaNet\b")),
+        ("Segmentation", R(@"\bsegment(?:ation|ations|ed|ing)\b|\bsegments (?:the|each|all)\b|\bdelineat\w*|\boutlin(?:e|ed|es|ing) the\b|\bcontours?\b")),
+        ("Detection", R(@"\bdetect\w*\s+(?:and label\w*\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}(?:vertebrae|vertebral bodies|vertebra|discs?|disks?|centre?line|cent(?:er|re)line|screws?|levels|pedicles?|endplates?|landmarks?|key ?points?)\b|\b(?:disc|disk|vertebra\w*|screw|pedicle|level) detection\b|\blocali[sz]\w*|\blocat(?:e|es|ed|ing)\b|\bbounding box\w*|\bobject detection\b|\bdetector\b|\bYOLO\w*|\bFaster R-?CNN\b|\bRetinaNet\b|\bSSD\b|\bregions? of interest (?:are|is|were|was) (?:found|detected|located)")),
         ("Landmark", R(@"\blandmarks?\b|\bkey ?points?\b|\bcorners?\b|\bcentroids?\b|\bendplates? (?:detection|localization)|\bvertebral labell?ing\b|\bidentif\w* (?:and label\w* )?(?:of )?(?:the )?vertebrae")),
         ("Generation", R(@"\bsynthe[st]i[sz]\w*|\bgenerat\w* (?:synthetic|images?|CT|MRI)|\bimage[- ]to[- ]image\b|\bimage translation\b|\bsuper[- ]resolution\b|\bdenois\w*|\breconstruct\w* (?:of )?(?:images?|CT|MRI)|\bGAN\b|\bCycleGAN\b|\bpix2pix\b")),
     ];
@@ -399,10 +429,10 @@ public static partial class FormExtractor
         ("MLP", R(@"\bmulti-?layer perceptron\b|\bMLP\b")),
     ];
 
-    [GeneratedRegex(@"\bconvolutional neural networks?\b|\bCNNs?\b|\bdeep convolutional\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bconvolutional (?:neural )?networks?\b|\bCNNs?\b|\bdeep convolutional\b", RegexOptions.IgnoreCase)]
     private static partial Regex OtherCnn();
 
-    [GeneratedRegex(@"\bEfficientNet\w*|\bMobileNet\w*|\bSegNet\b|\bDeepLab\w*|\bHRNet\b|\bRetinaNet\b|\bFCN\b|\bfully convolutional network\b|\bSSD\b|\bShuffleNet\b|\bSqueezeNet\b|\bLeNet\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:custom|bespoke|in-house|novel|proposed|self-designed|own)\s+(?:[\w-]+\s+){0,2}(?:convolutional|CNN)\w*|\bEfficientNet\w*|\bMobileNet\w*|\bSegNet\b|\bDeepLab\w*|\bHRNet\b|\bRetinaNet\b|\bFCN\b|\bfully convolutional network\b|\bSSD\b|\bShuffleNet\b|\bSqueezeNet\b|\bLeNet\b", RegexOptions.IgnoreCase)]
     private static partial Regex NamedOtherCnn();
 
     private static readonly (string Value, Regex Pattern)[] Origins =
@@ -434,7 +464,7 @@ public static partial class FormExtractor
         ("Sensitivity", R(@"\bsensitivit(?:y|ies)\b")),
         ("Specificity", R(@"\bspecificit(?:y|ies)\b")),
         ("PPV", R(@"\bpositive predictive value\b|\bPPV\b")),
-        ("Precision", R(@"\bprecision\b")),
+        ("Precision", R(@"(?<!average )\bprecision\b")),
         ("Recall", R(@"\brecall\b")),
         ("F1", R(@"\bF1(?:[- ]score)?\b|\bF-(?:score|measure)\b")),
         ("Dice", R(@"\bDice\b|\bDSC\b")),

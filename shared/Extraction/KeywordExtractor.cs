@@ -14,7 +14,7 @@ public sealed record ExtractedField(string Field, IReadOnlyList<ExtractedValue> 
 /// <summary>Keyword extraction of imaging modality and spinal region from title, abstract and keywords. Pure.</summary>
 public static partial class KeywordExtractor
 {
-    public const string Version = "keywords-1.1";
+    public const string Version = "keywords-1.2";
 
     private static readonly (string Value, Regex Pattern)[] Modalities =
     [
@@ -52,6 +52,7 @@ public static partial class KeywordExtractor
             foreach (Match m in pattern.Matches(text))
             {
                 if (NotTheStudysImaging().IsMatch(text[Math.Max(0, m.Index - 45)..m.Index])) continue;
+                if (ReferenceAfter().IsMatch(text[m.Index..Math.Min(text.Length, m.Index + 90)])) continue;
                 first ??= new ExtractedValue(value, Context(text, m.Index, m.Length), m.Index, m.Length);
                 if (m.Index < titleEnd) { inTitle = true; score += 3; }
                 else score += 1;
@@ -65,6 +66,10 @@ public static partial class KeywordExtractor
 
     [GeneratedRegex(@"(?:reference|confirm\w*|compar\w*|without|reliance on|instead of|replac\w*|avoid\w*|than|ground truth|gold standard|served as|follow-up|to diagnostic|hard to obtain|where)\W+(?:\w+\W+){0,3}$", RegexOptions.IgnoreCase)]
     private static partial Regex NotTheStudysImaging();
+
+    // "CT or MRI reports ... formed the reference standard", "a CT scan at one year, which defined fusion": the imaging that judged, not the imaging studied.
+    [GeneratedRegex(@"^[^.;]{0,80}?\b(?:reference standard|ground truth|gold standard|formed the reference|served as (?:the )?reference|which defined|established whether|to confirm)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ReferenceAfter();
 
     /// <summary>Region values in the form's vocabulary, each with evidence.</summary>
     public static ExtractedField Region(string text) => Find("region", text, Regions);
@@ -100,7 +105,7 @@ public static partial class KeywordExtractor
     private static partial Regex UltrasoundPattern();
     [GeneratedRegex(@"\bDE?XA\b|\bdual[- ]energy X-?ray absorptiometry\b|\babsorptiometry\b", RegexOptions.IgnoreCase)]
     private static partial Regex DexaPattern();
-    [GeneratedRegex(@"\bfluoroscop\w*|\bintra-?operative (?:imaging|images|navigation)\b|\bO-arm\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bfluoroscop\w*|\bintra-?operative (?:imaging|images|navigation)\b|\bO-arm\b|\bC-arm\b", RegexOptions.IgnoreCase)]
     private static partial Regex FluoroscopyPattern();
     [GeneratedRegex(@"\bPET\b|\bSPECT\b|\b[Ss]cintigra\w*|\b[Mm]yelograph\w*|\b[Ii]nfrared\b|\b[Ss]urface topograph\w*|\b[Pp]hotograph\w*", RegexOptions.None)]
     private static partial Regex OtherModalityPattern();

@@ -222,4 +222,41 @@ public class CommandLineTests
         Assert.True(status.Code == 0, status.Err);
         Assert.Contains("waiting for people: 1", status.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EvalExtraction_DevelopmentGoldSet_InterfaceFieldsAndTheTargets()
+    {
+        var gold = Path.Combine(TestPaths.RepoRoot, "samples", "gold", "extraction-dev.jsonl");
+        var (code, output, err) = await Run("eval", "extraction", "--gold", gold, "--json");
+        Assert.True(code == 0, err);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("records").GetInt32() >= 40);
+        Assert.True(root.GetProperty("eligibility").GetProperty("recall").GetDouble() >= 0.95);
+        var fields = root.GetProperty("fields");
+        foreach (var f in new[] { "modality", "region", "architectures", "task" })
+            Assert.True(fields.GetProperty(f).GetProperty("f1").GetDouble() >= 0.90, $"{f} F1 below 0.90");
+        foreach (var f in new[] { "subjects", "external_validation", "code_available" })
+            Assert.True(fields.GetProperty(f).GetProperty("accuracy").GetDouble() >= 0.90, $"{f} accuracy below 0.90");
+        foreach (var f in new[] { "condition", "images", "metrics" })
+            Assert.True(fields.TryGetProperty(f, out _), $"field {f} missing");
+        Assert.True(root.TryGetProperty("exclusion_reason_accuracy", out _));
+    }
+
+    [Fact]
+    public async Task EvalExtraction_BadLine_Exit2WithItsNumber()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "{\"id\":\"A\",\"text\":\"t\",\"eligible\":true}\n{not json}\n");
+            var (code, _, err) = await Run("eval", "extraction", "--gold", file);
+            Assert.Equal(2, code);
+            Assert.Contains("line 2", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
