@@ -259,4 +259,36 @@ public class CommandLineTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Extract_ShowCorrectAccuracy_FromTheTerminal()
+    {
+        var prefix = TestHost.NewPrefix();
+        await using var host = TestHost.Create(prefix: prefix);
+        await host.Get<SpineReview.Storage.StorageClients>().EnsureCreatedAsync();
+        var record = new SpineReview.Records.BibRecord
+        {
+            Source = "pubmed", SourceId = "880001", Pmid = "880001", Year = 2023, Title = "Deep learning detection of vertebral fractures on CT",
+            Abstract = "A DenseNet detected fractures on CT of 665 patients; code is available at https://github.com/example/vfx.",
+        };
+        await host.Get<SpineReview.Storage.RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<SpineReview.Extraction.ExtractionService>().ExtractAsync(new SpineReview.Storage.RecordMessage(record.Key), default);
+        var ana = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix, ["Screening:Reviewer"] = "ana" };
+
+        var show = await Run(ana, "extract", "show", record.Key);
+        Assert.True(show.Code == 0, show.Err);
+        Assert.Contains("subjects", show.Out, StringComparison.Ordinal);
+        Assert.Contains("665 patients", show.Out, StringComparison.Ordinal);
+
+        var bad = await Run(ana, "extract", "correct", record.Key, "modality", "PET");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("its values are", bad.Err, StringComparison.Ordinal);
+
+        var corrected = await Run(ana, "extract", "correct", record.Key, "subjects", "660", "--note", "5 excluded");
+        Assert.True(corrected.Code == 0, corrected.Err);
+        Assert.StartsWith("extract correct done: subjects", corrected.Out.TrimEnd().Split('\n').Last(), StringComparison.Ordinal);
+        var accuracy = await Run(ana, "extract", "accuracy");
+        Assert.Contains("subjects", accuracy.Out, StringComparison.Ordinal);
+        Assert.Contains("0 of 1 checked by people", accuracy.Out, StringComparison.Ordinal);
+    }
 }
