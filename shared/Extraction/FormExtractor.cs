@@ -17,6 +17,7 @@ public static partial class FormExtractor
     [
         "modality", "mriSequence", "region", "condition", "application", "task", "dlMethod", "architectures", "subjects", "images",
         "datasetOrigin", "datasetNames", "split", "crossValidation", "externalValidation", "metrics", "codeAvailable", "codeUrl", "country", "industry",
+        "expertise", "studyType", "studyDesign", "surgery",
     ];
 
     /// <summary>What a person may set each field to: a closed vocabulary, "number", "yes/no", or free text (null). Single marks one value.</summary>
@@ -43,6 +44,10 @@ public static partial class FormExtractor
             ["codeUrl"] = (null, true),
             ["country"] = (null, true),
             ["industry"] = (["true", "false"], true),
+            ["expertise"] = (["Health", "DataScience", "Both"], true),
+            ["studyType"] = (["Basic", "Clinical", "Epidemiological", "Interventional", "Observational"], false),
+            ["studyDesign"] = (["CrossSectional", "Cohort", "CaseControl", "Descriptive", "CaseSeries", "Retrospective", "Prospective"], false),
+            ["surgery"] = (null, false),
         };
 
     /// <summary>Extracts every field. <paramref name="text"/> is title, then a line break, then abstract, keywords and MeSH.</summary>
@@ -73,6 +78,10 @@ public static partial class FormExtractor
             url,
             Country(affiliations),
             Industry(affiliations),
+            Expertise(affiliations),
+            Many("studyType", text, StudyTypes),
+            Many("studyDesign", text, Designs),
+            Many("surgery", text, Surgeries),
         ];
     }
 
@@ -310,6 +319,57 @@ public static partial class FormExtractor
                 return new ExtractedField("industry", [new ExtractedValue("true", a.Length > 160 ? a[..160] + "…" : a, m.Index, m.Length)], Version);
         return new ExtractedField("industry", [new ExtractedValue("false", "", 0, 0)], Version);
     }
+
+    // Expertise of the author team: health departments, data-science departments, or both.
+    private static ExtractedField Expertise(IReadOnlyList<string> affiliations)
+    {
+        var health = affiliations.Select(a => HealthDepartment().Match(a)).FirstOrDefault(m => m.Success);
+        var data = affiliations.Select(a => DataDepartment().Match(a)).FirstOrDefault(m => m.Success);
+        var value = (health, data) switch
+        {
+            ({ } h, { } d) => new ExtractedValue("Both", $"{h.Value}; {d.Value}", 0, 0),
+            ({ } h, null) => new ExtractedValue("Health", h.Value, 0, 0),
+            (null, { } d) => new ExtractedValue("DataScience", d.Value, 0, 0),
+            _ => null,
+        };
+        return new ExtractedField("expertise", value is null ? [] : [value], Version);
+    }
+
+    [GeneratedRegex(@"\b(?:Radiology|Radiological|Orthopa?edic\w*|Neurosurgery|Neurological Surgery|Spine (?:Center|Centre|Surgery|Unit)|Medicine|Medical|Hospital|Clinic|Surgery|Rheumatology|Oncology|Imaging|Physiatry|Rehabilitation|Nursing)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex HealthDepartment();
+
+    [GeneratedRegex(@"\b(?:Computer Science|Computing|Informatics|Electrical|Engineering|Data Science|Artificial Intelligence|Machine Learning|Mathematics|Statistics|Information (?:Science|Technology)|Software|Automation|Robotics)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DataDepartment();
+
+    private static readonly (string Value, Regex Pattern)[] StudyTypes =
+    [
+        ("Clinical", R(@"\bpatients?\b|\bclinical\b")),
+        ("Basic", R(@"\bphantoms?\b|\bcadaver\w*|\bin vitro\b|\bsimulat\w*")),
+        ("Epidemiological", R(@"\bpopulation[- ]based\b|\bepidemiolog\w*|\bprevalence\b|\bincidence\b|\bbirth cohort\b")),
+        ("Interventional", R(@"\brandomi[sz]ed\b|\binterventional\b|\btrial\b")),
+        ("Observational", R(@"\bretrospective\w*|\bprospective\w*|\bobservational\b|\bcohort\b")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Designs =
+    [
+        ("Retrospective", R(@"\bretrospective\w*")),
+        ("Prospective", R(@"\bprospective\w*")),
+        ("Cohort", R(@"\bcohorts?\b")),
+        ("CaseControl", R(@"\bcase[- ]control\b")),
+        ("CrossSectional", R(@"\bcross[- ]sectional\b")),
+        ("CaseSeries", R(@"\bcase series\b")),
+    ];
+
+    private static readonly (string Value, Regex Pattern)[] Surgeries =
+    [
+        ("pedicle screw fixation", R(@"\bpedicle screws?\b")),
+        ("spinal fusion", R(@"\b(?:spinal|lumbar|cervical|interbody|posterior|anterior) (?:\w+ )?fusion\b|\bACDF\b|\barthrodesis\b")),
+        ("discectomy", R(@"\b(?:micro)?discectomy\b")),
+        ("decompression", R(@"\blaminectomy\b|\blaminoplasty\b|\bdecompressi\w+ surgery\b")),
+        ("vertebroplasty or kyphoplasty", R(@"\bvertebroplasty\b|\bkyphoplasty\b")),
+        ("disc arthroplasty", R(@"\bdis[ck] (?:arthroplasty|replacement)\b")),
+        ("scoliosis correction", R(@"\bcorrective surgery\b|\bdeformity correction\b|\bscoliosis surgery\b")),
+    ];
 
     [GeneratedRegex(@"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Co\., Ltd|S\.A\.|B\.V\.|AG|K\.K\.|Pty)\b\.?|\b(?:Siemens Healthineers|Siemens Healthcare|GE Healthcare|Philips|Canon Medical|Fujifilm|Google|Microsoft|NVIDIA|IBM|Tencent|Alibaba|Baidu|Infervision|United Imaging|Medtronic|Stryker|Globus Medical|NuVasive|DePuy|Zimmer|Samsung|Lunit|VUNO|Aidoc|Deepwise|Shukun|Huawei)\b")]
     private static partial Regex Company();

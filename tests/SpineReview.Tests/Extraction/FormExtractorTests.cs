@@ -123,4 +123,15 @@ public class FormExtractorTests
         var score = SpineReview.Extraction.Evaluation.ExtractionEvaluation.Score([gold]);
         Assert.Equal(1.0, score.ExclusionReasonAccuracy);
     }
+
+    [Fact]
+    public void ExpertiseStudyDesignAndSurgery()
+    {
+        var form = Form("Screw placement after lumbar fusion\nThis retrospective cohort study of 210 patients assessed pedicle screw placement on CT.",
+            "Department of Orthopaedic Surgery, Example University Hospital, Japan", "Department of Computer Science, Example University, Japan");
+        Assert.Equal(["Both"], form["expertise"].Distinct);
+        Assert.Equal(["Retrospective", "Cohort"], form["studyDesign"].Distinct);
+        Assert.Contains("Clinical", form["studyType"].Distinct);
+        Assert.Equal(["pedicle screw fixation", "spinal fusion"], form["surgery"].Distinct);
+    }
 }
