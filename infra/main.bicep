@@ -96,6 +96,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Schedules__HarvestPubMed: harvestSchedule
       Schedules__RegenerateReport: reportSchedule
       Schedules__RankScreening: '0 */15 * * * *'
+      Schedules__ReextractStudies: '0 0 4 * * *'
       Screening__ReviewersPerRecord: '2'
       Screening__AutoExclude: 'false'
       Schedules__HarvestIeee: sourceSchedules.ieee

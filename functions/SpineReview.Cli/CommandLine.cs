@@ -91,7 +91,7 @@ public static class CommandLine
         new("report", "regenerate the report now",
             "Usage: spine-review report [--out FILE]\n\nBuilds the report from what is stored and keeps it as the next version and as latest.pdf.\n  --out FILE   also write the PDF to FILE",
             ["out"], [], RunReportAsync),
-        new("eval", "score a stage on a benchmark: eval dedup | eval screening",
+        new("eval", "score a stage on a benchmark: eval dedup | eval screening | eval extraction",
             """
             Usage: spine-review eval dedup --records FILE --truth FILE [--json] [--found FILE]
                    spine-review eval screening --dataset FILE|FOLDER [--runs N] [--seed S] [--json]
@@ -588,13 +588,15 @@ public static class CommandLine
                 foreach (var name in new[] { "modality", "region", "condition", "task", "architectures", "subjects", "images", "external_validation", "metrics", "code_available" })
                 {
                     w.WriteStartObject(name);
-                    if (score.SetFields.TryGetValue(name, out var set))
+                    // Set fields by precision/recall/F1, the others by accuracy; zeros when the file has no eligible record to score.
+                    if (name is "modality" or "region" or "task" or "architectures" or "metrics")
                     {
-                        w.WriteNumber("precision", set.Precision);
-                        w.WriteNumber("recall", set.Recall);
-                        w.WriteNumber("f1", set.F1);
+                        var set = score.SetFields.GetValueOrDefault(name);
+                        w.WriteNumber("precision", set?.Precision ?? 0);
+                        w.WriteNumber("recall", set?.Recall ?? 0);
+                        w.WriteNumber("f1", set?.F1 ?? 0);
                     }
-                    else if (score.ExactFields.TryGetValue(name, out var exact)) w.WriteNumber("accuracy", exact.Accuracy);
+                    else w.WriteNumber("accuracy", score.ExactFields.GetValueOrDefault(name)?.Accuracy ?? 0);
                     w.WriteEndObject();
                 }
                 w.WriteEndObject();

@@ -58,6 +58,8 @@ public sealed class ScheduleOptions
     public string RegenerateReport { get; set; } = "0 30 4 * * *";
     /// <summary>Retrain the screening model and re-rank the queue (only when decisions arrived since the last training).</summary>
     public string RankScreening { get; set; } = "0 */15 * * * *";
+    /// <summary>Check for a new extractor version and re-extract stored studies once (cheap when nothing changed).</summary>
+    public string ReextractStudies { get; set; } = "0 0 4 * * *";
 }
 
 /// <summary>Local-only: answer source requests from a recorded folder instead of the network.</summary>

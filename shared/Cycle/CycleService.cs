@@ -11,7 +11,7 @@ public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQu
 
 /// <summary>One living-review cycle: harvest, screen, extract, report. The console host runs it whole; in Azure each stage is its own function.</summary>
 public sealed class CycleService(StorageClients storage, Harvester harvester, WorkQueues queues, ScreeningService screening,
-    RankingService ranking, ExtractionService extraction, ReportService reports, StateStore state)
+    RankingService ranking, ExtractionService extraction, ReportService reports)
 {
     /// <summary>Runs every stage in turn, reporting progress per stage.</summary>
     public async Task<CycleSummary> RunAsync(HarvestRequest window, IProgress<string>? progress, CancellationToken ct)
@@ -26,7 +26,7 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
         progress?.Report($"rank: {ranked.Ranked} records waiting for people, model trained on {ranked.Includes} includes and {ranked.Exclusions} exclusions{(ranked.ColdStart ? " (cold start from the protocol's criteria and the rules' exclusions)" : "")}");
         progress?.Report("[4/5] extract: the charting form, each value with its evidence");
         var extracted = await DrainExtractAsync(progress, ct);
-        await ReextractIfNewVersionAsync(progress, ct);
+        await extraction.ReextractIfNewVersionAsync(progress, ct);
         progress?.Report("[5/5] report: rendering the PDF");
         var (manifest, _) = await reports.GenerateAsync(ct);
         return new CycleSummary(harvest, screened, ranked, extracted, manifest);
@@ -46,16 +46,6 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
         await storage.EnsureCreatedAsync(ct);
         return await queues.DrainAsync(queues.Extract, (body, t) => extraction.ExtractAsync(RecordMessage.Parse(body), t),
             Every(25, n => progress?.Report($"extract: {n} records")), ct, (body, e) => progress?.Report($"extract: {body} failed, left for a later run: {e.Message}"));
-    }
-
-    /// <summary>After an extractor upgrade, re-extracts every stored study once (people's corrections stay).</summary>
-    public async Task ReextractIfNewVersionAsync(IProgress<string>? progress, CancellationToken ct)
-    {
-        const string key = "extractor-version";
-        if (await state.GetValueAsync(key, ct) == FormExtractor.Version) return;
-        var (done, current) = await extraction.ReextractAsync(progress, ct);
-        progress?.Report($"extract: {done} stored studies re-extracted with {FormExtractor.Version} ({current} were current); corrections kept");
-        await state.SetValueAsync(key, FormExtractor.Version, ct);
     }
 
     private static SyncProgress<int> Every(int step, Action<int> report) => new(n => { if (n % step == 0) report(n); });

@@ -11,7 +11,7 @@ public sealed record FieldAccuracy(string Field, int Checked, int Right)
 }
 
 /// <summary>The ExtractRecord stage: fills the review's form with evidence; people correct it.</summary>
-public sealed class ExtractionService(StorageClients storage, RecordStore records, ExtractionStore store, TimeProvider time, ILogger<ExtractionService> log)
+public sealed class ExtractionService(StorageClients storage, RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log)
 {
     /// <summary>Extracts one record. Safe to run twice: rows are replaced by the same values; corrections are kept.</summary>
     public async Task<IReadOnlyList<ExtractedField>> ExtractAsync(RecordMessage message, CancellationToken ct)
@@ -57,6 +57,18 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
         return (done, current);
     }
 
+    /// <summary>After an extractor upgrade, re-extracts every stored study once (people's corrections stay). Cheap when nothing changed.</summary>
+    public async Task ReextractIfNewVersionAsync(IProgress<string>? progress, CancellationToken ct)
+    {
+        const string key = "extractor-version";
+        await storage.EnsureCreatedAsync(ct);
+        if (await state.GetValueAsync(key, ct) == FormExtractor.Version) return;
+        var (done, current) = await ReextractAsync(progress, ct);
+        progress?.Report($"extract: {done} stored studies re-extracted with {FormExtractor.Version} ({current} were current); corrections kept");
+        log.LogInformation("Re-extracted {Count} stored studies with {Version}", done, FormExtractor.Version);
+        await state.SetValueAsync(key, FormExtractor.Version, ct);
+    }
+
     /// <summary>A person's correction of one field; values are checked against the form's vocabulary.</summary>
     public async Task<Correction> CorrectAsync(string reviewer, string recordKey, string field, IReadOnlyList<string> values, string? note, CancellationToken ct)
     {
@@ -77,8 +89,11 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
             if (bad.Count > 0) throw new ArgumentException($"{field} cannot be \"{string.Join("\", \"", bad)}\"; its values are {string.Join(", ", allowed)}");
         }
         if (note is { Length: > 4000 }) throw new ArgumentException("keep the note under 4,000 characters");
+        if (clean.Count > 50 || clean.Any(v => v.Length > 1000)) throw new ArgumentException("give at most 50 values of at most 1,000 characters each");
         await storage.EnsureCreatedAsync(ct);
         if (await records.GetAsync(recordKey, ct) is null) throw new KeyNotFoundException($"record {recordKey} is not stored");
+        if ((await store.GetAsync(recordKey, ct)).Count == 0)
+            throw new KeyNotFoundException($"record {recordKey} has no extracted form to correct (forms are filled for records that passed the rules)");
         var correction = new Correction(clean, reviewer, time.GetUtcNow(), string.IsNullOrWhiteSpace(note) ? null : note.Trim());
         await store.CorrectAsync(recordKey, field, correction, ct);
         return correction;

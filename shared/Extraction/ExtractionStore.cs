@@ -46,7 +46,8 @@ public sealed class ExtractionStore(StorageClients storage)
             ["CorrectedValues"] = JsonSerializer.Serialize(correction.Values, StoredJson.Default.IReadOnlyListString),
             ["CorrectedBy"] = correction.By,
             ["CorrectedAt"] = correction.At,
-            ["CorrectionNote"] = correction.Note,
+            // Never null: a merge leaves a null column as it was, which would keep an earlier reviewer's note.
+            ["CorrectionNote"] = correction.Note ?? "",
         }, TableUpdateMode.Merge, ct);
     }
 
@@ -86,7 +87,7 @@ public sealed class ExtractionStore(StorageClients storage)
         var corrected = e.GetString("CorrectedValues");
         var correction = corrected is null ? null
             : new Correction(JsonSerializer.Deserialize(corrected, StoredJson.Default.IReadOnlyListString) ?? [], e.GetString("CorrectedBy") ?? "",
-                e.GetDateTimeOffset("CorrectedAt") ?? default, e.GetString("CorrectionNote"));
+                e.GetDateTimeOffset("CorrectedAt") ?? default, e.GetString("CorrectionNote") is { Length: > 0 } note ? note : null);
         return new StoredField(new ExtractedField(e.RowKey, values, e.GetString("ExtractorVersion") ?? ""), correction);
     }
 }

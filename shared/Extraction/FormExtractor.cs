@@ -9,8 +9,8 @@ namespace SpineReview.Extraction;
 /// </summary>
 public static partial class FormExtractor
 {
-    /// <summary>Stored with every value; a new version re-extracts stored studies (people's corrections are kept).</summary>
-    public const string Version = "form-1.0";
+    /// <summary>Stored with every value; a new version (of these patterns or of the modality and region ones) re-extracts stored studies, keeping people's corrections.</summary>
+    public const string Version = "form-1.1+" + KeywordExtractor.Version;
 
     /// <summary>The form's fields, in the order the report and exports use.</summary>
     public static IReadOnlyList<string> Fields { get; } =
@@ -142,19 +142,25 @@ public static partial class FormExtractor
     }
 
     // A yes/no field: "true" with the evidence when the pattern matches outside a negation, else "false" (no evidence).
-    private static ExtractedField Flag(string field, string text, Regex yes, Regex? negated)
+    // The negation is looked for close to the match, within its sentence: "no external validation was performed" and
+    // "external validation was not performed" deny it; "validated at another hospital with no loss of accuracy" does not.
+    private static ExtractedField Flag(string field, string text, Regex yes, Regex? negated, Func<string, string, bool>? alsoRequired = null)
     {
         foreach (Match m in yes.Matches(text))
         {
-            if (negated is not null && negated.IsMatch(Sentence(text, m.Index))) continue;
+            var sentence = Sentence(text, m.Index, out var sentenceStart);
+            var from = Math.Max(sentenceStart, m.Index - 50);
+            var to = Math.Min(sentenceStart + sentence.Length, m.Index + m.Length + 30);
+            if (negated is not null && negated.IsMatch(text[from..to])) continue;
+            if (alsoRequired is not null && !alsoRequired(sentence, m.Value)) continue;
             return new ExtractedField(field, [Value("true", text, m)], Version);
         }
         return new ExtractedField(field, [new ExtractedValue("false", "", 0, 0)], Version);
     }
 
-    private static string Sentence(string text, int index)
+    private static string Sentence(string text, int index, out int start)
     {
-        var start = text.LastIndexOfAny(['.', '\n', ';'], Math.Max(0, index - 1)) + 1;
+        start = index == 0 ? 0 : text.LastIndexOfAny(['.', '\n', ';'], index - 1) + 1;
         var end = text.IndexOfAny(['.', '\n', ';'], index);
         return text[start..(end < 0 ? text.Length : end)];
     }
@@ -204,6 +210,9 @@ public static partial class FormExtractor
     private static ExtractedField Count(string field, string text, Regex nouns)
     {
         (long N, Match M)? best = null;
+        if (field == "subjects" && MenAndWomen().Match(text) is { Success: true } mw
+            && ParseNumber(mw.Groups["a"].Value) is long first && ParseNumber(mw.Groups["b"].Value) is long second)
+            best = (first + second, mw);
         foreach (Match m in nouns.Matches(text))
         {
             // Fewer than ten images or two people is a detail ("two neighbouring slices"), not the study's size.
@@ -245,12 +254,15 @@ public static partial class FormExtractor
     }
 
     private const string NumberPattern =
-        @"(?<![\d.,])(?<n>\d{1,3}(?:[,\u2009 ]\d{3})+|\d+|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)(?:[- ]|\s+and\s+)?)+)";
+        @"(?<![\d.,])(?<n>\d{1,3}(?:[,\u2009 ]\d{3}){1,3}|\d+|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)(?:[- ]|\s+and\s+)?){1,8})";
+
+    [GeneratedRegex(@"(?<![\d.,])(?<a>\d{1,3}(?:,\d{3})?|\d+)\s+(?:women|men|females|males|girls|boys)\s+and\s+(?<b>\d{1,3}(?:,\d{3})?|\d+)\s+(?:women|men|females|males|girls|boys)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex MenAndWomen();
 
     [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?:consecutive|adult|pediatric|paediatric|unique|individual|different|retrospective|prospective|eligible|enrolled|healthy|elderly|female|male|\w+-?year-old)\s+){0,3}(?:patients|subjects|participants|individuals|cases|volunteers|people|persons|children|adolescents|adults|women|men)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SubjectNouns();
 
-    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?!(?:of|per|from|and|or|with|who|whom|in|at|on|for|to|the|patients|participants|subjects|cases|people|individuals|persons)\b)[A-Za-z][\w-]*\s+){0,4}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?!(?:of|per|from|and|or|with|who|whom|in|at|on|for|to|the|using|patients|participants|subjects|cases|people|individuals|persons|iterations|epochs|steps|times)\b)[A-Za-z][\w-]*\s+){0,4}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ImageNouns();
 
     // Split: proportions as written ("70/15/15", "8:1:1", "80% ... 20%").
@@ -261,7 +273,7 @@ public static partial class FormExtractor
         return new ExtractedField("split", [Value(m.Value.Trim(), text, m)], Version);
     }
 
-    [GeneratedRegex(@"\b\d{1,2}(?:\s*%)?\s*[:/]\s*\d{1,2}(?:\s*%)?(?:\s*[:/]\s*\d{1,2}(?:\s*%)?)?\s*(?:split|ratio|for training|training|train)|(?:split|divided|partitioned|allocated)\s+(?:\w+\s+){0,4}(?:in(?:to)?|at|with)?\s*(?:a\s+)?(?:ratio of\s+)?\d{1,2}\s*(?:%|:|/)\s*\d{1,2}(?:\s*(?:%|:|/)\s*\d{1,2})?%?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\btrain\w*\s*\(\s*\d{1,2}\s*%\s*\)[^.;]{0,60}?test\w*\s*\(\s*\d{1,2}\s*%\s*\)|\b\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:for|as) (?:the )?train\w*[^.;]{0,60}?\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:for|as) (?:the )?test\w*|\b\d{1,2}(?:\s*%)?\s*[:/]\s*\d{1,2}(?:\s*%)?(?:\s*[:/]\s*\d{1,2}(?:\s*%)?)?\s*(?:split|ratio|for training|training|train)|(?:split|divided|partitioned|allocated)\s+(?:\w+\s+){0,4}(?:in(?:to)?|at|with)?\s*(?:a\s+)?(?:ratio of\s+)?\d{1,2}\s*(?:%|:|/)\s*\d{1,2}(?:\s*(?:%|:|/)\s*\d{1,2})?%?", RegexOptions.IgnoreCase)]
     private static partial Regex SplitPattern();
 
     [GeneratedRegex(@"\b(?:\d+|five|ten|three|four)[- ]fold\b|\bcross[- ]validat\w*|\bleave[- ]one[- ](?:out|patient[- ]out|subject[- ]out)\b|\bk-fold\b", RegexOptions.IgnoreCase)]
@@ -269,7 +281,16 @@ public static partial class FormExtractor
 
     // External validation: a test on data from elsewhere. "Validation set", "internal validation" and cross-validation are
     // not; a sentence that denies it or asks for it in future work is not.
-    private static ExtractedField ExternalValidation(string text) => Flag("externalValidation", text, ExternalYes(), ExternalDenied());
+    private static ExtractedField ExternalValidation(string text) =>
+        Flag("externalValidation", text, ExternalYes(), ExternalDenied(), (sentence, match) => !SameSource().IsMatch(sentence)
+            // "Another hospital" alone is only a place; it is external validation when the sentence tests something there.
+            && (match.Contains("extern", StringComparison.OrdinalIgnoreCase) || match.Contains("independent", StringComparison.OrdinalIgnoreCase) || TestContext().IsMatch(sentence)));
+
+    [GeneratedRegex(@"\b(?:from|at|of) the same (?:hospital|institution|centre|center|site|cohort|dataset|data ?set|population)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SameSource();
+
+    [GeneratedRegex(@"\b(?:test\w*|validat\w*|evaluat\w*|assess\w*|appl(?:y|ied)|generali[sz]\w*|perform\w*)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex TestContext();
 
     [GeneratedRegex(@"\bexternal(?:ly)?[- ](?:validat\w*|test\w*|cohort|dataset|data ?set|evaluation|evaluated)|\bindependent (?:external |test )?(?:cohort|dataset|data ?set|test set|hospital|institution|centre|center)s?\b|\b(?:another|a second|a different|two other|other) (?:hospital|institution|centre|center|site)s?\b(?! and)|\btested on (?:the )?(?:public|publicly available) \w+|\bgenerali[sz]\w* to (?:an? )?(?:external|independent|unseen)", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalYes();
@@ -280,7 +301,12 @@ public static partial class FormExtractor
     // Code: shared when a repository URL is given or the text says the code or model is available; "on request" is not.
     private static ExtractedField Code(string text, out ExtractedField url)
     {
-        var link = CodeUrl().Match(text);
+        // A link to shared data (images, annotations) is not shared code.
+        var link = CodeUrl().Matches(text).FirstOrDefault(l =>
+        {
+            var sentence = Sentence(text, l.Index, out _);
+            return !(DataWords().IsMatch(sentence) && !CodeWords().IsMatch(sentence.Replace(l.Value, "", StringComparison.Ordinal)) && !l.Value.Contains("github", StringComparison.OrdinalIgnoreCase) && !l.Value.Contains("gitlab", StringComparison.OrdinalIgnoreCase));
+        }) ?? Match.Empty;
         url = new ExtractedField("codeUrl", link.Success ? [Value(link.Value.TrimEnd('.', ')', ','), text, link)] : [], Version);
         if (link.Success) return new ExtractedField("codeAvailable", [Value("true", text, link)], Version);
         return Flag("codeAvailable", text, CodeShared(), CodeOnRequest());
@@ -289,10 +315,16 @@ public static partial class FormExtractor
     [GeneratedRegex(@"https?://(?:www\.)?(?:github\.com|gitlab\.com|zenodo\.org|osf\.io|huggingface\.co|bitbucket\.org)/[^\s,;)]+|(?<![\w/])(?:github\.com|gitlab\.com|zenodo\.org|osf\.io)/[^\s,;)]+|\bdoi\.org/10\.5281/zenodo\.\d+", RegexOptions.IgnoreCase)]
     private static partial Regex CodeUrl();
 
+    [GeneratedRegex(@"\b(?:data ?sets?|data|images|annotations|labels|scans)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DataWords();
+
+    [GeneratedRegex(@"\b(?:code|software|implementation|model|models|weights|scripts?|toolbox|package)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CodeWords();
+
     [GeneratedRegex(@"\b(?:code|source code|implementation|model weights|trained models?|weights|software)\b[^.]{0,60}\b(?:publicly available|available online|openly available|made available|released|open[- ]source|is available|are available)\b|\bopen[- ]source(?:d)? (?:code|implementation|software|model)", RegexOptions.IgnoreCase)]
     private static partial Regex CodeShared();
 
-    [GeneratedRegex(@"\b(?:upon|on) (?:reasonable )?request\b|\bnot (?:publicly )?available\b|\bfrom the corresponding author\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:upon|on) (?:reasonable )?request\b|\bnot (?:be )?(?:publicly |openly )?(?:available|released|shared|made available)\b|\bfrom the corresponding author\b|\bwill be (?:released|made available)\b", RegexOptions.IgnoreCase)]
     private static partial Regex CodeOnRequest();
 
     // Country of the majority of affiliations (the first author's on a tie).
@@ -371,29 +403,32 @@ public static partial class FormExtractor
         ("scoliosis correction", R(@"\bcorrective surgery\b|\bdeformity correction\b|\bscoliosis surgery\b")),
     ];
 
-    [GeneratedRegex(@"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Co\., Ltd|S\.A\.|B\.V\.|AG|K\.K\.|Pty)\b\.?|\b(?:Siemens Healthineers|Siemens Healthcare|GE Healthcare|Philips|Canon Medical|Fujifilm|Google|Microsoft|NVIDIA|IBM|Tencent|Alibaba|Baidu|Infervision|United Imaging|Medtronic|Stryker|Globus Medical|NuVasive|DePuy|Zimmer|Samsung|Lunit|VUNO|Aidoc|Deepwise|Shukun|Huawei)\b")]
+    [GeneratedRegex(@"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|AG|Pty)\b\.?|\b(?:Co\., Ltd|S\.A\.|B\.V\.|K\.K\.)|\b(?:Siemens Healthineers|Siemens Healthcare|GE Healthcare|Philips|Canon Medical|Fujifilm|Google|Microsoft|NVIDIA|IBM|Tencent|Alibaba|Baidu|Infervision|United Imaging|Medtronic|Stryker|Globus Medical|NuVasive|DePuy|Zimmer|Samsung(?! Medical| Hospital| Changwon| Seoul)|Lunit|VUNO|Aidoc|Deepwise|Shukun|Huawei)\b")]
     private static partial Regex Company();
 
     [GeneratedRegex(@"\b(?:University|Universit|College|Hospital|Institute of Technology|School of Medicine)\b[^,;]*$", RegexOptions.IgnoreCase)]
     private static partial Regex Academic();
 
+    // Checked in this order, first match wins: places whose names contain another country's come first
+    // ("New South Wales, Australia", "London, Ontario, Canada", "Taiwan, Republic of China").
     private static readonly (string Country, Regex Pattern)[] Countries =
     [
+        ("Australia", new(@"\b(?:Australia|New South Wales|Sydney|Melbourne)\b", RegexOptions.Compiled)),
+        ("Canada", new(@"\b(?:Canada|Ontario|Quebec|Québec|Toronto|Montreal|Montréal|Vancouver)\b", RegexOptions.Compiled)),
+        ("Taiwan", new(@"\b(?:Taiwan|Taipei|Kaohsiung|Taichung)\b", RegexOptions.Compiled)),
+        ("Hong Kong", new(@"\bHong Kong\b", RegexOptions.Compiled)),
         ("United States", new(@"\b(?:USA|U\.S\.A\.|United States|[A-Z]{2} \d{5}\b|Boston|New York|California|Texas|Minnesota|Rochester, MN|Baltimore|Chicago|Philadelphia|Seattle|Stanford|Pittsburgh)\b", RegexOptions.Compiled)),
         ("China", new(@"\b(?:China|P\.? ?R\.? China|Beijing|Shanghai|Guangzhou|Shenzhen|Wuhan|Hangzhou|Chengdu|Nanjing)\b", RegexOptions.Compiled)),
         ("United Kingdom", new(@"\b(?:UK|U\.K\.|United Kingdom|England|Scotland|Wales|London|Oxford|Cambridge CB)\b", RegexOptions.Compiled)),
         ("Germany", new(@"\b(?:Germany|Deutschland|Munich|München|Berlin|Heidelberg|Hamburg)\b", RegexOptions.Compiled)),
         ("South Korea", new(@"\b(?:Korea|Seoul)\b", RegexOptions.Compiled)),
         ("Japan", new(@"\b(?:Japan|Tokyo|Osaka|Kyoto)\b", RegexOptions.Compiled)),
-        ("Canada", new(@"\b(?:Canada|Toronto|Montreal|Montréal|Vancouver)\b", RegexOptions.Compiled)),
         ("France", new(@"\b(?:France|Paris|Lyon)\b", RegexOptions.Compiled)),
         ("Switzerland", new(@"\b(?:Switzerland|Zurich|Zürich|Basel|Bern|Geneva)\b", RegexOptions.Compiled)),
         ("Netherlands", new(@"\b(?:Netherlands|Amsterdam|Rotterdam|Utrecht|Nijmegen)\b", RegexOptions.Compiled)),
         ("Italy", new(@"\b(?:Italy|Milan|Milano|Rome|Roma)\b", RegexOptions.Compiled)),
         ("Spain", new(@"\b(?:Spain|Madrid|Barcelona)\b", RegexOptions.Compiled)),
-        ("Taiwan", new(@"\b(?:Taiwan|Taipei)\b", RegexOptions.Compiled)),
         ("India", new(@"\b(?:India|Delhi|Mumbai|Bangalore|Bengaluru)\b", RegexOptions.Compiled)),
-        ("Australia", new(@"\b(?:Australia|Sydney|Melbourne)\b", RegexOptions.Compiled)),
         ("Singapore", new(@"\bSingapore\b", RegexOptions.Compiled)),
         ("Israel", new(@"\b(?:Israel|Tel Aviv)\b", RegexOptions.Compiled)),
         ("Iran", new(@"\b(?:Iran|Tehran)\b", RegexOptions.Compiled)),
@@ -410,7 +445,6 @@ public static partial class FormExtractor
         ("Poland", new(@"\bPoland\b", RegexOptions.Compiled)),
         ("Finland", new(@"\bFinland\b", RegexOptions.Compiled)),
         ("Norway", new(@"\bNorway\b", RegexOptions.Compiled)),
-        ("Hong Kong", new(@"\bHong Kong\b", RegexOptions.Compiled)),
         ("Thailand", new(@"\bThailand\b", RegexOptions.Compiled)),
         ("Vietnam", new(@"\b(?:Vietnam|Viet Nam)\b", RegexOptions.Compiled)),
         ("Mexico", new(@"\bMexico\b", RegexOptions.Compiled)),
@@ -420,8 +454,8 @@ public static partial class FormExtractor
 
     private static readonly (string Value, Regex Pattern)[] Sequences =
     [
-        ("T1", R(@"\bT1[- ]?(?:weighted|w\b|WI\b)|\bT1\b")),
-        ("T2", R(@"\bT2[- ]?(?:weighted|w\b|WI\b)|\bT2\b")),
+        ("T1", R(@"\bT1[- ]?(?:weighted|w\b|WI\b)|\bT1\s*(?:-|and|or|/)\s*T2\b|\bT1\s+(?:images|sequences?|scans|MRI|MR)\b")),
+        ("T2", R(@"\bT2[- ]?(?:weighted|w\b|WI\b)|\bT1\s*(?:-|and|or|/)\s*T2\b|\bT2\s+(?:images|sequences?|scans|MRI|MR)\b")),
         ("STIR", R(@"\bSTIR\b|short[- ]tau inversion")),
         ("Dixon", R(@"\bDixon\b")),
         ("DWI", R(@"\bdiffusion[- ]weighted|\bDWI\b|\bDTI\b|diffusion tensor")),
@@ -444,16 +478,16 @@ public static partial class FormExtractor
     [
         ("Diagnostic", R(@"\bdiagnos\w*|\bdetect\w*|\bscreening\b|\bclassif\w* (?:of )?(?:fracture|tumou?r|disease|lesion|stenosis|degeneration)")),
         ("DecisionSupport", R(@"\bdecision[- ]support\b|\btreatment (?:planning|decision|recommendation)|\bsurgical planning\b|\btriag\w*|\bclinical decision")),
-        ("Assessment", R(@"\bmeasur\w*|\bquantif\w*|\bautomat\w* (?:assessment|grading|evaluation)|\bCobb angle\b|\bscrew placement\b|\bassess\w* (?:of )?(?:the )?(?:alignment|placement|position)|\bbone age\b|\bgrading\b")),
+        ("Assessment", R(@"\bmeasur(?:e|es|ed|ing|ement|ements) (?:of )?(?:the )?(?:\w+ )?(?:angles?|Cobb|lordosis|kyphosis|height|density|parameters?|alignment|size|volume|area)|\bautomat\w* measurement|\bquantif\w*|\bautomat\w* (?:assessment|grading|evaluation)|\bCobb angle\b|\bscrew placement\b|\bassess\w* (?:of )?(?:the )?(?:alignment|placement|position)|\bbone age\b|\bgrading\b")),
         ("OutcomePrediction", R(@"\bpredict\w* (?:of )?(?:the )?(?:outcome|prognosis|survival|progression|mortality|complication|recurrence|response|curve progression)|\bprognos\w*|\bpostoperative (?:outcome|complication)")),
     ];
 
     private static readonly (string Value, Regex Pattern)[] Tasks =
     [
-        ("Classification", R(@"\bclassif\w*|\bgrad(?:e|es|ed|ing)\b|\bdistinguish\w*|\bdifferentiat\w*|\bdiscriminat\w*|\bbinary\b|\bdiagnostic accuracy\b|\bdiagnos(?:e|es|ed|ing|is)\b|\bidentif(?:y|ies|ied|ying|ication) (?:of )?(?:fresh|acute|benign|malignant|fractur|the presence)|\brecogni[sz](?:e|es|ed|ing)\b|\btell(?:s|ing)? \w+ from\b|\bbenign from malignant\b|\bpresence or absence\b")),
+        ("Classification", R(@"\bclassif\w*|\bgrad(?:e|es|ed|ing)\b|\bdistinguish\w*|\bdifferentiat\w*|\bdiscriminat\w*|\bbinary (?:classif\w*|outcome|task|decision)|\bdiagnostic accuracy\b|\bdiagnos(?:e|es|ed|ing|is)\b|\bidentif(?:y|ies|ied|ying|ication) (?:of )?(?:fresh|acute|benign|malignant|fractur|the presence)|\brecogni[sz](?:e|es|ed|ing)\b|\btell(?:s|ing)? \w+ from\b|\bbenign from malignant\b|\bpresence or absence\b")),
         ("Regression", R(@"\bregress\w*|\bestimat\w* (?:of )?(?:the )?(?:age|angle|bone|density|BMD|Cobb|height|score)|\bpredict\w* (?:the )?(?:continuous|value|bone mineral density|BMD|angle)|\bmean absolute error\b|\bMAE\b")),
-        ("Segmentation", R(@"\bsegment(?:ation|ations|ed|ing)\b|\bsegments (?:the|each|all)\b|\bdelineat\w*|\boutlin(?:e|ed|es|ing) the\b|\bcontours?\b")),
-        ("Detection", R(@"\bdetect\w*\s+(?:and label\w*\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}(?:vertebrae|vertebral bodies|vertebra|discs?|disks?|centre?line|cent(?:er|re)line|screws?|levels|pedicles?|endplates?|landmarks?|key ?points?)\b|\b(?:disc|disk|vertebra\w*|screw|pedicle|level) detection\b|\blocali[sz]\w*|\blocat(?:e|es|ed|ing)\b|\bbounding box\w*|\bobject detection\b|\bdetector\b|\bYOLO\w*|\bFaster R-?CNN\b|\bRetinaNet\b|\bSSD\b|\bregions? of interest (?:are|is|were|was) (?:found|detected|located)")),
+        ("Segmentation", R(@"\bsegment(?:ation|ations|ed|ing)\b|\b(?:binary |label )?masks? of\b|\bbinary masks?\b|\bsegments (?:the|each|all)\b|\bdelineat\w*|\boutlin(?:e|ed|es|ing) the\b|\bcontours?\b")),
+        ("Detection", R(@"\bdetect\w*\s+(?:and label\w*\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}(?:vertebrae|vertebral bodies|vertebra|discs?|disks?|centre?line|cent(?:er|re)line|screws?|levels|pedicles?|endplates?|landmarks?|key ?points?)\b|\b(?:disc|disk|vertebra\w*|screw|pedicle|level) detection\b|\blocali[sz]\w*|\blocat(?:e|es|ed|ing)\s+(?:the|each|all|and|them|fresh|vertebra\w*|lesions?|fractures?)\b|\bbounding box\w*|\bobject detection\b|\bdetector\b|\bYOLO\w*|\bFaster R-?CNN\b|\bRetinaNet\b|\bSSD\b|\bregions? of interest (?:are|is|were|was) (?:found|detected|located)")),
         ("Landmark", R(@"\blandmarks?\b|\bkey ?points?\b|\bcorners?\b|\bcentroids?\b|\bendplates? (?:detection|localization)|\bvertebral labell?ing\b|\bidentif\w* (?:and label\w* )?(?:of )?(?:the )?vertebrae")),
         ("Generation", R(@"\bsynthe[st]i[sz]\w*|\bgenerat\w* (?:synthetic|images?|CT|MRI)|\bimage[- ]to[- ]image\b|\bimage translation\b|\bsuper[- ]resolution\b|\bdenois\w*|\breconstruct\w* (?:of )?(?:images?|CT|MRI)|\bGAN\b|\bCycleGAN\b|\bpix2pix\b")),
     ];
@@ -478,7 +512,7 @@ public static partial class FormExtractor
         ("ResNet", R(@"\bResNe[tX]s?(?:[- ]?\d+)?\b|\bresidual (?:neural )?networks?\b|\bSE-?ResNe")),
         ("VGG", R(@"\bVGG(?:[- ]?(?:Net|\d+))?\b")),
         ("DenseNet", R(@"\bDenseNet(?:[- ]?\d+)?\b")),
-        ("Inception", R(@"\bInception(?:[- ]?(?:v\d|ResNet))?\b|\bGoogLeNet\b|\bXception\b")),
+        ("Inception", new(@"\bInception(?:[- ]?(?:v\d|V\d|ResNet))?\b(?! of)|\bGoogLeNet\b|\bXception\b", RegexOptions.Compiled)),
         ("YOLO", R(@"\bYOLO(?:v\d+|X)?\b")),
         ("Faster R-CNN", R(@"\bFaster[- ]R-?CNN\b")),
         ("Mask R-CNN", R(@"\bMask[- ]R-?CNN\b")),
@@ -521,10 +555,10 @@ public static partial class FormExtractor
     [
         ("AUC", R(@"\bAUC\b|\bAUROC\b|\barea under the (?:receiver operating characteristic |ROC )?curve\b|\bC-statistic\b")),
         ("Accuracy", R(@"\baccurac(?:y|ies)\b")),
-        ("Sensitivity", R(@"\bsensitivit(?:y|ies)\b")),
+        ("Sensitivity", R(@"\bsensitivit(?:y|ies)\b(?! analys)")),
         ("Specificity", R(@"\bspecificit(?:y|ies)\b")),
         ("PPV", R(@"\bpositive predictive value\b|\bPPV\b")),
-        ("Precision", R(@"(?<!average )\bprecision\b")),
+        ("Precision", R(@"(?<!average )\bprecision\b(?! medicine| oncology| health)")),
         ("Recall", R(@"\brecall\b")),
         ("F1", R(@"\bF1(?:[- ]score)?\b|\bF-(?:score|measure)\b")),
         ("Dice", R(@"\bDice\b|\bDSC\b")),

@@ -52,8 +52,9 @@ public static partial class RuleScreener
             return Pass("no abstract: concept blocks not applied");
 
         var text = string.Join("\n", [record.Title, record.Abstract, .. record.Mesh, .. record.Keywords]);
-        // Only animals or cadavers named, and no person of any kind: an animal or cadaver-only experiment.
-        if (Animal().Match(text) is { Success: true } animal && !People().IsMatch(text))
+        // Animals named at least twice and no person of any kind (no patient, reader or clinical use): an animal-only experiment.
+        // Cadavers are left to people: a cadaver test often follows work on patients' images that the abstract does not name as such.
+        if (Animal().Matches(text) is { Count: >= 2 } animals && animals[0] is var animal && !People().IsMatch(text))
             return Exclude(ReasonCodes.Animal, "text-animal", $"\"{animal.Value}\" and no patients, subjects or volunteers");
         if (!ConceptBlocks.Spine().IsMatch(text))
             return Exclude(ReasonCodes.NotSpine, "concept-spine", "no spine term in title, abstract, MeSH or keywords");
@@ -74,16 +75,16 @@ public static partial class RuleScreener
         return Pass("all three concept blocks present");
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:systematic(?:al)? review|meta-analys[ie]s|scoping review|narrative review|literature review|review of (?:the )?literature|umbrella review|state[- ]of[- ]the[- ]art review|a (?:comprehensive |critical |brief |short )?review|an overview)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:systematic(?:al)? review|meta-analys[ie]s|scoping review|narrative review|literature review|review of (?:the )?literature|umbrella review|state[- ]of[- ]the[- ]art review|a (?:comprehensive|critical|brief|short|narrative|systematic|scoping|pictorial) review)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex ReviewTitle();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:editorial|letter to the editor|comment(?:ary)? on|response to|reply to|in reply|erratum|corrigendum|correction to)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:editorial\b|letter to the editor|comment(?:ary)? on\b|reply to\b|in reply\b|erratum\b|corrigendum\b|correction to\b)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex LetterTitle();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:rats?|mice|mouse|murine|rodents?|canines?|dogs?|porcine|pigs?|swine|sheep|ovine|goats?|rabbits?|primates?|monkeys?|macaques?|cadavers?|cadaveric)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:rats?|mice|mouse(?![- ]click)|murine|rodents?|canines?|dogs?|porcine|pigs?|swine|sheep|ovine|goats?|rabbits?|primates?|monkeys?|macaques?)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex Animal();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:patients?|humans?|subjects?|participants?|volunteers?|children|adults?|adolescents?|individuals?|men|women|people|persons?|cases?|cohort)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:patients?|humans?|subjects?|participants?|volunteers?|children|adults?|adolescents?|individuals?|men|women|people|persons?|cases?|cohort|radiologists?|surgeons?|clinicians?|physicians?|readers?|VerSe|clinical)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex People();
 
     private static RuleVerdict Exclude(string reason, string rule, string evidence) => new(true, reason, rule, evidence);

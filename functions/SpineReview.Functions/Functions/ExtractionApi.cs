@@ -68,6 +68,10 @@ public sealed class ExtractionApi(ExtractionStore store, ExtractionService extra
         {
             return Problem(404, e.Message);
         }
+        catch (Azure.RequestFailedException e) when (e.Status is 400 or 413)
+        {
+            return Problem(400, $"Storage refused the correction as given ({e.ErrorCode}): shorten the values or the note.");
+        }
     }
 
     // Null when the caller is a signed-in person the platform vouches for; else the 401 to send.

@@ -134,4 +134,31 @@ public class FormExtractorTests
         Assert.Contains("Clinical", form["studyType"].Distinct);
         Assert.Equal(["pedicle screw fixation", "spinal fusion"], form["surgery"].Distinct);
     }
+
+    [Theory]
+    [InlineData("Title\nThe model was externally validated on 400 patients from another hospital with no loss of accuracy.", "externalValidation", "true")]
+    [InlineData("Title\nIt was evaluated on an independent test set drawn from the same hospital.", "externalValidation", "false")]
+    [InlineData("Title\nUnlike models developed at other hospitals, ours needs no manual input.", "externalValidation", "false")]
+    [InlineData("Title\nThe code and trained weights are not released.", "codeAvailable", "false")]
+    [InlineData("Title\nThe annotated MRI dataset is shared at https://zenodo.org/record/1234567.", "codeAvailable", "false")]
+    [InlineData("Title\nA CNN measured the C2 and T1 vertebrae on lateral radiographs.", "mriSequence", null)]
+    [InlineData("Title\nWe enrolled 212 women and 188 men.", "subjects", "400")]
+    [InlineData("Title\nThis supports precision medicine; the AUC was 0.91.", "metrics", "AUC")]
+    [InlineData("Title\nA U-Net produced binary masks of each vertebra.", "task", "Segmentation")]
+    [InlineData("Title\nThe network was trained for 10,000 iterations on augmented CT images.", "images", null)]
+    [InlineData("Title\nCases were split into training (70%), validation (15%) and test (15%) sets.", "split", "training (70%), validation (15%) and test (15%)")]
+    [InlineData("Title\nSince the inception of our registry, a ResNet graded all scans.", "architectures", "ResNet")]
+    public void Lookalikes_AreNotTakenForTheThing(string text, string field, string? expected) =>
+        Assert.Equal(expected is null ? [] : [expected], Values(text, field));
+
+    [Theory]
+    [InlineData("Department of Orthopaedics, University of New South Wales, Sydney, Australia", "Australia")]
+    [InlineData("Department of Medical Imaging, Western University, London, Ontario, Canada", "Canada")]
+    [InlineData("Department of Radiology, Kaohsiung Medical University, Kaohsiung, Taiwan, Republic of China", "Taiwan")]
+    public void Country_PlacesNamedLikeOtherCountries(string affiliation, string country) =>
+        Assert.Equal([country], Form("Title\nText.", affiliation)["country"].Distinct);
+
+    [Fact]
+    public void Industry_AHospitalNamedAfterACompanyIsNot() =>
+        Assert.Equal(["false"], Form("Title\nText.", "Department of Radiology, Samsung Medical Center, Sungkyunkwan University School of Medicine, Seoul, Korea")["industry"].Distinct);
 }

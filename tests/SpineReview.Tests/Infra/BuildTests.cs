@@ -69,6 +69,7 @@ public class BuildTests
             ["RegenerateReport"] = "timerTrigger",
             ["GetLatestReport"] = "httpTrigger",
             ["RankScreening"] = "timerTrigger",
+            ["ReextractStudies"] = "timerTrigger",
             ["ScreeningNext"] = "httpTrigger",
             ["ScreeningDecide"] = "httpTrigger",
             ["ScreeningConflicts"] = "httpTrigger",
