@@ -128,7 +128,9 @@ public class PdfReportTests
         Assert.Equal(0.5, model.Screening.Reviewers.Value, 10);
         Assert.Equal(2, model.ScreeningThisUpdate!.Reviewers.Pairs);
 
-        var text = string.Join(" ", Pdf.PageTexts(PdfReport.Render(model).Pdf));
+        var rendered = PdfReport.Render(model);
+        Assert.All(rendered.TextLog, t => Assert.True(t.Bounds.Right <= t.Box.Right + 0.5f, $"\"{t.Text}\" runs out of its box"));
+        var text = string.Join(" ", Pdf.PageTexts(rendered.Pdf));
         Assert.Contains("Studies included (n = 2)", text, StringComparison.Ordinal);
         Assert.Contains("No medical images (n = 1)", text, StringComparison.Ordinal);
         Assert.Contains("Conflicts, for a third reviewer (n = 1)", text, StringComparison.Ordinal);
@@ -147,7 +149,10 @@ public class PdfReportTests
         {
             ExtractionAccuracy = [new SpineReview.Extraction.FieldAccuracy("modality", 8, 8), new SpineReview.Extraction.FieldAccuracy("subjects", 4, 3)],
         };
-        var text = string.Join(" ", Pdf.PageTexts(PdfReport.Render(model).Pdf));
+        var rendered = PdfReport.Render(model);
+        // Headers and cells stay inside their boxes.
+        Assert.All(rendered.TextLog, t => Assert.True(t.Bounds.Right <= t.Box.Right + 0.5f, $"\"{t.Text}\" runs out of its box"));
+        var text = string.Join(" ", Pdf.PageTexts(rendered.Pdf));
         Assert.Contains("Extraction quality", text, StringComparison.Ordinal);
         Assert.Contains("subjects 4 3 75%", text, StringComparison.Ordinal);
         Assert.Contains("modality 8 8 100%", text, StringComparison.Ordinal);
