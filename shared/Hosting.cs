@@ -96,6 +96,7 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddTransient<Screening.People.ReviewService>();
         services.AddTransient<ExtractionService>();
         services.AddTransient<ReportService>();
+        services.AddTransient<ExportService>();
         services.AddTransient<CycleService>();
         return services;
     }

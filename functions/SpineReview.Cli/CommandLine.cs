@@ -88,6 +88,16 @@ public static class CommandLine
             split, crossValidation, externalValidation, metrics, codeAvailable, codeUrl, country, industry.
             """,
             ["note"], [], RunExtractAsync),
+        new("export", "the included studies with their extracted fields, as CSV or RIS",
+            """
+            Usage: spine-review export --format csv|ris --out FILE [--provisional]
+
+            Writes the studies reviewers have included, with every field of the charting form (people's corrections
+            in place of automatic values). CSV follows RFC 4180 (cells that would run as spreadsheet formulas are
+            written as text); RIS imports into reference managers, with the charted values as keywords and notes.
+              --provisional  also the studies that passed the rules and are still being screened (status column)
+            """,
+            ["format", "out"], ["provisional"], RunExportAsync),
         new("report", "regenerate the report now",
             "Usage: spine-review report [--out FILE]\n\nBuilds the report from what is stored and keeps it as the next version and as latest.pdf.\n  --out FILE   also write the PDF to FILE",
             ["out"], [], RunReportAsync),
@@ -359,6 +369,22 @@ public static class CommandLine
             await c.Err.WriteLineAsync($"spine-review extract {action}: {e.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> RunExportAsync(Arguments a, Context c)
+    {
+        if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
+        var format = a.Value("format") ?? throw new UsageException("export needs --format csv or --format ris");
+        if (format is not ("csv" or "ris")) throw new UsageException($"--format {format}: the formats are csv and ris");
+        var path = a.Value("out") ?? throw new UsageException("export needs --out FILE");
+        var studies = await c.Services.GetRequiredService<ExportService>().StudiesAsync(a.Has("provisional"), CancellationToken.None);
+        var text = format == "csv" ? Exports.Csv(studies) : Exports.Ris(studies);
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        await File.WriteAllTextAsync(full + ".tmp", text, new System.Text.UTF8Encoding(false));
+        File.Move(full + ".tmp", full, overwrite: true);
+        await c.Out.WriteLineAsync($"export done: {studies.Count(s => s.Status == ExportService.Included)} included{(a.Has("provisional") ? $" and {studies.Count(s => s.Status != ExportService.Included)} provisionally eligible" : "")} studies written to {full} ({format})");
+        return 0;
     }
 
     private static async Task<int> RunReportAsync(Arguments a, Context c)

@@ -51,6 +51,7 @@ public class CommandLineTests
     [InlineData("parse")]
     [InlineData("eval")]
     [InlineData("dedup")]
+    [InlineData("export")]
     public async Task Help_EveryCommand_SaysWhatItTakes(string command)
     {
         var (code, output, _) = await Run(command, "--help");

@@ -76,6 +76,7 @@ public class BuildTests
             ["ScreeningResolve"] = "httpTrigger",
             ["ScreeningStatus"] = "httpTrigger",
             ["ExtractionForm"] = "httpTrigger",
+            ["GetExport"] = "httpTrigger",
             ["ExtractionCorrect"] = "httpTrigger",
         }.OrderBy(k => k.Key), functions.OrderBy(k => k.Key));
     }
