@@ -8,9 +8,11 @@
 #   scripts/bench.sh screening [WAITING] retrain and re-rank a queue of WAITING records (default 10,000; target under 2 s),
 #                                        then eval screening --runs 10 on the ACE inhibitors and Jeyaraman sets, and the
 #                                        classifiers tried, side by side
+#   scripts/bench.sh report              the PDF report at the paper's scale (365 of 1,475) and at 10,000 of 40,000
+#                                        (generated data): generation time (median of 3) and size
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 what="${1:-}"; records="${2:-}"; [ -n "$records" ] || { [ "$what" = dedup ] && records=100000 || records=10000; }
-case "$what" in harvest|parse|dedup|screening) ;; *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$what" in harvest|parse|dedup|screening|report) ;; *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 require_toolchains
 install_npm_packages
 say "building (Release)"
@@ -25,6 +27,12 @@ if [ "$what" = dedup ]; then
   [ -d "$SPINE_REVIEW_CORPUS/dedup" ] || die "the dedup benchmarks are read from $SPINE_REVIEW_CORPUS/dedup; set SPINE_REVIEW_CORPUS"
   /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" dedup "$records" || exit $?
   "$bench" dedup-sample
+  exit $?
+fi
+
+if [ "$what" = report ]; then
+  "$bench" report 365 1475 || exit $?
+  /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" report 10000 40000
   exit $?
 fi
 

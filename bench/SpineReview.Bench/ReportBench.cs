@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using SpineReview.Extraction;
+using SpineReview.Records;
+using SpineReview.Reporting;
+using SpineReview.Screening;
+using SpineReview.Storage;
+
+namespace SpineReview.Bench;
+
+/// <summary>
+/// The report at a given scale from generated data (built in memory, rendered as the service renders it): generation time
+/// (median of 3 after one warm-up) and PDF size. Storage is left out: this measures the model builder and the renderer.
+/// </summary>
+internal static class ReportBench
+{
+    public static int Run(int included, int identified, TextWriter o)
+    {
+        var random = new Random(11);
+        var at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        string[] topics = ["lumbar disc degeneration", "vertebral fracture", "scoliosis", "spinal metastasis", "cervical myelopathy", "osteoporosis", "spinal stenosis"];
+        string[] modalities = ["MRI", "CT", "radiographs", "ultrasound", "DXA"];
+        var records = new List<StoredRecord>(identified);
+        var rules = new List<RuleDecision>(identified);
+        var fields = new Dictionary<string, List<ExtractedField>>(StringComparer.Ordinal);
+        for (var i = 0; i < identified; i++)
+        {
+            var topic = topics[random.Next(topics.Length)];
+            var modality = modalities[random.Next(modalities.Length)];
+            var title = $"Deep learning for {topic} on {modality}: a {(random.Next(2) == 0 ? "retrospective" : "multicentre")} study of cohort {i}";
+            var r = new BibRecord
+            {
+                Source = "pubmed", SourceId = (40_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), Year = 2012 + random.Next(15),
+                Title = title, Journal = "Spine Imaging Journal", Doi = $"10.5555/bench.{i}", Authors = [new Author($"Author{i} A", [])],
+                Abstract = $"A convolutional neural network studied {topic} on {modality} of {100 + random.Next(5000)} patients.",
+            };
+            records.Add(new StoredRecord(r.Key, r, null, null, "20261101T000000000Z", at));
+            var passes = i < included;
+            rules.Add(new RuleDecision(r.Key, !passes, passes ? null : ReasonCodes.All[random.Next(8)], "bench", RuleVerdict.Version, "", at));
+            if (passes) fields[r.Key] = [.. FormExtractor.Extract(title + "\n" + r.Abstract)];
+        }
+        var searches = new List<SearchLogEntry>
+        {
+            new("pubmed", "20261101T000000000Z", at, "(deep learning) AND (spine) AND (imaging)", new DateOnly(2012, 1, 1), new DateOnly(2026, 11, 1), "", identified, identified, identified, 0, 0, identified / 200 + 1, 10, "complete", null),
+        };
+        var times = new List<double>();
+        RenderedReport? report = null;
+        for (var round = 0; round < 4; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            var model = ReportModelBuilder.Build(1, at, records, rules, fields, searches, new HashSet<string>(), null, null);
+            report = PdfReport.Render(model);
+            if (round > 0) times.Add(clock.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        var mib = report!.Pdf.Length / 1048576.0;
+        o.WriteLine(FormattableString.Invariant($"report: {included:N0} studies of {identified:N0} records: median {times[1]:0.00} s of 3 (min {times[0]:0.00}, max {times[2]:0.00}), {report.Pages} pages, {mib:0.00} MiB"));
+        return 0;
+    }
+}
