@@ -390,9 +390,10 @@ public static class CommandLine
     private static async Task<int> RunReportAsync(Arguments a, Context c)
     {
         if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
-        var (m, _) = await c.Services.GetRequiredService<ReportService>().GenerateAsync(CancellationToken.None);
+        var generated = await c.Services.GetRequiredService<ReportService>().GenerateAsync(CancellationToken.None);
+        var m = generated.Manifest;
         var written = await WriteOutAsync(a, c, m.Version);
-        await c.Out.WriteLineAsync($"report done: version {m.Version}, {m.Pages} pages, {m.Size} bytes, {m.PassedRules} provisionally eligible, " +
+        await c.Out.WriteLineAsync($"report done: {(generated.Unchanged ? "nothing changed, still " : "")}version {m.Version}, {m.Pages} pages, {m.Size} bytes, {m.PassedRules} provisionally eligible, " +
             $"{m.NewInThisVersion} new{(written is null ? "" : $"; written to {written}")}");
         return 0;
     }

@@ -15,6 +15,16 @@ public sealed record ReportManifest(int Version, DateTimeOffset Created, DateOnl
     int Identified, int Duplicates, int ExcludedByRules, int PassedRules, int Included, int NewInThisVersion,
     string? LastHarvestRun, IReadOnlyList<string> Studies);
 
+/// <summary>A generation's result: the version's manifest and bytes, and whether it is a new version or the latest one again.</summary>
+public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool Unchanged)
+{
+    public void Deconstruct(out ReportManifest manifest, out byte[] pdf)
+    {
+        manifest = Manifest;
+        pdf = Pdf;
+    }
+}
+
 /// <summary>The latest report as stored, for download.</summary>
 public sealed record StoredReport(int Version, string ETag, long Size, Func<CancellationToken, Task<Stream>> OpenAsync);
 
@@ -29,8 +39,11 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
     private static string PdfBlob(int v, string sha) => $"versions/{v:D6}/living-review-{sha[..12]}.pdf";
     private static string ManifestBlob(int v) => $"versions/{v:D6}/manifest.json";
 
-    /// <summary>Builds the model from storage, renders it, and stores it as the next version and as latest.pdf.</summary>
-    public async Task<(ReportManifest Manifest, byte[] Pdf)> GenerateAsync(CancellationToken ct)
+    /// <summary>
+    /// Builds the model from storage, renders it, and stores it as the next version and as latest.pdf, unless nothing
+    /// changed: the latest version rendered again from today's data gives the same bytes, and is returned as it is.
+    /// </summary>
+    public async Task<GeneratedReport> GenerateAsync(CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
         var all = new List<StoredRecord>();
@@ -48,6 +61,21 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
             .Concat(people.Decisions.Select(d => d.DecidedAt)).Concat(people.Queue.Select(q => q.SettledAt ?? q.EnqueuedAt))
             .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
         var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
+
+        // Nothing changed when the latest version, rebuilt from today's data against the version before it, is byte for byte what is stored.
+        var manifests = await ListAsync(ct);
+        if (manifests.Count > 0)
+        {
+            var latest = manifests[^1];
+            var before = manifests.Count > 1 ? manifests[^2] : null;
+            var again = PdfReport.Render(ReportModelBuilder.Build(latest.Version, created, all, decisions, fields, searches,
+                before?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], before?.Version, before?.LastHarvestRun, people, before?.Created, accuracy));
+            if (Convert.ToHexStringLower(SHA256.HashData(again.Pdf)) == latest.Sha256)
+            {
+                log.LogInformation("Report unchanged since version {Version}: no new version", latest.Version);
+                return new GeneratedReport(latest, again.Pdf, Unchanged: true);
+            }
+        }
 
         while (true)
         {
@@ -78,7 +106,7 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
             }
             await Container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(version, sha), ct);
             log.LogInformation("Report version {Version}: {Pages} pages, {Size} bytes, sha256 {Sha}", version, rendered.Pages, rendered.Pdf.Length, sha);
-            return (manifest, rendered.Pdf);
+            return new GeneratedReport(manifest, rendered.Pdf, Unchanged: false);
         }
     }
 

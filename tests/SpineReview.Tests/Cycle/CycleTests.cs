@@ -48,6 +48,25 @@ public class CycleTests
     }
 
     [Fact]
+    public async Task Report_NothingChanged_NoNewVersion_SomethingChanged_NextVersion()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
+        await host.Get<CycleService>().RunAsync(Window, null, default);
+        var reports = host.Get<ReportService>();
+        var again = await reports.GenerateAsync(default);
+        Assert.True(again.Unchanged);
+        Assert.Equal(1, again.Manifest.Version);
+        Assert.Equal([1], (await reports.ListAsync(default)).Select(m => m.Version));
+
+        // A person's correction changes what the report shows: a new version.
+        var key = (await host.Get<SpineReview.Extraction.ExtractionStore>().ListStoredAsync(default)).Keys.First();
+        await host.Get<SpineReview.Extraction.ExtractionService>().CorrectAsync("ana", key, "modality", ["Other"], null, default);
+        var changed = await reports.GenerateAsync(default);
+        Assert.False(changed.Unchanged);
+        Assert.Equal(2, changed.Manifest.Version);
+    }
+
+    [Fact]
     public async Task Cycle_ReportText_CarriesThePrismaCountsThatAreStored()
     {
         await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
