@@ -340,8 +340,7 @@ public static class CommandLine
                 case "correct":
                 {
                     if (a.Positional.Count < 3) throw new UsageException("usage: spine-review extract correct KEY FIELD [VALUE ...] [--note TEXT]");
-                    var reviewer = c.Services.GetRequiredService<IOptions<SpineReview.Configuration.ScreeningOptions>>().Value.Reviewer is { Length: > 0 } r
-                        ? r : throw new UsageException("who is correcting? set Screening__Reviewer to your name (for example: export Screening__Reviewer=jane.doe)");
+                    var reviewer = ConfiguredReviewer(c, "correcting");
                     var correction = await service.CorrectAsync(reviewer, a.Positional[1], a.Positional[2], a.Positional.Skip(3).ToList(), a.Value("note"), CancellationToken.None);
                     await c.Out.WriteLineAsync($"extract correct done: {a.Positional[2]} of {a.Positional[1]} set to {(correction.Values.Count == 0 ? "not reported" : string.Join(", ", correction.Values))} by {reviewer}");
                     return 0;
@@ -653,12 +652,16 @@ public static class CommandLine
             : throw new UsageException($"--{name} takes a whole number from {min} to {max}, not '{v}'");
     }
 
+    // The command line's reviewer: setting Screening:Reviewer (in Azure the platform's sign-in names the reviewer instead).
+    private static string ConfiguredReviewer(Context c, string doing) =>
+        c.Services.GetRequiredService<IOptions<SpineReview.Configuration.ScreeningOptions>>().Value.Reviewer is { Length: > 0 } r
+            ? r : throw new UsageException($"who is {doing}? set Screening__Reviewer to your name (for example: export Screening__Reviewer=jane.doe)");
+
     private static async Task<int> RunScreenAsync(Arguments a, Context c)
     {
         if (a.Positional.Count == 0) return await RunDrainAsync(c, "screen");
         var action = a.Positional[0];
-        var reviewer = () => c.Services.GetRequiredService<IOptions<SpineReview.Configuration.ScreeningOptions>>().Value.Reviewer is { Length: > 0 } r
-            ? r : throw new UsageException("who is screening? set Screening__Reviewer to your name (for example: export Screening__Reviewer=jane.doe)");
+        var reviewer = () => ConfiguredReviewer(c, "screening");
         var people = () => c.Services.GetRequiredService<SpineReview.Screening.People.ReviewService>();
         void Args(int n, string shape)
         {

@@ -73,9 +73,12 @@ public sealed class ExtractionStore(StorageClients storage)
     }
 
     /// <summary>Every extracted field as the review uses it (a person's correction in place of the automatic values).</summary>
-    public async Task<Dictionary<string, List<ExtractedField>>> ListAsync(CancellationToken ct)
+    public async Task<Dictionary<string, List<ExtractedField>>> ListAsync(CancellationToken ct) => Effective(await ListStoredAsync(ct));
+
+    /// <summary>The fields as the review uses them, from stored fields already read: a correction in place of the automatic values.</summary>
+    public static Dictionary<string, List<ExtractedField>> Effective(Dictionary<string, List<StoredField>> stored)
     {
-        var stored = await ListStoredAsync(ct);
+        ArgumentNullException.ThrowIfNull(stored);
         return stored.ToDictionary(kv => kv.Key, kv => kv.Value.Select(f => f.Correction is { } c
             ? new ExtractedField(f.Automatic.Field, c.Values.Select(v => new ExtractedValue(v, $"corrected by {c.By}", 0, 0)).ToList(), f.Automatic.ExtractorVersion)
             : f.Automatic).ToList(), StringComparer.Ordinal);

@@ -129,17 +129,9 @@ public static partial class FormExtractor
         return f.Values.Count > 0 ? f : new ExtractedField("condition", [new ExtractedValue("Other", "none of the listed conditions is named", 0, 0)], Version);
     }
 
-    private static ExtractedValue Value(string value, string text, Match m) => new(value, Context(text, m.Index, m.Length), m.Index, m.Length);
+    private static ExtractedValue Value(string value, string text, Match m) => new(value, KeywordExtractor.Context(text, m.Index, m.Length), m.Index, m.Length);
 
     private static int TitleEnd(string text) => text.IndexOf('\n', StringComparison.Ordinal) is var i and >= 0 ? i : text.Length;
-
-    private static string Context(string text, int index, int length)
-    {
-        var start = Math.Max(0, index - 40);
-        var end = Math.Min(text.Length, index + length + 40);
-        var s = text[start..end].ReplaceLineEndings(" ");
-        return (start > 0 ? "…" : "") + s + (end < text.Length ? "…" : "");
-    }
 
     // A yes/no field: "true" with the evidence when the pattern matches outside a negation, else "false" (no evidence).
     // The negation is looked for close to the match, within its sentence: "no external validation was performed" and

@@ -86,8 +86,8 @@ public static partial class KeywordExtractor
         return new ExtractedField(field, values, Version);
     }
 
-    /// <summary>The matched words with a little context, on one line.</summary>
-    private static string Context(string text, int index, int length)
+    /// <summary>The matched words with a little context, on one line (the evidence every extractor stores).</summary>
+    internal static string Context(string text, int index, int length)
     {
         var start = Math.Max(0, index - 40);
         var end = Math.Min(text.Length, index + length + 40);

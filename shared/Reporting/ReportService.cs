@@ -49,8 +49,9 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
         var all = new List<StoredRecord>();
         await foreach (var r in records.ListAsync(ct)) all.Add(r);
         var decisions = await screening.ListRuleDecisionsAsync(ct);
+        // One read of the extractions serves both the values shown and the accuracy against corrections.
         var storedFields = await extractions.ListStoredAsync(ct);
-        var fields = await extractions.ListAsync(ct);
+        var fields = ExtractionStore.Effective(storedFields);
         var accuracy = ExtractionService.Accuracy(storedFields.Values.SelectMany(f => f));
         var searches = await searchLog.ListAsync(ct);
         var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), await ranking.LatestAsync(ct),

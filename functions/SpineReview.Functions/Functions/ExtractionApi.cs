@@ -17,10 +17,9 @@ public sealed class ExtractionApi(ExtractionStore store, ExtractionService extra
     public async Task<IActionResult> Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "extraction/{recordKey}")] HttpRequest request,
         string recordKey, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (Refusal(request) is { } refused) return refused;
+        if (Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Reading the charting form").Refusal is { } refused) return refused;
         var fields = await store.GetAsync(recordKey, ct);
-        if (fields.Count == 0) return Problem(404, $"No extraction form is stored for {recordKey}.");
+        if (fields.Count == 0) return Problems.Of(404, $"No extraction form is stored for {recordKey}.");
         return new OkObjectResult(FormExtractor.Fields.Where(fields.ContainsKey).Select(f => new
         {
             Field = f,
@@ -36,9 +35,8 @@ public sealed class ExtractionApi(ExtractionStore store, ExtractionService extra
     public async Task<IActionResult> Correct([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "extraction/{recordKey}/{field}")] HttpRequest request,
         string recordKey, string field, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (Refusal(request) is { } refused) return refused;
-        var reviewer = PlatformIdentity.Reviewer(request.Headers)!;
+        var (reviewer, refused) = Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Correcting the charting form");
+        if (refused is not null) return refused;
         List<string> values;
         string? note;
         try
@@ -46,42 +44,31 @@ public sealed class ExtractionApi(ExtractionStore store, ExtractionService extra
             using var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("values", out var v) || v.ValueKind != JsonValueKind.Array)
-                return Problem(400, "Send {\"values\": [\"...\"], \"note\": \"...\"}; an empty list means \"not reported\".");
-            if (root.TryGetProperty("reviewer", out _)) return Problem(400, "\"reviewer\" cannot be given: the reviewer is whoever is signed in.");
+                return Problems.Of(400, "Send {\"values\": [\"...\"], \"note\": \"...\"}; an empty list means \"not reported\".");
+            if (root.TryGetProperty("reviewer", out _)) return Problems.Of(400, "\"reviewer\" cannot be given: the reviewer is whoever is signed in.");
             values = v.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText()).ToList();
             note = root.TryGetProperty("note", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
         }
         catch (JsonException e)
         {
-            return Problem(400, $"The body is not JSON ({e.Message}).");
+            return Problems.Of(400, $"The body is not JSON ({e.Message}).");
         }
         try
         {
-            var correction = await extraction.CorrectAsync(reviewer, recordKey, field, values, note, ct);
+            var correction = await extraction.CorrectAsync(reviewer!, recordKey, field, values, note, ct);
             return new ObjectResult(correction) { StatusCode = StatusCodes.Status201Created };
         }
         catch (ArgumentException e)
         {
-            return Problem(400, e.Message);
+            return Problems.Of(400, e.Message);
         }
         catch (KeyNotFoundException e)
         {
-            return Problem(404, e.Message);
+            return Problems.Of(404, e.Message);
         }
         catch (Azure.RequestFailedException e) when (e.Status is 400 or 413)
         {
-            return Problem(400, $"Storage refused the correction as given ({e.ErrorCode}): shorten the values or the note.");
+            return Problems.Of(400, $"Storage refused the correction as given ({e.ErrorCode}): shorten the values or the note.");
         }
     }
-
-    // Null when the caller is a signed-in person the platform vouches for; else the 401 to send.
-    private ObjectResult? Refusal(HttpRequest request)
-    {
-        if (!PlatformIdentity.Trusted(options.Value.TrustIdentityHeaders))
-            return Problem(401, "Corrections need App Service authentication, which is switched off for this app: turn it on so that the platform names the reviewer.");
-        return PlatformIdentity.Reviewer(request.Headers) is null ? Problem(401, "Sign in first: corrections are kept with the signed-in reviewer's name.") : null;
-    }
-
-    private static ObjectResult Problem(int status, string detail) =>
-        new(new ProblemDetails { Status = status, Title = status switch { 401 => "Not signed in", 404 => "Not found", _ => "Bad request" }, Detail = detail }) { StatusCode = status };
 }

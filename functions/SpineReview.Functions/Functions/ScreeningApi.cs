@@ -67,23 +67,19 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
 
     private async Task<IActionResult> Handle(HttpRequest request, Func<string, Task<IActionResult>> action)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!PlatformIdentity.Trusted(options.Value.TrustIdentityHeaders))
-            return Problem(401, "Screening needs App Service authentication, which is switched off for this app: turn it on (Authentication in the portal, or the infrastructure template), so that the platform names the reviewer.");
-        var reviewer = PlatformIdentity.Reviewer(request.Headers);
-        if (reviewer is null)
-            return Problem(401, "Sign in first: screening needs the platform's sign-in (App Service authentication), which names the reviewer.");
+        var (reviewer, refusal) = Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Screening");
+        if (refusal is not null) return refusal;
         try
         {
-            return await action(reviewer);
+            return await action(reviewer!);
         }
         catch (DecisionRejectedException e)
         {
-            return Problem(e.Status, e.Message);
+            return Problems.Of(e.Status, e.Message);
         }
         catch (Azure.RequestFailedException e) when (e.Status is 400 or 413)
         {
-            return Problem(400, $"Storage refused the decision as given ({e.ErrorCode}): shorten the note or check the record key.");
+            return Problems.Of(400, $"Storage refused the decision as given ({e.ErrorCode}): shorten the note or check the record key.");
         }
     }
 
@@ -130,8 +126,4 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
         request.HttpContext.Response.Headers.ETag = result.ETag;
         return new ObjectResult(result) { StatusCode = StatusCodes.Status201Created };
     }
-
-    private static ObjectResult Problem(int status, string detail) =>
-        new(new ProblemDetails { Status = status, Title = status switch { 401 => "Not signed in", 403 => "Not allowed", 404 => "Not found", 409 => "Conflict", 412 => "Changed meanwhile", _ => "Bad request" }, Detail = detail })
-        { StatusCode = status };
 }
