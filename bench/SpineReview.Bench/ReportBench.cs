@@ -22,6 +22,8 @@ internal static class ReportBench
         var records = new List<StoredRecord>(identified);
         var rules = new List<RuleDecision>(identified);
         var fields = new Dictionary<string, List<ExtractedField>>(StringComparer.Ordinal);
+        // Studies that pass the rules are included by two reviewers, as in the paper: the figures describe included studies.
+        var queue = new List<QueueEntry>(included);
         for (var i = 0; i < identified; i++)
         {
             var topic = topics[random.Next(topics.Length)];
@@ -36,18 +38,23 @@ internal static class ReportBench
             records.Add(new StoredRecord(r.Key, r, null, null, "20261101T000000000Z", at));
             var passes = i < included;
             rules.Add(new RuleDecision(r.Key, !passes, passes ? null : ReasonCodes.All[random.Next(8)], "bench", RuleVerdict.Version, "", at));
-            if (passes) fields[r.Key] = [.. FormExtractor.Extract(title + "\n" + r.Abstract)];
+            if (passes)
+            {
+                fields[r.Key] = [.. FormExtractor.Extract(title + "\n" + r.Abstract)];
+                queue.Add(new QueueEntry(r.Key, 0.9, ["ana", "ben"], SpineReview.Screening.People.ScreeningStatus.Final, true, null, "", false, false, at, at, default));
+            }
         }
         var searches = new List<SearchLogEntry>
         {
             new("pubmed", "20261101T000000000Z", at, "(deep learning) AND (spine) AND (imaging)", new DateOnly(2012, 1, 1), new DateOnly(2026, 11, 1), "", identified, identified, identified, 0, 0, identified / 200 + 1, 10, "complete", null),
         };
+        var people = new PeopleScreening(queue, [], null, 0.5, false);
         var times = new List<double>();
         RenderedReport? report = null;
         for (var round = 0; round < 4; round++)
         {
             var clock = Stopwatch.StartNew();
-            var model = ReportModelBuilder.Build(1, at, records, rules, fields, searches, new HashSet<string>(), null, null);
+            var model = ReportModelBuilder.Build(ReportVersion.First, at, records, rules, fields, searches, null, people);
             report = PdfReport.Render(model);
             if (round > 0) times.Add(clock.Elapsed.TotalSeconds);
         }

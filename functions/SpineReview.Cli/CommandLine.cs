@@ -248,9 +248,10 @@ public static class CommandLine
         var summary = await c.Services.GetRequiredService<CycleService>().RunAsync(window, c.Progress, CancellationToken.None);
         await PrintHarvestAsync(c.Out, summary.Harvests);
         var r = summary.Report;
-        var written = await WriteOutAsync(a, c, summary.Report.Version);
-        await c.Out.WriteLineAsync($"report: version {r.Version}, {r.Pages} pages; identified {r.Identified}, duplicates {r.Duplicates}, " +
-            $"excluded by rules {r.ExcludedByRules}, passed to reviewers {r.PassedRules}, included {r.Included}, new in this version {r.NewInThisVersion}");
+        var written = await WriteOutAsync(a, c);
+        var n = r.Counts;
+        await c.Out.WriteLineAsync($"report: version {r.Version} ({r.Change}), {r.Pages} pages; identified {n.Identified}, duplicates {n.Duplicates}, " +
+            $"excluded by rules {n.ExcludedByRules}, passed to reviewers {n.PassedRules}, included {n.Included}, provisionally eligible {n.Provisional}, new in this version {n.NewInThisVersion}");
         var h0 = summary.Harvests.Sum(h => h.New);
         var failedStages = summary.Screened.Failed + summary.Extracted.Failed;
         await c.Out.WriteLineAsync($"cycle done in {clock.Elapsed.TotalSeconds:0.0} s: {h0} new records, {summary.Screened.Done} screened by rules, {summary.Ranking.Ranked} waiting for reviewers (ranked by the model), {summary.Extracted.Done} extracted" +
@@ -259,7 +260,7 @@ public static class CommandLine
         return summary.Harvests.Any(h => h.Status is "failed" or "incomplete") || failedStages > 0 ? 1 : 0;
     }
 
-    private static async Task<string?> WriteOutAsync(Arguments a, Context c, int version)
+    private static async Task<string?> WriteOutAsync(Arguments a, Context c)
     {
         if (a.Value("out") is not { } path) return null;
         var latest = await c.Services.GetRequiredService<ReportService>().GetLatestAsync(CancellationToken.None)
@@ -271,7 +272,6 @@ public static class CommandLine
         await using (var target = File.Create(temp))
             await source.CopyToAsync(target);
         File.Move(temp, full, overwrite: true);
-        _ = version;
         return full;
     }
 
@@ -391,9 +391,9 @@ public static class CommandLine
         if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
         var generated = await c.Services.GetRequiredService<ReportService>().GenerateAsync(CancellationToken.None);
         var m = generated.Manifest;
-        var written = await WriteOutAsync(a, c, m.Version);
-        await c.Out.WriteLineAsync($"report done: {(generated.Unchanged ? "nothing changed, still " : "")}version {m.Version}, {m.Pages} pages, {m.Size} bytes, {m.PassedRules} provisionally eligible, " +
-            $"{m.NewInThisVersion} new{(written is null ? "" : $"; written to {written}")}");
+        var written = await WriteOutAsync(a, c);
+        await c.Out.WriteLineAsync($"report done: {(generated.Unchanged ? "nothing changed, still " : "")}version {m.Version}{(generated.Unchanged ? "" : $" ({m.Change})")}, {m.Pages} pages, {m.Size} bytes, " +
+            $"{m.Counts.Included} included, {m.Counts.Provisional} provisionally eligible, {m.Counts.NewInThisVersion} new{(written is null ? "" : $"; written to {written}")}");
         return 0;
     }
 

@@ -124,11 +124,17 @@ public sealed class PageWriter
         Y += after;
     }
 
-    /// <summary>A section heading, kept with at least <paramref name="keepWith"/> points of what follows.</summary>
-    public void Heading(string text, float keepWith = 80)
+    /// <summary>Every heading drawn, in order: the PDF outline (bookmarks) and the contents list are made from it.</summary>
+    public List<OutlineEntry> Outline { get; } = [];
+
+    /// <summary>A section heading, kept with at least <paramref name="keepWith"/> points of what follows; a bookmark points at it.</summary>
+    /// <param name="newPage">Start the section on a fresh page (major sections).</param>
+    public void Heading(string text, float keepWith = 80, bool newPage = false)
     {
         using var font = Typography.Font(Typography.Bold, Typography.HeadingSize);
-        EnsureSpace(font.Size * 2 + keepWith);
+        if (newPage && Y > Top + 1) NewPage();
+        else EnsureSpace(font.Size * 2 + keepWith);
+        Mark(text, level: 0);
         using var paint = new SKPaint { Color = Typography.Accent, IsAntialias = true };
         Y += font.Size * 1.3f;
         Text(text, Left, Y, font, paint, new SKRect(Left, Y - font.Size * 1.3f, Right, Y + 4));
@@ -136,4 +142,30 @@ public sealed class PageWriter
         Canvas.DrawLine(Left, Y + 5, Left + 40, Y + 5, rule);
         Y += 14;
     }
+
+    /// <summary>A subsection heading (a figure, a table), kept with <paramref name="keepWith"/> points of what follows; a second-level bookmark.</summary>
+    public void Subheading(string text, float keepWith = 60)
+    {
+        using var font = Typography.Font(Typography.Bold, Typography.SubheadingSize);
+        EnsureSpace(font.Size * 2 + keepWith);
+        Mark(text, level: 1);
+        using var paint = new SKPaint { Color = Typography.Ink, IsAntialias = true };
+        foreach (var line in Wrap(text, font, ContentWidth))
+        {
+            Y += font.Size * 1.35f;
+            Text(line, Left, Y - 2, font, paint, new SKRect(Left, Y - font.Size * 1.35f, Right, Y + 2));
+        }
+        Y += 5;
+    }
+
+    /// <summary>A named destination at the cursor, for the outline to point at.</summary>
+    private void Mark(string title, int level)
+    {
+        var name = $"s{Outline.Count + 1}";
+        Canvas.DrawNamedDestinationAnnotation(new SKPoint(Left, Y), name);
+        Outline.Add(new OutlineEntry(level, title, PageNumber, name));
+    }
 }
+
+/// <summary>One bookmark: its level (0 section, 1 subsection), title, page and the named destination it opens.</summary>
+public sealed record OutlineEntry(int Level, string Title, int Page, string Destination);

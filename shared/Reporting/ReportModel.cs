@@ -25,42 +25,61 @@ public sealed record PrismaCounts(
 
 /// <summary>What the people's screening stage has stored, for the report.</summary>
 public sealed record PeopleScreening(IReadOnlyList<QueueEntry> Queue, IReadOnlyList<ReviewerDecision> Decisions, ModelSummary? Model,
-    double HighThreshold, bool AutoExclude)
+    double HighThreshold, bool AutoExclude, int ReviewersPerRecord = 2)
 {
     public static PeopleScreening None { get; } = new([], [], null, 0.5, false);
 }
 
 /// <summary>One study shown in the report's table.</summary>
 /// <param name="Included">True once people have included it (two reviewers agreed, or a third resolved a conflict).</param>
+/// <param name="FieldValues">Every charted field's values (people's corrections winning), for the results figures.</param>
+/// <param name="Retracted">The source marks it retracted (PubMed "Retracted Publication", or a "Retracted:" title).</param>
 public sealed record StudyRow(string Key, string Title, string FirstAuthor, string? Journal, int? Year, string? Doi, string? Pmid,
-    IReadOnlyList<string> Modality, IReadOnlyList<string> Region, bool NewInThisVersion, bool Included = false);
+    IReadOnlyList<string> Modality, IReadOnlyList<string> Region, bool NewInThisVersion, bool Included = false,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? FieldValues = null, bool Retracted = false)
+{
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Fields => FieldValues ?? EmptyFields;
+    private static readonly Dictionary<string, IReadOnlyList<string>> EmptyFields = new(StringComparer.Ordinal);
+
+    /// <summary>"Author (year). Title" as the report cites a study.</summary>
+    public string Citation => $"{FirstAuthor} ({Year?.ToString(Fmt.C) ?? "n.d."}). {Title}";
+}
 
 /// <summary>A category's share now and, where the 2023 paper states it, then.</summary>
 public sealed record CategoryShare(string Category, int Count, double Percent, double? BaselinePercent);
 
+/// <summary>A study the previous version showed and this one does not, with why.</summary>
+public sealed record RemovedStudy(string Key, string Citation, string Why);
+
+/// <summary>What changed since the previous version, for "What is new".</summary>
+public sealed record ChangesModel(IReadOnlyList<StudyRow> NewlyIncluded, IReadOnlyList<StudyRow> NewProvisional, IReadOnlyList<RemovedStudy> Removed,
+    IReadOnlyList<StudyRow> Retracted)
+{
+    public static ChangesModel None { get; } = new([], [], [], []);
+}
+
+/// <summary>How the review was run for this version: what decides eligibility, and what charts the studies.</summary>
+public sealed record ReviewMethod(string RulesVersion, string ExtractorVersion, int ReviewersPerRecord, bool AutoExclude)
+{
+    /// <summary>What decides eligibility; a change is a new major version of the report.</summary>
+    public string Eligibility => $"{RulesVersion}; reviewers per record {ReviewersPerRecord}; automatic exclusion {(AutoExclude ? "on" : "off")}";
+}
+
 /// <summary>Everything one report version shows: a plain model, built from storage by <see cref="ReportModelBuilder"/>.</summary>
 public sealed record ReportModel(
-    int Version,
+    ReportVersion Version,
     DateTimeOffset Created,
     DateOnly DataCutoff,
     PrismaCounts Cumulative,
     PrismaCounts ThisUpdate,
     IReadOnlyList<StudyRow> Studies,
-    IReadOnlyList<CategoryShare> Modalities,
+    ResultsModel Results,
     IReadOnlyList<SearchLogEntry> Searches,
     int NewInThisVersion,
-    int? PreviousVersion,
+    ReportVersion? PreviousVersion,
+    ChangesModel Changes,
+    ReviewMethod Method,
     ScreeningQuality? Screening = null,
     ScreeningQuality? ScreeningThisUpdate = null,
     bool AutoExclude = false,
     IReadOnlyList<Extraction.FieldAccuracy>? ExtractionAccuracy = null);
-
-/// <summary>The 2023 scoping review's figures that each report version is compared against (from the published paper).</summary>
-public static class Baseline2023
-{
-    public const string Citation = "Constant et al. N Am Spine Soc J 2023;15:100236. doi:10.1016/j.xnsj.2023.100236";
-    public const int RecordsIdentified = 1475;
-    public const int StudiesIncluded = 365;
-    /// <summary>Shares of included studies by modality stated in the paper's text (Fig. 4B); others are only drawn in the figure.</summary>
-    public static IReadOnlyDictionary<string, double> ModalityPercent { get; } = new Dictionary<string, double> { ["MRI"] = 36 };
-}

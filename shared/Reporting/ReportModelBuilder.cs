@@ -8,25 +8,26 @@ namespace SpineReview.Reporting;
 /// <summary>Builds the report model from stored facts. Pure: no I/O, no clock.</summary>
 public static class ReportModelBuilder
 {
-    public static readonly string[] ModalityOrder = ["MRI", "CT", "Radiograph", "Ultrasound", "DEXA", "Fluoroscopy", "Other"];
-
     /// <summary>Assembles one version's model.</summary>
-    /// <param name="previousKeys">Keys of the studies shown by the previous version (empty for the first).</param>
-    /// <param name="sinceRun">Harvest runs newer than the previous version belong to "this update".</param>
-    public static ReportModel Build(int version, DateTimeOffset created, IReadOnlyList<StoredRecord> records, IReadOnlyList<RuleDecision> decisions,
+    /// <param name="previous">The previous version's manifest (null for the first): what it showed and included, and when.</param>
+    /// <param name="method">How the review is run now; by default the current rule set and extractor.</param>
+    public static ReportModel Build(ReportVersion version, DateTimeOffset created, IReadOnlyList<StoredRecord> records, IReadOnlyList<RuleDecision> decisions,
         IReadOnlyDictionary<string, List<ExtractedField>> extractions, IReadOnlyList<SearchLogEntry> searches,
-        IReadOnlySet<string> previousKeys, int? previousVersion, string? sinceRun, PeopleScreening? people = null, DateTimeOffset? previousCreated = null,
-        IReadOnlyList<FieldAccuracy>? extractionAccuracy = null)
+        ReportManifest? previous, PeopleScreening? people = null, IReadOnlyList<FieldAccuracy>? extractionAccuracy = null, ReviewMethod? method = null)
     {
         people ??= PeopleScreening.None;
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(decisions);
         ArgumentNullException.ThrowIfNull(extractions);
-        ArgumentNullException.ThrowIfNull(previousKeys);
+        ArgumentNullException.ThrowIfNull(searches);
+        method ??= new ReviewMethod(RuleVerdict.Version, FormExtractor.Version, people.ReviewersPerRecord, people.AutoExclude);
         var byKey = decisions.ToDictionary(d => d.RecordKey, StringComparer.Ordinal);
         var queue = people.Queue.ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
+        var sinceRun = previous?.LastHarvestRun;
         var cumulative = Count(records, byKey, queue);
         var update = Count(records.Where(r => sinceRun is null || string.CompareOrdinal(r.HarvestRun, sinceRun) > 0).ToList(), byKey, queue);
+        var previousShown = previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [];
+        var previousIncluded = previous?.Included.ToHashSet(StringComparer.Ordinal) ?? [];
 
         // Studies shown: passed the rules and not excluded by people (or by the model, when settings let it exclude).
         var passed = records.Where(r => r.DuplicateOf is null && byKey.TryGetValue(r.Key, out var d) && !d.Excluded
@@ -34,21 +35,24 @@ public static class ReportModelBuilder
         var studies = passed.Select(r =>
         {
             extractions.TryGetValue(r.Key, out var fields);
-            IReadOnlyList<string> Values(string f) => fields?.FirstOrDefault(x => x.Field == f)?.Distinct.ToList() ?? [];
+            var values = (fields ?? []).GroupBy(f => f.Field, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.SelectMany(f => f.Distinct).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            IReadOnlyList<string> Values(string f) => values.TryGetValue(f, out var v) ? v : [];
             var rec = r.Record;
-            return new StudyRow(r.Key, rec.Title, rec.Authors.Count == 0 ? "[No authors listed]" : rec.Authors.Count == 1 ? rec.Authors[0].Name : rec.Authors[0].Name + " et al.",
-                rec.JournalAbbreviation ?? rec.Journal, rec.Year, rec.Doi, rec.Pmid, Values("modality"), Values("region"), !previousKeys.Contains(r.Key),
-                queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == true);
+            return new StudyRow(r.Key, rec.Title, FirstAuthor(rec), rec.JournalAbbreviation ?? rec.Journal, rec.Year, rec.Doi, rec.Pmid,
+                Values("modality"), Values("region"), !previousShown.Contains(r.Key),
+                queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == true, values, IsRetracted(rec));
         })
         .OrderByDescending(s => s.Year ?? 0).ThenBy(s => s.FirstAuthor, StringComparer.Ordinal).ThenBy(s => s.Key, StringComparer.Ordinal)
         .ToList();
 
-        var n = studies.Count;
-        var modalities = ModalityOrder.Select(m =>
-        {
-            var count = studies.Count(s => s.Modality.Contains(m));
-            return new CategoryShare(m, count, n == 0 ? 0 : 100.0 * count / n, Baseline2023.ModalityPercent.TryGetValue(m, out var b) ? b : null);
-        }).ToList();
+        var changes = previous is null
+            ? new ChangesModel(studies.Where(s => s.Included).ToList(), studies.Where(s => !s.Included).ToList(), [], studies.Where(s => s.Retracted).ToList())
+            : new ChangesModel(
+                studies.Where(s => s.Included && !previousIncluded.Contains(s.Key)).ToList(),
+                studies.Where(s => !s.Included && !previousShown.Contains(s.Key)).ToList(),
+                Removed(previousShown, studies, records, byKey, queue),
+                studies.Where(s => s.Retracted).ToList());
 
         // Dates come from the data, so the same data gives the same document.
         var cutoff = searches.Where(s => s.Status == "complete").Select(s => s.To).DefaultIfEmpty(DateOnly.FromDateTime(created.UtcDateTime)).Max();
@@ -57,9 +61,40 @@ public static class ReportModelBuilder
         var keptQueue = people.Queue.Where(q => keptKeys.Contains(q.RecordKey)).ToList();
         var keptDecisions = people.Decisions.Where(d => keptKeys.Contains(d.RecordKey)).ToList();
         var quality = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold);
-        var qualityUpdate = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold, previousCreated);
-        return new ReportModel(version, created, cutoff, cumulative, update, studies, modalities, searches,
-            studies.Count(s => s.NewInThisVersion), previousVersion, quality, qualityUpdate, people.AutoExclude, extractionAccuracy ?? []);
+        var qualityUpdate = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold, previous?.Created);
+        return new ReportModel(version, created, cutoff, cumulative, update, studies, Results.Compute(studies), searches,
+            studies.Count(s => s.NewInThisVersion), previous?.Version, changes, method, quality, qualityUpdate, people.AutoExclude, extractionAccuracy ?? []);
+    }
+
+    private static string FirstAuthor(Records.BibRecord rec) =>
+        rec.Authors.Count == 0 ? "[No authors listed]" : rec.Authors.Count == 1 ? rec.Authors[0].Name : rec.Authors[0].Name + " et al.";
+
+    /// <summary>Retractions the sources mark: PubMed's publication type, or the "Retracted:" title publishers prefix.</summary>
+    public static bool IsRetracted(Records.BibRecord rec)
+    {
+        ArgumentNullException.ThrowIfNull(rec);
+        return rec.PublicationTypes.Any(t => t.Equals("Retracted Publication", StringComparison.OrdinalIgnoreCase))
+            || rec.Title.StartsWith("Retracted:", StringComparison.OrdinalIgnoreCase)
+            || rec.Title.StartsWith("[Retracted]", StringComparison.OrdinalIgnoreCase)
+            || rec.Title.StartsWith("Retracted article:", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Studies the previous version showed that this one does not, each with the decision that removed it.</summary>
+    private static List<RemovedStudy> Removed(HashSet<string> previousShown, List<StudyRow> studies, IReadOnlyList<StoredRecord> records,
+        Dictionary<string, RuleDecision> rules, Dictionary<string, QueueEntry> queue)
+    {
+        var shown = studies.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        var byKey = records.ToDictionary(r => r.Key, StringComparer.Ordinal);
+        return previousShown.Where(k => !shown.Contains(k)).Order(StringComparer.Ordinal).Select(k =>
+        {
+            if (!byKey.TryGetValue(k, out var r)) return new RemovedStudy(k, k, "no longer stored");
+            var citation = $"{FirstAuthor(r.Record)} ({r.Record.Year?.ToString(Fmt.C) ?? "n.d."}). {r.Record.Title}";
+            if (r.DuplicateOf is { } of) return new RemovedStudy(k, citation, $"merged as a duplicate of {of}");
+            if (rules.TryGetValue(k, out var d) && d.Excluded) return new RemovedStudy(k, citation, $"excluded by the rules ({d.RuleVersion}): {ReasonCodes.Describe(d.Reason ?? "")}");
+            if (queue.TryGetValue(k, out var q) && q is { Status: ScreeningStatus.Final, Included: false })
+                return new RemovedStudy(k, citation, $"excluded {(q.AutoExcluded ? "by the model" : "by reviewers")}: {ReasonCodes.Describe(q.Reason ?? "")}");
+            return new RemovedStudy(k, citation, "no longer passes screening");
+        }).ToList();
     }
 
     private static PrismaCounts Count(IReadOnlyList<StoredRecord> records, Dictionary<string, RuleDecision> decisions, Dictionary<string, QueueEntry> queue)

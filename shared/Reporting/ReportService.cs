@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
@@ -10,10 +11,21 @@ using SpineReview.Storage;
 
 namespace SpineReview.Reporting;
 
-/// <summary>What is kept about one report version beside its PDF.</summary>
-public sealed record ReportManifest(int Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages,
-    int Identified, int Duplicates, int ExcludedByRules, int PassedRules, int Included, int NewInThisVersion,
-    string? LastHarvestRun, IReadOnlyList<string> Studies);
+/// <summary>The counts a version reports, as kept in its manifest.</summary>
+public sealed record ReportCounts(int Identified, int Duplicates, int ExcludedByRules, int PassedRules, int ExcludedByReviewers, int ExcludedByModel,
+    int AwaitingReviewers, int Conflicts, int Included, int Provisional, int NewInThisVersion);
+
+/// <summary>What is kept about one report version beside its PDF (versions/{version}/manifest.json).</summary>
+/// <param name="Pdf">The PDF's blob name in the reports container.</param>
+/// <param name="Change">Why this version has the number it has.</param>
+/// <param name="Studies">Keys of the studies the version shows; <paramref name="Included"/> those included by reviewers.</param>
+public sealed record ReportManifest(ReportVersion Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages, string Pdf,
+    ReportCounts Counts, string Eligibility, string Extractor, string Change, ReportVersion? PreviousVersion, string? LastHarvestRun,
+    IReadOnlyList<string> Studies, IReadOnlyList<string> Included);
+
+/// <summary>One version as listed (from the manifest blob's metadata: no manifest is downloaded to list them).</summary>
+public sealed record ReportSummary(string Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages,
+    int Identified, int Included, int Provisional, int NewInThisVersion);
 
 /// <summary>A generation's result: the version's manifest and bytes, and whether it is a new version or the latest one again.</summary>
 public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool Unchanged)
@@ -25,19 +37,23 @@ public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool U
     }
 }
 
-/// <summary>The latest report as stored, for download.</summary>
-public sealed record StoredReport(int Version, string ETag, long Size, Func<CancellationToken, Task<Stream>> OpenAsync);
+/// <summary>A stored PDF, for download: its version, strong ETag (the SHA-256 of its bytes) and a way to stream it.</summary>
+public sealed record StoredReport(ReportVersion Version, string ETag, long Size, Func<CancellationToken, Task<Stream>> OpenAsync)
+{
+    public string FileName => $"living-review-v{Version}.pdf";
+}
 
 /// <summary>Regenerates the report from storage and keeps every version in blob storage, plus latest.pdf.</summary>
 public sealed class ReportService(StorageClients storage, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
     SearchLog searchLog, RankingService ranking, Microsoft.Extensions.Options.IOptions<Configuration.ScreeningOptions> screeningOptions, ILogger<ReportService> log)
 {
     public const string LatestBlob = "latest.pdf";
+    private const string VersionsPrefix = "versions/";
     private BlobContainerClient Container => storage.Container(storage.Names.ReportsContainer);
 
     // Named by content: a run that loses the race for a number never overwrites the winner's bytes.
-    private static string PdfBlob(int v, string sha) => $"versions/{v:D6}/living-review-{sha[..12]}.pdf";
-    private static string ManifestBlob(int v) => $"versions/{v:D6}/manifest.json";
+    private static string PdfBlob(ReportVersion v, string sha) => $"{VersionsPrefix}{v}/living-review-v{v}-{sha[..12]}.pdf";
+    private static string ManifestBlob(ReportVersion v) => $"{VersionsPrefix}{v}/manifest.json";
 
     /// <summary>
     /// Builds the model from storage, renders it, and stores it as the next version and as latest.pdf, unless nothing
@@ -54,85 +70,159 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
         var fields = ExtractionStore.Effective(storedFields);
         var accuracy = ExtractionService.Accuracy(storedFields.Values.SelectMany(f => f));
         var searches = await searchLog.ListAsync(ct);
+        var options = screeningOptions.Value;
         var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), await ranking.LatestAsync(ct),
-            screeningOptions.Value.HighThreshold, screeningOptions.Value.AutoExclude);
+            options.HighThreshold, options.AutoExclude, options.ReviewersPerRecord);
 
         // "Created" is the newest fact in the data, not the clock: the same data and version give the same bytes.
         var created = all.Select(r => r.StoredAt).Concat(decisions.Select(d => d.DecidedAt)).Concat(searches.Select(s => s.Started))
             .Concat(people.Decisions.Select(d => d.DecidedAt)).Concat(people.Queue.Select(q => q.SettledAt ?? q.EnqueuedAt))
             .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
         var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
-
-        // Nothing changed when the latest version, rebuilt from today's data against the version before it, is byte for byte what is stored.
-        var manifests = await ListAsync(ct);
-        if (manifests.Count > 0)
-        {
-            var latest = manifests[^1];
-            var before = manifests.Count > 1 ? manifests[^2] : null;
-            var again = PdfReport.Render(ReportModelBuilder.Build(latest.Version, created, all, decisions, fields, searches,
-                before?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], before?.Version, before?.LastHarvestRun, people, before?.Created, accuracy));
-            if (Convert.ToHexStringLower(SHA256.HashData(again.Pdf)) == latest.Sha256)
-            {
-                log.LogInformation("Report unchanged since version {Version}: no new version", latest.Version);
-                return new GeneratedReport(latest, again.Pdf, Unchanged: true);
-            }
-        }
+        ReportModel ModelFor(ReportVersion v, ReportManifest? previous) =>
+            ReportModelBuilder.Build(v, created, all, decisions, fields, searches, previous, people, accuracy);
 
         while (true)
         {
             // Read again on every try: a run that took the number first also changed what "previous" means.
-            var previous = await LatestManifestAsync(ct);
-            var version = (previous?.Version ?? 0) + 1;
-            var model = ReportModelBuilder.Build(version, created, all, decisions, fields, searches,
-                previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [], previous?.Version, previous?.LastHarvestRun, people, previous?.Created, accuracy);
+            var versions = await VersionNamesAsync(ct);
+            var latest = versions.Count > 0 ? await ReadManifestAsync(versions[^1], ct) : null;
+            if (latest is not null)
+            {
+                // Nothing changed when the latest version, rebuilt from today's data against the version before it, is byte for byte what is stored.
+                var before = versions.Count > 1 ? await ReadManifestAsync(versions[^2], ct) : null;
+                var again = PdfReport.Render(ModelFor(latest.Version, before));
+                if (Convert.ToHexStringLower(SHA256.HashData(again.Pdf)) == latest.Sha256)
+                {
+                    log.LogInformation("Report unchanged since version {Version}: no new version", latest.Version);
+                    await EnsureLatestAsync(latest, again.Pdf, ct);
+                    return new GeneratedReport(latest, again.Pdf, Unchanged: true);
+                }
+            }
+
+            var draft = ModelFor(latest?.Version ?? ReportVersion.First, latest);
+            var (version, why) = ReportVersioning.Next(latest, draft.Method, draft.Studies.Select(s => s.Key).ToList(),
+                draft.Studies.Where(s => s.Included).Select(s => s.Key).ToList());
+            var model = draft with { Version = version };
             var rendered = PdfReport.Render(model);
             var sha = Convert.ToHexStringLower(SHA256.HashData(rendered.Pdf));
-            var manifest = new ReportManifest(version, created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages,
-                model.Cumulative.Identified, model.Cumulative.Duplicates, model.Cumulative.ExcludedByRulesTotal, model.Cumulative.PassedRules,
-                model.Cumulative.IncludedConfirmed, model.NewInThisVersion, string.IsNullOrEmpty(lastRun) ? null : lastRun,
-                model.Studies.Select(s => s.Key).ToList());
+            var c = model.Cumulative;
+            var counts = new ReportCounts(c.Identified, c.Duplicates, c.ExcludedByRulesTotal, c.PassedRules, c.ExcludedByPeopleTotal, c.ExcludedByModel,
+                c.AwaitingPeople, c.Conflicts, c.IncludedConfirmed, model.Studies.Count(s => !s.Included), model.NewInThisVersion);
+            var manifest = new ReportManifest(version, created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages, PdfBlob(version, sha), counts,
+                model.Method.Eligibility, model.Method.ExtractorVersion, why, latest?.Version, string.IsNullOrEmpty(lastRun) ? null : lastRun,
+                model.Studies.Select(s => s.Key).ToList(), model.Studies.Where(s => s.Included).Select(s => s.Key).ToList());
 
             try
             {
-                await Container.GetBlobClient(PdfBlob(version, sha)).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(version, sha), ct);
+                await Container.GetBlobClient(manifest.Pdf).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(manifest), ct);
                 // The manifest commits the version; If-None-Match:* makes two concurrent runs take different numbers.
                 await Container.GetBlobClient(ManifestBlob(version)).UploadAsync(
                     new BinaryData(JsonSerializer.SerializeToUtf8Bytes(manifest, StoredJson.Default.ReportManifest)),
-                    new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All }, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct);
+                    new BlobUploadOptions
+                    {
+                        Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                        HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                        Metadata = SummaryMetadata(manifest),
+                    }, ct);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
-                log.LogWarning("Report version {Version} was taken by another run; trying the next number", version);
+                log.LogWarning("Report version {Version} was taken by another run; reading the versions again", version);
                 continue;
             }
-            await Container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(version, sha), ct);
-            log.LogInformation("Report version {Version}: {Pages} pages, {Size} bytes, sha256 {Sha}", version, rendered.Pages, rendered.Pdf.Length, sha);
+            await Container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(manifest), ct);
+            log.LogInformation("Report version {Version} ({Why}): {Pages} pages, {Size} bytes, sha256 {Sha}", version, why, rendered.Pages, rendered.Pdf.Length, sha);
             return new GeneratedReport(manifest, rendered.Pdf, Unchanged: false);
         }
     }
 
-    private static BlobUploadOptions PdfOptions(int version, string sha) => new()
+    /// <summary>A run that stopped between committing a version and writing latest.pdf is completed by the next run.</summary>
+    private async Task EnsureLatestAsync(ReportManifest latest, byte[] pdf, CancellationToken ct)
     {
-        HttpHeaders = new BlobHttpHeaders { ContentType = "application/pdf" },
-        Metadata = new Dictionary<string, string> { ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture), ["sha256"] = sha },
+        var current = await GetLatestAsync(ct);
+        if (current is not null && current.Version == latest.Version && current.ETag == Quote(latest.Sha256)) return;
+        await Container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(pdf), PdfOptions(latest), ct);
+        log.LogWarning("latest.pdf was behind version {Version}; rewritten", latest.Version);
+    }
+
+    private static BlobUploadOptions PdfOptions(ReportManifest m) => new()
+    {
+        HttpHeaders = new BlobHttpHeaders { ContentType = "application/pdf", ContentDisposition = $"attachment; filename=\"living-review-v{m.Version}.pdf\"" },
+        Metadata = new Dictionary<string, string> { ["version"] = m.Version.ToString(), ["sha256"] = m.Sha256 },
     };
 
-    /// <summary>Every stored version's manifest, oldest first.</summary>
-    public async Task<List<ReportManifest>> ListAsync(CancellationToken ct)
+    private static Dictionary<string, string> SummaryMetadata(ReportManifest m)
+    {
+        string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+        return new Dictionary<string, string>
+        {
+            ["version"] = m.Version.ToString(), ["created"] = m.Created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            ["datacutoff"] = m.DataCutoff.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["sha256"] = m.Sha256, ["size"] = I(m.Size), ["pages"] = I(m.Pages),
+            ["identified"] = I(m.Counts.Identified), ["included"] = I(m.Counts.Included), ["provisional"] = I(m.Counts.Provisional), ["new"] = I(m.Counts.NewInThisVersion),
+        };
+    }
+
+    /// <summary>The stored versions, oldest first, from blob names alone (one listing call, nothing downloaded).</summary>
+    private async Task<List<ReportVersion>> VersionNamesAsync(CancellationToken ct)
+    {
+        var versions = new List<ReportVersion>();
+        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = VersionsPrefix }, ct))
+            if (ParseManifestName(item.Name) is { } v) versions.Add(v);
+        versions.Sort();
+        return versions;
+    }
+
+    private static ReportVersion? ParseManifestName(string name) =>
+        name.EndsWith("/manifest.json", StringComparison.Ordinal) && ReportVersion.TryParse(name[VersionsPrefix.Length..^"/manifest.json".Length], out var v) ? v : null;
+
+    private async Task<ReportManifest?> ReadManifestAsync(ReportVersion version, CancellationToken ct)
+    {
+        try
+        {
+            var content = await Container.GetBlobClient(ManifestBlob(version)).DownloadContentAsync(ct);
+            return JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, StoredJson.Default.ReportManifest);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every stored version, oldest first, with its counts and hash.</summary>
+    public async Task<List<ReportSummary>> ListAsync(CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        var list = new List<ReportManifest>();
-        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = "versions/" }, ct))
+        var list = new List<(ReportVersion V, ReportSummary S)>();
+        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = VersionsPrefix, Traits = BlobTraits.Metadata }, ct))
         {
-            if (!item.Name.EndsWith("/manifest.json", StringComparison.Ordinal)) continue;
-            var content = await Container.GetBlobClient(item.Name).DownloadContentAsync(ct);
-            list.Add(JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, StoredJson.Default.ReportManifest)!);
+            if (ParseManifestName(item.Name) is not { } v) continue;
+            var m = item.Metadata;
+            string Get(string k) => m.TryGetValue(k, out var s) ? s : "";
+            int Int(string k) => int.TryParse(Get(k), NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) ? x : 0;
+            list.Add((v, new ReportSummary(v.ToString(),
+                DateTimeOffset.TryParse(Get("created"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created) ? created : default,
+                DateOnly.TryParseExact(Get("datacutoff"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var cutoff) ? cutoff : default,
+                Get("sha256"), long.TryParse(Get("size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) ? size : 0, Int("pages"),
+                Int("identified"), Int("included"), Int("provisional"), Int("new"))));
         }
-        return list.OrderBy(m => m.Version).ToList();
+        return list.OrderBy(x => x.V).Select(x => x.S).ToList();
     }
 
     /// <summary>The newest version's manifest, or null before the first report.</summary>
-    public async Task<ReportManifest?> LatestManifestAsync(CancellationToken ct) => (await ListAsync(ct)).LastOrDefault();
+    public async Task<ReportManifest?> LatestManifestAsync(CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var versions = await VersionNamesAsync(ct);
+        return versions.Count == 0 ? null : await ReadManifestAsync(versions[^1], ct);
+    }
+
+    /// <summary>One version's manifest, or null when there is no such version.</summary>
+    public async Task<ReportManifest?> GetManifestAsync(ReportVersion version, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        return await ReadManifestAsync(version, ct);
+    }
 
     /// <summary>The latest PDF with its ETag (the SHA-256 of its bytes), or null when no report exists yet.</summary>
     public async Task<StoredReport?> GetLatestAsync(CancellationToken ct)
@@ -142,7 +232,10 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
         try
         {
             var props = await blob.GetPropertiesAsync(cancellationToken: ct);
-            return Map(blob, props.Value);
+            props.Value.Metadata.TryGetValue("version", out var v);
+            props.Value.Metadata.TryGetValue("sha256", out var sha);
+            return new StoredReport(ReportVersion.TryParse(v, out var version) ? version : default, Quote(sha ?? ""), props.Value.ContentLength,
+                async token => await blob.OpenReadAsync(new BlobOpenReadOptions(false) { Conditions = new BlobRequestConditions { IfMatch = props.Value.ETag } }, token));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -150,11 +243,14 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
         }
     }
 
-    private static StoredReport Map(BlobClient blob, BlobProperties props)
+    /// <summary>One version's PDF, or null when there is no such version.</summary>
+    public async Task<StoredReport?> GetVersionAsync(ReportVersion version, CancellationToken ct)
     {
-        props.Metadata.TryGetValue("version", out var v);
-        props.Metadata.TryGetValue("sha256", out var sha);
-        return new StoredReport(int.Parse(v ?? "0", System.Globalization.CultureInfo.InvariantCulture), $"\"{sha}\"", props.ContentLength,
-            async ct => await blob.OpenReadAsync(cancellationToken: ct));
+        var manifest = await GetManifestAsync(version, ct);
+        if (manifest is null) return null;
+        var blob = Container.GetBlobClient(manifest.Pdf);
+        return new StoredReport(version, Quote(manifest.Sha256), manifest.Size, async token => await blob.OpenReadAsync(cancellationToken: token));
     }
+
+    private static string Quote(string sha) => $"\"{sha}\"";
 }

@@ -9,40 +9,48 @@ public static class Table
     private const float LineHeight = 10.5f;
 
     /// <param name="columns">Header and share of the content width.</param>
-    /// <param name="links">Per row, a URL the row's second cell links to, or null.</param>
-    public static void Draw(PageWriter w, (string Header, float Share)[] columns, IReadOnlyList<string[]> rows, IReadOnlyList<string?>? links)
+    /// <param name="links">Per row, a URL the row's second cell links to, or null. A paragraph of that cell starting "doi:" is drawn as a link.</param>
+    /// <param name="left">Where the table starts (default: the left margin); with <paramref name="width"/>, a table beside a chart.</param>
+    public static void Draw(PageWriter w, (string Header, float Share)[] columns, IReadOnlyList<string[]> rows, IReadOnlyList<string?>? links,
+        float? left = null, float? width = null, float after = 10)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(rows);
         using var font = Typography.Font(Typography.Regular, 8f);
         using var headerFont = Typography.Font(Typography.Bold, 8f);
-        var widths = columns.Select(c => c.Share * w.ContentWidth).ToArray();
+        var x0 = left ?? w.Left;
+        var x1 = x0 + (width ?? w.ContentWidth);
+        var widths = columns.Select(c => c.Share * (x1 - x0)).ToArray();
 
         w.EnsureSpace(LineHeight * 3 + Pad * 4);
-        DrawHeader(w, columns, widths, headerFont);
+        DrawHeader(w, columns, widths, headerFont, x0, x1);
         using var ink = new SKPaint { Color = Typography.Ink, IsAntialias = true };
         using var rule = new SKPaint { Color = Typography.Rule, StrokeWidth = 0.5f };
         using var zebra = new SKPaint { Color = SKColor.Parse("#f6f8fa") };
+        using var link = new SKPaint { Color = SKColor.Parse("#1a5fb4"), IsAntialias = true };
         for (var r = 0; r < rows.Count; r++)
         {
-            var cells = rows[r].Select((text, i) => PageWriter.Wrap(text, font, widths[i] - 2 * Pad)).ToArray();
+            // Each cell's lines, each marked when it belongs to a "doi:" paragraph (drawn as a link).
+            var cells = rows[r].Select((text, i) => text.Split('\n')
+                .SelectMany(p => PageWriter.Wrap(p, font, widths[i] - 2 * Pad).Select(l => (Line: l, Link: p.StartsWith("doi:", StringComparison.Ordinal))))
+                .ToList()).ToArray();
             var height = cells.Max(l => l.Count) * LineHeight + 2 * Pad;
             if (w.Y + height > w.Bottom)
             {
                 w.NewPage();
-                DrawHeader(w, columns, widths, headerFont);
+                DrawHeader(w, columns, widths, headerFont, x0, x1);
             }
             var top = w.Y;
-            if (r % 2 == 1) w.Canvas.DrawRect(new SKRect(w.Left, top, w.Right, top + height), zebra);
-            var x = w.Left;
+            if (r % 2 == 1) w.Canvas.DrawRect(new SKRect(x0, top, x1, top + height), zebra);
+            var x = x0;
             for (var i = 0; i < cells.Length; i++)
             {
                 var cell = new SKRect(x, top, x + widths[i], top + height);
                 var baseline = top + Pad + 7.5f;
-                foreach (var line in cells[i])
+                foreach (var (line, isLink) in cells[i])
                 {
-                    w.Text(line, x + Pad, baseline, font, ink, cell);
+                    w.Text(line, x + Pad, baseline, font, isLink && links is not null ? link : ink, cell);
                     baseline += LineHeight;
                 }
                 if (i == 1 && links is not null && r < links.Count && links[r] is { } url)
@@ -50,18 +58,18 @@ public static class Table
                 x += widths[i];
             }
             w.Y = top + height;
-            w.Canvas.DrawLine(w.Left, w.Y, w.Right, w.Y, rule);
+            w.Canvas.DrawLine(x0, w.Y, x1, w.Y, rule);
         }
-        w.Y += 10;
+        w.Y += after;
     }
 
-    private static void DrawHeader(PageWriter w, (string Header, float Share)[] columns, float[] widths, SKFont font)
+    private static void DrawHeader(PageWriter w, (string Header, float Share)[] columns, float[] widths, SKFont font, float x0, float x1)
     {
         using var fill = new SKPaint { Color = Typography.AccentLight };
         using var ink = new SKPaint { Color = Typography.Accent, IsAntialias = true };
         var height = LineHeight + 2 * Pad;
-        w.Canvas.DrawRect(new SKRect(w.Left, w.Y, w.Right, w.Y + height), fill);
-        var x = w.Left;
+        w.Canvas.DrawRect(new SKRect(x0, w.Y, x1, w.Y + height), fill);
+        var x = x0;
         for (var i = 0; i < columns.Length; i++)
         {
             var cell = new SKRect(x, w.Y, x + widths[i], w.Y + height);

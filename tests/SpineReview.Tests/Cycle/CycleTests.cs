@@ -21,7 +21,7 @@ public class CycleTests
     }
 
     [Fact]
-    public async Task Cycle_RunTwice_StoresNothingTwiceNewIsZeroAndVersionGoesUpByOne()
+    public async Task Cycle_RunTwice_StoresNothingTwiceNewIsZeroAndOnlyThePatchVersionMoves()
     {
         await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
         var cycle = host.Get<CycleService>();
@@ -31,20 +31,21 @@ public class CycleTests
         var expected = ReplaySample.Expected.Count;
         Assert.Equal(expected, records.Count);
         Assert.Equal(expected, first.Screened.Done);
-        Assert.Equal(1, first.Report.Version);
-        Assert.Equal(first.Report.PassedRules, first.Report.NewInThisVersion);
-        Assert.Equal(first.Report.PassedRules, first.Extracted.Done);
+        Assert.Equal(ReportVersion.First, first.Report.Version);
+        Assert.Equal(first.Report.Counts.PassedRules, first.Report.Counts.NewInThisVersion);
+        Assert.Equal(first.Report.Counts.PassedRules, first.Extracted.Done);
 
         var second = await cycle.RunAsync(Window, null, default);
         Assert.Equal(expected, (await RecordsAsync(host)).Count);
         Assert.Equal(0, second.Harvests[0].New);
         Assert.Equal(expected, second.Harvests[0].AlreadyStored);
         Assert.Equal(0, second.Screened.Done);
-        Assert.Equal(0, second.Report.NewInThisVersion);
-        Assert.Equal(2, second.Report.Version);
-        Assert.Equal(first.Report.Identified, second.Report.Identified);
-        Assert.Equal(first.Report.ExcludedByRules, second.Report.ExcludedByRules);
-        Assert.Equal([1, 2], (await host.Get<ReportService>().ListAsync(default)).Select(m => m.Version));
+        Assert.Equal(0, second.Report.Counts.NewInThisVersion);
+        // The second search is logged (the methods table changes) but the same studies are shown: a patch version.
+        Assert.Equal(new ReportVersion(1, 0, 1), second.Report.Version);
+        Assert.Equal(first.Report.Counts.Identified, second.Report.Counts.Identified);
+        Assert.Equal(first.Report.Counts.ExcludedByRules, second.Report.Counts.ExcludedByRules);
+        Assert.Equal(["1.0.0", "1.0.1"], (await host.Get<ReportService>().ListAsync(default)).Select(m => m.Version));
     }
 
     [Fact]
@@ -55,15 +56,16 @@ public class CycleTests
         var reports = host.Get<ReportService>();
         var again = await reports.GenerateAsync(default);
         Assert.True(again.Unchanged);
-        Assert.Equal(1, again.Manifest.Version);
-        Assert.Equal([1], (await reports.ListAsync(default)).Select(m => m.Version));
+        Assert.Equal(ReportVersion.First, again.Manifest.Version);
+        Assert.Equal(["1.0.0"], (await reports.ListAsync(default)).Select(m => m.Version));
 
         // A person's correction changes what the report shows: a new version.
         var key = (await host.Get<SpineReview.Extraction.ExtractionStore>().ListStoredAsync(default)).Keys.First();
         await host.Get<SpineReview.Extraction.ExtractionService>().CorrectAsync("ana", key, "modality", ["Other"], null, default);
         var changed = await reports.GenerateAsync(default);
         Assert.False(changed.Unchanged);
-        Assert.Equal(2, changed.Manifest.Version);
+        // Same studies, a corrected value: a patch version.
+        Assert.Equal(new ReportVersion(1, 0, 1), changed.Manifest.Version);
     }
 
     [Fact]
@@ -79,18 +81,19 @@ public class CycleTests
         var duplicates = records.Count(r => r.DuplicateOf is not null);
         var excluded = decisions.Count(d => d.Excluded);
         var passed = decisions.Count(d => !d.Excluded);
-        Assert.Equal((identified, duplicates, excluded, passed), (manifest.Identified, manifest.Duplicates, manifest.ExcludedByRules, manifest.PassedRules));
+        Assert.Equal((identified, duplicates, excluded, passed), (manifest.Counts.Identified, manifest.Counts.Duplicates, manifest.Counts.ExcludedByRules, manifest.Counts.PassedRules));
 
         var text = string.Join("\n", Pdf.PageTexts(pdf));
-        Assert.Contains($"Records identified (n = {identified})", text, StringComparison.Ordinal);
-        Assert.Contains($"Duplicate records (n = {duplicates})", text, StringComparison.Ordinal);
-        Assert.Contains($"Records screened by rules (n = {decisions.Count})", text, StringComparison.Ordinal);
-        Assert.Contains($"Records excluded by rules (n = {excluded})", text, StringComparison.Ordinal);
-        Assert.Contains($"Records passed to reviewers (n = {passed})", text, StringComparison.Ordinal);
+        // First version: this update is the whole review, so both numbers of each box are the stored count.
+        Assert.Contains($"Records identified (n = {identified} [{identified}])", text, StringComparison.Ordinal);
+        Assert.Contains($"Duplicate records (n = {duplicates} [{duplicates}])", text, StringComparison.Ordinal);
+        Assert.Contains($"Records screened by rules (n = {decisions.Count} [{decisions.Count}])", text, StringComparison.Ordinal);
+        Assert.Contains($"Records excluded by rules (n = {excluded} [{excluded}])", text, StringComparison.Ordinal);
+        Assert.Contains($"Records passed to reviewers (n = {passed} [{passed}])", text, StringComparison.Ordinal);
         foreach (var reason in decisions.Where(d => d.Excluded).GroupBy(d => d.Reason!))
-            Assert.Contains($"{ReasonCodes.Describe(reason.Key)} (n = {reason.Count()})", text, StringComparison.Ordinal);
-        foreach (var section in new[] { "What is new in this version", "PRISMA 2020 flow", "Imaging modalities", "Methods: searches", "Provisionally eligible studies" })
-            Assert.Contains(section, text, StringComparison.Ordinal);
+            Assert.Contains($"{ReasonCodes.Describe(reason.Key)} (n = {reason.Count()} [{reason.Count()}])", text, StringComparison.Ordinal);
+        foreach (var component in PdfReport.Components.Where(c => c is not ScreeningQualityComponent))
+            Assert.Contains(component.Title, text, StringComparison.Ordinal);
         var latest = await host.Get<ReportService>().GetLatestAsync(default);
         Assert.Equal($"\"{manifest.Sha256}\"", latest!.ETag);
     }

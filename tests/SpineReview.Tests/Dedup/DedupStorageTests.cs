@@ -53,7 +53,7 @@ public class DedupStorageTests
         var records = await All(host);
         var linked = records.Single(r => r.Key == "openalex:W100");
         Assert.Equal(("pubmed:36000001", RecordStore.ByFingerprint), (linked.DuplicateOf, linked.DuplicateBy));
-        var model = ReportModelBuilder.Build(1, At, records, [], new Dictionary<string, List<SpineReview.Extraction.ExtractedField>>(), [], new HashSet<string>(), null, null);
+        var model = ReportModelBuilder.Build(ReportVersion.First, At, records, [], new Dictionary<string, List<SpineReview.Extraction.ExtractedField>>(), [], null);
         Assert.Equal(3, model.Cumulative.Identified);
         Assert.Equal(records.Count(r => r.DuplicateOf is not null), model.Cumulative.Duplicates);
         Assert.Equal(1, model.Cumulative.Duplicates);

@@ -76,8 +76,8 @@ public class FunctionTests
 
         await new RegenerateReport(host.Get<ReportService>()).Run(new TimerInfo(), default);
         var manifest = await host.Get<ReportService>().LatestManifestAsync(default);
-        Assert.Equal(1, manifest!.Version);
-        Assert.Equal(count, manifest.Identified);
+        Assert.Equal(ReportVersion.First, manifest!.Version);
+        Assert.Equal(count, manifest.Counts.Identified);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class FunctionTests
         var context = new DefaultHttpContext();
         var result = Assert.IsType<FileStreamResult>(await function.Run(context.Request, default));
         Assert.Equal("application/pdf", result.ContentType);
-        Assert.Equal("living-review-v1.pdf", result.FileDownloadName);
+        Assert.Equal("living-review-v1.0.0.pdf", result.FileDownloadName);
         Assert.Equal($"\"{manifest.Sha256}\"", result.EntityTag!.Tag.ToString());
         using var body = new MemoryStream();
         await result.FileStream.CopyToAsync(body);

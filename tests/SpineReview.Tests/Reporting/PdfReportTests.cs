@@ -38,8 +38,15 @@ public class PdfReportTests
         {
             new("pubmed", "20250101T000000000Z", at, "(deep learning) AND (spine) AND (MRI)", new DateOnly(2012, 1, 1), new DateOnly(2025, 3, 1), "", studies + 10, studies + 10, studies + 10, 0, 0, 3, 1.5, "complete", null),
         };
-        return ReportModelBuilder.Build(3, at, records, decisions, fields, searches, new HashSet<string>(), 2, null);
+        return ReportModelBuilder.Build(new ReportVersion(1, 2, 0), at, records, decisions, fields, searches, null);
     }
+
+    /// <summary>A previous version's manifest with only what the builder reads.</summary>
+    internal static ReportManifest Manifest(ReportVersion version, DateTimeOffset created, IReadOnlyList<string> studies, IReadOnlyList<string> included,
+        string? lastRun = null, string? eligibility = null) =>
+        new(version, created, DateOnly.FromDateTime(created.UtcDateTime), "sha", 0, 0, "pdf", new ReportCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            eligibility ?? new ReviewMethod(RuleVerdict.Version, SpineReview.Extraction.FormExtractor.Version, 2, false).Eligibility,
+            SpineReview.Extraction.FormExtractor.Version, "", null, lastRun, studies, included);
 
     [Fact]
     public void Render_ManyStudies_NoTextLeavesItsBoxOrThePage()
@@ -117,8 +124,9 @@ public class PdfReportTests
         };
         var trained = new ModelSummary(4, at, "m", 2, 1, 5, false, Calibrated: true, null, 0.5, [], "", 0, 0, 0);
         // The previous version was made after the first two records' decisions: "this update" holds records 2 and 3 only.
-        var model = ReportModelBuilder.Build(1, at, records, rules, new Dictionary<string, List<SpineReview.Extraction.ExtractedField>>(), [], new HashSet<string>(), null, null,
-            new PeopleScreening(queue, decisions, trained, 0.5, false), previousCreated: at.AddMinutes(1.5));
+        var previous = Manifest(new ReportVersion(1, 0, 0), at.AddMinutes(1.5), [], []);
+        var model = ReportModelBuilder.Build(new ReportVersion(1, 1, 0), at, records, rules, new Dictionary<string, List<SpineReview.Extraction.ExtractedField>>(), [], previous,
+            new PeopleScreening(queue, decisions, trained, 0.5, false));
         Assert.Equal((2, 1, 4, 1), (model.Cumulative.IncludedConfirmed, model.Cumulative.ExcludedByPeopleTotal, model.Cumulative.AwaitingPeople, model.Cumulative.Conflicts));
         Assert.Equal(7, model.Studies.Count);
         Assert.Equal(2, model.Studies.Count(s => s.Included));
@@ -131,9 +139,9 @@ public class PdfReportTests
         var rendered = PdfReport.Render(model);
         Assert.All(rendered.TextLog, t => Assert.True(t.Bounds.Right <= t.Box.Right + 0.5f, $"\"{t.Text}\" runs out of its box"));
         var text = string.Join(" ", Pdf.PageTexts(rendered.Pdf));
-        Assert.Contains("Studies included (n = 2)", text, StringComparison.Ordinal);
-        Assert.Contains("No medical images (n = 1)", text, StringComparison.Ordinal);
-        Assert.Contains("Conflicts, for a third reviewer (n = 1)", text, StringComparison.Ordinal);
+        Assert.Contains("Studies included (n = 2 [2])", text, StringComparison.Ordinal);
+        Assert.Contains("No medical images (n = 1 [1])", text, StringComparison.Ordinal);
+        Assert.Contains("Conflicts, for a third reviewer (n = 1 [1])", text, StringComparison.Ordinal);
         Assert.Contains("Screening quality", text, StringComparison.Ordinal);
         Assert.Contains($"{model.Screening.Reviewers.Value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} (n = 4)", text, StringComparison.Ordinal);
         Assert.Contains("automatic exclusion is switched off", text, StringComparison.Ordinal);
@@ -153,7 +161,7 @@ public class PdfReportTests
         // Headers and cells stay inside their boxes.
         Assert.All(rendered.TextLog, t => Assert.True(t.Bounds.Right <= t.Box.Right + 0.5f, $"\"{t.Text}\" runs out of its box"));
         var text = string.Join(" ", Pdf.PageTexts(rendered.Pdf));
-        Assert.Contains("Extraction quality", text, StringComparison.Ordinal);
+        Assert.Contains("Charting quality", text, StringComparison.Ordinal);
         Assert.Contains("subjects 4 3 75%", text, StringComparison.Ordinal);
         Assert.Contains("modality 8 8 100%", text, StringComparison.Ordinal);
         var none = string.Join(" ", Pdf.PageTexts(PdfReport.Render(Model(5)).Pdf));

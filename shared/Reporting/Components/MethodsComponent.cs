@@ -1,0 +1,58 @@
+namespace SpineReview.Reporting;
+
+/// <summary>Methods: how records are found, screened and charted, and the latest search per source with reconciled counts.</summary>
+public sealed class MethodsComponent : IReportComponent
+{
+    public string Title => "Methods";
+
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        w.Heading(Title, keepWith: 160);
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        w.Paragraph("Searches. Each source is searched with one query built from three concept blocks (deep learning, spine, imaging) over a window " +
+            "that starts a few days before the end of its last complete search. A search is complete when every record the source reported was " +
+            "retrieved and stored; otherwise it is marked incomplete, its window is searched again, and this report says so. " +
+            "Records found by several sources are merged by identifiers (DOI, PMID, PMCID, arXiv id) and by title, year and authors.", body, Typography.Ink);
+        w.Paragraph($"Screening. Rules ({m.Method.RulesVersion}) exclude only records that clearly fail a criterion, each with one of the protocol's reason codes. " +
+            $"Every other record goes to reviewers: {m.Method.ReviewersPerRecord} independent decisions per record, a third reviewer for conflicts, " +
+            "a reason code for every exclusion. A text model orders the reviewers' queue" +
+            (m.Method.AutoExclude ? " and may exclude records below a calibrated threshold, with an audit sample still read by people." : " and never excludes a record."),
+            body, Typography.Ink);
+        w.Paragraph($"Charting. The review's extraction form is filled automatically ({m.Method.ExtractorVersion}), each value with the text it came from; " +
+            "reviewers correct it, and their corrections win in every figure. The figures are recomputed on every version.", body, Typography.Ink);
+
+        w.Subheading("Latest search per source", keepWith: 80);
+        var latest = m.Searches.GroupBy(s => s.Source).Select(g => g.OrderBy(s => s.Started).Last())
+            .OrderBy(s => Sources.SourceFiles.Names.ToList().IndexOf(s.Source)).ToList();
+        if (latest.Count == 0)
+        {
+            w.Paragraph("No search has run yet.", body, Typography.Muted);
+            return;
+        }
+        var columns = new[] { ("Source", 0.13f), ("Searched", 0.15f), ("Window", 0.25f), ("Reported", 0.11f), ("Retrieved", 0.11f), ("New", 0.09f), ("Status", 0.16f) };
+        var rows = latest.Select(s => new[]
+        {
+            SourceName(s.Source), s.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Fmt.C), $"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}",
+            Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), s.Status,
+        }).ToList();
+        Table.Draw(w, columns, rows, null);
+        w.Paragraph($"{Fmt.N(m.Searches.Count)} searches are in the log; together they retrieved {Fmt.N(m.Searches.Sum(s => s.Retrieved))} records " +
+            $"in {Fmt.N(m.Searches.Sum(s => s.Calls))} requests. The queries in full are in the appendix.", body, Typography.Muted);
+        using var warn = Typography.Font(Typography.Bold, Typography.BodySize);
+        foreach (var s in latest.Where(s => s.Status != "complete"))
+            w.Paragraph($"{SourceName(s.Source)}: the latest search is {s.Status}. {s.Message}", warn, Typography.Highlight);
+    }
+
+    internal static string SourceName(string source) => source switch
+    {
+        "pubmed" => "PubMed",
+        "ieee" => "IEEE Xplore",
+        "europepmc" => "Europe PMC",
+        "arxiv" => "arXiv",
+        "openalex" => "OpenAlex",
+        "crossref" => "Crossref",
+        _ => source,
+    };
+}

@@ -1,0 +1,48 @@
+using SkiaSharp;
+
+namespace SpineReview.Reporting;
+
+/// <summary>What changed since the previous version: studies included, new candidates, decisions changed, retractions.</summary>
+public sealed class WhatsNewComponent : IReportComponent
+{
+    private const int ListLimit = 15;
+
+    public string Title => "What is new in this version";
+
+    public void Compose(PageWriter w, ReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
+        w.Heading(Title);
+        using var body = Typography.Font(Typography.Regular, Typography.BodySize);
+        var since = m.PreviousVersion is { } p ? $"Since version {p}" : "In this first version";
+        var ch = m.Changes;
+        w.Paragraph($"{since}: {Fmt.N(ch.NewlyIncluded.Count)} studies included by reviewers, {Fmt.N(ch.NewProvisional.Count)} new provisionally eligible studies, " +
+            $"{Fmt.N(ch.Removed.Count)} studies no longer shown, {Fmt.N(ch.Retracted.Count)} retracted studies among those shown. " +
+            $"This update's searches identified {Fmt.N(m.ThisUpdate.Identified)} records: {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
+            $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by the rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers.", body, Typography.Ink);
+
+        List("Included by reviewers", ch.NewlyIncluded.Select(s => (s.Citation, (string?)null)).ToList(), w);
+        List("New, awaiting reviewers", ch.NewProvisional.Select(s => (s.Citation, (string?)null)).ToList(), w);
+        List("Decisions changed: no longer shown", ch.Removed.Select(r => (r.Citation, (string?)r.Why)).ToList(), w);
+        List("Retracted (marked by the source)", ch.Retracted.Select(s => (s.Citation, (string?)(s.Included ? "still counted as included until reviewers decide" : null))).ToList(), w);
+        w.Y += 6;
+    }
+
+    private static void List(string title, List<(string Citation, string? Why)> items, PageWriter w)
+    {
+        if (items.Count == 0) return;
+        using var label = Typography.Font(Typography.Bold, Typography.BodySize);
+        w.Paragraph($"{title} ({Fmt.N(items.Count)})", label, Typography.Accent, after: 2);
+        using var item = Typography.Font(Typography.Regular, 8.5f);
+        using var why = Typography.Font(Typography.Italic, 8f);
+        foreach (var (citation, reason) in items.Take(ListLimit))
+        {
+            w.Paragraph($"• {citation}", item, Typography.Ink, indent: 8, after: reason is null ? 1.5f : 0);
+            if (reason is not null) w.Paragraph(reason, why, Typography.Highlight, indent: 16, after: 1.5f);
+        }
+        if (items.Count > ListLimit)
+            w.Paragraph($"… and {Fmt.N(items.Count - ListLimit)} more, listed in the table of studies and the version's manifest.", item, Typography.Muted, indent: 8);
+        w.Y += 4;
+    }
+}
