@@ -69,6 +69,64 @@ public class CycleTests
     }
 
     [Fact]
+    public async Task Report_ReviewersIncludeAStudy_MinorVersion_WhatsNewNamesIt_EveryVersionKeptWithItsManifest()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
+        await host.Get<CycleService>().RunAsync(Window, null, default);
+        var reports = host.Get<ReportService>();
+        var first = await reports.LatestManifestAsync(default);
+        Assert.Equal(ReportVersion.First, first!.Version);
+
+        var key = first.Studies[0];
+        var people = host.Get<SpineReview.Screening.People.ReviewService>();
+        await people.DecideAsync("ana", key, "include", null, null, null, default);
+        await people.DecideAsync("ben", key, "include", null, null, null, default);
+        var (manifest, pdf) = await reports.GenerateAsync(default);
+        Assert.Equal(new ReportVersion(1, 1, 0), manifest.Version);
+        Assert.Equal(ReportVersion.First, manifest.PreviousVersion);
+        Assert.Equal([key], manifest.Included);
+        Assert.Equal(1, manifest.Counts.Included);
+        Assert.Contains("1 newly included by reviewers", manifest.Change, StringComparison.Ordinal);
+        var text = string.Join(" ", Pdf.PageTexts(pdf));
+        Assert.Contains("Since version 1.0.0: 1 studies included by reviewers", text, StringComparison.Ordinal);
+        Assert.Contains("Studies included (n = 1 [0])", text, StringComparison.Ordinal);
+        Assert.Contains("Every figure below describes the 1 studies included by reviewers", text, StringComparison.Ordinal);
+
+        // Both versions listed with their counts and hashes; each version's PDF is kept as it was, its hash as listed.
+        var list = await reports.ListAsync(default);
+        Assert.Equal(["1.0.0", "1.1.0"], list.Select(v => v.Version));
+        Assert.Equal((0, 1), (list[0].Included, list[1].Included));
+        Assert.Equal(manifest.Sha256, list[1].Sha256);
+        Assert.Equal(pdf.Length, list[1].Size);
+        foreach (var v in list)
+        {
+            var stored = await reports.GetVersionAsync(ReportVersion.Parse(v.Version), default);
+            await using var stream = await stored!.OpenAsync(default);
+            using var bytes = new MemoryStream();
+            await stream.CopyToAsync(bytes);
+            Assert.Equal(v.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.ToArray())));
+            Assert.Equal($"\"{v.Sha256}\"", stored.ETag);
+        }
+        Assert.Null(await reports.GetVersionAsync(new ReportVersion(9, 9, 9), default));
+    }
+
+    [Fact]
+    public async Task Report_TwoRunsAtOnce_NeitherOverwritesTheOther()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
+        await host.Get<CycleService>().RunAsync(Window, null, default);
+        var key = (await host.Get<SpineReview.Extraction.ExtractionStore>().ListStoredAsync(default)).Keys.First();
+        await host.Get<SpineReview.Extraction.ExtractionService>().CorrectAsync("ana", key, "region", ["Sacral"], null, default);
+        var reports = host.Get<ReportService>();
+        var runs = await Task.WhenAll(Task.Run(() => reports.GenerateAsync(default)), Task.Run(() => reports.GenerateAsync(default)));
+        var list = await reports.ListAsync(default);
+        // Either both made a version (different numbers) or the second found the first's and changed nothing; no number is used twice.
+        Assert.Equal(list.Count, list.Select(v => v.Version).Distinct().Count());
+        Assert.Contains(runs, r => !r.Unchanged);
+        Assert.All(runs, r => Assert.Contains(list, v => v.Version == r.Manifest.Version.ToString() && v.Sha256 == r.Manifest.Sha256));
+    }
+
+    [Fact]
     public async Task Cycle_ReportText_CarriesThePrismaCountsThatAreStored()
     {
         await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());

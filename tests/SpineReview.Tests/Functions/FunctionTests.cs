@@ -87,7 +87,7 @@ public class FunctionTests
         var function = new GetLatestReport(host.Get<ReportService>());
 
         var none = await function.Run(new DefaultHttpContext().Request, default);
-        Assert.IsType<NotFoundObjectResult>(none);
+        Assert.Equal(404, Assert.IsType<ObjectResult>(none).StatusCode);
 
         var (manifest, pdf) = await host.Get<ReportService>().GenerateAsync(default);
         var context = new DefaultHttpContext();
@@ -103,5 +103,42 @@ public class FunctionTests
         again.Request.Headers.IfNoneMatch = $"\"{manifest.Sha256}\"";
         var notModified = Assert.IsType<StatusCodeResult>(await function.Run(again.Request, default));
         Assert.Equal(304, notModified.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReportsHttp_ListAndOneVersion_WithETag304AndClearErrors()
+    {
+        await using var host = TestHost.Create(replay: TestPaths.Replay);
+        var reports = host.Get<ReportService>();
+        var list = new ListReports(reports);
+        var one = new GetReportVersion(reports);
+        var empty = Assert.IsType<OkObjectResult>(await list.Run(new DefaultHttpContext().Request, default));
+        Assert.Empty(Assert.IsAssignableFrom<IEnumerable<ReportSummary>>(empty.Value));
+
+        var (manifest, pdf) = await reports.GenerateAsync(default);
+        var listed = Assert.IsAssignableFrom<IEnumerable<ReportSummary>>(Assert.IsType<OkObjectResult>(await list.Run(new DefaultHttpContext().Request, default)).Value).Single();
+        Assert.Equal(("1.0.0", manifest.Sha256, (long)pdf.Length, manifest.Counts.Identified), (listed.Version, listed.Sha256, listed.Size, listed.Identified));
+
+        var ok = Assert.IsType<FileStreamResult>(await one.Run(new DefaultHttpContext().Request, "1.0.0", default));
+        Assert.Equal("living-review-v1.0.0.pdf", ok.FileDownloadName);
+        using (var body = new MemoryStream())
+        {
+            await ok.FileStream.CopyToAsync(body);
+            Assert.Equal(pdf, body.ToArray());
+        }
+        // If-None-Match may list several tags.
+        var cached = new DefaultHttpContext();
+        cached.Request.Headers.IfNoneMatch = $"\"other\", \"{manifest.Sha256}\"";
+        Assert.Equal(304, Assert.IsType<StatusCodeResult>(await one.Run(cached.Request, "1.0.0", default)).StatusCode);
+        var stale = new DefaultHttpContext();
+        stale.Request.Headers.IfNoneMatch = "\"other\"";
+        Assert.IsType<FileStreamResult>(await one.Run(stale.Request, "1.0.0", default));
+        Assert.IsType<FileStreamResult>(await one.Run(new DefaultHttpContext().Request, "latest", default));
+
+        var bad = Assert.IsType<ObjectResult>(await one.Run(new DefaultHttpContext().Request, "1.0", default));
+        Assert.Equal(400, bad.StatusCode);
+        Assert.Contains("MAJOR.MINOR.PATCH", Assert.IsType<ProblemDetails>(bad.Value).Detail, StringComparison.Ordinal);
+        var missing = Assert.IsType<ObjectResult>(await one.Run(new DefaultHttpContext().Request, "4.0.0", default));
+        Assert.Equal(404, missing.StatusCode);
     }
 }
