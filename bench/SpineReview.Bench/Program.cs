@@ -22,7 +22,8 @@ switch (args.FirstOrDefault())
         return await ScreeningBench.RankStoredAsync(Corpus(), args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000, Console.Out);
     case "report":
         return ReportBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 365,
-            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1475, Console.Out);
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1475, Console.Out,
+            args.Length > 4 && args[3] == "--out" ? args[4] : null);
     case "screening-compare":
         if (args.Length < 2) goto default;
         return ScreeningBench.Compare(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10, Console.Out);
@@ -31,7 +32,7 @@ switch (args.FirstOrDefault())
         return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
         Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
-            " | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | report [INCLUDED] [IDENTIFIED]");
+            " | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | report [INCLUDED] [IDENTIFIED] [--out FILE]");
         return 2;
 }
 

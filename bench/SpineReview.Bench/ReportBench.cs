@@ -13,7 +13,7 @@ namespace SpineReview.Bench;
 /// </summary>
 internal static class ReportBench
 {
-    public static int Run(int included, int identified, TextWriter o)
+    public static int Run(int included, int identified, TextWriter o, string? outFile = null)
     {
         var random = new Random(11);
         var at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
@@ -60,6 +60,7 @@ internal static class ReportBench
         }
         times.Sort();
         var mib = report!.Pdf.Length / 1048576.0;
+        if (outFile is not null) File.WriteAllBytes(outFile, report.Pdf);
         o.WriteLine(FormattableString.Invariant($"report: {included:N0} studies of {identified:N0} records: median {times[1]:0.00} s of 3 (min {times[0]:0.00}, max {times[2]:0.00}), {report.Pages} pages, {mib:0.00} MiB"));
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -98,8 +99,17 @@ public static class CommandLine
               --provisional  also the studies that passed the rules and are still being screened (status column)
             """,
             ["format", "out"], ["provisional"], RunExportAsync),
-        new("report", "regenerate the report now",
-            "Usage: spine-review report [--out FILE]\n\nBuilds the report from what is stored and keeps it as the next version and as latest.pdf.\n  --out FILE   also write the PDF to FILE",
+        new("report", "regenerate the report now; list the versions; fetch one",
+            """
+            Usage: spine-review report [--out FILE]          build the report from what is stored
+                   spine-review report list                  every version: number, created, data cut-off, counts, size, SHA-256
+                   spine-review report get VERSION --out FILE   write one version's PDF (VERSION as 1.4.2, or latest)
+
+            A new version is made only when something changed; its number is MAJOR.MINOR.PATCH: MAJOR when what
+            decides eligibility changed, MINOR when the studies shown or included changed, PATCH otherwise.
+            Every version is kept in blob storage with its manifest; latest.pdf is the newest.
+              --out FILE   also write the PDF to FILE (report), or where to write it (report get)
+            """,
             ["out"], [], RunReportAsync),
         new("eval", "score a stage on a benchmark: eval dedup | eval screening | eval extraction",
             """
@@ -265,10 +275,16 @@ public static class CommandLine
         if (a.Value("out") is not { } path) return null;
         var latest = await c.Services.GetRequiredService<ReportService>().GetLatestAsync(CancellationToken.None)
                      ?? throw new InvalidOperationException("No report is stored yet.");
+        return await CopyToFileAsync(latest, path);
+    }
+
+    /// <summary>Writes a stored PDF to a file through a temporary name, so a file is never left half written.</summary>
+    private static async Task<string> CopyToFileAsync(StoredReport report, string path)
+    {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temp = full + ".tmp";
-        await using (var source = await latest.OpenAsync(CancellationToken.None))
+        await using (var source = await report.OpenAsync(CancellationToken.None))
         await using (var target = File.Create(temp))
             await source.CopyToAsync(target);
         File.Move(temp, full, overwrite: true);
@@ -388,7 +404,35 @@ public static class CommandLine
 
     private static async Task<int> RunReportAsync(Arguments a, Context c)
     {
-        if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
+        var reports = c.Services.GetRequiredService<ReportService>();
+        switch (a.Positional.FirstOrDefault())
+        {
+            case null:
+                break;
+            case "list":
+                if (a.Positional.Count > 1) throw new UsageException($"unexpected argument '{a.Positional[1]}'");
+                var versions = await reports.ListAsync(CancellationToken.None);
+                await c.Out.WriteLineAsync("version  created           data cut-off  identified  included  provisional  new  pages  bytes      sha256");
+                foreach (var v in versions)
+                    await c.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{v.Version,-8} {v.Created.UtcDateTime,-17:yyyy-MM-dd HH:mm} {v.DataCutoff,-13:yyyy-MM-dd} {v.Identified,10}  {v.Included,8}  {v.Provisional,11}  {v.NewInThisVersion,3}  {v.Pages,5}  {v.Size,-9}  {v.Sha256[..16]}…"));
+                await c.Out.WriteLineAsync($"report list done: {versions.Count} version{(versions.Count == 1 ? "" : "s")}{(versions.Count > 0 ? $", latest {versions[^1].Version}" : "")}");
+                return 0;
+            case "get":
+                if (a.Positional.Count != 2) throw new UsageException("give one version: spine-review report get VERSION --out FILE (VERSION as 1.4.2, or latest)");
+                if (a.Value("out") is null) throw new UsageException("--out FILE is required: where to write the PDF");
+                var wanted = a.Positional[1];
+                StoredReport? stored;
+                if (wanted == "latest") stored = await reports.GetLatestAsync(CancellationToken.None);
+                else if (ReportVersion.TryParse(wanted, out var version)) stored = await reports.GetVersionAsync(version, CancellationToken.None);
+                else throw new UsageException($"'{wanted}' is not a report version: give MAJOR.MINOR.PATCH (for example 1.4.2) or latest; 'spine-review report list' shows them");
+                if (stored is null) throw new InvalidOperationException($"There is no report version {wanted}: 'spine-review report list' shows the versions there are.");
+                var path = await CopyToFileAsync(stored, a.Value("out")!);
+                await c.Out.WriteLineAsync($"report get done: version {stored.Version}, {stored.Size} bytes written to {path}");
+                return 0;
+            default:
+                throw new UsageException($"unknown report command '{a.Positional[0]}': use list or get, or no argument to build the report");
+        }
         var generated = await c.Services.GetRequiredService<ReportService>().GenerateAsync(CancellationToken.None);
         var m = generated.Manifest;
         var written = await WriteOutAsync(a, c);

@@ -32,7 +32,7 @@ public static class Charts
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.Axes.Bottom.Label.Text = "% of studies";
         var top = Math.Max(100, shares.Max(s => Math.Max(s.Percent, s.BaselinePercent ?? 0)));
-        plot.Axes.SetLimits(0, top * 1.12, -0.8, n * 3 - 0.2);
+        plot.Axes.SetLimits(0, top * 1.2, -0.8, n * 3 - 0.2);
         plot.Grid.YAxisStyle.MajorLineStyle.Width = 0;
                 Render(w.Canvas, area, plot);
     }

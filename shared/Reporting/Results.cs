@@ -39,8 +39,8 @@ public static class Results
         var basis = confirmed ? included : shown.ToList();
         var n = basis.Count;
         var label = confirmed
-            ? $"the {Fmt.N(n)} studies included by reviewers"
-            : $"the {Fmt.N(n)} provisionally eligible studies (no study has been included by two reviewers yet)";
+            ? $"the {Fmt.Count(n, "study", "studies")} included by reviewers"
+            : $"the {Fmt.Count(n, "provisionally eligible study", "provisionally eligible studies")} (no study has been included by reviewers yet)";
         if (n == 0) return ResultsModel.Empty;
 
         List<string> V(StudyRow s, string field) => s.Fields.TryGetValue(field, out var v) ? v.ToList() : [];

@@ -18,6 +18,8 @@ internal static class Fmt
     public static readonly CultureInfo C = CultureInfo.InvariantCulture;
     public static string N(int n) => n.ToString("#,0", C);
     public static string N(double n) => n.ToString("#,0", C);
+    /// <summary>"1 study", "2 studies".</summary>
+    public static string Count(int n, string one, string many) => $"{N(n)} {(n == 1 ? one : many)}";
     public static string Pct(double p) => p.ToString("0", C) + "%";
     public static string Date(DateOnly d) => d.ToString("d MMMM yyyy", C);
     public static string Date(DateTimeOffset d) => d.UtcDateTime.ToString("d MMMM yyyy", C);

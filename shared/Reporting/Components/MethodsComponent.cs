@@ -38,8 +38,8 @@ public sealed class MethodsComponent : IReportComponent
             Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), s.Status,
         }).ToList();
         Table.Draw(w, columns, rows, null);
-        w.Paragraph($"{Fmt.N(m.Searches.Count)} searches are in the log; together they retrieved {Fmt.N(m.Searches.Sum(s => s.Retrieved))} records " +
-            $"in {Fmt.N(m.Searches.Sum(s => s.Calls))} requests. The queries in full are in the appendix.", body, Typography.Muted);
+        w.Paragraph($"The search log holds {Fmt.Count(m.Searches.Count, "search", "searches")}; together they retrieved {Fmt.Count(m.Searches.Sum(s => s.Retrieved), "record", "records")} " +
+            $"in {Fmt.Count(m.Searches.Sum(s => s.Calls), "request", "requests")}. The queries in full are in the appendix.", body, Typography.Muted);
         using var warn = Typography.Font(Typography.Bold, Typography.BodySize);
         foreach (var s in latest.Where(s => s.Status != "complete"))
             w.Paragraph($"{SourceName(s.Source)}: the latest search is {s.Status}. {s.Message}", warn, Typography.Highlight);

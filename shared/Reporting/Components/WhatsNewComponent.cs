@@ -17,9 +17,10 @@ public sealed class WhatsNewComponent : IReportComponent
         using var body = Typography.Font(Typography.Regular, Typography.BodySize);
         var since = m.PreviousVersion is { } p ? $"Since version {p}" : "In this first version";
         var ch = m.Changes;
-        w.Paragraph($"{since}: {Fmt.N(ch.NewlyIncluded.Count)} studies included by reviewers, {Fmt.N(ch.NewProvisional.Count)} new provisionally eligible studies, " +
-            $"{Fmt.N(ch.Removed.Count)} studies no longer shown, {Fmt.N(ch.Retracted.Count)} retracted studies among those shown. " +
-            $"This update's searches identified {Fmt.N(m.ThisUpdate.Identified)} records: {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
+        w.Paragraph($"{since}: {Fmt.Count(ch.NewlyIncluded.Count, "study", "studies")} included by reviewers, " +
+            $"{Fmt.Count(ch.NewProvisional.Count, "new provisionally eligible study", "new provisionally eligible studies")}, " +
+            $"{Fmt.Count(ch.Removed.Count, "study", "studies")} no longer shown, {Fmt.Count(ch.Retracted.Count, "retracted study", "retracted studies")} among those shown. " +
+            $"This update's searches identified {Fmt.Count(m.ThisUpdate.Identified, "record", "records")}: {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
             $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by the rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers.", body, Typography.Ink);
 
         List("Included by reviewers", ch.NewlyIncluded.Select(s => (s.Citation, (string?)null)).ToList(), w);

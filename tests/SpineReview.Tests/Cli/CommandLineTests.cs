@@ -124,10 +124,26 @@ public class CommandLineTests
         Assert.Contains("[5/5] report", err, StringComparison.Ordinal);
         var last = output.TrimEnd().Split('\n').Last();
         Assert.StartsWith("cycle done", last, StringComparison.Ordinal);
-        Assert.Contains("report version 1", last, StringComparison.Ordinal);
+        Assert.Contains("report version 1.0.0", last, StringComparison.Ordinal);
         Assert.True(File.Exists(outFile));
         Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(outFile), 0, 4), StringComparison.Ordinal);
+
+        // The versions are listed, and one is fetched by number: the same bytes as written by the cycle.
+        var (listCode, listed, _) = await Run(settings, "report", "list");
+        Assert.Equal(0, listCode);
+        Assert.Contains("\n1.0.0 ", listed, StringComparison.Ordinal);
+        Assert.EndsWith("report list done: 1 version, latest 1.0.0", listed.TrimEnd(), StringComparison.Ordinal);
+        var copy = outFile + ".v1.pdf";
+        var (getCode, got, getErr) = await Run(settings, "report", "get", "1.0.0", "--out", copy);
+        Assert.True(getCode == 0, getErr);
+        Assert.StartsWith("report get done: version 1.0.0", got, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(outFile), File.ReadAllBytes(copy));
+        Assert.Equal(2, (await Run(settings, "report", "get", "1.0", "--out", copy)).Code);
+        var (missingCode, _, missingErr) = await Run(settings, "report", "get", "2.0.0", "--out", copy);
+        Assert.Equal(1, missingCode);
+        Assert.Contains("There is no report version 2.0.0", missingErr, StringComparison.Ordinal);
         File.Delete(outFile);
+        File.Delete(copy);
         await using var cleanup = TestHost.Create(prefix: prefix);
     }
 

@@ -103,7 +103,7 @@ public class ReportContentTests
         Assert.Equal(["pubmed:4", "pubmed:5"], model.Changes.Retracted.Select(s => s.Key).Order(StringComparer.Ordinal));
 
         var text = string.Join(" ", Pdf.PageTexts(PdfReport.Render(model).Pdf));
-        Assert.Contains("Since version 1.3.2: 1 studies included by reviewers, 2 new provisionally eligible studies, 1 studies no longer shown, 2 retracted", text, StringComparison.Ordinal);
+        Assert.Contains("Since version 1.3.2: 1 study included by reviewers, 2 new provisionally eligible studies, 1 study no longer shown, 2 retracted studies among those shown", text, StringComparison.Ordinal);
         Assert.Contains("Included by reviewers (1) • Writer1 A (2024). Deep learning grades lumbar stenosis on MRI", text, StringComparison.Ordinal);
         Assert.Contains("Decisions changed: no longer shown (1) • Writer2 A (2024). A CNN for disc herniation excluded by reviewers: No medical images", text, StringComparison.Ordinal);
         Assert.Contains("Retracted (marked by the source) (2)", text, StringComparison.Ordinal);
