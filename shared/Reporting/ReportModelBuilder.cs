@@ -25,7 +25,17 @@ public static class ReportModelBuilder
         var queue = people.Queue.ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
         var sinceRun = previous?.LastHarvestRun;
         var cumulative = Count(records, byKey, queue);
+        // This update: records harvested since the previous version; for the reviewers' stage, decisions settled since it,
+        // whenever their record was harvested (a study found last month and included today is this update's inclusion).
         var update = Count(records.Where(r => sinceRun is null || string.CompareOrdinal(r.HarvestRun, sinceRun) > 0).ToList(), byKey, queue);
+        if (previous is not null)
+        {
+            var settled = Count(records, byKey, queue, settledAfter: previous.Created);
+            update = update with
+            {
+                IncludedConfirmed = settled.IncludedConfirmed, ExcludedByPeople = settled.ExcludedByPeople, ExcludedByModel = settled.ExcludedByModel,
+            };
+        }
         var previousShown = previous?.Studies.ToHashSet(StringComparer.Ordinal) ?? [];
         var previousIncluded = previous?.Included.ToHashSet(StringComparer.Ordinal) ?? [];
 
@@ -97,7 +107,9 @@ public static class ReportModelBuilder
         }).ToList();
     }
 
-    private static PrismaCounts Count(IReadOnlyList<StoredRecord> records, Dictionary<string, RuleDecision> decisions, Dictionary<string, QueueEntry> queue)
+    /// <param name="settledAfter">Count only the reviewers' (and the model's) final decisions settled after this time.</param>
+    private static PrismaCounts Count(IReadOnlyList<StoredRecord> records, Dictionary<string, RuleDecision> decisions, Dictionary<string, QueueEntry> queue,
+        DateTimeOffset? settledAfter = null)
     {
         var bySource = records.GroupBy(r => r.Record.Source).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count());
@@ -108,12 +120,13 @@ public static class ReportModelBuilder
             .Where(x => x.count > 0)
             .ToDictionary(x => x.code, x => x.count);
         var passed = kept.Where(r => decisions.TryGetValue(r.Key, out var d) && !d.Excluded).Select(r => queue.GetValueOrDefault(r.Key)).ToList();
-        var byPeople = passed.Where(q => q is { Status: ScreeningStatus.Final, AutoExcluded: false }).ToList();
+        bool Settled(QueueEntry? q) => q is { Status: ScreeningStatus.Final } && (settledAfter is null || q.SettledAt > settledAfter);
+        var byPeople = passed.Where(q => Settled(q) && !q!.AutoExcluded).ToList();
         var excludedByPeople = ReasonCodes.All.Select(code => (code, count: byPeople.Count(q => q!.Included == false && q.Reason == code)))
             .Where(x => x.count > 0).ToDictionary(x => x.code, x => x.count);
         return new PrismaCounts(bySource, records.Count - kept.Count, decided.Count, kept.Count - decided.Count, excluded,
             passed.Count, byPeople.Count(q => q!.Included == true), excludedByPeople,
-            passed.Count(q => q is { AutoExcluded: true }), passed.Count(q => q is null || q.Status == ScreeningStatus.Pending),
+            passed.Count(q => Settled(q) && q!.AutoExcluded), passed.Count(q => q is null || q.Status == ScreeningStatus.Pending),
             passed.Count(q => q is { Status: ScreeningStatus.Conflict }));
     }
 }

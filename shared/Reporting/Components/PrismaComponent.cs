@@ -14,8 +14,8 @@ public sealed class PrismaComponent : IReportComponent
         ArgumentNullException.ThrowIfNull(m);
         w.Heading(Title, newPage: true);
         using var intro = Typography.Font(Typography.Regular, Typography.BodySize);
-        w.Paragraph("Counts for the whole review; after each, in brackets, the records of this update (harvested since the previous version). " +
-            "Every count is recomputed from stored records and decisions.", intro, Typography.Ink);
+        w.Paragraph("Counts for the whole review; after each, in brackets, this update: records harvested since the previous version, and " +
+            "reviewers' decisions settled since it (whenever their record was found). Every count is recomputed from stored records and decisions.", intro, Typography.Ink);
         var p = m.Cumulative;
         var u = m.ThisUpdate;
         string N(int all, int update) => $"n = {Fmt.N(all)} [{Fmt.N(update)}]";

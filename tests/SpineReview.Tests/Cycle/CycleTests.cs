@@ -89,7 +89,8 @@ public class CycleTests
         Assert.Contains("1 newly included by reviewers", manifest.Change, StringComparison.Ordinal);
         var text = string.Join(" ", Pdf.PageTexts(pdf));
         Assert.Contains("Since version 1.0.0: 1 study included by reviewers", text, StringComparison.Ordinal);
-        Assert.Contains("Studies included (n = 1 [0])", text, StringComparison.Ordinal);
+        // Found in the first harvest, included since version 1.0.0: this update's inclusion.
+        Assert.Contains("Studies included (n = 1 [1])", text, StringComparison.Ordinal);
         Assert.Contains("Every figure below describes the 1 study included by reviewers", text, StringComparison.Ordinal);
 
         // Both versions listed with their counts and hashes; each version's PDF is kept as it was, its hash as listed.

@@ -107,7 +107,8 @@ public class PdfReportTests
         SpineReview.Screening.People.ReviewerDecision D(int i, string who, SpineReview.Screening.People.Verdict v, string? reason = null) =>
             new(records[i].Key, who, SpineReview.Screening.People.DecisionRole.Screen, v, reason, null, at.AddMinutes(i), 0.9);
         QueueEntry Q(int i, SpineReview.Screening.People.ScreeningStatus status, bool? included = null, string? reason = null) =>
-            new(records[i].Key, 0.3, ["ana", "ben"], status, included, reason, "", false, false, at, at, default);
+            new(records[i].Key, 0.3, ["ana", "ben"], status, included, reason, "", false, false,
+                status == SpineReview.Screening.People.ScreeningStatus.Final ? at.AddMinutes(i) : null, at, default);
         var queue = new List<QueueEntry>
         {
             Q(0, SpineReview.Screening.People.ScreeningStatus.Final, true), Q(1, SpineReview.Screening.People.ScreeningStatus.Final, true),
@@ -139,7 +140,8 @@ public class PdfReportTests
         var rendered = PdfReport.Render(model);
         Assert.All(rendered.TextLog, t => Assert.True(t.Bounds.Right <= t.Box.Right + 0.5f, $"\"{t.Text}\" runs out of its box"));
         var text = string.Join(" ", Pdf.PageTexts(rendered.Pdf));
-        Assert.Contains("Studies included (n = 2 [2])", text, StringComparison.Ordinal);
+        // In brackets, decisions settled since the previous version (made after minute 1.5): only record 2's exclusion.
+        Assert.Contains("Studies included (n = 2 [0])", text, StringComparison.Ordinal);
         Assert.Contains("No medical images (n = 1 [1])", text, StringComparison.Ordinal);
         Assert.Contains("Conflicts, for a third reviewer (n = 1 [1])", text, StringComparison.Ordinal);
         Assert.Contains("Screening quality", text, StringComparison.Ordinal);
