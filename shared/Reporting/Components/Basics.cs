@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace SpineReview.Reporting;
 
@@ -24,18 +23,13 @@ internal static class Fmt
     public static string Date(DateOnly d) => d.ToString("d MMMM yyyy", C);
     public static string Date(DateTimeOffset d) => d.UtcDateTime.ToString("d MMMM yyyy", C);
 
-    /// <summary>A form value as people read it: "DecisionSupport" → "Decision support"; acronyms and names with hyphens stay.</summary>
-    public static string Label(string value)
+    /// <summary>A form value as people read it: "DecisionSupport" → "Decision support". Names (ResNet, U-Net, MRI) stay as they are.</summary>
+    public static string Label(string value) => Labels.TryGetValue(value, out var label) ? label : value;
+
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
     {
-        ArgumentNullException.ThrowIfNull(value);
-        if (value.Contains('-', StringComparison.Ordinal) || value.Contains(' ', StringComparison.Ordinal) || value.All(c => !char.IsLower(c))) return value;
-        var sb = new StringBuilder(value.Length + 4);
-        for (var i = 0; i < value.Length; i++)
-        {
-            var ch = value[i];
-            if (i > 0 && char.IsUpper(ch) && char.IsLower(value[i - 1]) && i + 1 < value.Length && char.IsLower(value[i + 1])) sb.Append(' ').Append(char.ToLowerInvariant(ch));
-            else sb.Append(ch);
-        }
-        return sb.ToString();
-    }
+        ["DecisionSupport"] = "Decision support", ["OutcomePrediction"] = "Outcome prediction", ["WholeSpine"] = "Whole spine",
+        ["SpinalCord"] = "Spinal cord", ["SingleCentre"] = "Single centre", ["MultiCentre"] = "Multicentre", ["PublicDataset"] = "Public dataset",
+        ["CrossSectional"] = "Cross-sectional", ["CaseControl"] = "Case-control", ["CaseSeries"] = "Case series", ["DataScience"] = "Data science",
+    };
 }

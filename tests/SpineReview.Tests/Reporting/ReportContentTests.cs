@@ -180,6 +180,10 @@ public class ReportContentTests
         Assert.Contains("MRI used 45 of 45 100% 36% Fig. 4B", all, StringComparison.Ordinal);
         Assert.Contains("Externally validated 45 of 45 100% 15%", all, StringComparison.Ordinal);
         Assert.DoesNotContain("Provisional: no study has been included", all, StringComparison.Ordinal);
+        // Form values read as words, names as names.
+        Assert.Contains("Whole spine", all, StringComparison.Ordinal);
+        Assert.Contains("ResNet 45 100% 16%", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Res net", all, StringComparison.Ordinal);
         var ink = Pdf.InkPerPage(rendered.Pdf);
         Assert.Equal(rendered.Pages, ink.Count);
         Assert.All(ink, share => Assert.True(share > 0.005, $"a page is blank ({share:P2} ink)"));
