@@ -9,7 +9,7 @@ metadata localOnlySettings = {
 
 targetScope = 'resourceGroup'
 
-@description('Optional. Short environment name used in resource names (e.g. dev, prod).')
+@description('Optional. Short environment name used in resource names: lower-case letters and digits (e.g. dev, prod).')
 @minLength(1)
 @maxLength(8)
 param environmentName string = 'dev'
@@ -141,6 +141,7 @@ module keyVault 'modules/keyvault.bicep' = {
     readerPrincipalId: identity.properties.principalId
     officerPrincipalId: keyVaultOfficerObjectId
     purgeProtection: keyVaultPurgeProtection
+    secretNames: ['ncbi-api-key', 'ieee-api-key', 'openalex-api-key', 'smtp-username', 'smtp-password']
     secretValues: {
       'ncbi-api-key': ncbiApiKey
       'ieee-api-key': ieeeApiKey

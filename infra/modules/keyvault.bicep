@@ -25,7 +25,10 @@ param purgeProtection bool = true
 @maxValue(90)
 param softDeleteDays int = 90
 
-@description('Optional. Secret values to store now, by secret name; names with an empty value are left as they are (put them in later with az keyvault secret set).')
+@description('Required. Names of the secrets the app settings refer to.')
+param secretNames string[]
+
+@description('Optional. Secret values to store now, by secret name; a name without a value is left as it is (put it in later with az keyvault secret set).')
 @secure()
 param secretValues object = {}
 
@@ -51,10 +54,10 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
 
 // Only values given now are written, so that a later deployment without them keeps what was put in by hand.
 resource secrets 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = [
-  for s in items(secretValues): if (!empty(s.value)) {
+  for secret in secretNames: if (!empty(secretValues[?secret] ?? '')) {
     parent: vault
-    name: s.key
-    properties: { value: s.value, contentType: 'text/plain' }
+    name: secret
+    properties: { value: secretValues[?secret] ?? '', contentType: 'text/plain' }
   }
 ]
 

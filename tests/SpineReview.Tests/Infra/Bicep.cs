@@ -48,8 +48,13 @@ internal static class Bicep
     /// <summary>The app settings main.bicep passes to the Function App module: name to value (an ARM expression when it starts with '[').</summary>
     public static IReadOnlyDictionary<string, string> AppSettings() => ModuleParameter("appSettings");
 
-    /// <summary>The secret names main.bicep gives the Key Vault module (values are parameters, never literals).</summary>
-    public static IReadOnlyCollection<string> KeyVaultSecretNames() => ModuleParameter("secretValues").Keys.ToList();
+    /// <summary>The secrets main.bicep gives the Key Vault module: their names, which must be the keys of the values it may write.</summary>
+    public static IReadOnlyCollection<string> KeyVaultSecretNames()
+    {
+        var names = ModuleParameterValue("secretNames").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), ModuleParameter("secretValues").Keys.Order(StringComparer.Ordinal));
+        return names;
+    }
 
     /// <summary>Settings main.bicep marks as local-only (metadata localOnlySettings): name to why.</summary>
     public static IReadOnlyDictionary<string, string> LocalOnlySettings() =>
@@ -57,14 +62,20 @@ internal static class Bicep
             ? local.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
             : new Dictionary<string, string>();
 
-    private static Dictionary<string, string> ModuleParameter(string name)
+    private static Dictionary<string, string> ModuleParameter(string name) =>
+        ModuleParameterValue(name).EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+
+    /// <summary>The literal (object or array) main.bicep passes to a module parameter of this name.</summary>
+    private static JsonElement ModuleParameterValue(string name)
     {
         var found = Objects(MainTemplate)
-            .Where(o => o.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Object)
+            .Where(o => o.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("value", out var v)
+                        && v.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
             .Select(o => o.GetProperty(name).GetProperty("value"))
             .ToList();
-        Assert.True(found.Count == 1, $"expected one module parameter '{name}' with an object literal in the compiled infra/main.bicep, found {found.Count}");
-        return found[0].EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+        Assert.True(found.Count == 1, $"expected one module parameter '{name}' with a literal value in the compiled infra/main.bicep, found {found.Count}");
+        return found[0];
     }
 
     private static IEnumerable<JsonElement> Objects(JsonElement e)
