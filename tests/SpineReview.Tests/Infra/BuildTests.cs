@@ -33,6 +33,23 @@ public class BuildTests
     }
 
     [Fact]
+    public void Bicep_EveryParameterOfMainAndItsModules_HasADescriptionSayingWhetherItIsRequired()
+    {
+        var templates = new List<(string Name, JsonElement Template)> { ("main.bicep", Bicep.MainTemplate) };
+        var resources = Bicep.MainTemplate.GetProperty("resources");
+        foreach (var resource in resources.ValueKind == JsonValueKind.Object ? resources.EnumerateObject().Select(p => p.Value) : resources.EnumerateArray())
+            if (resource.TryGetProperty("properties", out var properties) && properties.TryGetProperty("template", out var template))
+                templates.Add(($"module {resource.GetProperty("name").GetString()}", template));
+        Assert.Equal(5, templates.Count);
+        var undescribed = templates.SelectMany(t => t.Template.GetProperty("parameters").EnumerateObject()
+                .Where(p => !(p.Value.TryGetProperty("metadata", out var m) && m.TryGetProperty("description", out var d)
+                              && d.GetString() is { } text && (text.StartsWith("Required. ", StringComparison.Ordinal) || text.StartsWith("Optional. ", StringComparison.Ordinal))))
+                .Select(p => $"{t.Name}: {p.Name}"))
+            .ToList();
+        Assert.True(undescribed.Count == 0, $"parameters without a 'Required. ...' or 'Optional. ...' description: {string.Join(", ", undescribed)}");
+    }
+
+    [Fact]
     public void Bicep_ParameterFiles_GiveSecureParametersNoLiteralValue()
     {
         var secure = Bicep.MainTemplate.GetProperty("parameters").EnumerateObject()
