@@ -1,6 +1,6 @@
-metadata description = 'Function App on the Flex Consumption plan (dotnet-isolated 10.0) signing in to storage with a user-assigned managed identity.'
+metadata description = 'Function App on the Flex Consumption plan (dotnet-isolated 10.0) that signs in to storage, Key Vault and Application Insights with one user-assigned managed identity; optional App Service authentication with Microsoft Entra ID.'
 
-@description('Required. Function App name.')
+@description('Required. Function App name (also the start of its host name).')
 param name string
 
 @description('Required. Azure region.')
@@ -9,22 +9,37 @@ param location string
 @description('Required. Resource id of the user-assigned managed identity.')
 param identityId string
 
-@description('Required. Client id of the user-assigned managed identity.')
-param identityClientId string
-
 @description('Required. Blob container URL the app package is deployed from.')
-param deploymentContainerUrl string
+param packageContainerUrl string
 
-@description('Required. App settings, the same names the code reads.')
+@description('Required. App settings, the names the code reads (checked by tests/SpineReview.Tests/Infra).')
 param appSettings object
+
+@description('Optional. App settings that replace or add to appSettings (no secrets: those belong in Key Vault).')
+param appSettingOverrides object = {}
+
+@description('Optional. Most instances the app may scale out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 10
+
+@description('Optional. Memory of each instance in MB (512, 2048 or 4096); billing is per GB-second of this size.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Optional. Turn on App Service authentication with Microsoft Entra ID. Reviewers sign in; public routes stay open.')
+param enableAuthentication bool = false
+
+@description('Optional. Application (client) id of the Entra app registration that reviewers sign in to; required with enableAuthentication.')
+param authClientId string = ''
+
+@description('Optional. Entra tenant id the reviewers belong to.')
+param authTenantId string = tenant().tenantId
 
 @description('Optional. Tags for every resource.')
 param tags object = {}
 
-@description('Optional. Maximum instances the plan may scale out to.')
-param maximumInstanceCount int = 10
-
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: 'plan-${name}'
   location: location
   tags: tags
@@ -33,7 +48,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-resource app 'Microsoft.Web/sites@2024-04-01' = {
+resource app 'Microsoft.Web/sites@2024-11-01' = {
   name: name
   location: location
   tags: tags
@@ -45,28 +60,75 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references in the app settings are resolved with this identity, not a system-assigned one.
+    keyVaultReferenceIdentity: identityId
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: deploymentContainerUrl
+          value: packageContainerUrl
           authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId }
         }
       }
-      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: 2048 }
+      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: instanceMemoryMB }
       runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      http20Enabled: true
     }
   }
 }
 
-resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(appSettings, { AzureWebJobsStorage__clientId: identityClientId })
+  properties: union(appSettings, appSettingOverrides)
+}
+
+// Deployments sign in with Entra ID; publishing user names and passwords are switched off.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: app
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: app
+  name: 'scm'
+  properties: { allow: false }
+}
+
+// The screening and extraction routes believe the X-MS-CLIENT-PRINCIPAL headers only when WEBSITE_AUTH_ENABLED is True,
+// which this sets. Unauthenticated requests still reach the app (AllowAnonymous): the report, the exports and the
+// subscription links are public, and the signed-in routes answer 401 themselves.
+resource auth 'Microsoft.Web/sites/config@2024-11-01' = if (enableAuthentication) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: { requireHttps: true }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+          clientId: authClientId
+        }
+        validation: {
+          allowedAudiences: ['api://${authClientId}', authClientId]
+        }
+      }
+    }
+    // No token store: it needs a file share or a SAS URL, and the routes read only the principal headers.
+    login: { tokenStore: { enabled: false } }
+  }
+  dependsOn: [settings]
 }
 
 @description('The app URL.')

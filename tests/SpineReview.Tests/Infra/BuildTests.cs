@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SpineReview.Tests.Support;
 using Xunit;
@@ -7,43 +6,64 @@ namespace SpineReview.Tests.Infra;
 
 public class BuildTests
 {
-    private static string Bicep()
+    [Fact]
+    public void Bicep_MainTemplateAndParameterFiles_BuildAndLintWithoutWarnings()
     {
-        var env = Environment.GetEnvironmentVariable("SPINE_REVIEW_BICEP");
-        var path = env is { Length: > 0 }
-            ? env
-            : Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-                "azure.bicep.commandline.linux-x64", "0.49.2", "tools", "bicep");
-        Assert.True(File.Exists(path), $"Bicep CLI not found at {path}: scripts/test.sh restores it from NuGet (infra/tools/BicepCli.csproj).");
-        return path;
-    }
-
-    private static (int Code, string Out, string Err) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestPaths.RepoRoot };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit(120_000);
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        var main = Bicep.Infra("main.bicep");
+        var build = Bicep.Run("build", main, "--stdout");
+        Assert.True(build.Code == 0, build.Err);
+        Assert.Equal("", build.Err.Trim());
+        foreach (var type in new[] { "Microsoft.Storage/storageAccounts", "Microsoft.Web/sites", "Microsoft.KeyVault/vaults", "Microsoft.Insights/components",
+                     "Microsoft.OperationalInsights/workspaces", "Microsoft.ManagedIdentity/userAssignedIdentities", "Microsoft.Authorization/roleAssignments" })
+            Assert.Contains($"\"{type}", build.Out, StringComparison.Ordinal);
+        var parameterFiles = Directory.GetFiles(Bicep.Infra(), "*.bicepparam");
+        Assert.Equal(["main.dev.bicepparam", "main.prod.bicepparam"], parameterFiles.Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var file in parameterFiles)
+        {
+            var parameters = Bicep.Run("build-params", file, "--stdout");
+            Assert.True(parameters.Code == 0, parameters.Err);
+            Assert.Equal("", parameters.Err.Trim());
+        }
+        foreach (var file in parameterFiles.Prepend(main))
+        {
+            var lint = Bicep.Run("lint", file);
+            Assert.True(lint.Code == 0, lint.Err + lint.Out);
+            Assert.Equal("", (lint.Out + lint.Err).Trim());
+        }
     }
 
     [Fact]
-    public void Bicep_MainTemplate_BuildsAndLintsWithoutWarnings()
+    public void Bicep_EveryParameterOfMainAndItsModules_HasADescriptionSayingWhetherItIsRequired()
     {
-        var bicep = Bicep();
-        var main = Path.Combine(TestPaths.RepoRoot, "infra", "main.bicep");
-        var build = Run(bicep, "build", main, "--stdout");
-        Assert.True(build.Code == 0, build.Err);
-        Assert.Equal("", build.Err.Trim());
-        using var arm = JsonDocument.Parse(build.Out);
-        var text = build.Out;
-        Assert.Contains("Microsoft.Storage/storageAccounts", text, StringComparison.Ordinal);
-        Assert.Contains("Microsoft.Web/sites", text, StringComparison.Ordinal);
-        var lint = Run(bicep, "lint", main);
-        Assert.True(lint.Code == 0, lint.Err + lint.Out);
-        Assert.Equal("", (lint.Out + lint.Err).Trim());
+        var templates = new List<(string Name, JsonElement Template)> { ("main.bicep", Bicep.MainTemplate) };
+        var resources = Bicep.MainTemplate.GetProperty("resources");
+        foreach (var resource in resources.ValueKind == JsonValueKind.Object ? resources.EnumerateObject().Select(p => p.Value) : resources.EnumerateArray())
+            if (resource.TryGetProperty("properties", out var properties) && properties.TryGetProperty("template", out var template))
+                templates.Add(($"module {resource.GetProperty("name").GetString()}", template));
+        Assert.Equal(5, templates.Count);
+        var undescribed = templates.SelectMany(t => t.Template.GetProperty("parameters").EnumerateObject()
+                .Where(p => !(p.Value.TryGetProperty("metadata", out var m) && m.TryGetProperty("description", out var d)
+                              && d.GetString() is { } text && (text.StartsWith("Required. ", StringComparison.Ordinal) || text.StartsWith("Optional. ", StringComparison.Ordinal))))
+                .Select(p => $"{t.Name}: {p.Name}"))
+            .ToList();
+        Assert.True(undescribed.Count == 0, $"parameters without a 'Required. ...' or 'Optional. ...' description: {string.Join(", ", undescribed)}");
+    }
+
+    [Fact]
+    public void Bicep_ParameterFiles_GiveSecureParametersNoLiteralValue()
+    {
+        var secure = Bicep.MainTemplate.GetProperty("parameters").EnumerateObject()
+            .Where(p => p.Value.GetProperty("type").GetString()!.StartsWith("secure", StringComparison.OrdinalIgnoreCase)).Select(p => p.Name).ToList();
+        Assert.Contains("ncbiApiKey", secure);
+        foreach (var file in Directory.GetFiles(Bicep.Infra(), "*.bicepparam"))
+            foreach (var line in File.ReadLines(file).Select(l => l.Trim()))
+            {
+                var name = secure.FirstOrDefault(s => line.StartsWith($"param {s} ", StringComparison.Ordinal) || line.StartsWith($"param {s}=", StringComparison.Ordinal));
+                if (name is null) continue;
+                var value = line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim();
+                Assert.True(value == "''" || value.StartsWith("readEnvironmentVariable(", StringComparison.Ordinal),
+                    $"{Path.GetFileName(file)} gives secure parameter {name} the value {value}: secrets come from the environment or Key Vault, never from a parameters file");
+            }
     }
 
     [Fact]
@@ -79,32 +99,5 @@ public class BuildTests
             ["GetExport"] = "httpTrigger",
             ["ExtractionCorrect"] = "httpTrigger",
         }.OrderBy(k => k.Key), functions.OrderBy(k => k.Key));
-    }
-
-    [Fact]
-    public void Settings_EveryOptionIsInTheSampleAndTheReadme()
-    {
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "local.settings.sample.json")));
-        var keys = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet();
-        var readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md"));
-        var options = new (string Section, Type Type)[]
-        {
-            ("Storage", typeof(SpineReview.Configuration.StorageOptions)),
-            ("PubMed", typeof(SpineReview.Configuration.PubMedOptions)),
-            ("Schedules", typeof(SpineReview.Configuration.ScheduleOptions)),
-            ("Replay", typeof(SpineReview.Configuration.ReplayOptions)),
-            ("Screening", typeof(SpineReview.Configuration.ScreeningOptions)),
-        };
-        var sourceSettings = SpineReview.Sources.SourceDefaults.Sections.Values
-            .SelectMany(section => typeof(SpineReview.Sources.SourceOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"{section}__{p.Name}"));
-        var names = options.SelectMany(o => o.Type.GetProperties().Where(p => p.CanWrite).Select(p => $"{o.Section}__{p.Name}"))
-            .Concat(sourceSettings).Append("AzureWebJobsStorage").ToList();
-        Assert.All(names, n => Assert.Contains(n, keys));
-        // PubMed, storage and schedule settings are named whole in the README; the other sources share one table of keys.
-        Assert.All(names.Where(n => !SpineReview.Sources.SourceDefaults.Sections.Values.Any(sec => n.StartsWith(sec + "__", StringComparison.Ordinal))),
-            n => Assert.Contains($"`{n}`", readme, StringComparison.Ordinal));
-        Assert.All(typeof(SpineReview.Sources.SourceOptions).GetProperties().Where(p => p.CanWrite),
-            p => Assert.Contains($"`{p.Name}`", readme, StringComparison.Ordinal));
-        Assert.All(SpineReview.Sources.SourceDefaults.Sections.Values, sec => Assert.Contains($"`{sec}__", readme, StringComparison.Ordinal));
     }
 }
