@@ -88,6 +88,8 @@ public class BuildTests
             ["ExtractRecord"] = "queueTrigger",
             ["RegenerateReport"] = "timerTrigger",
             ["GetLatestReport"] = "httpTrigger",
+            ["GetReportVersion"] = "httpTrigger",
+            ["ListReports"] = "httpTrigger",
             ["RankScreening"] = "timerTrigger",
             ["ReextractStudies"] = "timerTrigger",
             ["ScreeningNext"] = "httpTrigger",
