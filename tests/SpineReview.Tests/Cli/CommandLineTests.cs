@@ -52,6 +52,7 @@ public class CommandLineTests
     [InlineData("eval")]
     [InlineData("dedup")]
     [InlineData("export")]
+    [InlineData("alerts")]
     public async Task Help_EveryCommand_SaysWhatItTakes(string command)
     {
         var (code, output, _) = await Run(command, "--help");
