@@ -78,6 +78,14 @@ public class BuildTests
             ["ExtractionForm"] = "httpTrigger",
             ["GetExport"] = "httpTrigger",
             ["ExtractionCorrect"] = "httpTrigger",
+            ["AlertsSubscribe"] = "httpTrigger",
+            ["AlertsConfirmPage"] = "httpTrigger",
+            ["AlertsConfirm"] = "httpTrigger",
+            ["AlertsUnsubscribePage"] = "httpTrigger",
+            ["AlertsUnsubscribe"] = "httpTrigger",
+            ["AlertsSubscribers"] = "httpTrigger",
+            ["SendDigests"] = "timerTrigger",
+            ["SendAlerts"] = "queueTrigger",
         }.OrderBy(k => k.Key), functions.OrderBy(k => k.Key));
     }
 
@@ -94,6 +102,8 @@ public class BuildTests
             ("Schedules", typeof(SpineReview.Configuration.ScheduleOptions)),
             ("Replay", typeof(SpineReview.Configuration.ReplayOptions)),
             ("Screening", typeof(SpineReview.Configuration.ScreeningOptions)),
+            ("Alerts", typeof(SpineReview.Configuration.AlertOptions)),
+            ("Smtp", typeof(SpineReview.Configuration.SmtpOptions)),
         };
         var sourceSettings = SpineReview.Sources.SourceDefaults.Sections.Values
             .SelectMany(section => typeof(SpineReview.Sources.SourceOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"{section}__{p.Name}"));
