@@ -137,15 +137,15 @@ public static class DigestComposer
     public static string Why(AlertLabel label, IReadOnlyDictionary<string, IReadOnlyList<string>> charted, string? settledHow, double probability, double threshold)
     {
         ArgumentNullException.ThrowIfNull(charted);
-        string Values(string field, string conjunction = " and ") => charted.TryGetValue(field, out var v) && v.Count > 0 ? string.Join(conjunction, v) : "";
-        var method = string.Join(", ", new[] { Values("dlMethod", ", "), Values("architectures", ", ") }.Where(x => x.Length > 0));
-        var modality = Values("modality");
-        var region = Values("region");
-        var application = Values("application");
+        IReadOnlyList<string> Values(string field) => charted.TryGetValue(field, out var v) ? v : [];
+        var method = string.Join(", ", Values("dlMethod").Concat(Values("architectures")));
+        var modality = Words(Values("modality"));
+        var region = Words(Values("region").Select(r => r == "WholeSpine" ? "whole" : r.ToLowerInvariant()).ToList());
+        var application = Values("application") is [var first, ..] ? first : "";
         var criteria = new StringBuilder("deep learning");
         if (method.Length > 0) criteria.Append(" (").Append(method).Append(')');
         criteria.Append(" on ").Append(modality.Length > 0 ? modality : "medical imaging");
-        criteria.Append(region.Length > 0 ? $" of the {region.Replace("WholeSpine", "whole", StringComparison.Ordinal)} spine" : " of the spine");
+        criteria.Append(region.Length > 0 ? $" of the {region} spine" : " of the spine");
         if (application.Length > 0) criteria.Append(", for ").Append(application switch
         {
             "Diagnostic" => "diagnosis",
@@ -166,6 +166,14 @@ public static class DigestComposer
         };
         return $"meets the protocol's criteria: {criteria}; {how}.";
     }
+
+    // "a", "a and b", "a, b and c".
+    private static string Words(IReadOnlyList<string> values) => values.Count switch
+    {
+        0 => "",
+        1 => values[0],
+        _ => string.Join(", ", values.Take(values.Count - 1)) + " and " + values[^1],
+    };
 
     private static string Subject(IReadOnlyList<DigestStudy> studies, DigestContext context, int likely)
     {

@@ -248,9 +248,9 @@ public class AlertRulesTests
     {
         var charted = new Dictionary<string, IReadOnlyList<string>>
         {
-            ["dlMethod"] = ["CNN"], ["architectures"] = ["U-Net"], ["modality"] = ["CT"], ["region"] = ["Cervical", "Thoracic"], ["application"] = ["Diagnostic"],
+            ["dlMethod"] = ["CNN"], ["architectures"] = ["U-Net"], ["modality"] = ["CT"], ["region"] = ["Cervical", "Thoracic", "Lumbar"], ["application"] = ["Diagnostic"],
         };
-        Assert.Equal("meets the protocol's criteria: deep learning (CNN, U-Net) on CT of the Cervical and Thoracic spine, for diagnosis; 2 reviewers included it independently.",
+        Assert.Equal("meets the protocol's criteria: deep learning (CNN, U-Net) on CT of the cervical, thoracic and lumbar spine, for diagnosis; 2 reviewers included it independently.",
             DigestComposer.Why(AlertLabel.Included, charted, "2 reviewers agreed", 0.7, 0.5));
         var resolved = DigestComposer.Why(AlertLabel.Included, charted, "resolved by jane.doe@hospital.example", 0.7, 0.5);
         Assert.Contains("a third reviewer included it", resolved, StringComparison.Ordinal);
