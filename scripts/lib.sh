@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Shared set-up for scripts/run.sh and scripts/test.sh: install what is missing, start Azurite if needed,
-# and stop only what this script started.
+# Shared set-up for scripts/run.sh and scripts/test.sh: install what is missing, start Azurite (and, for the
+# tests, maildev) if needed, and stop only what this script started.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AZURITE_DIR="$ROOT/.azurite"
 AZURITE_PID=""
+# maildev: a real SMTP server for the alert tests; they read mail back through its REST API (/api/email).
+export MAILDEV_SMTP_PORT="${MAILDEV_SMTP_PORT:-1025}"
+export MAILDEV_WEB_PORT="${MAILDEV_WEB_PORT:-1080}"
+MAILDEV_PID=""
+MAILDEV_DIR=""
 BICEP_VERSION="0.49.2"
 
 say() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -21,8 +26,8 @@ require_toolchains() {
 }
 
 install_npm_packages() {
-  if [ ! -x "$ROOT/node_modules/.bin/azurite" ]; then
-    say "installing npm packages (Azurite) from package-lock.json"
+  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ ! -x "$ROOT/node_modules/.bin/maildev" ]; then
+    say "installing npm packages (Azurite, maildev) from package-lock.json"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
   fi
 }
@@ -70,7 +75,7 @@ start_azurite() {
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --skipApiVersionCheck --loose \
     >"$AZURITE_DIR/azurite.out" 2>&1 &
   AZURITE_PID=$!
-  trap stop_azurite EXIT
+  trap stop_started EXIT
   for _ in $(seq 1 100); do
     if port_open 10000 && port_open 10001 && port_open 10002; then return; fi
     kill -0 "$AZURITE_PID" 2>/dev/null || { cat "$AZURITE_DIR/azurite.out" >&2; die "Azurite exited at start"; }
@@ -88,4 +93,45 @@ stop_azurite() {
     wait "$AZURITE_PID" 2>/dev/null || true
     say "stopped the Azurite this script started"
   fi
+}
+
+start_maildev() {
+  if port_open "$MAILDEV_SMTP_PORT" && port_open "$MAILDEV_WEB_PORT"; then
+    say "an SMTP test server is already listening on 127.0.0.1:$MAILDEV_SMTP_PORT (web $MAILDEV_WEB_PORT); using it"
+    return
+  fi
+  for p in "$MAILDEV_SMTP_PORT" "$MAILDEV_WEB_PORT"; do
+    port_open "$p" && die "port $p is in use by something that is not maildev; free it, or set MAILDEV_SMTP_PORT and MAILDEV_WEB_PORT to free ports"
+  done
+  # Mail kept in a folder of its own that goes when maildev stops, so no run reads another run's mail.
+  MAILDEV_DIR="$(mktemp -d "${TMPDIR:-/tmp}/spine-review-maildev.XXXXXX")"
+  say "starting maildev on 127.0.0.1 (SMTP $MAILDEV_SMTP_PORT, REST API $MAILDEV_WEB_PORT)"
+  "$ROOT/node_modules/.bin/maildev" --silent --ip 127.0.0.1 --web-ip 127.0.0.1 \
+    --smtp "$MAILDEV_SMTP_PORT" --web "$MAILDEV_WEB_PORT" --mail-directory "$MAILDEV_DIR" \
+    >"$MAILDEV_DIR.log" 2>&1 &
+  MAILDEV_PID=$!
+  trap stop_started EXIT
+  for _ in $(seq 1 100); do
+    if port_open "$MAILDEV_SMTP_PORT" && port_open "$MAILDEV_WEB_PORT"; then return; fi
+    kill -0 "$MAILDEV_PID" 2>/dev/null || { cat "$MAILDEV_DIR.log" >&2; die "maildev exited at start"; }
+    sleep 0.2
+  done
+  die "maildev did not open its ports within 20 s (log: $MAILDEV_DIR.log)"
+}
+
+stop_maildev() {
+  if [ -n "$MAILDEV_PID" ] && kill -0 "$MAILDEV_PID" 2>/dev/null; then
+    kill "$MAILDEV_PID" 2>/dev/null || true
+    for _ in $(seq 1 25); do kill -0 "$MAILDEV_PID" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$MAILDEV_PID" 2>/dev/null; then kill -9 "$MAILDEV_PID" 2>/dev/null || true; fi
+    wait "$MAILDEV_PID" 2>/dev/null || true
+    say "stopped the maildev this script started"
+  fi
+  if [ -n "$MAILDEV_DIR" ]; then rm -rf "$MAILDEV_DIR" "$MAILDEV_DIR.log"; fi
+}
+
+# The EXIT trap: stops whatever this script started, and nothing else.
+stop_started() {
+  stop_maildev
+  stop_azurite
 }

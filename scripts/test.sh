@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Every test: the same set-up as run.sh, the Bicep build and lint, then the xunit suite against the real
-# Azurite. Ends with "N passed, N failed, N skipped" and exits non-zero on any failure.
+# Azurite and a real SMTP server (maildev). Ends with "N passed, N failed, N skipped", non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-case "${1:-}" in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 
 require_toolchains
 install_npm_packages
@@ -12,6 +12,8 @@ BICEP="$(bicep_path)"
 export SPINE_REVIEW_BICEP="$BICEP"
 # Tests make their own tables under their own prefixes and remove them: nothing needs to outlive the run.
 AZURITE_IN_MEMORY=1 start_azurite
+# The alert tests send real mail to maildev and read it back through its REST API.
+start_maildev
 
 # Every Bicep file must build and lint with nothing to say: any warning fails the run (infra/bicepconfig.json raises
 # the important lint rules to errors). The parameter files are built against main.bicep too.

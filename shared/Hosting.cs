@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using SpineReview.Alerts;
 using SpineReview.Configuration;
 using SpineReview.Cycle;
 using SpineReview.Extraction;
@@ -49,6 +50,30 @@ public static class SpineReviewServiceCollectionExtensions
             .Validate(o => o.MinIncludesForAutoExclude >= 5, "Setting Screening:MinIncludesForAutoExclude must be at least 5.")
             .Validate(o => o.HighThreshold is > 0 and < 1, "Setting Screening:HighThreshold must be between 0 and 1.");
 
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section)
+            .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" && string.IsNullOrEmpty(u.Query),
+                "Setting Alerts:PublicBaseUrl must be the app's absolute http(s) address without a query (for example https://spine-review.example.org); confirm and unsubscribe links start with it.")
+            .Validate(o => DigestSchedule.TryParseAt(o.DailyAt, out _), "Setting Alerts:DailyAt must be a time as HH:mm in UTC (for example 07:00).")
+            .Validate(o => Enum.IsDefined(o.WeeklyOn), "Setting Alerts:WeeklyOn must be a day of the week (for example Monday).")
+            .Validate(o => o.MaxAttempts is >= 1 and <= 20, "Setting Alerts:MaxAttempts must be between 1 and 20.")
+            .Validate(o => o.RetryDelayMinutes is >= 0 and <= 1440, "Setting Alerts:RetryDelayMinutes must be between 0 and 1440 (the first wait; it doubles).")
+            .Validate(o => o.SendingLeaseMinutes is >= 1 and <= 1440, "Setting Alerts:SendingLeaseMinutes must be between 1 and 1440, and longer than sending one email can take.")
+            .Validate(o => o.ConfirmationValidHours is > 0 and <= 720, "Setting Alerts:ConfirmationValidHours must be above 0 and at most 720 (30 days).")
+            .Validate(o => o.ConfirmationIntervalMinutes is >= 0 and <= 1440, "Setting Alerts:ConfirmationIntervalMinutes must be between 0 and 1440.")
+            .Validate(o => o.MaxStudiesPerEmail is >= 1 and <= 99, "Setting Alerts:MaxStudiesPerEmail must be between 1 and 99.")
+            .Validate(o => o.SubjectPrefix.Length <= 60 && o.SubjectPrefix.IndexOfAny(['\r', '\n']) < 0,
+                "Setting Alerts:SubjectPrefix must be one line (no CR or LF: a line break in a subject could add mail headers) of at most 60 characters.");
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
+            .Validate(o => o.Port is >= 1 and <= 65535, "Setting Smtp:Port must be between 1 and 65535 (587 for STARTTLS, 465 for TLS on connect).")
+            .Validate(o => Enum.IsDefined(o.Security), "Setting Smtp:Security must be None, StartTls, SslOnConnect or Auto.")
+            .Validate(o => o.TimeoutSeconds is >= 1 and <= 600, "Setting Smtp:TimeoutSeconds must be between 1 and 600.")
+            .Validate(o => (o.Host ?? "").IndexOfAny(['\r', '\n', ' ', '/']) < 0, "Setting Smtp:Host must be a server name only (for example smtp.azurecomm.net), without a scheme or spaces.")
+            .Validate(o => !o.Configured || FromOk(o), "Setting Smtp:FromAddress must be the sender's email address (one the provider lets you send from) when Smtp:Host is set.")
+            .Validate(o => (o.FromName ?? "").IndexOfAny(['\r', '\n']) < 0 && (o.FromName ?? "").Length <= 100,
+                "Setting Smtp:FromName must be one line (no CR or LF: a line break in a header could add headers of its own) of at most 100 characters.")
+            .Validate(o => o.Security != SmtpSecurity.None || string.IsNullOrEmpty(o.Username) || o.Host is "localhost" or "127.0.0.1" or "::1",
+                "Setting Smtp:Security is None with a user name: the password would cross the network unencrypted. Use StartTls (port 587) or SslOnConnect (465).");
+
         // Storage: one set of clients per process.
         services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
         services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>()));
@@ -60,6 +85,8 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddSingleton<SearchLog>();
         services.AddSingleton<RawArchive>();
         services.AddSingleton<WorkQueues>();
+        services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<DeliveryStore>();
 
         // Sources: each a client with the standard resilience handler (Retry-After honoured) around its own rate limiter.
         var replayDirectory = configuration[$"{ReplayOptions.Section}:{nameof(ReplayOptions.Directory)}"];
@@ -98,7 +125,27 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddTransient<ReportService>();
         services.AddTransient<ExportService>();
         services.AddTransient<CycleService>();
+
+        // Alerts: MailKit over the SMTP server from settings.
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<AlertLinks>();
+        services.TryAddSingleton<AlertSendHooks>();
+        services.AddTransient<SubscriptionService>();
+        services.AddTransient<AlertService>();
         return services;
+    }
+
+    private static bool FromOk(SmtpOptions o)
+    {
+        try
+        {
+            MailRules.Address(o.FromAddress);
+            return true;
+        }
+        catch (AlertRejectedException)
+        {
+            return false;
+        }
     }
 
     private static T Create<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceProvider sp, string name) =>

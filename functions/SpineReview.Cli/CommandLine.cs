@@ -99,6 +99,31 @@ public static class CommandLine
               --provisional  also the studies that passed the rules and are still being screened (status column)
             """,
             ["format", "out"], ["provisional"], RunExportAsync),
+        new("alerts", "send due email alerts; subscribe, confirm, unsubscribe, list, status, retry, close",
+            """
+            Usage: spine-review alerts                  send what is due: immediate alerts, daily and weekly digests, retries
+                   spine-review alerts subscribe --email ADDRESS [--name NAME] [--modality M,...] [--region R,...]
+                                                 [--condition C,...] [--task T,...] [--frequency immediate|daily|weekly]
+                   spine-review alerts confirm TOKEN     the token from the confirmation email's link
+                   spine-review alerts unsubscribe TOKEN the token from an alert's unsubscribe link
+                   spine-review alerts list [--json]     every subscriber (an admin's view: addresses included)
+                   spine-review alerts status            emails sent, waiting, failed or unconfirmed, with their ids
+                   spine-review alerts retry ID          send a failed or unconfirmed email again (after checking it did not arrive)
+                   spine-review alerts close ID          nothing more for that email (it did arrive, or should not be sent)
+
+            Alerts tell subscribers about studies that became eligible after they confirmed: people's final
+            decision is include (and, with setting Alerts__IncludeLikelyEligible=true, studies the model ranks above
+            Screening__HighThreshold, labelled "likely eligible, not yet confirmed"). Each study goes to each subscriber
+            once: an email that was interrupted while sending is kept as unconfirmed, never sent again on its own.
+            Filters take the charting form's values; none means every eligible study:
+              --modality   MRI, CT, Radiograph, Ultrasound, DEXA, Fluoroscopy, Other
+              --region     Cervical, Thoracic, Lumbar, Sacral, WholeSpine
+              --condition  Degenerative, Deformity, Fracture, Neoplasm, Osteoporosis, SpinalCord, Surgical, Other
+              --task       Classification, Regression, Segmentation, Detection, Landmark, Generation
+            Email goes through the SMTP server in settings Smtp__Host, Smtp__Port, Smtp__Security, Smtp__Username,
+            Smtp__Password, Smtp__FromAddress; links start with Alerts__PublicBaseUrl.
+            """,
+            ["email", "name", "modality", "region", "condition", "task", "frequency"], ["json"], RunAlertsAsync),
         new("report", "regenerate the report now; list the versions; fetch one",
             """
             Usage: spine-review report [--out FILE]          build the report from what is stored
@@ -262,11 +287,15 @@ public static class CommandLine
         var n = r.Counts;
         await c.Out.WriteLineAsync($"report: version {r.Version} ({r.Change}), {r.Pages} pages; identified {n.Identified}, duplicates {n.Duplicates}, " +
             $"excluded by rules {n.ExcludedByRules}, passed to reviewers {n.PassedRules}, included {n.Included}, provisionally eligible {n.Provisional}, new in this version {n.NewInThisVersion}");
+        var al = summary.Alerts;
+        await c.Out.WriteLineAsync(al.Configured
+            ? $"alerts: {al.Sent} emails sent, {al.Planned} made up with {al.PlannedStudies} studies for {al.Subscribers} subscribers; {al.RetryLater} to retry, {al.Failed} failed, {al.Unconfirmed} unconfirmed"
+            : "alerts: email is not set up (Smtp__Host): none sent");
         var h0 = summary.Harvests.Sum(h => h.New);
         var failedStages = summary.Screened.Failed + summary.Extracted.Failed;
         await c.Out.WriteLineAsync($"cycle done in {clock.Elapsed.TotalSeconds:0.0} s: {h0} new records, {summary.Screened.Done} screened by rules, {summary.Ranking.Ranked} waiting for reviewers (ranked by the model), {summary.Extracted.Done} extracted" +
             $"{(failedStages > 0 ? $", {failedStages} failed (left queued)" : "")}{(summary.Screened.Poisoned + summary.Extracted.Poisoned > 0 ? $", {summary.Screened.Poisoned + summary.Extracted.Poisoned} moved to the poison queues" : "")}, " +
-            $"report version {r.Version}{(written is null ? "" : $" written to {written}")}");
+            $"report version {r.Version}{(written is null ? "" : $" written to {written}")}, {al.Sent} alert emails sent");
         return summary.Harvests.Any(h => h.Status is "failed" or "incomplete") || failedStages > 0 ? 1 : 0;
     }
 
@@ -383,6 +412,117 @@ public static class CommandLine
         {
             await c.Err.WriteLineAsync($"spine-review extract {action}: {e.Message}");
             return 1;
+        }
+    }
+
+    private static async Task<int> RunAlertsAsync(Arguments a, Context c)
+    {
+        var action = a.Positional.Count > 0 ? a.Positional[0] : null;
+        string One(string shape)
+        {
+            if (a.Positional.Count != 2) throw new UsageException($"usage: spine-review alerts {shape}");
+            return a.Positional[1];
+        }
+        void None(string shape)
+        {
+            if (a.Positional.Count != 1) throw new UsageException($"usage: spine-review alerts {shape}");
+        }
+        var subscribeOptions = new[] { "email", "name", "modality", "region", "condition", "task", "frequency" };
+        if (action != "subscribe" && subscribeOptions.FirstOrDefault(a.Has) is { } stray)
+            throw new UsageException($"--{stray} goes with alerts subscribe");
+        try
+        {
+            switch (action)
+            {
+                case null:
+                {
+                    var alerts = c.Services.GetRequiredService<SpineReview.Alerts.AlertService>();
+                    var nudges = await alerts.DrainNudgesAsync(CancellationToken.None);
+                    var r = await alerts.RunAsync(SpineReview.Alerts.AlertScope.All, c.Progress, CancellationToken.None);
+                    if (!r.Configured)
+                    {
+                        await c.Out.WriteLineAsync("alerts done: email is not set up (set Smtp__Host and Smtp__FromAddress): 0 emails sent");
+                        return 0;
+                    }
+                    await c.Out.WriteLineAsync($"alerts done: {r.Sent} emails sent; {r.Planned} made up with {r.PlannedStudies} studies for {r.Subscribers} subscribers due; " +
+                        $"{r.RetryLater} to retry, {r.Failed} failed, {r.Unconfirmed} unconfirmed, {r.Dropped} dropped, {r.Waiting} waiting; {nudges} queue messages");
+                    return r.HadFailures ? 1 : 0;
+                }
+                case "subscribe":
+                {
+                    None("subscribe --email ADDRESS [--name NAME] [--modality M,...] [--region R,...] [--condition C,...] [--task T,...] [--frequency immediate|daily|weekly]");
+                    static List<string>? Many(string? v) => v is null ? null : [v];
+                    var request = new SpineReview.Alerts.SubscriptionRequest(a.Value("email") ?? throw new UsageException("alerts subscribe needs --email ADDRESS"), a.Value("name"),
+                        Many(a.Value("modality")), Many(a.Value("region")), Many(a.Value("condition")), Many(a.Value("task")), a.Value("frequency"));
+                    var outcome = await c.Services.GetRequiredService<SpineReview.Alerts.SubscriptionService>().SubscribeAsync(request, CancellationToken.None);
+                    await c.Out.WriteLineAsync(outcome == SpineReview.Alerts.SubscribeOutcome.ConfirmationSent
+                        ? $"alerts subscribe done: a confirmation email was sent to {request.Email!.Trim()}; nothing else is sent until its link is followed"
+                        : $"alerts subscribe done: a confirmation email went to {request.Email!.Trim()} a few minutes ago; none sent now (use the link in it)");
+                    return 0;
+                }
+                case "confirm":
+                {
+                    var result = await c.Services.GetRequiredService<SpineReview.Alerts.SubscriptionService>().ConfirmAsync(One("confirm TOKEN"), CancellationToken.None);
+                    var p = result.Subscriber.Preferences;
+                    await c.Out.WriteLineAsync($"alerts confirm done: {result.Subscriber.Address} {(result.AlreadyDone ? "was already confirmed" : "is confirmed")}: {p.Filters.Describe()}, {p.Frequency.ToString().ToLowerInvariant()}");
+                    return 0;
+                }
+                case "unsubscribe":
+                {
+                    var result = await c.Services.GetRequiredService<SpineReview.Alerts.SubscriptionService>().UnsubscribeAsync(One("unsubscribe TOKEN"), CancellationToken.None);
+                    await c.Out.WriteLineAsync($"alerts unsubscribe done: subscriber {result.Subscriber.Id} {(result.AlreadyDone ? "was already unsubscribed" : "is unsubscribed and the address removed")}");
+                    return 0;
+                }
+                case "list":
+                {
+                    None("list [--json]");
+                    var list = await c.Services.GetRequiredService<SpineReview.Alerts.SubscriptionService>().ListAsync(CancellationToken.None);
+                    if (a.Has("json"))
+                    {
+                        await c.Out.WriteLineAsync(JsonSerializer.Serialize(list.Select(s => new SubscriberJson(s.Id, s.Status == SpineReview.Alerts.SubscriberStatus.Unsubscribed ? null : s.Address,
+                            s.Name, s.Status.ToString(), s.Preferences.Frequency.ToString(), s.Preferences.Filters.Modality, s.Preferences.Filters.Region, s.Preferences.Filters.Condition,
+                            s.Preferences.Filters.Task, s.SubscribedAt, s.ConfirmedAt, s.UnsubscribedAt)).ToList(), AlertsJsonContext.Default.ListSubscriberJson));
+                        return 0;
+                    }
+                    foreach (var s in list)
+                        await c.Out.WriteLineAsync($"{s.Id}  {s.Status.ToString().ToLowerInvariant(),-12} {s.Preferences.Frequency.ToString().ToLowerInvariant(),-9} " +
+                            $"{(s.Address.Length == 0 ? "(removed)" : s.Address)}{(s.Name is null ? "" : $" ({s.Name})")}: {s.Preferences.Filters.Describe()}" +
+                            $"{(s.Requested is not null && s.Status == SpineReview.Alerts.SubscriberStatus.Confirmed ? "; a change waits for confirmation" : "")}");
+                    await c.Out.WriteLineAsync($"alerts list done: {list.Count} subscribers, {list.Count(s => s.Status == SpineReview.Alerts.SubscriberStatus.Confirmed)} confirmed, " +
+                        $"{list.Count(s => s.Status == SpineReview.Alerts.SubscriberStatus.Pending)} waiting for confirmation, {list.Count(s => s.Status == SpineReview.Alerts.SubscriberStatus.Unsubscribed)} unsubscribed");
+                    return 0;
+                }
+                case "status":
+                {
+                    None("status");
+                    var st = await c.Services.GetRequiredService<SpineReview.Alerts.AlertService>().StatusAsync(CancellationToken.None);
+                    await c.Out.WriteLineAsync($"subscribers: {string.Join(", ", st.Subscribers.Select(x => $"{x.Value} {x.Key.ToString().ToLowerInvariant()}"))}");
+                    await c.Out.WriteLineAsync($"emails: {string.Join(", ", st.Emails.Select(x => $"{x.Value} {x.Key.ToString().ToLowerInvariant()}"))}");
+                    foreach (var d in st.NeedAttention.Concat(st.Waiting))
+                        await c.Out.WriteLineAsync($"{d.Id}  {d.State.ToString().ToLowerInvariant(),-11} to {d.To}, {d.Studies} studies, {d.Attempts} attempts" +
+                            $"{(d.State == SpineReview.Alerts.DeliveryState.Pending ? $", next attempt {d.NextAttemptAt:yyyy-MM-dd HH:mm}Z" : "")}{(d.LastError is null ? "" : $": {d.LastError}")}");
+                    await c.Out.WriteLineAsync($"alerts status done: {st.Emails[SpineReview.Alerts.DeliveryState.Sent]} sent, {st.Waiting.Count} waiting, " +
+                        $"{st.Emails[SpineReview.Alerts.DeliveryState.Failed]} failed, {st.Emails[SpineReview.Alerts.DeliveryState.Unconfirmed]} unconfirmed (failed and unconfirmed need a person: alerts retry ID or alerts close ID)");
+                    return st.NeedAttention.Count > 0 ? 1 : 0;
+                }
+                case "retry" or "close":
+                {
+                    var id = One($"{action} ID");
+                    var alerts = c.Services.GetRequiredService<SpineReview.Alerts.AlertService>();
+                    var d = action == "retry" ? await alerts.RetryAsync(id, CancellationToken.None) : await alerts.CloseAsync(id, CancellationToken.None);
+                    await c.Out.WriteLineAsync(action == "retry"
+                        ? $"alerts retry done: email {d.Id} is pending again and goes out at the next pass (spine-review alerts)"
+                        : $"alerts close done: email {d.Id} is closed; nothing more is sent for it");
+                    return 0;
+                }
+                default:
+                    throw new UsageException($"unknown alerts action '{action}': subscribe, confirm, unsubscribe, list, status, retry or close");
+            }
+        }
+        catch (SpineReview.Alerts.AlertRejectedException e)
+        {
+            await c.Err.WriteLineAsync($"spine-review alerts{(action is null ? "" : " " + action)}: {e.Message}");
+            return e.Status == 400 ? 2 : 1;
         }
     }
 

@@ -44,3 +44,13 @@ internal sealed record BaselineJson(
 [JsonSerializable(typeof(SpineReview.Screening.People.ScreeningItem))]
 [JsonSerializable(typeof(List<SpineReview.Screening.People.ConflictItem>))]
 internal sealed partial class ScreeningJsonContext : JsonSerializerContext;
+
+/// <summary>One subscriber as `alerts list --json` prints it (no tokens).</summary>
+internal sealed record SubscriberJson(string Id, string? Address, string? Name, string Status, string Frequency, IReadOnlyList<string> Modality,
+    IReadOnlyList<string> Region, IReadOnlyList<string> Condition, IReadOnlyList<string> Task, DateTimeOffset SubscribedAt, DateTimeOffset? ConfirmedAt,
+    DateTimeOffset? UnsubscribedAt);
+
+/// <summary>What `alerts list --json` prints.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(List<SubscriberJson>))]
+internal sealed partial class AlertsJsonContext : JsonSerializerContext;

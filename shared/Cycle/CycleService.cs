@@ -1,3 +1,4 @@
+using SpineReview.Alerts;
 using SpineReview.Extraction;
 using SpineReview.Reporting;
 using SpineReview.Screening;
@@ -7,29 +8,33 @@ using SpineReview.Storage;
 namespace SpineReview.Cycle;
 
 /// <summary>What one cycle did, stage by stage.</summary>
-public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQueues.DrainResult Screened, ModelSummary Ranking, WorkQueues.DrainResult Extracted, ReportManifest Report);
+public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQueues.DrainResult Screened, ModelSummary Ranking, WorkQueues.DrainResult Extracted, ReportManifest Report,
+    AlertRunSummary Alerts);
 
-/// <summary>One living-review cycle: harvest, screen, extract, report. The console host runs it whole; in Azure each stage is its own function.</summary>
+/// <summary>One living-review cycle: harvest, screen, extract, report, immediate alerts. The console host runs it whole; in Azure each stage is its own function.</summary>
 public sealed class CycleService(StorageClients storage, Harvester harvester, WorkQueues queues, ScreeningService screening,
-    RankingService ranking, ExtractionService extraction, ReportService reports)
+    RankingService ranking, ExtractionService extraction, ReportService reports, AlertService alerts)
 {
     /// <summary>Runs every stage in turn, reporting progress per stage.</summary>
     public async Task<CycleSummary> RunAsync(HarvestRequest window, IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        progress?.Report($"[1/5] harvest: {string.Join(", ", harvester.Sources.Where(s => s.Enabled).Select(s => s.Name))}");
+        progress?.Report($"[1/6] harvest: {string.Join(", ", harvester.Sources.Where(s => s.Enabled).Select(s => s.Name))}");
         var harvest = await harvester.HarvestAllAsync(window, progress, ct);
-        progress?.Report("[2/5] screen: Crossref enrichment where the abstract is missing, then the rule pre-screen");
+        progress?.Report("[2/6] screen: Crossref enrichment where the abstract is missing, then the rule pre-screen");
         var screened = await DrainScreenAsync(progress, ct);
-        progress?.Report("[3/5] rank: retrain the screening model on people's decisions and order their queue");
+        progress?.Report("[3/6] rank: retrain the screening model on people's decisions and order their queue");
         var ranked = await ranking.RankAsync(force: false, ct);
         progress?.Report($"rank: {ranked.Ranked} records waiting for people, model trained on {ranked.Includes} includes and {ranked.Exclusions} exclusions{(ranked.ColdStart ? " (cold start from the protocol's criteria and the rules' exclusions)" : "")}");
-        progress?.Report("[4/5] extract: the charting form, each value with its evidence");
+        progress?.Report("[4/6] extract: the charting form, each value with its evidence");
         var extracted = await DrainExtractAsync(progress, ct);
         await extraction.ReextractIfNewVersionAsync(progress, ct);
-        progress?.Report("[5/5] report: rendering the PDF");
+        progress?.Report("[5/6] report: rendering the PDF");
         var (manifest, _) = await reports.GenerateAsync(ct);
-        return new CycleSummary(harvest, screened, ranked, extracted, manifest);
+        progress?.Report("[6/6] alerts: immediate alerts of newly eligible studies, and retries that are due");
+        var nudges = await alerts.DrainNudgesAsync(ct);
+        var sent = await alerts.RunAsync(AlertScope.Immediate, progress, ct) with { Nudges = nudges };
+        return new CycleSummary(harvest, screened, ranked, extracted, manifest, sent);
     }
 
     /// <summary>Screens every queued record.</summary>

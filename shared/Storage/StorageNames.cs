@@ -32,10 +32,16 @@ public sealed partial class StorageNames
     public string DedupPairsTable => $"{Prefix}DedupPairs";
     /// <summary>The people's screening queue: one row per record that passed the rules, with its model probability and status.</summary>
     public string ScreeningQueueTable => $"{Prefix}ScreeningQueue";
+    /// <summary>Alert subscribers: address, filters, frequency, confirmation and unsubscribe tokens.</summary>
+    public string AlertSubscribersTable => $"{Prefix}AlertSubscribers";
+    /// <summary>Alert emails and the sent-log: one partition per subscriber, one row per (subscriber, study) and one per email.</summary>
+    public string AlertLogTable => $"{Prefix}AlertLog";
     /// <summary>Records waiting for the rule pre-screen.</summary>
     public string ScreenQueue => $"{Prefix}-screen";
     /// <summary>Records waiting for extraction.</summary>
     public string ExtractQueue => $"{Prefix}-extract";
+    /// <summary>Nudges to send immediate alerts (a study was included); the alert pass itself reads what is due from the tables.</summary>
+    public string AlertsQueue => $"{Prefix}-alerts";
     /// <summary>Report versions and latest.pdf.</summary>
     public string ReportsContainer => $"{Prefix}-reports";
     /// <summary>The screening model's trainings: what it learned from which labels.</summary>
@@ -43,8 +49,9 @@ public sealed partial class StorageNames
     /// <summary>Raw source responses, as received.</summary>
     public string RawContainer => $"{Prefix}-raw";
 
-    public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable, ScreeningQueueTable];
-    public IEnumerable<string> Queues => [ScreenQueue, ExtractQueue];
+    public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable, ScreeningQueueTable,
+        AlertSubscribersTable, AlertLogTable];
+    public IEnumerable<string> Queues => [ScreenQueue, ExtractQueue, AlertsQueue];
     public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer];
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,19}$")]

@@ -25,6 +25,7 @@ public sealed class WorkQueues(StorageClients storage)
 {
     public QueueClient Screen => storage.Queue(storage.Names.ScreenQueue);
     public QueueClient Extract => storage.Queue(storage.Names.ExtractQueue);
+    public QueueClient Alerts => storage.Queue(storage.Names.AlertsQueue);
 
     public Task EnqueueAsync(QueueClient queue, string recordKey, CancellationToken ct)
     {

@@ -15,7 +15,9 @@ public static class Problems
         403 => "Not allowed",
         404 => "Not found",
         409 => "Conflict",
+        410 => "Expired",
         412 => "Changed meanwhile",
+        503 => "Not available",
         _ => "Bad request",
     };
 

@@ -16,7 +16,7 @@ public sealed record DecisionResult(ReviewerDecision Decision, string ETag, Scre
 public sealed record ConflictItem(string RecordKey, string Title, int? Year, double Probability, IReadOnlyList<ReviewerDecision> Decisions);
 
 /// <summary>The people's side of screening: next record, decide, conflicts, resolve. The reviewer is always the caller's signed-in identity.</summary>
-public sealed class ReviewService(StorageClients storage, RecordStore records, ScreeningStore store, RankingService ranking,
+public sealed class ReviewService(StorageClients storage, RecordStore records, ScreeningStore store, RankingService ranking, WorkQueues queues,
     IOptions<ScreeningOptions> options, TimeProvider time)
 {
     private int Required => Math.Max(1, options.Value.ReviewersPerRecord);
@@ -132,10 +132,16 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
         return new DecisionResult(decision, etag.ToString(), settled.Status, settled.Included, settled.Reason, settled.How);
     }
 
-    /// <summary>Recomputes a record's queue row from all its decisions (under ETag concurrency, so concurrent deciders both count).</summary>
-    public Task<QueueEntry> SettleAsync(string recordKey, CancellationToken ct) =>
-        store.UpdateQueueAsync(recordKey, async current =>
+    /// <summary>
+    /// Recomputes a record's queue row from all its decisions (under ETag concurrency, so concurrent deciders both count). A record
+    /// that becomes included nudges the alerts queue, so that immediate alerts go out without waiting for the timer.
+    /// </summary>
+    public async Task<QueueEntry> SettleAsync(string recordKey, CancellationToken ct)
+    {
+        var wasIncluded = false;
+        var settled = await store.UpdateQueueAsync(recordKey, async current =>
         {
+            wasIncluded = current.Status == ScreeningStatus.Final && current.Included == true;
             var decisions = (await store.DecisionsAsync(recordKey, ct)).Select(d => d.Decision).ToList();
             var outcome = ScreeningRules.Outcome(decisions, Required);
             var screeners = decisions.Where(d => d.Role == DecisionRole.Screen).Select(d => d.Reviewer).Distinct(StringComparer.Ordinal).ToList();
@@ -151,6 +157,10 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
                 SettledAt = outcome.Status == ScreeningStatus.Final ? decisions.Max(d => d.DecidedAt) : null,
             };
         }, ct);
+        if (!wasIncluded && settled.Status == ScreeningStatus.Final && settled.Included == true)
+            await queues.EnqueueAsync(queues.Alerts, recordKey, ct);
+        return settled;
+    }
 
     private static void CheckReviewer(string reviewer)
     {

@@ -52,6 +52,7 @@ public class CommandLineTests
     [InlineData("eval")]
     [InlineData("dedup")]
     [InlineData("export")]
+    [InlineData("alerts")]
     public async Task Help_EveryCommand_SaysWhatItTakes(string command)
     {
         var (code, output, _) = await Run(command, "--help");
@@ -120,8 +121,9 @@ public class CommandLineTests
         var settings = new Dictionary<string, string?>(TestHost.PubMedOnly()) { ["Storage:Prefix"] = prefix };
         var (code, output, err) = await Run(settings, "cycle", "--replay", TestPaths.Replay, "--out", outFile, "--from", "2024-01-01", "--to", "2024-06-30");
         Assert.True(code == 0, err);
-        Assert.Contains("[1/5] harvest", err, StringComparison.Ordinal);
-        Assert.Contains("[5/5] report", err, StringComparison.Ordinal);
+        Assert.Contains("[1/6] harvest", err, StringComparison.Ordinal);
+        Assert.Contains("[5/6] report", err, StringComparison.Ordinal);
+        Assert.Contains("[6/6] alerts", err, StringComparison.Ordinal);
         var last = output.TrimEnd().Split('\n').Last();
         Assert.StartsWith("cycle done", last, StringComparison.Ordinal);
         Assert.Contains("report version 1.0.0", last, StringComparison.Ordinal);

@@ -100,6 +100,14 @@ public class BuildTests
             ["ExtractionForm"] = "httpTrigger",
             ["GetExport"] = "httpTrigger",
             ["ExtractionCorrect"] = "httpTrigger",
+            ["AlertsSubscribe"] = "httpTrigger",
+            ["AlertsConfirmPage"] = "httpTrigger",
+            ["AlertsConfirm"] = "httpTrigger",
+            ["AlertsUnsubscribePage"] = "httpTrigger",
+            ["AlertsUnsubscribe"] = "httpTrigger",
+            ["AlertsSubscribers"] = "httpTrigger",
+            ["SendDigests"] = "timerTrigger",
+            ["SendAlerts"] = "queueTrigger",
         }.OrderBy(k => k.Key), functions.OrderBy(k => k.Key));
     }
 }

@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using SpineReview.Storage;
+
+namespace SpineReview.Alerts;
+
+/// <summary>Where one alert email stands.</summary>
+public enum DeliveryState
+{
+    /// <summary>Made up, not attempted yet, or waiting for its next attempt (<see cref="Delivery.NextAttemptAt"/>).</summary>
+    Pending,
+    /// <summary>Marked just before the SMTP conversation began; the server's answer is not recorded yet.</summary>
+    Sending,
+    /// <summary>The SMTP server accepted it.</summary>
+    Sent,
+    /// <summary>Every attempt failed, or the server refused it for good: kept for a person (alerts status, alerts retry).</summary>
+    Failed,
+    /// <summary>Sending was interrupted after it began (a crash, or a connection lost mid-message): it may have gone out. Never re-sent
+    /// on its own; a person checks and retries or closes it.</summary>
+    Unconfirmed,
+    /// <summary>Not sent because the subscriber unsubscribed, or nothing in it is eligible any more.</summary>
+    Dropped,
+    /// <summary>Closed by a person (checked: it did arrive, or it should not be sent).</summary>
+    Closed,
+}
+
+/// <summary>One study in one alert email.</summary>
+public sealed record AlertItem(string StudyKey, AlertLabel Label);
+
+/// <summary>One alert email to one subscriber: an outbox row written before anything is sent.</summary>
+/// <param name="MessageId">Chosen when the email is made up and the same on every attempt.</param>
+public sealed record Delivery(string SubscriberId, string Id, DeliveryState State, IReadOnlyList<AlertItem> Items, string MessageId, int Attempts,
+    DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, DateTimeOffset? SendingAt, DateTimeOffset? SentAt, string? LastError, ETag ETag);
+
+/// <summary>
+/// The sent-log and the outbox in one table, one partition per subscriber: a row "s|study" per (subscriber, study) names the
+/// one email that study went into for that subscriber, and a row "d|id" per email holds its state. An email and its
+/// studies' rows are written in one transaction, which fails whole when any of the studies already has a row: a study can
+/// go into one email per subscriber, ever.
+/// </summary>
+public sealed class DeliveryStore(StorageClients storage)
+{
+    private const string StudyPrefix = "s|";
+    private const string DeliveryPrefix = "d|";
+    // '}' sorts right after '|': RowKey ge "s|" and lt "s}" is every sent-log row, and the same for emails.
+    private const string StudyEnd = "s}";
+    private const string DeliveryEnd = "d}";
+    private TableClient Table => storage.Table(storage.Names.AlertLogTable);
+
+    /// <summary>Keys of every study already in an email to this subscriber (sent or not).</summary>
+    public async Task<HashSet<string>> ClaimedAsync(string subscriberId, CancellationToken ct)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {StudyPrefix} and RowKey lt {StudyEnd}");
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["StudyKey"], cancellationToken: ct))
+            if (e.GetString("StudyKey") is { } key) set.Add(key);
+        return set;
+    }
+
+    /// <summary>Stores a new email with a sent-log row for each of its studies, all or nothing. False when a study already has a row.</summary>
+    public async Task<bool> TryCreateAsync(Delivery d, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        if (d.Items.Count is 0 or > 99) throw new ArgumentException("an email holds 1 to 99 studies (one transaction of at most 100 rows)", nameof(d));
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, ToEntity(d)) };
+        actions.AddRange(d.Items.Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(d.SubscriberId, StudyPrefix + KeyEncoding.Encode(i.StudyKey))
+        {
+            ["StudyKey"] = i.StudyKey,
+            ["DeliveryId"] = d.Id,
+            ["Label"] = i.Label.ToString(),
+            ["ClaimedAt"] = d.CreatedAt,
+        })));
+        try
+        {
+            await Table.SubmitTransactionAsync(actions, ct);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces an email's row if it has not changed since it was read; returns it with its new ETag, or null when it had changed.</summary>
+    public async Task<Delivery?> TryUpdateAsync(Delivery d, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        try
+        {
+            var response = await Table.UpdateEntityAsync(ToEntity(d), d.ETag, TableUpdateMode.Replace, ct);
+            return d with { ETag = response.Headers.ETag ?? default };
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Records that the server accepted an email: its row and its studies' sent-log rows in one transaction.</summary>
+    /// <param name="force">Write even if the row changed meanwhile (the server did accept it; nothing can make that untrue).</param>
+    public async Task<bool> MarkSentAsync(Delivery sending, DateTimeOffset at, bool force, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sending);
+        var sent = sending with { State = DeliveryState.Sent, SentAt = at, LastError = null };
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, ToEntity(sent), force ? ETag.All : sending.ETag),
+        };
+        actions.AddRange(sending.Items.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
+            new TableEntity(sending.SubscriberId, StudyPrefix + KeyEncoding.Encode(i.StudyKey)) { ["SentAt"] = at })));
+        try
+        {
+            await Table.SubmitTransactionAsync(actions, ct);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<Delivery?> GetAsync(string subscriberId, string id, CancellationToken ct)
+    {
+        var hit = await Table.GetEntityIfExistsAsync<TableEntity>(subscriberId, DeliveryPrefix + id, cancellationToken: ct);
+        return hit.HasValue ? FromEntity(hit.Value!) : null;
+    }
+
+    /// <summary>Finds an email by its id alone (the id a person copies from `alerts status`).</summary>
+    public async Task<Delivery?> FindAsync(string id, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {DeliveryPrefix + id}");
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) return FromEntity(e);
+        return null;
+    }
+
+    /// <summary>Every email in one state (all subscribers), or every email.</summary>
+    public async Task<List<Delivery>> ListAsync(DeliveryState? state, CancellationToken ct)
+    {
+        var filter = state is { } s
+            ? TableClient.CreateQueryFilter($"RowKey ge {DeliveryPrefix} and RowKey lt {DeliveryEnd} and State eq {s.ToString()}")
+            : TableClient.CreateQueryFilter($"RowKey ge {DeliveryPrefix} and RowKey lt {DeliveryEnd}");
+        var list = new List<Delivery>();
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) list.Add(FromEntity(e));
+        return list;
+    }
+
+    /// <summary>The sent-log of one subscriber: study key to the email it went into and when that was accepted (null: not yet).</summary>
+    public async Task<List<(string StudyKey, string DeliveryId, AlertLabel Label, DateTimeOffset? SentAt)>> LogAsync(string subscriberId, CancellationToken ct)
+    {
+        var list = new List<(string, string, AlertLabel, DateTimeOffset?)>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {StudyPrefix} and RowKey lt {StudyEnd}");
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            list.Add((e.GetString("StudyKey") ?? "", e.GetString("DeliveryId") ?? "", Enum.Parse<AlertLabel>(e.GetString("Label") ?? nameof(AlertLabel.Included)), e.GetDateTimeOffset("SentAt")));
+        return list;
+    }
+
+    private static TableEntity ToEntity(Delivery d) => new(d.SubscriberId, DeliveryPrefix + d.Id)
+    {
+        ["State"] = d.State.ToString(),
+        ["Items"] = JsonSerializer.Serialize(d.Items.Select(i => $"{i.Label}|{i.StudyKey}").ToList(), StoredJson.Default.IReadOnlyListString),
+        ["MessageId"] = d.MessageId,
+        ["Attempts"] = d.Attempts,
+        ["CreatedAt"] = d.CreatedAt,
+        ["NextAttemptAt"] = d.NextAttemptAt,
+        ["SendingAt"] = d.SendingAt,
+        ["SentAt"] = d.SentAt,
+        ["LastError"] = d.LastError is { Length: > 2000 } text ? text[..2000] : d.LastError,
+    };
+
+    private static Delivery FromEntity(TableEntity e)
+    {
+        var items = (JsonSerializer.Deserialize(e.GetString("Items") ?? "[]", StoredJson.Default.IReadOnlyListString) ?? [])
+            .Select(x => x.Split('|', 2)).Select(p => new AlertItem(p[1], Enum.Parse<AlertLabel>(p[0]))).ToList();
+        return new Delivery(e.PartitionKey, e.RowKey[DeliveryPrefix.Length..], Enum.Parse<DeliveryState>(e.GetString("State") ?? nameof(DeliveryState.Pending)), items,
+            e.GetString("MessageId") ?? "", e.GetInt32("Attempts") ?? 0, e.GetDateTimeOffset("CreatedAt") ?? default, e.GetDateTimeOffset("NextAttemptAt") ?? default,
+            e.GetDateTimeOffset("SendingAt"), e.GetDateTimeOffset("SentAt"), e.GetString("LastError"), e.ETag);
+    }
+}
