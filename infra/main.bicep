@@ -40,6 +40,27 @@ param ieeeApiKey string = ''
 @secure()
 param openAlexApiKey string = ''
 
+@description('Optional. SMTP server for the e-mail alerts (for Azure Communication Services: smtp.azurecomm.net). Empty: no alert is sent, and the cycle says so.')
+param smtpHost string = ''
+
+@description('Optional. SMTP port: 587 with STARTTLS (the default), 465 with SslOnConnect.')
+@minValue(1)
+@maxValue(65535)
+param smtpPort int = 587
+
+@description('Optional. How the SMTP connection is secured: StartTls (default), SslOnConnect, or Auto. None is refused when a user name is set.')
+@allowed(['StartTls', 'SslOnConnect', 'Auto', 'None'])
+param smtpSecurity string = 'StartTls'
+
+@description('Optional. The sender address of the alert e-mails (for Azure Communication Services, a verified MailFrom address). Required when smtpHost is set.')
+param smtpFromAddress string = ''
+
+@description('Optional. Who may list subscribers (GET /api/alerts/subscriptions): sign-in names or e-mail addresses, comma-separated.')
+param alertAdmins string = ''
+
+@description('Optional. The public URL of the app, used in the links of the alert e-mails (confirm, unsubscribe, latest report). Empty: https://<app name>.azurewebsites.net.')
+param publicBaseUrl string = ''
+
 @description('Optional. SMTP user name for the e-mail alerts, written to Key Vault as secret smtp-username when given.')
 @secure()
 param smtpUsername string = ''
@@ -92,8 +113,8 @@ var names = {
 // Every table, queue and container the code names (shared/Storage/StorageNames.cs), after the prefix. The code also
 // creates them when missing; creating them here lets the roles and the lifecycle rule refer to them from the start.
 var storageLayout = {
-  tables: ['Records', 'Identifiers', 'Screening', 'Extractions', 'SearchLog', 'State', 'Fingerprints', 'DedupPairs', 'ScreeningQueue']
-  queues: ['-screen', '-extract']
+  tables: ['Records', 'Identifiers', 'Screening', 'Extractions', 'SearchLog', 'State', 'Fingerprints', 'DedupPairs', 'ScreeningQueue', 'AlertSubscribers', 'AlertLog']
+  queues: ['-screen', '-extract', '-alerts']
   containers: ['-reports', '-raw', '-models']
 }
 
@@ -192,6 +213,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Schedules__ReextractStudies: '0 0 4 * * *'
       Schedules__RegenerateReport: '0 30 4 * * *'
       Schedules__RankScreening: '0 */15 * * * *'
+      Schedules__SendDigests: '0 15 * * * *'
 
       Screening__ReviewersPerRecord: '2'
       Screening__AutoExclude: 'false'
@@ -201,6 +223,28 @@ module functionApp 'modules/functionapp.bicep' = {
       Screening__HighThreshold: '0.5'
       // App Service authentication says who is signed in; headers are never trusted without it.
       Screening__TrustIdentityHeaders: 'false'
+
+      // E-mail alerts: any SMTP server (Azure Communication Services or another provider); user name and password from Key Vault.
+      Alerts__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${names.app}.azurewebsites.net' : publicBaseUrl
+      Alerts__IncludeLikelyEligible: 'false'
+      Alerts__DailyAt: '07:00'
+      Alerts__WeeklyOn: 'Monday'
+      Alerts__MaxAttempts: '5'
+      Alerts__RetryDelayMinutes: '5'
+      Alerts__SendingLeaseMinutes: '15'
+      Alerts__ConfirmationValidHours: '72'
+      Alerts__ConfirmationIntervalMinutes: '10'
+      Alerts__MaxStudiesPerEmail: '50'
+      Alerts__SubjectPrefix: '[SpineReview]'
+      Alerts__Admins: alertAdmins
+      Smtp__Host: smtpHost
+      Smtp__Port: string(smtpPort)
+      Smtp__Security: smtpSecurity
+      Smtp__Username: '@Microsoft.KeyVault(SecretUri=${secrets}/smtp-username/)'
+      Smtp__Password: '@Microsoft.KeyVault(SecretUri=${secrets}/smtp-password/)'
+      Smtp__FromAddress: smtpFromAddress
+      Smtp__FromName: 'SpineReview alerts'
+      Smtp__TimeoutSeconds: '30'
 
       Dedup__MergeTitleSimilarity: '0.93'
       Dedup__ReviewTitleSimilarity: '0.80'

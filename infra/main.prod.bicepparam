@@ -3,7 +3,8 @@
 //   SPINE_CONTACT_EMAIL (sent to NCBI, Europe PMC, OpenAlex and Crossref), SPINE_ADMIN_OBJECT_ID (who may put keys
 //   into Key Vault: az ad signed-in-user show --query id -o tsv), SPINE_AUTH_CLIENT_ID (the Entra app registration;
 //   authentication is on when it is set), NCBI_API_KEY, IEEE_API_KEY, OPENALEX_API_KEY, SMTP_USERNAME, SMTP_PASSWORD
-//   (each written to Key Vault only when set; a later deployment without them keeps what the vault holds).
+//   (each written to Key Vault only when set; a later deployment without them keeps what the vault holds),
+//   SPINE_SMTP_HOST, SPINE_SMTP_FROM, SPINE_ALERT_ADMINS, SPINE_PUBLIC_URL (e-mail alerts; none sent without a host).
 using 'main.bicep'
 
 param environmentName = 'prod'
@@ -20,4 +21,8 @@ param ieeeApiKey = readEnvironmentVariable('IEEE_API_KEY', '')
 param openAlexApiKey = readEnvironmentVariable('OPENALEX_API_KEY', '')
 param smtpUsername = readEnvironmentVariable('SMTP_USERNAME', '')
 param smtpPassword = readEnvironmentVariable('SMTP_PASSWORD', '')
+param smtpHost = readEnvironmentVariable('SPINE_SMTP_HOST', '')
+param smtpFromAddress = readEnvironmentVariable('SPINE_SMTP_FROM', '')
+param alertAdmins = readEnvironmentVariable('SPINE_ALERT_ADMINS', '')
+param publicBaseUrl = readEnvironmentVariable('SPINE_PUBLIC_URL', '')
 param tags = { application: 'spine-review', environment: 'prod' }
