@@ -76,23 +76,36 @@ start_azurite() {
     >"$AZURITE_DIR/azurite.out" 2>&1 &
   AZURITE_PID=$!
   trap stop_started EXIT
+  await_ports Azurite "$AZURITE_PID" "$AZURITE_DIR/azurite.out" 10000 10001 10002
+}
+
+# await_ports NAME PID LOG PORT...: waits up to 20 s for a service just started to listen on every PORT.
+await_ports() {
+  local name=$1 pid=$2 log=$3; shift 3
   for _ in $(seq 1 100); do
-    if port_open 10000 && port_open 10001 && port_open 10002; then return; fi
-    kill -0 "$AZURITE_PID" 2>/dev/null || { cat "$AZURITE_DIR/azurite.out" >&2; die "Azurite exited at start"; }
+    local all=1 p
+    for p in "$@"; do port_open "$p" || all=0; done
+    [ "$all" = 1 ] && return
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "$name exited at start"; }
     sleep 0.2
   done
-  die "Azurite did not open its ports within 20 s (log: .azurite/azurite.out)"
+  die "$name did not open its ports within 20 s (log: $log)"
+}
+
+# stop_pid NAME PID SECONDS: asks a process this script started to stop, waits, then kills it.
+stop_pid() {
+  local name=$1 pid=$2 tries=$(( $3 * 5 ))
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 "$tries"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+  say "stopped the $name this script started"
 }
 
 stop_azurite() {
-  if [ -n "$AZURITE_PID" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
-    kill "$AZURITE_PID" 2>/dev/null || true
-    # Azurite closes gracefully (it saves its metadata); it can linger on idle keep-alive sockets, so give it 10 s.
-    for _ in $(seq 1 50); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$AZURITE_PID" 2>/dev/null; then kill -9 "$AZURITE_PID" 2>/dev/null || true; fi
-    wait "$AZURITE_PID" 2>/dev/null || true
-    say "stopped the Azurite this script started"
-  fi
+  # Azurite closes gracefully (it saves its metadata); it can linger on idle keep-alive sockets, so give it 10 s.
+  stop_pid Azurite "$AZURITE_PID" 10
 }
 
 start_maildev() {
@@ -111,22 +124,11 @@ start_maildev() {
     >"$MAILDEV_DIR.log" 2>&1 &
   MAILDEV_PID=$!
   trap stop_started EXIT
-  for _ in $(seq 1 100); do
-    if port_open "$MAILDEV_SMTP_PORT" && port_open "$MAILDEV_WEB_PORT"; then return; fi
-    kill -0 "$MAILDEV_PID" 2>/dev/null || { cat "$MAILDEV_DIR.log" >&2; die "maildev exited at start"; }
-    sleep 0.2
-  done
-  die "maildev did not open its ports within 20 s (log: $MAILDEV_DIR.log)"
+  await_ports maildev "$MAILDEV_PID" "$MAILDEV_DIR.log" "$MAILDEV_SMTP_PORT" "$MAILDEV_WEB_PORT"
 }
 
 stop_maildev() {
-  if [ -n "$MAILDEV_PID" ] && kill -0 "$MAILDEV_PID" 2>/dev/null; then
-    kill "$MAILDEV_PID" 2>/dev/null || true
-    for _ in $(seq 1 25); do kill -0 "$MAILDEV_PID" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$MAILDEV_PID" 2>/dev/null; then kill -9 "$MAILDEV_PID" 2>/dev/null || true; fi
-    wait "$MAILDEV_PID" 2>/dev/null || true
-    say "stopped the maildev this script started"
-  fi
+  stop_pid maildev "$MAILDEV_PID" 5
   if [ -n "$MAILDEV_DIR" ]; then rm -rf "$MAILDEV_DIR" "$MAILDEV_DIR.log"; fi
 }
 
