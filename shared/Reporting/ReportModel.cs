@@ -52,10 +52,13 @@ public sealed record CategoryShare(string Category, int Count, double Percent, d
 public sealed record RemovedStudy(string Key, string Citation, string Why);
 
 /// <summary>What changed since the previous version, for "What is new".</summary>
+/// <param name="Retracted">Studies shown whose source marks them retracted since the previous version (all of them in a first version).</param>
+/// <param name="NoLongerIncluded">Studies the previous version counted as included that reviewers have reopened.</param>
 public sealed record ChangesModel(IReadOnlyList<StudyRow> NewlyIncluded, IReadOnlyList<StudyRow> NewProvisional, IReadOnlyList<RemovedStudy> Removed,
-    IReadOnlyList<StudyRow> Retracted)
+    IReadOnlyList<StudyRow> Retracted, IReadOnlyList<StudyRow>? NoLongerIncluded = null)
 {
     public static ChangesModel None { get; } = new([], [], [], []);
+    public IReadOnlyList<StudyRow> Reopened => NoLongerIncluded ?? [];
 }
 
 /// <summary>How the review was run for this version: what decides eligibility, and what charts the studies.</summary>

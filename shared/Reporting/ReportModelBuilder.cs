@@ -56,16 +56,20 @@ public static class ReportModelBuilder
         .OrderByDescending(s => s.Year ?? 0).ThenBy(s => s.FirstAuthor, StringComparer.Ordinal).ThenBy(s => s.Key, StringComparer.Ordinal)
         .ToList();
 
+        var previousRetracted = previous?.Retracted?.ToHashSet(StringComparer.Ordinal) ?? [];
         var changes = previous is null
             ? new ChangesModel(studies.Where(s => s.Included).ToList(), studies.Where(s => !s.Included).ToList(), [], studies.Where(s => s.Retracted).ToList())
             : new ChangesModel(
                 studies.Where(s => s.Included && !previousIncluded.Contains(s.Key)).ToList(),
                 studies.Where(s => !s.Included && !previousShown.Contains(s.Key)).ToList(),
                 Removed(previousShown, studies, records, byKey, queue),
-                studies.Where(s => s.Retracted).ToList());
+                studies.Where(s => s.Retracted && !previousRetracted.Contains(s.Key)).ToList(),
+                studies.Where(s => !s.Included && previousIncluded.Contains(s.Key)).ToList());
 
-        // Dates come from the data, so the same data gives the same document.
-        var cutoff = searches.Where(s => s.Status == "complete").Select(s => s.To).DefaultIfEmpty(DateOnly.FromDateTime(created.UtcDateTime)).Max();
+        // Dates come from the data, so the same data gives the same document. The cut-off is the date every source has
+        // been searched up to: each source's last complete search, the earliest of those.
+        var cutoff = searches.Where(s => s.Status == "complete").GroupBy(s => s.Source).Select(g => g.Max(s => s.To))
+            .DefaultIfEmpty(DateOnly.FromDateTime(created.UtcDateTime)).Min();
         // Only studies still counted on their own: a record merged into another after it was queued is left out, as in the flow.
         var keptKeys = records.Where(r => r.DuplicateOf is null).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
         var keptQueue = people.Queue.Where(q => keptKeys.Contains(q.RecordKey)).ToList();

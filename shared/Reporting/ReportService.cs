@@ -18,10 +18,11 @@ public sealed record ReportCounts(int Identified, int Duplicates, int ExcludedBy
 /// <summary>What is kept about one report version beside its PDF (versions/{version}/manifest.json).</summary>
 /// <param name="Pdf">The PDF's blob name in the reports container.</param>
 /// <param name="Change">Why this version has the number it has.</param>
-/// <param name="Studies">Keys of the studies the version shows; <paramref name="Included"/> those included by reviewers.</param>
+/// <param name="Studies">Keys of the studies the version shows; <paramref name="Included"/> those included by reviewers;
+/// <paramref name="Retracted"/> those its sources mark retracted.</param>
 public sealed record ReportManifest(ReportVersion Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages, string Pdf,
     ReportCounts Counts, string Eligibility, string Extractor, string Change, ReportVersion? PreviousVersion, string? LastHarvestRun,
-    IReadOnlyList<string> Studies, IReadOnlyList<string> Included);
+    IReadOnlyList<string> Studies, IReadOnlyList<string> Included, IReadOnlyList<string>? Retracted = null);
 
 /// <summary>One version as listed (from the manifest blob's metadata: no manifest is downloaded to list them).</summary>
 public sealed record ReportSummary(string Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages,
@@ -62,29 +63,14 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
     public async Task<GeneratedReport> GenerateAsync(CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        var all = new List<StoredRecord>();
-        await foreach (var r in records.ListAsync(ct)) all.Add(r);
-        var decisions = await screening.ListRuleDecisionsAsync(ct);
-        // One read of the extractions serves both the values shown and the accuracy against corrections.
-        var storedFields = await extractions.ListStoredAsync(ct);
-        var fields = ExtractionStore.Effective(storedFields);
-        var accuracy = ExtractionService.Accuracy(storedFields.Values.SelectMany(f => f));
-        var searches = await searchLog.ListAsync(ct);
-        var options = screeningOptions.Value;
-        var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), await ranking.LatestAsync(ct),
-            options.HighThreshold, options.AutoExclude, options.ReviewersPerRecord);
-
-        // "Created" is the newest fact in the data, not the clock: the same data and version give the same bytes.
-        var created = all.Select(r => r.StoredAt).Concat(decisions.Select(d => d.DecidedAt)).Concat(searches.Select(s => s.Started))
-            .Concat(people.Decisions.Select(d => d.DecidedAt)).Concat(people.Queue.Select(q => q.SettledAt ?? q.EnqueuedAt))
-            .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
-        var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
-        ReportModel ModelFor(ReportVersion v, ReportManifest? previous) =>
-            ReportModelBuilder.Build(v, created, all, decisions, fields, searches, previous, people, accuracy);
-
         while (true)
         {
-            // Read again on every try: a run that took the number first also changed what "previous" means.
+            // Everything is read again on every try: a run that lost the race for a number must not commit what it read
+            // before the winner (a study the winner showed as included would look "no longer included").
+            var data = await ReadAsync(ct);
+            ReportModel ModelFor(ReportVersion v, ReportManifest? previous) =>
+                ReportModelBuilder.Build(v, data.Created, data.Records, data.Rules, data.Fields, data.Searches, previous, data.People, data.Accuracy, data.Method);
+
             var versions = await VersionNamesAsync(ct);
             var latest = versions.Count > 0 ? await ReadManifestAsync(versions[^1], ct) : null;
             if (latest is not null)
@@ -95,7 +81,7 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
                 if (Convert.ToHexStringLower(SHA256.HashData(again.Pdf)) == latest.Sha256)
                 {
                     log.LogInformation("Report unchanged since version {Version}: no new version", latest.Version);
-                    await EnsureLatestAsync(latest, again.Pdf, ct);
+                    await PromoteLatestAsync(latest, again.Pdf, ct);
                     return new GeneratedReport(latest, again.Pdf, Unchanged: true);
                 }
             }
@@ -109,9 +95,10 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
             var c = model.Cumulative;
             var counts = new ReportCounts(c.Identified, c.Duplicates, c.ExcludedByRulesTotal, c.PassedRules, c.ExcludedByPeopleTotal, c.ExcludedByModel,
                 c.AwaitingPeople, c.Conflicts, c.IncludedConfirmed, model.Studies.Count(s => !s.Included), model.NewInThisVersion);
-            var manifest = new ReportManifest(version, created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages, PdfBlob(version, sha), counts,
-                model.Method.Eligibility, model.Method.ExtractorVersion, why, latest?.Version, string.IsNullOrEmpty(lastRun) ? null : lastRun,
-                model.Studies.Select(s => s.Key).ToList(), model.Studies.Where(s => s.Included).Select(s => s.Key).ToList());
+            var manifest = new ReportManifest(version, data.Created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages, PdfBlob(version, sha), counts,
+                model.Method.Eligibility, model.Method.ExtractorVersion, why, latest?.Version, data.LastHarvestRun,
+                model.Studies.Select(s => s.Key).ToList(), model.Studies.Where(s => s.Included).Select(s => s.Key).ToList(),
+                model.Studies.Where(s => s.Retracted).Select(s => s.Key).ToList());
 
             try
             {
@@ -128,22 +115,81 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
-                log.LogWarning("Report version {Version} was taken by another run; reading the versions again", version);
+                log.LogWarning("Report version {Version} was taken by another run; reading the data and the versions again", version);
                 continue;
             }
-            await Container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(manifest), ct);
+            await PromoteLatestAsync(manifest, rendered.Pdf, ct);
             log.LogInformation("Report version {Version} ({Why}): {Pages} pages, {Size} bytes, sha256 {Sha}", version, why, rendered.Pages, rendered.Pdf.Length, sha);
             return new GeneratedReport(manifest, rendered.Pdf, Unchanged: false);
         }
     }
 
-    /// <summary>A run that stopped between committing a version and writing latest.pdf is completed by the next run.</summary>
-    private async Task EnsureLatestAsync(ReportManifest latest, byte[] pdf, CancellationToken ct)
+    /// <summary>What one generation reads from storage.</summary>
+    private sealed record ReportInputs(List<StoredRecord> Records, IReadOnlyList<RuleDecision> Rules, IReadOnlyDictionary<string, List<ExtractedField>> Fields,
+        IReadOnlyList<FieldAccuracy> Accuracy, IReadOnlyList<SearchLogEntry> Searches, PeopleScreening People, DateTimeOffset Created, string? LastHarvestRun,
+        ReviewMethod Method);
+
+    private async Task<ReportInputs> ReadAsync(CancellationToken ct)
     {
-        var current = await GetLatestAsync(ct);
-        if (current is not null && current.Version == latest.Version && current.ETag == Quote(latest.Sha256)) return;
-        await Container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(pdf), PdfOptions(latest), ct);
-        log.LogWarning("latest.pdf was behind version {Version}; rewritten", latest.Version);
+        var all = new List<StoredRecord>();
+        await foreach (var r in records.ListAsync(ct)) all.Add(r);
+        var decisions = await screening.ListRuleDecisionsAsync(ct);
+        // One read of the extractions serves both the values shown and the accuracy against corrections.
+        var storedFields = await extractions.ListStoredAsync(ct);
+        var fields = ExtractionStore.Effective(storedFields);
+        var accuracy = ExtractionService.Accuracy(storedFields.Values.SelectMany(f => f));
+        var searches = await searchLog.ListAsync(ct);
+        var options = screeningOptions.Value;
+        var model = await ranking.LatestAsync(ct);
+        var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), model,
+            options.HighThreshold, options.AutoExclude, options.ReviewersPerRecord);
+
+        // "Created" is the newest fact in the data, not the clock: the same data and version give the same bytes.
+        var created = all.Select(r => r.StoredAt).Concat(decisions.Select(d => d.DecidedAt)).Concat(searches.Select(s => s.Started))
+            .Concat(people.Decisions.Select(d => d.DecidedAt)).Concat(people.Queue.Select(q => q.SettledAt ?? q.EnqueuedAt))
+            .Concat(storedFields.Values.SelectMany(f => f).Where(f => f.Correction is not null).Select(f => f.Correction!.At))
+            .Concat(model is null ? [] : [model.TrainedAt])
+            .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
+        var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
+
+        // The method as the stored data says it was applied: the rule set of the newest rule decision, the extractor most
+        // fields were filled by. A deployment with new code changes the version only once the new code has decided something.
+        var rules = decisions.OrderBy(d => d.DecidedAt).ThenBy(d => d.RuleVersion, StringComparer.Ordinal).LastOrDefault()?.RuleVersion is { Length: > 0 } rv
+            ? rv : RuleVerdict.Version;
+        var extractor = storedFields.Values.SelectMany(f => f).Select(f => f.Automatic.ExtractorVersion).Where(v => v.Length > 0)
+            .GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key).FirstOrDefault() ?? FormExtractor.Version;
+        return new ReportInputs(all, decisions, fields, accuracy, searches, people, created, string.IsNullOrEmpty(lastRun) ? null : lastRun,
+            new ReviewMethod(rules, extractor, options.ReviewersPerRecord, options.AutoExclude));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="manifest"/>'s PDF latest.pdf unless a newer version is there already: two runs finishing out of
+    /// order never move latest.pdf back. Also completes a run that stopped between committing a version and this copy.
+    /// </summary>
+    private async Task PromoteLatestAsync(ReportManifest manifest, byte[] pdf, CancellationToken ct)
+    {
+        var blob = Container.GetBlobClient(LatestBlob);
+        while (true)
+        {
+            BlobProperties? current = null;
+            try { current = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value; }
+            catch (RequestFailedException e) when (e.Status == 404) { }
+            if (current is not null && current.Metadata.TryGetValue("version", out var v) && ReportVersion.TryParse(v, out var stored)
+                && (stored > manifest.Version || (stored == manifest.Version && current.Metadata.TryGetValue("sha256", out var sha) && sha == manifest.Sha256)))
+                return;
+            var options = PdfOptions(manifest);
+            options.Conditions = current is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = current.ETag };
+            try
+            {
+                await blob.UploadAsync(new BinaryData(pdf), options, ct);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another run wrote latest.pdf meanwhile: look again.
+            }
+        }
     }
 
     private static BlobUploadOptions PdfOptions(ReportManifest m) => new()

@@ -19,21 +19,28 @@ public sealed class WhatsNewComponent : IReportComponent
         var ch = m.Changes;
         w.Paragraph($"{since}: {Fmt.Count(ch.NewlyIncluded.Count, "study", "studies")} included by reviewers, " +
             $"{Fmt.Count(ch.NewProvisional.Count, "new provisionally eligible study", "new provisionally eligible studies")}, " +
-            $"{Fmt.Count(ch.Removed.Count, "study", "studies")} no longer shown, {Fmt.Count(ch.Retracted.Count, "retracted study", "retracted studies")} among those shown. " +
+            $"{Fmt.Count(ch.Removed.Count, "study", "studies")} no longer shown, {Fmt.Count(ch.Reopened.Count, "inclusion", "inclusions")} reopened, " +
+            $"{Fmt.Count(ch.Retracted.Count, "newly retracted study", "newly retracted studies")} among those shown. " +
             $"This update's searches identified {Fmt.Count(m.ThisUpdate.Identified, "record", "records")}: {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
             $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by the rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers.", body, Typography.Ink);
 
-        List("Included by reviewers", ch.NewlyIncluded.Select(s => (s.Citation, (string?)null)).ToList(), w);
-        List("New, awaiting reviewers", ch.NewProvisional.Select(s => (s.Citation, (string?)null)).ToList(), w);
-        List("Decisions changed: no longer shown", ch.Removed.Select(r => (r.Citation, (string?)r.Why)).ToList(), w);
-        List("Retracted (marked by the source)", ch.Retracted.Select(s => (s.Citation, (string?)(s.Included ? "still counted as included until reviewers decide" : null))).ToList(), w);
+        const string InTable = "listed in the table of studies";
+        List("Included by reviewers", ch.NewlyIncluded.Select(s => (s.Citation, (string?)null)).ToList(), w, InTable);
+        List("New, awaiting reviewers", ch.NewProvisional.Select(s => (s.Citation, (string?)null)).ToList(), w, InTable);
+        List("Decisions changed: no longer shown", ch.Removed.Select(r => (r.Citation, (string?)r.Why)).ToList(), w,
+            "their keys are in the manifests of this version and the previous one");
+        List("Decisions changed: reopened by reviewers, no longer counted as included", ch.Reopened.Select(s => (s.Citation, (string?)null)).ToList(), w, InTable);
+        List("Newly retracted (marked by the source)", ch.Retracted.Select(s => (s.Citation, (string?)(s.Included ? "still counted as included until reviewers decide" : null))).ToList(), w,
+            "marked ⚠ in the table of studies");
         w.Y += 6;
     }
 
-    private static void List(string title, List<(string Citation, string? Why)> items, PageWriter w)
+    private static void List(string title, List<(string Citation, string? Why)> items, PageWriter w, string rest)
     {
         if (items.Count == 0) return;
         using var label = Typography.Font(Typography.Bold, Typography.BodySize);
+        // The list's title stays with its first item.
+        w.EnsureSpace(40);
         w.Paragraph($"{title} ({Fmt.N(items.Count)})", label, Typography.Accent, after: 2);
         using var item = Typography.Font(Typography.Regular, 8.5f);
         using var why = Typography.Font(Typography.Italic, 8f);
@@ -43,7 +50,7 @@ public sealed class WhatsNewComponent : IReportComponent
             if (reason is not null) w.Paragraph(reason, why, Typography.Highlight, indent: 16, after: 1.5f);
         }
         if (items.Count > ListLimit)
-            w.Paragraph($"… and {Fmt.N(items.Count - ListLimit)} more, listed in the table of studies and the version's manifest.", item, Typography.Muted, indent: 8);
+            w.Paragraph($"… and {Fmt.N(items.Count - ListLimit)} more, {rest}.", item, Typography.Muted, indent: 8);
         w.Y += 4;
     }
 }
