@@ -555,7 +555,7 @@ public static class CommandLine
                 await c.Out.WriteLineAsync("version  created           data cut-off  identified  included  provisional  new  pages  bytes      sha256");
                 foreach (var v in versions)
                     await c.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{v.Version,-8} {v.Created.UtcDateTime,-17:yyyy-MM-dd HH:mm} {v.DataCutoff,-13:yyyy-MM-dd} {v.Identified,10}  {v.Included,8}  {v.Provisional,11}  {v.NewInThisVersion,3}  {v.Pages,5}  {v.Size,-9}  {v.Sha256[..16]}…"));
+                        $"{v.Version,-8} {v.Created.UtcDateTime,-17:yyyy-MM-dd HH:mm} {v.DataCutoff,-13:yyyy-MM-dd} {v.Identified,10}  {v.Included,8}  {v.Provisional,11}  {v.NewInThisVersion,3}  {v.Pages,5}  {v.Size,-9}  {(v.Sha256.Length > 16 ? v.Sha256[..16] + "…" : v.Sha256)}"));
                 await c.Out.WriteLineAsync($"report list done: {versions.Count} version{(versions.Count == 1 ? "" : "s")}{(versions.Count > 0 ? $", latest {versions[^1].Version}" : "")}");
                 return 0;
             case "get":

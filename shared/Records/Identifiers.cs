@@ -6,6 +6,13 @@ namespace SpineReview.Records;
 public static partial class Identifiers
 {
     /// <summary>Lower-case DOI without "doi:" or resolver URL; null when it is not a DOI.</summary>
+    /// <summary>The doi.org address of a DOI, each path segment escaped (a DOI may hold #, ?, spaces or brackets).</summary>
+    public static string DoiUrl(string doi)
+    {
+        ArgumentNullException.ThrowIfNull(doi);
+        return "https://doi.org/" + string.Join('/', doi.Split('/').Select(Uri.EscapeDataString));
+    }
+
     public static string? NormaliseDoi(string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;

@@ -58,7 +58,8 @@ public static class Charts
         AddSeries(plot, before, $"Up to {lastYearSearched} (covered by the 2023 review's searches)", Current, horizontal: false);
         AddSeries(plot, after, $"After {lastYearSearched}", Later, horizontal: false);
         var years = Enumerable.Range(first, last - first + 1).ToArray();
-        var step = years.Length > 16 ? 2 : 1;
+        // A year label needs about 32 points: label every step-th year so they never overlap.
+        var step = Math.Max(1, (int)Math.Ceiling(years.Length * 32.0 / Math.Max(1, area.Width - 60)));
         plot.Axes.Bottom.SetTicks(years.Where((_, i) => i % step == 0).Select(y => (double)y).ToArray(),
             years.Where((_, i) => i % step == 0).Select(y => y.ToString(Fmt.C)).ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;

@@ -63,7 +63,7 @@ public static class Exports
             Tag("IS", r.Issue);
             Tag("SP", r.Pages);
             Tag("DO", r.Doi);
-            if (r.Doi is not null) Tag("UR", "https://doi.org/" + r.Doi);
+            if (r.Doi is not null) Tag("UR", Records.Identifiers.DoiUrl(r.Doi));
             Tag("AN", r.Pmid is null ? s.Key : "PMID:" + r.Pmid);
             Tag("AB", r.Abstract);
             foreach (var f in new[] { "modality", "region", "condition", "task", "architectures" })

@@ -95,8 +95,9 @@ public sealed class PageWriter
                 var candidate = line.Length == 0 ? word : line + " " + word;
                 if (font.MeasureText(candidate) <= width) { line = candidate; continue; }
                 if (line.Length > 0) { lines.Add(line); line = ""; }
-                while (font.MeasureText(word) > width)
+                while (word.Length > 1 && font.MeasureText(word) > width)
                 {
+                    // At least one character a line, so a column narrower than one letter still ends.
                     var cut = word.Length - 1;
                     while (cut > 1 && font.MeasureText(word[..cut]) > width) cut--;
                     lines.Add(word[..cut]);

@@ -18,9 +18,11 @@ public static partial class PdfOutline
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) return pdf;
         var text = Encoding.Latin1.GetString(pdf);
-        var startxref = int.Parse(StartXref().Matches(text)[^1].Groups[1].Value, CultureInfo.InvariantCulture);
-        var trailer = Trailer().Matches(text) is { Count: > 0 } t ? t[^1].Groups[1].Value
-            : throw new InvalidOperationException("The PDF has no classic trailer; its outline cannot be added.");
+        // A file written with a cross-reference stream (no classic trailer) keeps its bytes and goes without bookmarks:
+        // the report is still whole and readable.
+        if (StartXref().Matches(text) is not { Count: > 0 } starts || Trailer().Matches(text) is not { Count: > 0 } trailers) return pdf;
+        var startxref = int.Parse(starts[^1].Groups[1].Value, CultureInfo.InvariantCulture);
+        var trailer = trailers[^1].Groups[1].Value;
         var size = int.Parse(Size().Match(trailer).Groups[1].Value, CultureInfo.InvariantCulture);
         var root = int.Parse(Root().Match(trailer).Groups[1].Value, CultureInfo.InvariantCulture);
         var info = Info().Match(trailer) is { Success: true } i ? i.Groups[0].Value : "";
@@ -50,7 +52,8 @@ public static partial class PdfOutline
         }
 
         var top = Children(-1);
-        Write(outlineRoot, $"<</Type /Outlines /First {Obj(top[0])} 0 R /Last {Obj(top[^1])} 0 R /Count {entries.Count}>>");
+        // /Count of the root is the number of items shown when the outline opens: the sections (subsections start closed).
+        Write(outlineRoot, $"<</Type /Outlines /First {Obj(top[0])} 0 R /Last {Obj(top[^1])} 0 R /Count {top.Count}>>");
         for (var e = 0; e < entries.Count; e++)
         {
             var siblings = Children(parent[e]);

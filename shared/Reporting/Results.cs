@@ -46,19 +46,24 @@ public static class Results
         List<string> V(StudyRow s, string field) => s.Fields.TryGetValue(field, out var v) ? v.ToList() : [];
         bool True(StudyRow s, string field) => V(s, field).Contains("true");
 
-        Figure Categorical(string id, string title, string paperRef, string field, IEnumerable<string> categories, IReadOnlyDictionary<string, double> baseline, string note)
+        // notStatedApart: shares of the studies where the value is stated, as the paper gives them (its study types are of the
+        // 352 studies whose type could be identified); the others are counted in the note.
+        Figure Categorical(string id, string title, string paperRef, string field, IEnumerable<string> categories, IReadOnlyDictionary<string, double> baseline,
+            string note, bool notStatedApart = false)
         {
-            var rows = categories.Select(c => Share(c, basis.Count(s => V(s, field).Contains(c)), n, baseline)).ToList();
             var none = basis.Count(s => !V(s, field).Any(categories.Contains));
-            if (none > 0) rows.Add(Share(NotStated, none, n, baseline));
-            return new Figure(id, title, paperRef, note, n, rows);
+            var of = notStatedApart ? n - none : n;
+            var rows = categories.Select(c => Share(c, basis.Count(s => V(s, field).Contains(c)), of, baseline)).ToList();
+            if (none > 0 && !notStatedApart) rows.Add(Share(NotStated, none, n, baseline));
+            if (notStatedApart) note = $"{note} Shares of the {Fmt.Count(of, "study", "studies")} whose type is stated" + (none > 0 ? $"; {Fmt.N(none)} not stated." : ".");
+            return new Figure(id, title, paperRef, note, of, rows);
         }
 
         var vocabulary = FormExtractor.Vocabulary;
         var figures = new List<Figure>
         {
             Categorical("study-types", "Study types", "Fig. 3", "studyType", ["Clinical", "Basic", "Epidemiological"], Baseline2023.StudyType,
-                "2023: share of the 352 studies whose type could be identified."),
+                "2023: share of the 352 studies whose type could be identified.", notStatedApart: true),
             Categorical("applications", "Clinical applications", "Fig. 4A", "application", vocabulary["application"].Allowed!, Baseline2023.Application,
                 "One application per study."),
             Categorical("modalities", "Imaging modalities", "Fig. 4B", "modality", vocabulary["modality"].Allowed!, Baseline2023.Modality,
@@ -73,21 +78,22 @@ public static class Results
             Categorical("architectures", "Network architectures", "Fig. 8, Table 4", "architectures", vocabulary["architectures"].Allowed!, Baseline2023.Architecture,
                 "Architecture families, variants mapped to their family; a study may use several."),
             Categorical("metrics", "Performance metrics reported", "Table 5", "metrics", vocabulary["metrics"].Allowed!, Baseline2023.Metric,
-                "A study may report several metrics."),
+                "A study may report several metrics. The paper counted recall with sensitivity and F1 with Dice (Table 5); here they are separate rows."),
         };
 
+        const string OfDevelopment = "text; of development studies (92% of all)";
         var headline = new List<Indicator>
         {
-            new("Diagnostic tools", basis.Count(s => V(s, "application").Contains("Diagnostic")), n, Baseline2023.Application["Diagnostic"], "Fig. 4A"),
-            new("MRI used", basis.Count(s => V(s, "modality").Contains("MRI")), n, Baseline2023.Modality["MRI"], "Fig. 4B"),
-            new("Lumbar spine involved", basis.Count(s => V(s, "region").Contains("Lumbar")), n, Baseline2023.Region["Lumbar"], "Fig. 5"),
-            new("CNN used", basis.Count(s => V(s, "dlMethod").Contains("CNN")), n, Baseline2023.DlMethod["CNN"], "Fig. 8 text"),
-            new("U-Net family", basis.Count(s => V(s, "architectures").Contains("U-Net")), n, Baseline2023.Architecture["U-Net"], "Table 4"),
-            new("ResNet family", basis.Count(s => V(s, "architectures").Contains("ResNet")), n, Baseline2023.Architecture["ResNet"], "Table 4"),
-            new("Externally validated", basis.Count(s => True(s, "externalValidation")), n, Baseline2023.ExternalValidationPercent, "of development studies"),
-            new("Code or model shared", basis.Count(s => True(s, "codeAvailable")), n, Baseline2023.CodeSharedPercent, "Table 6"),
-            new("Data split reported", basis.Count(s => V(s, "split").Count > 0), n, Baseline2023.SplitReportedPercent, "of development studies"),
-            new("Cross-validation", basis.Count(s => True(s, "crossValidation")), n, Baseline2023.CrossValidationPercent, "of development studies"),
+            new("Diagnostic tools", basis.Count(s => V(s, "application").Contains("Diagnostic")), n, Baseline2023.Application["Diagnostic"], "Fig. 4A text"),
+            new("MRI used", basis.Count(s => V(s, "modality").Contains("MRI")), n, Baseline2023.Modality["MRI"], "Fig. 4B text"),
+            new("Lumbar spine involved", basis.Count(s => V(s, "region").Contains("Lumbar")), n, Baseline2023.Region["Lumbar"], "Fig. 5 text"),
+            new("CNN used", basis.Count(s => V(s, "dlMethod").Contains("CNN")), n, Baseline2023.DlMethod["CNN"], "text"),
+            new("U-Net family", basis.Count(s => V(s, "architectures").Contains("U-Net")), n, Baseline2023.Architecture["U-Net"], "text (Fig. 8, Table 4)"),
+            new("ResNet family", basis.Count(s => V(s, "architectures").Contains("ResNet")), n, Baseline2023.Architecture["ResNet"], "text (Fig. 8, Table 4)"),
+            new("Externally validated", basis.Count(s => True(s, "externalValidation")), n, Baseline2023.ExternalValidationPercent, OfDevelopment),
+            new("Code or model shared", basis.Count(s => True(s, "codeAvailable")), n, Baseline2023.CodeSharedPercent, "text (Table 6)"),
+            new("Data split reported", basis.Count(s => V(s, "split").Count > 0), n, Baseline2023.SplitReportedPercent, OfDevelopment),
+            new("Cross-validation", basis.Count(s => True(s, "crossValidation")), n, Baseline2023.CrossValidationPercent, OfDevelopment),
         };
 
         var perYear = basis.Where(s => s.Year is not null).GroupBy(s => s.Year!.Value).OrderBy(g => g.Key).Select(g => (g.Key, g.Count())).ToList();

@@ -9,10 +9,11 @@ public static class Table
     private const float LineHeight = 10.5f;
 
     /// <param name="columns">Header and share of the content width.</param>
-    /// <param name="links">Per row, a URL the row's second cell links to, or null. A paragraph of that cell starting "doi:" is drawn as a link.</param>
+    /// <param name="links">Per row, a URL a cell links to (the second, or <paramref name="linkColumn"/>), or null. In that cell a paragraph
+    /// starting "doi:" or "http" is drawn as a link.</param>
     /// <param name="left">Where the table starts (default: the left margin); with <paramref name="width"/>, a table beside a chart.</param>
     public static void Draw(PageWriter w, (string Header, float Share)[] columns, IReadOnlyList<string[]> rows, IReadOnlyList<string?>? links,
-        float? left = null, float? width = null, float after = 10)
+        float? left = null, float? width = null, float after = 10, int linkColumn = 1)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(columns);
@@ -33,7 +34,8 @@ public static class Table
         {
             // Each cell's lines, each marked when it belongs to a "doi:" paragraph (drawn as a link).
             var cells = rows[r].Select((text, i) => text.Split('\n')
-                .SelectMany(p => PageWriter.Wrap(p, font, widths[i] - 2 * Pad).Select(l => (Line: l, Link: p.StartsWith("doi:", StringComparison.Ordinal))))
+                .SelectMany(p => PageWriter.Wrap(p, font, widths[i] - 2 * Pad).Select(l => (Line: l,
+                    Link: i == linkColumn && (p.StartsWith("doi:", StringComparison.Ordinal) || p.StartsWith("http", StringComparison.Ordinal)))))
                 .ToList()).ToArray();
             var height = cells.Max(l => l.Count) * LineHeight + 2 * Pad;
             if (w.Y + height > w.Bottom)
@@ -53,7 +55,7 @@ public static class Table
                     w.Text(line, x + Pad, baseline, font, isLink && links is not null ? link : ink, cell);
                     baseline += LineHeight;
                 }
-                if (i == 1 && links is not null && r < links.Count && links[r] is { } url)
+                if (i == linkColumn && links is not null && r < links.Count && links[r] is { } url)
                     w.Canvas.DrawUrlAnnotation(cell, url);
                 x += widths[i];
             }

@@ -54,21 +54,27 @@ public sealed class GetReportVersion(ReportService reports)
         if (!ReportVersion.TryParse(version, out var v))
             return Problems.Of(400, $"\"{version}\" is not a report version: ask for MAJOR.MINOR.PATCH (for example /api/reports/1.4.2), or /api/reports for the list.");
         var stored = await reports.GetVersionAsync(v, ct);
-        return stored is null
-            ? Problems.Of(404, $"There is no report version {v}: /api/reports lists the versions there are.")
-            : await ReportDownload.ServeAsync(request, stored, ct);
+        if (stored is null) return Problems.Of(404, $"There is no report version {v}: /api/reports lists the versions there are.");
+        try
+        {
+            return await ReportDownload.ServeAsync(request, stored, ct, immutable: true);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return Problems.Of(404, $"Report version {v} has a manifest but its PDF is missing from storage; regenerate the report or restore the blob from soft delete.");
+        }
     }
 }
 
 /// <summary>Serves a stored PDF: strong ETag, 304 on a matching If-None-Match (a list, or *), attachment file name, streamed from storage.</summary>
 internal static class ReportDownload
 {
-    public static async Task<IActionResult> ServeAsync(HttpRequest request, StoredReport report, CancellationToken ct)
+    /// <param name="immutable">A numbered version: its bytes never change, so caches may keep it. latest.pdf is revalidated every time.</param>
+    public static async Task<IActionResult> ServeAsync(HttpRequest request, StoredReport report, CancellationToken ct, bool immutable = false)
     {
         var tag = new EntityTagHeaderValue(report.ETag);
         request.HttpContext.Response.Headers.ETag = report.ETag;
-        // Every version's bytes never change; latest changes only with a new version, which the ETag tells.
-        request.HttpContext.Response.Headers.CacheControl = "no-cache";
+        request.HttpContext.Response.Headers.CacheControl = immutable ? "public, max-age=31536000, immutable" : "no-cache";
         if (EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch.Where(v => v is not null).Select(v => v!).ToList(), out var asked)
             && asked!.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(tag, useStrongComparison: false)))
             return new StatusCodeResult(StatusCodes.Status304NotModified);

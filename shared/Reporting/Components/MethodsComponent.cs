@@ -32,13 +32,16 @@ public sealed class MethodsComponent : IReportComponent
             w.Paragraph("No search has run yet.", body, Typography.Muted);
             return;
         }
-        var columns = new[] { ("Source", 0.13f), ("Searched", 0.15f), ("Window", 0.25f), ("Reported", 0.11f), ("Retrieved", 0.11f), ("New", 0.09f), ("Status", 0.16f) };
+        var columns = new[] { ("Source", 0.12f), ("Searched", 0.13f), ("Window", 0.2f), ("Reported", 0.1f), ("Retrieved", 0.1f), ("New", 0.08f), ("Dupl.", 0.08f), ("Stored", 0.08f), ("Status", 0.11f) };
         var rows = latest.Select(s => new[]
         {
             SourceName(s.Source), s.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Fmt.C), $"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}",
-            Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), s.Status,
+            Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), Fmt.N(s.Duplicates), Fmt.N(s.AlreadyStored), s.Status,
         }).ToList();
         Table.Draw(w, columns, rows, null);
+        using var note = Typography.Font(Typography.Italic, Typography.SmallSize + 0.5f);
+        w.Paragraph("Reconciled: every record retrieved is new, a duplicate of a record from another source (Dupl.), or already stored from an earlier " +
+            "search (Stored); a search is complete only when it retrieved all the source reported.", note, Typography.Muted);
         w.Paragraph($"The search log holds {Fmt.Count(m.Searches.Count, "search", "searches")}; together they retrieved {Fmt.Count(m.Searches.Sum(s => s.Retrieved), "record", "records")} " +
             $"in {Fmt.Count(m.Searches.Sum(s => s.Calls), "request", "requests")}. The queries in full are in the appendix.", body, Typography.Muted);
         using var warn = Typography.Font(Typography.Bold, Typography.BodySize);

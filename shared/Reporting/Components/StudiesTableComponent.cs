@@ -25,7 +25,7 @@ public sealed class StudiesTableComponent : IReportComponent
             string.Join(", ", s.Region.Select(Fmt.Label)),
             string.Join(", ", s.Fields.TryGetValue("condition", out var c) ? c.Select(Fmt.Label) : []),
         }).ToList();
-        var links = m.Studies.Select(s => s.Doi is null ? null : $"https://doi.org/{s.Doi}").ToList();
+        var links = m.Studies.Select(s => s.Doi is null ? null : Records.Identifiers.DoiUrl(s.Doi)).ToList();
         Table.Draw(w, columns, rows, links);
     }
 }

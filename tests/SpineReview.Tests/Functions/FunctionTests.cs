@@ -119,8 +119,14 @@ public class FunctionTests
         var listed = Assert.IsAssignableFrom<IEnumerable<ReportSummary>>(Assert.IsType<OkObjectResult>(await list.Run(new DefaultHttpContext().Request, default)).Value).Single();
         Assert.Equal(("1.0.0", manifest.Sha256, (long)pdf.Length, manifest.Counts.Identified), (listed.Version, listed.Sha256, listed.Size, listed.Identified));
 
-        var ok = Assert.IsType<FileStreamResult>(await one.Run(new DefaultHttpContext().Request, "1.0.0", default));
+        var okContext = new DefaultHttpContext();
+        var ok = Assert.IsType<FileStreamResult>(await one.Run(okContext.Request, "1.0.0", default));
         Assert.Equal("living-review-v1.0.0.pdf", ok.FileDownloadName);
+        // A numbered version never changes: caches may keep it. The latest is revalidated.
+        Assert.Equal("public, max-age=31536000, immutable", okContext.Response.Headers.CacheControl.ToString());
+        var latestContext = new DefaultHttpContext();
+        Assert.IsType<FileStreamResult>(await new GetLatestReport(reports).Run(latestContext.Request, default));
+        Assert.Equal("no-cache", latestContext.Response.Headers.CacheControl.ToString());
         using (var body = new MemoryStream())
         {
             await ok.FileStream.CopyToAsync(body);

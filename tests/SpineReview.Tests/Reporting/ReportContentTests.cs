@@ -225,7 +225,7 @@ public class ReportContentTests
         foreach (var c in PdfReport.Components.Where(c => c is not ScreeningQualityComponent)) Assert.Contains(c.Title, all, StringComparison.Ordinal);
         Assert.Contains("Every figure below describes the 45 studies included by reviewers", all, StringComparison.Ordinal);
         // The headline table, read back: 45 of 45 use MRI, beside the paper's 36%.
-        Assert.Contains("MRI used 45 of 45 100% 36% Fig. 4B", all, StringComparison.Ordinal);
+        Assert.Contains("MRI used 45 of 45 100% 36% Fig. 4B text", all, StringComparison.Ordinal);
         Assert.Contains("Externally validated 45 of 45 100% 15%", all, StringComparison.Ordinal);
         Assert.DoesNotContain("Provisional: no study has been included", all, StringComparison.Ordinal);
         // Form values read as words, names as names.
