@@ -113,9 +113,7 @@ internal static class ScreeningBench
         }
         finally
         {
-            foreach (var t in storage.Names.Tables) await storage.Tables.DeleteTableAsync(t);
-            foreach (var q in storage.Names.Queues) await storage.Queue(q).DeleteIfExistsAsync();
-            foreach (var c in storage.Names.Containers) await storage.Container(c).DeleteIfExistsAsync();
+            await BenchStorage.DeleteAsync(storage);
         }
     }
 
