@@ -575,7 +575,15 @@ public static class CommandLine
         }
         var generated = await c.Services.GetRequiredService<ReportService>().GenerateAsync(CancellationToken.None);
         var m = generated.Manifest;
-        var written = await WriteOutAsync(a, c);
+        // The bytes this run made or found unchanged, not whatever latest.pdf holds by the time they are written.
+        string? written = null;
+        if (a.Value("out") is { } outPath)
+        {
+            written = Path.GetFullPath(outPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(written)!);
+            await File.WriteAllBytesAsync(written + ".tmp", generated.Pdf);
+            File.Move(written + ".tmp", written, overwrite: true);
+        }
         await c.Out.WriteLineAsync($"report done: {(generated.Unchanged ? "nothing changed, still " : "")}version {m.Version}{(generated.Unchanged ? "" : $" ({m.Change})")}, {m.Pages} pages, {m.Size} bytes, " +
             $"{m.Counts.Included} included, {m.Counts.Provisional} provisionally eligible, {m.Counts.NewInThisVersion} new{(written is null ? "" : $"; written to {written}")}");
         return 0;

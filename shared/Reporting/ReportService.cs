@@ -275,27 +275,49 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
     {
         await storage.EnsureCreatedAsync(ct);
         var blob = Container.GetBlobClient(LatestBlob);
+        BlobProperties props;
         try
         {
-            var props = await blob.GetPropertiesAsync(cancellationToken: ct);
-            props.Value.Metadata.TryGetValue("version", out var v);
-            props.Value.Metadata.TryGetValue("sha256", out var sha);
-            return new StoredReport(ReportVersion.TryParse(v, out var version) ? version : default, Quote(sha ?? ""), props.Value.ContentLength,
-                async token => await blob.OpenReadAsync(new BlobOpenReadOptions(false) { Conditions = new BlobRequestConditions { IfMatch = props.Value.ETag } }, token));
+            props = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
+        props.Metadata.TryGetValue("version", out var v);
+        props.Metadata.TryGetValue("sha256", out var sha);
+        var version = ReportVersion.TryParse(v, out var parsed) ? parsed : default;
+        // Streamed from the numbered version's own blob, which never changes: a new version replacing latest.pdf while a
+        // download runs cannot cut it short or send other bytes under this ETag. latest.pdf itself is the fallback.
+        if (sha is { Length: >= 12 } && parsed != default)
+        {
+            var numbered = Container.GetBlobClient(PdfBlob(version, sha));
+            return new StoredReport(version, Quote(sha), props.ContentLength, async token => await numbered.OpenReadAsync(cancellationToken: token));
+        }
+        return new StoredReport(version, Quote(sha ?? ""), props.ContentLength,
+            async token => await blob.OpenReadAsync(new BlobOpenReadOptions(false) { Conditions = new BlobRequestConditions { IfMatch = props.ETag } }, token));
     }
 
-    /// <summary>One version's PDF, or null when there is no such version.</summary>
+    /// <summary>One version's PDF, or null when there is no such version. Read from the manifest blob's metadata: nothing is downloaded before the PDF.</summary>
     public async Task<StoredReport?> GetVersionAsync(ReportVersion version, CancellationToken ct)
     {
-        var manifest = await GetManifestAsync(version, ct);
-        if (manifest is null) return null;
-        var blob = Container.GetBlobClient(manifest.Pdf);
-        return new StoredReport(version, Quote(manifest.Sha256), manifest.Size, async token => await blob.OpenReadAsync(cancellationToken: token));
+        await storage.EnsureCreatedAsync(ct);
+        BlobProperties props;
+        try
+        {
+            props = (await Container.GetBlobClient(ManifestBlob(version)).GetPropertiesAsync(cancellationToken: ct)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        if (!props.Metadata.TryGetValue("sha256", out var sha) || sha.Length < 12)
+            return (await GetManifestAsync(version, ct)) is { } manifest
+                ? new StoredReport(version, Quote(manifest.Sha256), manifest.Size, async token => await Container.GetBlobClient(manifest.Pdf).OpenReadAsync(cancellationToken: token))
+                : null;
+        var size = props.Metadata.TryGetValue("size", out var s) && long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var blob = Container.GetBlobClient(PdfBlob(version, sha));
+        return new StoredReport(version, Quote(sha), size, async token => await blob.OpenReadAsync(cancellationToken: token));
     }
 
     private static string Quote(string sha) => $"\"{sha}\"";

@@ -179,7 +179,12 @@ public class ReportContentTests
         Assert.Contains(results.Children, c => c.Title == "Headline figures");
         var texts = Pdf.PageTexts(rendered.Pdf);
         foreach (var node in bookmarks.GetNodes().OfType<DocumentBookmarkNode>())
+        {
+            // Not the cover, whose contents list every section's title too.
+            Assert.True(node.PageNumber > 1, $"\"{node.Title}\" opens the cover");
             Assert.Contains(node.Title, texts[node.PageNumber - 1], StringComparison.Ordinal);
+        }
+        Assert.Equal(rendered.Outline.Select(o => o.Page), bookmarks.GetNodes().OfType<DocumentBookmarkNode>().Select(n => n.PageNumber));
         Assert.Equal(rendered.Outline.Count, bookmarks.GetNodes().Count());
     }
 
