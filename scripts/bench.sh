@@ -34,9 +34,9 @@ if [ "$what" = report ]; then
   # Model and rendering in memory, then the whole generation through storage (Azurite) as the timer runs it.
   "$bench" report 365 1475 || exit $?
   /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" report 10000 40000 || exit $?
+  # Through storage at the paper's scale only: seeding 40,000 records into Azurite took over 25 minutes on this machine.
   AZURITE_IN_MEMORY=1 start_azurite
-  "$bench" report-stored 365 1475 || exit $?
-  "$bench" report-stored 10000 40000
+  "$bench" report-stored 365 1475
   exit $?
 fi
 
