@@ -194,13 +194,14 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             if (!known.TryGetValue(d.SubscriberId, out var s)) known[d.SubscriberId] = s = await subscribers.GetAsync(d.SubscriberId, ct);
             if (s is not { Status: SubscriberStatus.Confirmed })
             {
-                if (await deliveries.TryUpdateAsync(d with { State = DeliveryState.Dropped, LastError = "the subscriber unsubscribed before it was sent" }, ct) is not null) dropped++;
+                if (await deliveries.DropAsync(d, "the subscriber unsubscribed before it was sent", ct) is not null) dropped++;
                 continue;
             }
+            // Decided now: a study no longer eligible is left out, and its sent-log row is released when the email is recorded.
             var studies = await StudiesAsync(d.Items, ct);
             if (studies.Count == 0)
             {
-                if (await deliveries.TryUpdateAsync(d with { State = DeliveryState.Dropped, LastError = "none of its studies is eligible any more" }, ct) is not null) dropped++;
+                if (await deliveries.DropAsync(d, "none of its studies is eligible any more", ct) is not null) dropped++;
                 continue;
             }
             var messageId = $"{d.Id}.{d.SubscriberId[..12]}@{from.Domain}";
@@ -248,8 +249,10 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             }
             await hooks.AfterAcceptedAsync(sending, ct);
             var acceptedAt = time.GetUtcNow();
-            if (!await deliveries.MarkSentAsync(sending, acceptedAt, force: false, ct))
-                await deliveries.MarkSentAsync(sending, acceptedAt, force: true, ct);
+            var carried = studies.Select(x => new AlertItem(x.Key, x.Label)).ToList();
+            if (!await deliveries.MarkSentAsync(sending, carried, acceptedAt, ct)
+                && await deliveries.GetAsync(d.SubscriberId, d.Id, ct) is { } changed)
+                await deliveries.MarkSentAsync(changed, carried, acceptedAt, ct);
             sent++;
             progress?.Report($"alerts: email {d.Id} with {studies.Count} studies accepted for {MailRules.Mask(s.Address)}");
         }
