@@ -317,10 +317,13 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
         return fields.Count == 0 ? null : fields.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.Effective.ToList(), StringComparer.Ordinal);
     }
 
-    // The studies of an email as they stand now: an inclusion since undone is left out; a likely one people have since included is shown as included.
+    // The studies of an email as they stand now: an inclusion since undone is left out; a likely one people have since included is shown as
+    // included; a likely one people have not settled stays only while the model still ranks it at or above the high threshold (and likely
+    // ones are still asked for), so that its reason, given with the probability of this moment, is true when it is sent.
     private async Task<List<DigestStudy>> StudiesAsync(IReadOnlyList<AlertItem> items, CancellationToken ct)
     {
         var list = new List<DigestStudy>();
+        var threshold = screeningOptions.Value.HighThreshold;
         foreach (var item in items)
         {
             var entry = await screening.GetQueueEntryAsync(item.StudyKey, ct);
@@ -328,14 +331,14 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             var fields = await ChartedAsync(item.StudyKey, ct);
             if (entry is null || stored is null || fields is null) continue;
             var included = entry.Status == ScreeningStatus.Final && entry.Included == true;
-            var label = included ? AlertLabel.Included
-                : item.Label == AlertLabel.LikelyEligible && entry.Status != ScreeningStatus.Final ? AlertLabel.LikelyEligible
-                : (AlertLabel?)null;
+            var stillLikely = item.Label == AlertLabel.LikelyEligible && Options.IncludeLikelyEligible && entry.Status != ScreeningStatus.Final && !entry.AutoExcluded
+                              && entry.Probability >= threshold;
+            var label = included ? AlertLabel.Included : stillLikely ? AlertLabel.LikelyEligible : (AlertLabel?)null;
             if (label is not { } l) continue;
             var r = stored.Record;
             var venue = r.Journal ?? r.JournalAbbreviation ?? (r.Source == "arxiv" ? "arXiv (preprint)" : null);
             list.Add(new DigestStudy(item.StudyKey, r.Title, r.Authors.Select(a => a.Name).ToList(), venue, r.Year, r.Doi, l, fields,
-                DigestComposer.Why(l, fields, entry.How, entry.Probability, screeningOptions.Value.HighThreshold)));
+                DigestComposer.Why(l, fields, entry.How, entry.Probability, threshold)));
         }
         return list;
     }

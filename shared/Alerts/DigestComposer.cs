@@ -131,7 +131,7 @@ public static class DigestComposer
 
     /// <summary>
     /// Why a study is in an alert, from what is stored: for an inclusion, the eligibility criteria as charted and how people
-    /// settled it (never who); for a likely one, the model's probability against the threshold.
+    /// settled it (never who); for a likely one, the model's probability when the email is sent (the caller reads it then) against the threshold.
     /// </summary>
     /// <param name="settledHow">The screening queue's "how" (for example "2 reviewers agreed", "resolved by ...").</param>
     public static string Why(AlertLabel label, IReadOnlyDictionary<string, IReadOnlyList<string>> charted, string? settledHow, double probability, double threshold)
@@ -155,7 +155,7 @@ public static class DigestComposer
             _ => "clinical use",
         });
         if (label == AlertLabel.LikelyEligible)
-            return FormattableString.Invariant($"the screening model gives it {probability:0.00}, above the {threshold:0.00} threshold for likely eligible ({criteria}); reviewers have not decided yet.");
+            return FormattableString.Invariant($"the screening model gave it {probability:0.00} when this email was sent, at or above the {threshold:0.00} threshold for likely eligible ({criteria}); reviewers had not decided yet.");
         var how = settledHow switch
         {
             null or "" => "reviewers included it",

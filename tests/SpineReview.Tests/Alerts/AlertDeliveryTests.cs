@@ -394,7 +394,7 @@ public class AlertDeliveryTests
         Assert.StartsWith("[SpineReview] Likely eligible study: Deep learning grading", alert.Subject, StringComparison.Ordinal);
         Assert.Contains("[LIKELY ELIGIBLE, NOT YET CONFIRMED] Deep learning grading", alert.TextBody, StringComparison.Ordinal);
         Assert.Contains("Likely eligible, not yet confirmed", alert.HtmlBody, StringComparison.Ordinal);
-        Assert.Contains("the screening model gives it 0.93, above the 0.50 threshold", alert.TextBody, StringComparison.Ordinal);
+        Assert.Contains("the screening model gave it 0.93 when this email was sent, at or above the 0.50 threshold", alert.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("(870703)", alert.TextBody, StringComparison.Ordinal);
     }
 

@@ -255,7 +255,7 @@ public class AlertRulesTests
         var resolved = DigestComposer.Why(AlertLabel.Included, charted, "resolved by jane.doe@hospital.example", 0.7, 0.5);
         Assert.Contains("a third reviewer included it", resolved, StringComparison.Ordinal);
         Assert.DoesNotContain("jane", resolved, StringComparison.Ordinal);
-        Assert.StartsWith("the screening model gives it 0.91, above the 0.50 threshold", DigestComposer.Why(AlertLabel.LikelyEligible, charted, null, 0.912, 0.5), StringComparison.Ordinal);
+        Assert.StartsWith("the screening model gave it 0.91 when this email was sent, at or above the 0.50 threshold", DigestComposer.Why(AlertLabel.LikelyEligible, charted, null, 0.912, 0.5), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -95,4 +95,44 @@ public class AlertSentLogTests
         var log = Assert.Single(await host.Get<DeliveryStore>().LogAsync(subscriber.Id, default));
         Assert.NotNull(log.SentAt);
     }
+
+    private static Task<QueueEntry> Rank(TestHost host, string key, double probability) =>
+        host.Get<ScreeningStore>().UpdateQueueAsync(key, q => Task.FromResult(q with { Probability = probability }), default);
+
+    [Fact]
+    public async Task LikelyEligible_ProbabilityCheckedAgainAtSending_BelowTheThresholdLeftOutAndReleased_TheReasonGivesTheProbabilityThen()
+    {
+        var (host, clock) = Create(new Dictionary<string, string?> { ["Alerts:IncludeLikelyEligible"] = "true", ["Screening:HighThreshold"] = "0.6" });
+        await using var _ = host;
+        var address = MailDev.NewAddress();
+        var subscriber = await SubscribeAndConfirmAsync(host, address);
+        var stays = await SeedStudyAsync(host, LumbarMri("872201"), null, probability: 0.93, enqueuedAt: clock.GetUtcNow().AddHours(1));
+        var falls = await SeedStudyAsync(host, CervicalCt("872202"), null, probability: 0.88, enqueuedAt: clock.GetUtcNow().AddHours(1));
+        clock.Advance(TimeSpan.FromHours(2));
+        var alerts = host.Get<AlertService>();
+        Assert.Equal((1, 1, 2), await alerts.PlanAsync(AlertScope.Immediate, default));
+
+        // The model is retrained before the email goes out: one still ranks above the threshold (lower than before), one below it.
+        await Rank(host, stays, 0.71);
+        await Rank(host, falls, 0.30);
+        Assert.Equal(1, (await alerts.SendDueAsync(null, default)).Sent);
+        var alert = (await MailDev.WaitForAsync(address, 2))[1];
+        Assert.StartsWith("[SpineReview] Likely eligible study: Deep learning grading", alert.Subject, StringComparison.Ordinal);
+        Assert.Contains("Why listed: the screening model gave it 0.71 when this email was sent, at or above the 0.60 threshold for likely eligible",
+            alert.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.93", alert.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("(872202)", alert.TextBody, StringComparison.Ordinal);
+        var delivery = Assert.Single(await host.Get<DeliveryStore>().ListAsync(DeliveryState.Sent, default));
+        Assert.Equal([new AlertItem(falls, AlertLabel.LikelyEligible)], delivery.Omitted);
+        Assert.Equal([stays], (await host.Get<DeliveryStore>().LogAsync(subscriber.Id, default)).Select(l => l.StudyKey));
+
+        // Ranked high again later: it is sent then, with the probability of that moment.
+        await Rank(host, falls, 0.82);
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var run = await alerts.RunAsync(AlertScope.Immediate, null, default);
+        Assert.Equal((1, 1), (run.Planned, run.Sent));
+        var later = (await MailDev.WaitForAsync(address, 3))[2];
+        Assert.Contains("(872202)", later.Subject, StringComparison.Ordinal);
+        Assert.Contains("the screening model gave it 0.82 when this email was sent", later.TextBody, StringComparison.Ordinal);
+    }
 }
