@@ -209,25 +209,42 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             var message = MessageBuilder.Build(DigestComposer.Digest(studies, context), from, new MailboxAddress(s.Name ?? "", s.Address), messageId, d.CreatedAt,
                 context.UnsubscribeUrl, links.ListId);
 
-            // The intent, recorded before the SMTP conversation: from here on a crash leaves "sending", which is never re-sent blindly.
-            var sending = await deliveries.TryUpdateAsync(d with
-            {
-                State = DeliveryState.Sending, MessageId = messageId, Attempts = d.Attempts + 1, SendingAt = time.GetUtcNow(),
-            }, ct);
-            if (sending is null) continue; // another pass took it
+            Delivery? sending = null;
             try
             {
+                // Connect and log in first: until the intent below is recorded the email is pending, so a server that cannot be reached,
+                // or a shutdown while connecting, leaves nothing to clear up (the cancellation goes up; the row stays pending).
+                await session.ConnectAsync(ct);
+                // The intent, recorded just before the message itself: from here on a crash leaves "sending", which is never re-sent blindly.
+                sending = await deliveries.TryUpdateAsync(d with
+                {
+                    State = DeliveryState.Sending, MessageId = messageId, Attempts = d.Attempts + 1, SendingAt = time.GetUtcNow(),
+                }, ct);
+                if (sending is null) continue; // another pass took it
                 await session.SendAsync(message, ct);
+            }
+            catch (MailSendException e) when (e.Canceled && sending is not null)
+            {
+                // The app is stopping mid-send. Before the server accepted the recipient nothing went out: the email is pending again as it
+                // was (this attempt not counted); after it, it may have gone out: unconfirmed, for a person. Written whatever the token says.
+                var back = e.Failure == SendFailure.NotSent
+                    ? sending with { State = DeliveryState.Pending, Attempts = d.Attempts, SendingAt = d.SendingAt, LastError = d.LastError }
+                    : sending with { State = DeliveryState.Unconfirmed, LastError = e.Message + ". It may have arrived: check, then alerts retry or alerts close" };
+                if (await deliveries.TryUpdateAsync(back, CancellationToken.None) is null)
+                    log.LogWarning("Alert email {Delivery}: stopped while sending, and the row changed meanwhile; left as it is", d.Id);
+                throw new OperationCanceledException("the alert pass was stopped (the app is shutting down)", e, ct);
             }
             catch (MailSendException e)
             {
                 var at = time.GetUtcNow();
+                // A failure to connect or log in counts as an attempt too (the row is still pending then).
+                var attempt = sending ?? d with { Attempts = d.Attempts + 1 };
                 var next = e.Failure switch
                 {
-                    SendFailure.Uncertain => sending with { State = DeliveryState.Unconfirmed, LastError = e.Message + ". It may have arrived: check, then alerts retry or alerts close" },
-                    SendFailure.Rejected => sending with { State = DeliveryState.Failed, LastError = e.Message },
-                    _ when sending.Attempts >= Options.MaxAttempts => sending with { State = DeliveryState.Failed, LastError = $"{e.Message} (attempt {sending.Attempts} of {Options.MaxAttempts})" },
-                    _ => sending with { State = DeliveryState.Pending, NextAttemptAt = at + Backoff(sending.Attempts), LastError = $"{e.Message} (attempt {sending.Attempts} of {Options.MaxAttempts})" },
+                    SendFailure.Uncertain => attempt with { State = DeliveryState.Unconfirmed, LastError = e.Message + ". It may have arrived: check, then alerts retry or alerts close" },
+                    SendFailure.Rejected => attempt with { State = DeliveryState.Failed, LastError = e.Message },
+                    _ when attempt.Attempts >= Options.MaxAttempts => attempt with { State = DeliveryState.Failed, LastError = $"{e.Message} (attempt {attempt.Attempts} of {Options.MaxAttempts})" },
+                    _ => attempt with { State = DeliveryState.Pending, NextAttemptAt = at + Backoff(attempt.Attempts), LastError = $"{e.Message} (attempt {attempt.Attempts} of {Options.MaxAttempts})" },
                 };
                 if (await deliveries.TryUpdateAsync(next, ct) is null)
                     log.LogWarning("Alert email {Delivery}: its failure could not be recorded (the row changed meanwhile)", d.Id);
@@ -237,7 +254,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                     case DeliveryState.Failed: failed++; break;
                     default: unconfirmed++; break;
                 }
-                log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt}: {Error}", d.Id, d.SubscriberId, next.State, sending.Attempts, e.Message);
+                log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt}: {Error}", d.Id, d.SubscriberId, next.State, attempt.Attempts, e.Message);
                 progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)} {Describe(next, at)}: {e.Message}");
                 if (e.Failure == SendFailure.NotSent && e.Message.StartsWith("could not connect", StringComparison.Ordinal))
                 {
@@ -247,7 +264,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                 }
                 continue;
             }
-            await hooks.AfterAcceptedAsync(sending, ct);
+            await hooks.AfterAcceptedAsync(sending!, ct);
             var acceptedAt = time.GetUtcNow();
             var carried = studies.Select(x => new AlertItem(x.Key, x.Label)).ToList();
             if (!await deliveries.MarkSentAsync(sending, carried, acceptedAt, ct)

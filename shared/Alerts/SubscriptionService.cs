@@ -87,6 +87,10 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
                 await using var session = mailer.Open();
                 await session.SendAsync(message, ct);
             }
+            catch (MailSendException e) when (e.Canceled)
+            {
+                throw new OperationCanceledException("the confirmation email was not sent: the request was cancelled", e, ct);
+            }
             catch (MailSendException e)
             {
                 log.LogWarning("Subscribe {Subscriber}: the confirmation email was not sent: {Error}", id, e.Message);
