@@ -247,16 +247,23 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                     _ => attempt with { State = DeliveryState.Pending, NextAttemptAt = at + Backoff(attempt.Attempts), LastError = $"{e.Message} (attempt {attempt.Attempts} of {Options.MaxAttempts})" },
                 };
                 if (await deliveries.TryUpdateAsync(next, ct) is null)
-                    log.LogWarning("Alert email {Delivery}: its failure could not be recorded (the row changed meanwhile)", d.Id);
-                switch (next.State)
                 {
-                    case DeliveryState.Pending: retry++; break;
-                    case DeliveryState.Failed: failed++; break;
-                    default: unconfirmed++; break;
+                    // Someone else changed the row meanwhile (a person, or another pass): their state stands, and this pass counts nothing.
+                    log.LogWarning("Alert email {Delivery}: attempt {Attempt} failed ({Error}) but the row changed meanwhile; its failure is not recorded", d.Id, attempt.Attempts, e.Message);
+                    progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)}: attempt {attempt.Attempts} failed, but the email was changed meanwhile; left as it is: {e.Message}");
                 }
-                log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt}: {Error}", d.Id, d.SubscriberId, next.State, attempt.Attempts, e.Message);
-                progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)} {Describe(next, at)}: {e.Message}");
-                if (e.Failure == SendFailure.NotSent && e.Message.StartsWith("could not connect", StringComparison.Ordinal))
+                else
+                {
+                    switch (next.State)
+                    {
+                        case DeliveryState.Pending: retry++; break;
+                        case DeliveryState.Failed: failed++; break;
+                        default: unconfirmed++; break;
+                    }
+                    log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt}: {Error}", d.Id, d.SubscriberId, next.State, attempt.Attempts, e.Message);
+                    progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)} {Describe(next, at)}: {e.Message}");
+                }
+                if (e.ServerUnreachable)
                 {
                     // The server cannot be reached: the other emails wait for the next pass instead of each using an attempt now.
                     progress?.Report("alerts: the SMTP server cannot be reached; the remaining emails wait for the next pass");
@@ -267,13 +274,30 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             await hooks.AfterAcceptedAsync(sending!, ct);
             var acceptedAt = time.GetUtcNow();
             var carried = studies.Select(x => new AlertItem(x.Key, x.Label)).ToList();
-            if (!await deliveries.MarkSentAsync(sending, carried, acceptedAt, ct)
-                && await deliveries.GetAsync(d.SubscriberId, d.Id, ct) is { } changed)
-                await deliveries.MarkSentAsync(changed, carried, acceptedAt, ct);
+            if (!await RecordSentAsync(sending!, carried, acceptedAt))
+                log.LogWarning("Alert email {Delivery} was accepted by the server, but a person changed it meanwhile (retried it); their change stands and it is not recorded as sent", d.Id);
             sent++;
             progress?.Report($"alerts: email {d.Id} with {studies.Count} studies accepted for {MailRules.Mask(s.Address)}");
         }
         return (sent, retry, failed, unconfirmed, dropped);
+    }
+
+    /// <summary>
+    /// Records that the server accepted an email, whatever the token says (it did go out). Conditional on the row as read; when it changed
+    /// meanwhile, it is recorded over the change only if the row is still this attempt (the same Attempts and SendingAt: another pass
+    /// marked it unconfirmed after the lease, say). A person's retry (a new attempt) is never overwritten. False when not recorded.
+    /// </summary>
+    private async Task<bool> RecordSentAsync(Delivery sending, IReadOnlyList<AlertItem> carried, DateTimeOffset at)
+    {
+        var row = sending;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if (await deliveries.MarkSentAsync(row, carried, at, CancellationToken.None)) return true;
+            var current = await deliveries.GetAsync(sending.SubscriberId, sending.Id, CancellationToken.None);
+            if (current is null || current.Attempts != sending.Attempts || current.SendingAt != sending.SendingAt) return false;
+            row = current;
+        }
+        return false;
     }
 
     /// <summary>Counts by state, and the emails a person should look at (failed, unconfirmed) or that wait for a retry.</summary>

@@ -28,6 +28,9 @@ public sealed class MailSendException(SendFailure failure, string message, Excep
     /// <summary>Stopped by the caller's cancellation (the app shutting down), not by the server; <see cref="Failure"/> still says whether
     /// the server can have taken the message.</summary>
     public bool Canceled { get; init; }
+
+    /// <summary>The server could not be reached or refused the login: every other email would fail the same way now.</summary>
+    public bool ServerUnreachable { get; init; }
 }
 
 /// <summary>The SMTP server from settings (section Smtp), over MailKit: STARTTLS, TLS on connect or none; login when a user name is set.</summary>
@@ -85,7 +88,10 @@ public sealed class MailSession : IAsyncDisposable
             var hint = e is AuthenticationException ? " (check Smtp:Username and Smtp:Password)"
                 : e is SslHandshakeException ? " (check Smtp:Security and Smtp:Port: STARTTLS is usually 587, TLS on connect 465)"
                 : "";
-            throw new MailSendException(SendFailure.NotSent, $"could not connect to the SMTP server {Where}: {FirstLine(e.Message)}{hint}", e);
+            throw new MailSendException(SendFailure.NotSent, $"could not connect to the SMTP server {Where}: {FirstLine(e.Message)}{hint}", e)
+            {
+                ServerUnreachable = true,
+            };
         }
         catch (OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SpineReview.Alerts;
 using SpineReview.Tests.Support;
@@ -78,5 +79,108 @@ public class AlertSendingTests
             }
         }
         await SentByALaterPassAsync(prefix, clock, address, "872302");
+    }
+
+    /// <summary>Runs a step of the test right after the server accepted an email, before it is recorded.</summary>
+    private sealed class AfterAccepted : AlertSendHooks
+    {
+        public Func<Delivery, Task>? Step { get; set; }
+
+        public override Task AfterAcceptedAsync(Delivery delivery, CancellationToken ct) => Step?.Invoke(delivery) ?? Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task AcceptedWhileAPersonRetriedIt_ThePersonsRetryStands_TheSameAttemptMarkedUnconfirmedIsRecordedSent()
+    {
+        var hook = new AfterAccepted();
+        var (host, clock) = Create(configure: s => s.AddSingleton<AlertSendHooks>(hook));
+        await using var _ = host;
+        var store = host.Get<DeliveryStore>();
+        var alerts = host.Get<AlertService>();
+        var address = MailDev.NewAddress();
+        await SubscribeAndConfirmAsync(host, address);
+        clock.Advance(TimeSpan.FromHours(1));
+        await SeedStudyAsync(host, LumbarMri("872401"), clock.GetUtcNow());
+
+        // First email: while the server is taking it, another pass finds it past the lease and marks it unconfirmed (the same attempt).
+        clock.Advance(TimeSpan.FromMinutes(1));
+        hook.Step = async d => Assert.NotNull(await store.TryUpdateAsync((await store.GetAsync(d.SubscriberId, d.Id, default))! with
+        {
+            State = DeliveryState.Unconfirmed, LastError = "no answer recorded",
+        }, default));
+        var run = await alerts.RunAsync(AlertScope.Immediate, null, default);
+        Assert.Equal(1, run.Sent);
+        var first = Assert.Single(await store.ListAsync(null, default));
+        Assert.Equal((DeliveryState.Sent, null), (first.State, first.LastError));
+
+        // Second email: meanwhile a person also retried it (a new attempt): their retry is not overwritten.
+        await SeedStudyAsync(host, CervicalCt("872402"), clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromMinutes(1));
+        hook.Step = async d =>
+        {
+            Assert.NotNull(await store.TryUpdateAsync((await store.GetAsync(d.SubscriberId, d.Id, default))! with { State = DeliveryState.Unconfirmed }, default));
+            await alerts.RetryAsync(d.Id, default);
+        };
+        run = await alerts.RunAsync(AlertScope.Immediate, null, default);
+        Assert.Equal(1, run.Sent);
+        var second = Assert.Single(await store.ListAsync(null, default), x => x.Id != first.Id);
+        Assert.Equal((DeliveryState.Pending, 0), (second.State, second.Attempts));
+        Assert.Equal(3, (await MailDev.WaitForAsync(address, 3)).Count);
+    }
+
+    [Fact]
+    public async Task FailureThatCannotBeRecorded_IsNotCounted()
+    {
+        TestHost? host = null;
+        // The server answers the recipient "try later", after another pass has marked the email unconfirmed meanwhile.
+        await using var smtp = new FakeSmtp(onRecipient: async _ =>
+        {
+            var store = host!.Get<DeliveryStore>();
+            var d = Assert.Single(await store.ListAsync(DeliveryState.Sending, default));
+            Assert.NotNull(await store.TryUpdateAsync(d with { State = DeliveryState.Unconfirmed, LastError = "no answer recorded" }, default));
+            return "451 4.3.0 try again later";
+        });
+        var (h, clock) = Create(MailDev.Smtp(smtp.Port));
+        host = h;
+        await using var _ = h;
+        // Subscribed through maildev, sent through the scripted server.
+        var prefix = h.Prefix;
+        var (viaMaildev, _) = Create(prefix: prefix, cleanup: false, clock: clock);
+        var address = MailDev.NewAddress();
+        await using (viaMaildev) await SubscribeAndConfirmAsync(viaMaildev, address);
+        clock.Advance(TimeSpan.FromHours(1));
+        await SeedStudyAsync(h, LumbarMri("872501"), clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        var run = await h.Get<AlertService>().RunAsync(AlertScope.Immediate, null, default);
+        Assert.Equal((1, 0, 0, 0, 0), (run.Planned, run.Sent, run.RetryLater, run.Failed, run.Unconfirmed));
+        Assert.False(run.HadFailures);
+        var d = Assert.Single(await h.Get<DeliveryStore>().ListAsync(null, default));
+        Assert.Equal((DeliveryState.Unconfirmed, "no answer recorded"), (d.State, d.LastError));
+    }
+
+    [Fact]
+    public async Task ServerDown_TheFirstEmailUsesAnAttempt_TheOthersWaitUntouched()
+    {
+        var prefix = TestHost.NewPrefix();
+        var clock = new FakeTimeProvider(T0);
+        var addresses = new[] { MailDev.NewAddress("one"), MailDev.NewAddress("two") };
+        var (up, _) = Create(prefix: prefix, cleanup: false, clock: clock);
+        await using (up)
+        {
+            foreach (var a in addresses) await SubscribeAndConfirmAsync(up, a);
+            clock.Advance(TimeSpan.FromHours(1));
+            await SeedStudyAsync(up, LumbarMri("872601"), clock.GetUtcNow());
+        }
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var (down, _) = Create(MailDev.Smtp(closed), prefix: prefix, clock: clock);
+        await using var _ = down;
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var run = await down.Get<AlertService>().RunAsync(AlertScope.Immediate, null, default);
+        Assert.Equal((2, 0, 1), (run.Planned, run.Sent, run.RetryLater));
+        Assert.Equal([0, 1], (await down.Get<DeliveryStore>().ListAsync(DeliveryState.Pending, default)).Select(x => x.Attempts).Order());
     }
 }
