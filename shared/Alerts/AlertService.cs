@@ -249,7 +249,8 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                 if (await deliveries.TryUpdateAsync(next, ct) is null)
                 {
                     // Someone else changed the row meanwhile (a person, or another pass): their state stands, and this pass counts nothing.
-                    log.LogWarning("Alert email {Delivery}: attempt {Attempt} failed ({Error}) but the row changed meanwhile; its failure is not recorded", d.Id, attempt.Attempts, e.Message);
+                    log.LogWarning("Alert email {Delivery}: attempt {Attempt} failed (SMTP status {SmtpStatus}: {Error}) but the row changed meanwhile; its failure is not recorded",
+                        d.Id, attempt.Attempts, e.StatusCode, e.Message);
                     progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)}: attempt {attempt.Attempts} failed, but the email was changed meanwhile; left as it is: {e.Message}");
                 }
                 else
@@ -260,7 +261,8 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                         case DeliveryState.Failed: failed++; break;
                         default: unconfirmed++; break;
                     }
-                    log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt}: {Error}", d.Id, d.SubscriberId, next.State, attempt.Attempts, e.Message);
+                    log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt} (SMTP status {SmtpStatus}): {Error}",
+                        d.Id, d.SubscriberId, next.State, attempt.Attempts, e.StatusCode, e.Message);
                     progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)} {Describe(next, at)}: {e.Message}");
                 }
                 if (e.ServerUnreachable)

@@ -31,6 +31,9 @@ public sealed class MailSendException(SendFailure failure, string message, Excep
 
     /// <summary>The server could not be reached or refused the login: every other email would fail the same way now.</summary>
     public bool ServerUnreachable { get; init; }
+
+    /// <summary>The SMTP status code the server answered with (550, 451...), when it answered with one.</summary>
+    public int? StatusCode { get; init; }
 }
 
 /// <summary>The SMTP server from settings (section Smtp), over MailKit: STARTTLS, TLS on connect or none; login when a user name is set.</summary>
@@ -91,6 +94,7 @@ public sealed class MailSession : IAsyncDisposable
             throw new MailSendException(SendFailure.NotSent, $"could not connect to the SMTP server {Where}: {FirstLine(e.Message)}{hint}", e)
             {
                 ServerUnreachable = true,
+                StatusCode = e is SmtpCommandException c ? (int)c.StatusCode : null,
             };
         }
         catch (OperationCanceledException)
@@ -120,7 +124,10 @@ public sealed class MailSession : IAsyncDisposable
             // The server answered with an error: it did not take the message.
             var permanent = (int)e.StatusCode >= 500 && e.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted;
             throw new MailSendException(permanent ? SendFailure.Rejected : SendFailure.NotSent,
-                $"the SMTP server {Where} answered {(int)e.StatusCode} ({e.ErrorCode}): {FirstLine(e.Message)}", e);
+                $"the SMTP server {Where} answered {(int)e.StatusCode} ({e.ErrorCode}): {FirstLine(e.Message)}", e)
+            {
+                StatusCode = (int)e.StatusCode,
+            };
         }
         catch (Exception e)
         {
@@ -172,7 +179,8 @@ public sealed class MailSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await DropAsync();
 
-    private static string FirstLine(string text) => MailRules.Flatten(text.Split('\n')[0], 300);
+    // The first line of a server's or the network's message, without email addresses (servers quote the recipient): fit to store and log.
+    private static string FirstLine(string text) => MailRules.Flatten(MailRules.Scrub(text.Split('\n')[0]), 300);
 
     // Knows whether the server accepted the recipient: until then no message text has gone out.
     private sealed class TrackingSmtpClient : SmtpClient

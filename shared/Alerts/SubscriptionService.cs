@@ -93,7 +93,7 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             }
             catch (MailSendException e)
             {
-                log.LogWarning("Subscribe {Subscriber}: the confirmation email was not sent: {Error}", id, e.Message);
+                log.LogWarning("Subscribe {Subscriber}: the confirmation email was not sent (SMTP status {SmtpStatus}): {Error}", id, e.StatusCode, e.Message);
                 throw new AlertRejectedException("the confirmation email could not be sent just now; please try again in a few minutes", 503);
             }
             await RecordConfirmationSentAsync(id, next.ConfirmHash!, now, ct);

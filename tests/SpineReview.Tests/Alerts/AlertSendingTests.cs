@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SpineReview.Alerts;
 using SpineReview.Tests.Support;
@@ -182,5 +183,60 @@ public class AlertSendingTests
         var run = await down.Get<AlertService>().RunAsync(AlertScope.Immediate, null, default);
         Assert.Equal((2, 0, 1), (run.Planned, run.Sent, run.RetryLater));
         Assert.Equal([0, 1], (await down.Get<DeliveryStore>().ListAsync(DeliveryState.Pending, default)).Select(x => x.Attempts).Order());
+    }
+
+    /// <summary>Every log line the services write, as text with its values.</summary>
+    private sealed class LogLines : ILoggerProvider
+    {
+        public List<string> Lines { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose() { }
+
+        private sealed class Logger(LogLines owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+                lock (owner.Lines) owner.Lines.Add($"{formatter(state, exception)} | {values}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ServerRefusesTheRecipientNamingTheAddress_TheAddressIsNotStoredNorLogged_TheStatusCodeIs()
+    {
+        var logs = new LogLines();
+        var address = MailDev.NewAddress("private");
+        await using var smtp = new FakeSmtp(onRecipient: _ =>
+            Task.FromResult<string?>($"550 5.1.1 <{address}>: Recipient address rejected: {address} is unknown here"));
+        var progress = new List<string>();
+        var (h, clock) = Create(MailDev.Smtp(smtp.Port), configure: s => s.AddSingleton<ILoggerProvider>(logs));
+        await using var _ = h;
+        var (viaMaildev, _) = Create(prefix: h.Prefix, cleanup: false, clock: clock);
+        await using (viaMaildev) await SubscribeAndConfirmAsync(viaMaildev, address);
+        clock.Advance(TimeSpan.FromHours(1));
+        await SeedStudyAsync(h, LumbarMri("872701"), clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        var run = await h.Get<AlertService>().RunAsync(AlertScope.Immediate, new SyncProgress(progress), default);
+        Assert.Equal(1, run.Failed);
+        var d = Assert.Single(await h.Get<DeliveryStore>().ListAsync(DeliveryState.Failed, default));
+        Assert.True(d.LastError!.StartsWith($"the SMTP server 127.0.0.1:{smtp.Port} (None) answered 550 (RecipientNotAccepted): 5.1.1 <address>: Recipient address rejected: <address> is unknown here",
+            StringComparison.Ordinal), d.LastError);
+        var line = Assert.Single(logs.Lines, l => l.Contains(d.Id, StringComparison.Ordinal) && l.Contains("Failed after attempt", StringComparison.Ordinal));
+        Assert.Contains("SmtpStatus=550", line, StringComparison.Ordinal);
+        foreach (var text in logs.Lines.Concat(progress).Append(d.LastError!))
+            Assert.DoesNotContain(address, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private sealed class SyncProgress(List<string> lines) : IProgress<string>
+    {
+        public void Report(string value) => lines.Add(value);
     }
 }
