@@ -157,8 +157,13 @@ public class AlertRulesTests
         var secrets = Enumerable.Range(0, 200).Select(_ => AlertTokens.NewSecret()).ToList();
         Assert.Equal(200, secrets.Distinct(StringComparer.Ordinal).Count());
         Assert.All(secrets, s => Assert.Equal(43, s.Length));
-        var id = AlertTokens.SubscriberId("Jane@Example.org");
-        Assert.Equal(id, AlertTokens.SubscriberId("jane@example.org"));
+        // Subscriber ids are random (nothing to derive from an address); the address index key is its SHA-256, any letter case.
+        var ids = Enumerable.Range(0, 200).Select(_ => AlertTokens.NewSubscriberId()).ToList();
+        Assert.Equal(200, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, i => Assert.Matches("^[0-9a-f]{32}$", i));
+        Assert.Equal(AlertTokens.AddressKey("jane@example.org"), AlertTokens.AddressKey("Jane@Example.org"));
+        Assert.Matches("^[0-9a-f]{64}$", AlertTokens.AddressKey("jane@example.org"));
+        var id = ids[0];
         var token = AlertTokens.Token(id, secrets[0]);
         Assert.True(AlertTokens.TryParse(token, out var parsedId, out var parsedSecret));
         Assert.Equal((id, secrets[0]), (parsedId, parsedSecret));

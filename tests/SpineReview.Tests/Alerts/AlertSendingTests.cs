@@ -53,8 +53,12 @@ public class AlertSendingTests
             var (hung, _) = Create(MailDev.Smtp(silent.Port), prefix: prefix, cleanup: false, clock: clock);
             await using (hung)
             {
-                using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
-                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hung.Get<AlertService>().SendDueAsync(null, shutdown.Token));
+                // The host shuts down while the pass waits for the server's greeting.
+                using var shutdown = new CancellationTokenSource();
+                var pass = hung.Get<AlertService>().SendDueAsync(null, shutdown.Token);
+                await silent.Connected.WaitAsync(TimeSpan.FromSeconds(30));
+                await shutdown.CancelAsync();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pass);
                 Assert.Equal(1, silent.Connections);
                 var d = Assert.Single(await hung.Get<DeliveryStore>().ListAsync(null, default));
                 Assert.Equal((DeliveryState.Pending, 0, (DateTimeOffset?)null), (d.State, d.Attempts, d.SendingAt));
@@ -67,12 +71,17 @@ public class AlertSendingTests
     public async Task ShutdownBeforeTheServerAnsweredTheRecipient_EmailBackToPending_ALaterPassSendsIt()
     {
         var (prefix, clock, address) = await OnePendingEmailAsync("872302");
-        await using (var mute = new FakeSmtp(onRecipient: _ => Task.FromResult<string?>(null)))
+        // The host shuts down while the server has not answered the recipient.
+        using var shutdown = new CancellationTokenSource();
+        await using (var mute = new FakeSmtp(onRecipient: async _ =>
+        {
+            await shutdown.CancelAsync();
+            return null;
+        }))
         {
             var (hung, _) = Create(MailDev.Smtp(mute.Port), prefix: prefix, cleanup: false, clock: clock);
             await using (hung)
             {
-                using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
                 await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hung.Get<AlertService>().SendDueAsync(null, shutdown.Token));
                 Assert.Empty(mute.Received);
                 var d = Assert.Single(await hung.Get<DeliveryStore>().ListAsync(null, default));

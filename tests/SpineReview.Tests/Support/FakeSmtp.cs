@@ -34,6 +34,11 @@ internal sealed class FakeSmtp : IAsyncDisposable
     /// <summary>Connections accepted so far.</summary>
     public int Connections { get; private set; }
 
+    /// <summary>Completes when the first connection is accepted.</summary>
+    public Task Connected => _connected.Task;
+
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private async Task AcceptAsync()
     {
         try
@@ -42,6 +47,7 @@ internal sealed class FakeSmtp : IAsyncDisposable
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 Connections++;
+                _connected.TrySetResult();
                 _ = Task.Run(() => ConverseAsync(client));
             }
         }
