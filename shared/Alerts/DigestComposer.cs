@@ -251,8 +251,9 @@ public static class MessageBuilder
         if (unsubscribeUrl is not null)
         {
             MailRules.OneLine("unsubscribe link", unsubscribeUrl);
-            if (!unsubscribeUrl.StartsWith("https://", StringComparison.Ordinal) && !unsubscribeUrl.StartsWith("http://", StringComparison.Ordinal))
-                throw new AlertRejectedException($"the unsubscribe link must be an http(s) URL; check setting Alerts:PublicBaseUrl");
+            // RFC 8058: one-click unsubscribe needs an https URI (http only for a local test server's links).
+            if (!Uri.TryCreate(unsubscribeUrl, UriKind.Absolute, out var u) || !(u.Scheme == "https" || u.Scheme == "http" && MailRules.IsLoopback(u.Host)))
+                throw new AlertRejectedException("the unsubscribe link must be an https URL (http only for localhost); check setting Alerts:PublicBaseUrl");
             message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
             message.Headers.Add("List-Unsubscribe-Post", OneClick);
         }

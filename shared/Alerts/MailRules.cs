@@ -109,6 +109,14 @@ public static partial class MailRules
         return at <= 0 ? "***" : $"{address[0]}***{address[at..]}";
     }
 
+    /// <summary>Whether a host name or address is this machine: localhost, 127.0.0.0/8 or ::1 (brackets allowed).</summary>
+    public static bool IsLoopback(string? host)
+    {
+        var h = (host ?? "").Trim().TrimStart('[').TrimEnd(']');
+        return string.Equals(h, "localhost", StringComparison.OrdinalIgnoreCase)
+               || System.Net.IPAddress.TryParse(h, out var ip) && System.Net.IPAddress.IsLoopback(ip);
+    }
+
     /// <summary>
     /// Text from elsewhere (an SMTP server's answer, an exception) made fit to store and log: every email address in it, with its
     /// angle brackets, becomes "&lt;address&gt;". Servers often quote the recipient in their errors.
