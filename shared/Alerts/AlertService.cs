@@ -59,6 +59,9 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
 {
     private AlertOptions Options => alertOptions.Value;
 
+    /// <summary>How long a pass waits for another to finish before it gives up (and fails, so that a queue message is tried again).</summary>
+    public static readonly TimeSpan PassWait = TimeSpan.FromMinutes(10);
+
     /// <summary>One study that can be alerted: eligible now, with what the email shows.</summary>
     private sealed record Candidate(string Key, AlertLabel Label, DateTimeOffset EligibleAt, QueueEntry Entry);
 
@@ -72,6 +75,8 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             progress?.Report($"alerts: email is not set up (Smtp__Host is empty): nothing made up or sent; {confirmed} confirmed subscribers");
             return new AlertRunSummary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
+        // One pass at a time: a pass that finds another running waits for it (docs/alerts.md, "One pass at a time").
+        await using var lease = await PassLease.AcquireAsync(storage.Container(storage.Names.LocksContainer), "alerts-pass", PassWait, log, ct);
         progress?.Report("[1/3] alerts: emails interrupted while sending");
         var unconfirmed = await RecoverAsync(ct);
         if (unconfirmed > 0) progress?.Report($"alerts: {unconfirmed} emails were interrupted while sending; kept as unconfirmed for a person (spine-review alerts status)");

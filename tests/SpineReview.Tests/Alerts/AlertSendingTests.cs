@@ -248,4 +248,35 @@ public class AlertSendingTests
     {
         public void Report(string value) => lines.Add(value);
     }
+
+    [Fact]
+    public async Task TwoPassesAtOnce_TheSecondWaitsUntilTheFirstHasFinished()
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var smtp = new FakeSmtp(onRecipient: async _ =>
+        {
+            seen.TrySetResult();
+            await release.Task;
+            return "250 2.1.5 OK";
+        });
+        var (h, clock) = Create(MailDev.Smtp(smtp.Port));
+        await using var _ = h;
+        var (viaMaildev, _) = Create(prefix: h.Prefix, cleanup: false, clock: clock);
+        await using (viaMaildev) await SubscribeAndConfirmAsync(viaMaildev, MailDev.NewAddress());
+        clock.Advance(TimeSpan.FromHours(1));
+        await SeedStudyAsync(h, LumbarMri("872901"), clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        // The first pass is in the middle of the SMTP conversation when the second (a queue message, the timer) starts.
+        var first = Task.Run(() => h.Get<AlertService>().RunAsync(AlertScope.All, null, default));
+        await seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = Task.Run(() => h.Get<AlertService>().RunAsync(AlertScope.All, null, default));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(second.IsCompleted, "the second pass ran while the first was sending");
+        release.SetResult();
+        var runs = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal((1, 0), (runs[0].Sent, runs[1].Sent));
+        Assert.Single(smtp.Received);
+    }
 }
