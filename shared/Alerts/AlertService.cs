@@ -59,6 +59,9 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
 {
     private AlertOptions Options => alertOptions.Value;
 
+    /// <summary>How long a pass waits for another to finish before it gives up (and fails, so that a queue message is tried again).</summary>
+    public static readonly TimeSpan PassWait = TimeSpan.FromMinutes(10);
+
     /// <summary>One study that can be alerted: eligible now, with what the email shows.</summary>
     private sealed record Candidate(string Key, AlertLabel Label, DateTimeOffset EligibleAt, QueueEntry Entry);
 
@@ -72,6 +75,8 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             progress?.Report($"alerts: email is not set up (Smtp__Host is empty): nothing made up or sent; {confirmed} confirmed subscribers");
             return new AlertRunSummary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
+        // One pass at a time: a pass that finds another running waits for it (docs/alerts.md, "One pass at a time").
+        await using var lease = await PassLease.AcquireAsync(storage.Container(storage.Names.LocksContainer), "alerts-pass", PassWait, log, ct);
         progress?.Report("[1/3] alerts: emails interrupted while sending");
         var unconfirmed = await RecoverAsync(ct);
         if (unconfirmed > 0) progress?.Report($"alerts: {unconfirmed} emails were interrupted while sending; kept as unconfirmed for a person (spine-review alerts status)");
@@ -194,13 +199,14 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             if (!known.TryGetValue(d.SubscriberId, out var s)) known[d.SubscriberId] = s = await subscribers.GetAsync(d.SubscriberId, ct);
             if (s is not { Status: SubscriberStatus.Confirmed })
             {
-                if (await deliveries.TryUpdateAsync(d with { State = DeliveryState.Dropped, LastError = "the subscriber unsubscribed before it was sent" }, ct) is not null) dropped++;
+                if (await deliveries.DropAsync(d, "the subscriber unsubscribed before it was sent", ct) is not null) dropped++;
                 continue;
             }
+            // Decided now: a study no longer eligible is left out, and its sent-log row is released when the email is recorded.
             var studies = await StudiesAsync(d.Items, ct);
             if (studies.Count == 0)
             {
-                if (await deliveries.TryUpdateAsync(d with { State = DeliveryState.Dropped, LastError = "none of its studies is eligible any more" }, ct) is not null) dropped++;
+                if (await deliveries.DropAsync(d, "none of its studies is eligible any more", ct) is not null) dropped++;
                 continue;
             }
             var messageId = $"{d.Id}.{d.SubscriberId[..12]}@{from.Domain}";
@@ -208,37 +214,63 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             var message = MessageBuilder.Build(DigestComposer.Digest(studies, context), from, new MailboxAddress(s.Name ?? "", s.Address), messageId, d.CreatedAt,
                 context.UnsubscribeUrl, links.ListId);
 
-            // The intent, recorded before the SMTP conversation: from here on a crash leaves "sending", which is never re-sent blindly.
-            var sending = await deliveries.TryUpdateAsync(d with
-            {
-                State = DeliveryState.Sending, MessageId = messageId, Attempts = d.Attempts + 1, SendingAt = time.GetUtcNow(),
-            }, ct);
-            if (sending is null) continue; // another pass took it
+            Delivery? sending = null;
             try
             {
+                // Connect and log in first: until the intent below is recorded the email is pending, so a server that cannot be reached,
+                // or a shutdown while connecting, leaves nothing to clear up (the cancellation goes up; the row stays pending).
+                await session.ConnectAsync(ct);
+                // The intent, recorded just before the message itself: from here on a crash leaves "sending", which is never re-sent blindly.
+                sending = await deliveries.TryUpdateAsync(d with
+                {
+                    State = DeliveryState.Sending, MessageId = messageId, Attempts = d.Attempts + 1, SendingAt = time.GetUtcNow(),
+                }, ct);
+                if (sending is null) continue; // another pass took it
                 await session.SendAsync(message, ct);
+            }
+            catch (MailSendException e) when (e.Canceled && sending is not null)
+            {
+                // The app is stopping mid-send. Before the server accepted the recipient nothing went out: the email is pending again as it
+                // was (this attempt not counted); after it, it may have gone out: unconfirmed, for a person. Written whatever the token says.
+                var back = e.Failure == SendFailure.NotSent
+                    ? sending with { State = DeliveryState.Pending, Attempts = d.Attempts, SendingAt = d.SendingAt, LastError = d.LastError }
+                    : sending with { State = DeliveryState.Unconfirmed, LastError = e.Message + ". It may have arrived: check, then alerts retry or alerts close" };
+                if (await deliveries.TryUpdateAsync(back, CancellationToken.None) is null)
+                    log.LogWarning("Alert email {Delivery}: stopped while sending, and the row changed meanwhile; left as it is", d.Id);
+                throw new OperationCanceledException("the alert pass was stopped (the app is shutting down)", e, ct);
             }
             catch (MailSendException e)
             {
                 var at = time.GetUtcNow();
+                // A failure to connect or log in counts as an attempt too (the row is still pending then).
+                var attempt = sending ?? d with { Attempts = d.Attempts + 1 };
                 var next = e.Failure switch
                 {
-                    SendFailure.Uncertain => sending with { State = DeliveryState.Unconfirmed, LastError = e.Message + ". It may have arrived: check, then alerts retry or alerts close" },
-                    SendFailure.Rejected => sending with { State = DeliveryState.Failed, LastError = e.Message },
-                    _ when sending.Attempts >= Options.MaxAttempts => sending with { State = DeliveryState.Failed, LastError = $"{e.Message} (attempt {sending.Attempts} of {Options.MaxAttempts})" },
-                    _ => sending with { State = DeliveryState.Pending, NextAttemptAt = at + Backoff(sending.Attempts), LastError = $"{e.Message} (attempt {sending.Attempts} of {Options.MaxAttempts})" },
+                    SendFailure.Uncertain => attempt with { State = DeliveryState.Unconfirmed, LastError = e.Message + ". It may have arrived: check, then alerts retry or alerts close" },
+                    SendFailure.Rejected => attempt with { State = DeliveryState.Failed, LastError = e.Message },
+                    _ when attempt.Attempts >= Options.MaxAttempts => attempt with { State = DeliveryState.Failed, LastError = $"{e.Message} (attempt {attempt.Attempts} of {Options.MaxAttempts})" },
+                    _ => attempt with { State = DeliveryState.Pending, NextAttemptAt = at + Backoff(attempt.Attempts), LastError = $"{e.Message} (attempt {attempt.Attempts} of {Options.MaxAttempts})" },
                 };
                 if (await deliveries.TryUpdateAsync(next, ct) is null)
-                    log.LogWarning("Alert email {Delivery}: its failure could not be recorded (the row changed meanwhile)", d.Id);
-                switch (next.State)
                 {
-                    case DeliveryState.Pending: retry++; break;
-                    case DeliveryState.Failed: failed++; break;
-                    default: unconfirmed++; break;
+                    // Someone else changed the row meanwhile (a person, or another pass): their state stands, and this pass counts nothing.
+                    log.LogWarning("Alert email {Delivery}: attempt {Attempt} failed (SMTP status {SmtpStatus}: {Error}) but the row changed meanwhile; its failure is not recorded",
+                        d.Id, attempt.Attempts, e.StatusCode, e.Message);
+                    progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)}: attempt {attempt.Attempts} failed, but the email was changed meanwhile; left as it is: {e.Message}");
                 }
-                log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt}: {Error}", d.Id, d.SubscriberId, next.State, sending.Attempts, e.Message);
-                progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)} {Describe(next, at)}: {e.Message}");
-                if (e.Failure == SendFailure.NotSent && e.Message.StartsWith("could not connect", StringComparison.Ordinal))
+                else
+                {
+                    switch (next.State)
+                    {
+                        case DeliveryState.Pending: retry++; break;
+                        case DeliveryState.Failed: failed++; break;
+                        default: unconfirmed++; break;
+                    }
+                    log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt} (SMTP status {SmtpStatus}): {Error}",
+                        d.Id, d.SubscriberId, next.State, attempt.Attempts, e.StatusCode, e.Message);
+                    progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)} {Describe(next, at)}: {e.Message}");
+                }
+                if (e.ServerUnreachable)
                 {
                     // The server cannot be reached: the other emails wait for the next pass instead of each using an attempt now.
                     progress?.Report("alerts: the SMTP server cannot be reached; the remaining emails wait for the next pass");
@@ -246,14 +278,33 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                 }
                 continue;
             }
-            await hooks.AfterAcceptedAsync(sending, ct);
+            await hooks.AfterAcceptedAsync(sending!, ct);
             var acceptedAt = time.GetUtcNow();
-            if (!await deliveries.MarkSentAsync(sending, acceptedAt, force: false, ct))
-                await deliveries.MarkSentAsync(sending, acceptedAt, force: true, ct);
+            var carried = studies.Select(x => new AlertItem(x.Key, x.Label)).ToList();
+            if (!await RecordSentAsync(sending!, carried, acceptedAt))
+                log.LogWarning("Alert email {Delivery} was accepted by the server, but a person changed it meanwhile (retried it); their change stands and it is not recorded as sent", d.Id);
             sent++;
             progress?.Report($"alerts: email {d.Id} with {studies.Count} studies accepted for {MailRules.Mask(s.Address)}");
         }
         return (sent, retry, failed, unconfirmed, dropped);
+    }
+
+    /// <summary>
+    /// Records that the server accepted an email, whatever the token says (it did go out). Conditional on the row as read; when it changed
+    /// meanwhile, it is recorded over the change only if the row is still this attempt (the same Attempts and SendingAt: another pass
+    /// marked it unconfirmed after the lease, say). A person's retry (a new attempt) is never overwritten. False when not recorded.
+    /// </summary>
+    private async Task<bool> RecordSentAsync(Delivery sending, IReadOnlyList<AlertItem> carried, DateTimeOffset at)
+    {
+        var row = sending;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if (await deliveries.MarkSentAsync(row, carried, at, CancellationToken.None)) return true;
+            var current = await deliveries.GetAsync(sending.SubscriberId, sending.Id, CancellationToken.None);
+            if (current is null || current.Attempts != sending.Attempts || current.SendingAt != sending.SendingAt) return false;
+            row = current;
+        }
+        return false;
     }
 
     /// <summary>Counts by state, and the emails a person should look at (failed, unconfirmed) or that wait for a retry.</summary>
@@ -314,10 +365,13 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
         return fields.Count == 0 ? null : fields.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.Effective.ToList(), StringComparer.Ordinal);
     }
 
-    // The studies of an email as they stand now: an inclusion since undone is left out; a likely one people have since included is shown as included.
+    // The studies of an email as they stand now: an inclusion since undone is left out; a likely one people have since included is shown as
+    // included; a likely one people have not settled stays only while the model still ranks it at or above the high threshold (and likely
+    // ones are still asked for), so that its reason, given with the probability of this moment, is true when it is sent.
     private async Task<List<DigestStudy>> StudiesAsync(IReadOnlyList<AlertItem> items, CancellationToken ct)
     {
         var list = new List<DigestStudy>();
+        var threshold = screeningOptions.Value.HighThreshold;
         foreach (var item in items)
         {
             var entry = await screening.GetQueueEntryAsync(item.StudyKey, ct);
@@ -325,14 +379,14 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             var fields = await ChartedAsync(item.StudyKey, ct);
             if (entry is null || stored is null || fields is null) continue;
             var included = entry.Status == ScreeningStatus.Final && entry.Included == true;
-            var label = included ? AlertLabel.Included
-                : item.Label == AlertLabel.LikelyEligible && entry.Status != ScreeningStatus.Final ? AlertLabel.LikelyEligible
-                : (AlertLabel?)null;
+            var stillLikely = item.Label == AlertLabel.LikelyEligible && Options.IncludeLikelyEligible && entry.Status != ScreeningStatus.Final && !entry.AutoExcluded
+                              && entry.Probability >= threshold;
+            var label = included ? AlertLabel.Included : stillLikely ? AlertLabel.LikelyEligible : (AlertLabel?)null;
             if (label is not { } l) continue;
             var r = stored.Record;
             var venue = r.Journal ?? r.JournalAbbreviation ?? (r.Source == "arxiv" ? "arXiv (preprint)" : null);
             list.Add(new DigestStudy(item.StudyKey, r.Title, r.Authors.Select(a => a.Name).ToList(), venue, r.Year, r.Doi, l, fields,
-                DigestComposer.Why(l, fields, entry.How, entry.Probability, screeningOptions.Value.HighThreshold)));
+                DigestComposer.Why(l, fields, entry.How, entry.Probability, threshold)));
         }
         return list;
     }

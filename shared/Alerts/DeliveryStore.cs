@@ -30,8 +30,14 @@ public sealed record AlertItem(string StudyKey, AlertLabel Label);
 
 /// <summary>One alert email to one subscriber: an outbox row written before anything is sent.</summary>
 /// <param name="MessageId">Chosen when the email is made up and the same on every attempt.</param>
+/// <param name="Items">The studies planned for it; once sent, exactly the studies it carried (see <see cref="Omitted"/>).</param>
 public sealed record Delivery(string SubscriberId, string Id, DeliveryState State, IReadOnlyList<AlertItem> Items, string MessageId, int Attempts,
-    DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, DateTimeOffset? SendingAt, DateTimeOffset? SentAt, string? LastError, ETag ETag);
+    DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, DateTimeOffset? SendingAt, DateTimeOffset? SentAt, string? LastError, ETag ETag)
+{
+    /// <summary>Studies planned for it and left out when it was sent or dropped (no longer eligible then); their sent-log rows were
+    /// deleted, so a later pass can plan them again.</summary>
+    public IReadOnlyList<AlertItem> Omitted { get; init; } = [];
+}
 
 /// <summary>
 /// The sent-log and the outbox in one table, one partition per subscriber: a row "s|study" per (subscriber, study) names the
@@ -64,7 +70,7 @@ public sealed class DeliveryStore(StorageClients storage)
         ArgumentNullException.ThrowIfNull(d);
         if (d.Items.Count is 0 or > 99) throw new ArgumentException("an email holds 1 to 99 studies (one transaction of at most 100 rows)", nameof(d));
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, ToEntity(d)) };
-        actions.AddRange(d.Items.Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(d.SubscriberId, StudyPrefix + KeyEncoding.Encode(i.StudyKey))
+        actions.AddRange(d.Items.Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(d.SubscriberId, StudyRow(i.StudyKey))
         {
             ["StudyKey"] = i.StudyKey,
             ["DeliveryId"] = d.Id,
@@ -97,18 +103,47 @@ public sealed class DeliveryStore(StorageClients storage)
         }
     }
 
-    /// <summary>Records that the server accepted an email: its row and its studies' sent-log rows in one transaction.</summary>
-    /// <param name="force">Write even if the row changed meanwhile (the server did accept it; nothing can make that untrue).</param>
-    public async Task<bool> MarkSentAsync(Delivery sending, DateTimeOffset at, bool force, CancellationToken ct)
+    /// <summary>
+    /// Records that the server accepted an email carrying exactly <paramref name="sent"/>, in one transaction conditional on the row as
+    /// <paramref name="sending"/> read it: the email's row becomes "sent" and names those studies (and the ones left out), their
+    /// sent-log rows get SentAt and the label the email showed, and the sent-log rows of the studies left out are deleted, so that
+    /// a later pass can plan them again should they become eligible again. False when the row changed meanwhile (nothing written).
+    /// </summary>
+    public async Task<bool> MarkSentAsync(Delivery sending, IReadOnlyList<AlertItem> sent, DateTimeOffset at, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sending);
-        var sent = sending with { State = DeliveryState.Sent, SentAt = at, LastError = null };
-        var actions = new List<TableTransactionAction>
-        {
-            new(TableTransactionActionType.UpdateReplace, ToEntity(sent), force ? ETag.All : sending.ETag),
-        };
-        actions.AddRange(sending.Items.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
-            new TableEntity(sending.SubscriberId, StudyPrefix + KeyEncoding.Encode(i.StudyKey)) { ["SentAt"] = at })));
+        ArgumentNullException.ThrowIfNull(sent);
+        var keys = sent.Select(i => i.StudyKey).ToHashSet(StringComparer.Ordinal);
+        if (sent.Count == 0 || !keys.IsSubsetOf(sending.Items.Select(i => i.StudyKey)))
+            throw new ArgumentException("an email is sent with one or more of the studies it was made up with", nameof(sent));
+        var omitted = sending.Items.Where(i => !keys.Contains(i.StudyKey)).ToList();
+        var row = sending with { State = DeliveryState.Sent, SentAt = at, LastError = null, Items = sent, Omitted = omitted };
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, ToEntity(row), sending.ETag) };
+        actions.AddRange(sent.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
+            new TableEntity(sending.SubscriberId, StudyRow(i.StudyKey)) { ["SentAt"] = at, ["Label"] = i.Label.ToString() })));
+        actions.AddRange(omitted.Select(i => Release(sending.SubscriberId, i)));
+        return await SubmitAsync(actions, ct);
+    }
+
+    /// <summary>Keeps an email as "dropped" (not sent) and deletes its studies' sent-log rows in the same transaction, so that they can
+    /// be planned again; conditional on the row as <paramref name="d"/> read it. Null when the row changed meanwhile.</summary>
+    public async Task<Delivery?> DropAsync(Delivery d, string reason, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var row = d with { State = DeliveryState.Dropped, LastError = reason, Items = [], Omitted = [.. d.Omitted, .. d.Items] };
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, ToEntity(row), d.ETag) };
+        actions.AddRange(d.Items.Select(i => Release(d.SubscriberId, i)));
+        return await SubmitAsync(actions, ct) ? await GetAsync(d.SubscriberId, d.Id, ct) : null;
+    }
+
+    // A sent-log row is only ever written with its email (TryCreateAsync), so the email that owns it may delete it unconditionally.
+    private static TableTransactionAction Release(string subscriberId, AlertItem item) =>
+        new(TableTransactionActionType.Delete, new TableEntity(subscriberId, StudyRow(item.StudyKey)), ETag.All);
+
+    private static string StudyRow(string studyKey) => StudyPrefix + KeyEncoding.Encode(studyKey);
+
+    private async Task<bool> SubmitAsync(List<TableTransactionAction> actions, CancellationToken ct)
+    {
         try
         {
             await Table.SubmitTransactionAsync(actions, ct);
@@ -158,7 +193,7 @@ public sealed class DeliveryStore(StorageClients storage)
     private static TableEntity ToEntity(Delivery d) => new(d.SubscriberId, DeliveryPrefix + d.Id)
     {
         ["State"] = d.State.ToString(),
-        ["Items"] = JsonSerializer.Serialize(d.Items.Select(i => $"{i.Label}|{i.StudyKey}").ToList(), StoredJson.Default.IReadOnlyListString),
+        ["Items"] = Items(d.Items),
         ["MessageId"] = d.MessageId,
         ["Attempts"] = d.Attempts,
         ["CreatedAt"] = d.CreatedAt,
@@ -166,14 +201,20 @@ public sealed class DeliveryStore(StorageClients storage)
         ["SendingAt"] = d.SendingAt,
         ["SentAt"] = d.SentAt,
         ["LastError"] = d.LastError is { Length: > 2000 } text ? text[..2000] : d.LastError,
+        ["Omitted"] = d.Omitted.Count == 0 ? null : Items(d.Omitted),
     };
+
+    private static string Items(IReadOnlyList<AlertItem> items) =>
+        JsonSerializer.Serialize(items.Select(i => $"{i.Label}|{i.StudyKey}").ToList(), StoredJson.Default.IReadOnlyListString);
+
+    private static List<AlertItem> Items(string? json) =>
+        (JsonSerializer.Deserialize(json ?? "[]", StoredJson.Default.IReadOnlyListString) ?? [])
+            .Select(x => x.Split('|', 2)).Select(p => new AlertItem(p[1], Enum.Parse<AlertLabel>(p[0]))).ToList();
 
     private static Delivery FromEntity(TableEntity e)
     {
-        var items = (JsonSerializer.Deserialize(e.GetString("Items") ?? "[]", StoredJson.Default.IReadOnlyListString) ?? [])
-            .Select(x => x.Split('|', 2)).Select(p => new AlertItem(p[1], Enum.Parse<AlertLabel>(p[0]))).ToList();
-        return new Delivery(e.PartitionKey, e.RowKey[DeliveryPrefix.Length..], Enum.Parse<DeliveryState>(e.GetString("State") ?? nameof(DeliveryState.Pending)), items,
+        return new Delivery(e.PartitionKey, e.RowKey[DeliveryPrefix.Length..], Enum.Parse<DeliveryState>(e.GetString("State") ?? nameof(DeliveryState.Pending)), Items(e.GetString("Items")),
             e.GetString("MessageId") ?? "", e.GetInt32("Attempts") ?? 0, e.GetDateTimeOffset("CreatedAt") ?? default, e.GetDateTimeOffset("NextAttemptAt") ?? default,
-            e.GetDateTimeOffset("SendingAt"), e.GetDateTimeOffset("SentAt"), e.GetString("LastError"), e.ETag);
+            e.GetDateTimeOffset("SendingAt"), e.GetDateTimeOffset("SentAt"), e.GetString("LastError"), e.ETag) { Omitted = Items(e.GetString("Omitted")) };
     }
 }

@@ -131,7 +131,7 @@ public static class DigestComposer
 
     /// <summary>
     /// Why a study is in an alert, from what is stored: for an inclusion, the eligibility criteria as charted and how people
-    /// settled it (never who); for a likely one, the model's probability against the threshold.
+    /// settled it (never who); for a likely one, the model's probability when the email is sent (the caller reads it then) against the threshold.
     /// </summary>
     /// <param name="settledHow">The screening queue's "how" (for example "2 reviewers agreed", "resolved by ...").</param>
     public static string Why(AlertLabel label, IReadOnlyDictionary<string, IReadOnlyList<string>> charted, string? settledHow, double probability, double threshold)
@@ -155,7 +155,7 @@ public static class DigestComposer
             _ => "clinical use",
         });
         if (label == AlertLabel.LikelyEligible)
-            return FormattableString.Invariant($"the screening model gives it {probability:0.00}, above the {threshold:0.00} threshold for likely eligible ({criteria}); reviewers have not decided yet.");
+            return FormattableString.Invariant($"the screening model gave it {probability:0.00} when this email was sent, at or above the {threshold:0.00} threshold for likely eligible ({criteria}); reviewers had not decided yet.");
         var how = settledHow switch
         {
             null or "" => "reviewers included it",
@@ -251,8 +251,9 @@ public static class MessageBuilder
         if (unsubscribeUrl is not null)
         {
             MailRules.OneLine("unsubscribe link", unsubscribeUrl);
-            if (!unsubscribeUrl.StartsWith("https://", StringComparison.Ordinal) && !unsubscribeUrl.StartsWith("http://", StringComparison.Ordinal))
-                throw new AlertRejectedException($"the unsubscribe link must be an http(s) URL; check setting Alerts:PublicBaseUrl");
+            // RFC 8058: one-click unsubscribe needs an https URI (http only for a local test server's links).
+            if (!Uri.TryCreate(unsubscribeUrl, UriKind.Absolute, out var u) || !(u.Scheme == "https" || u.Scheme == "http" && MailRules.IsLoopback(u.Host)))
+                throw new AlertRejectedException("the unsubscribe link must be an https URL (http only for localhost); check setting Alerts:PublicBaseUrl");
             message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
             message.Headers.Add("List-Unsubscribe-Post", OneClick);
         }

@@ -40,7 +40,7 @@ public static class DigestSchedule
 /// <summary>The links alerts carry, from setting Alerts:PublicBaseUrl.</summary>
 public sealed class AlertLinks(IOptions<AlertOptions> options)
 {
-    private string Base => options.Value.PublicBaseUrl.TrimEnd('/');
+    private string Base => (string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? AlertOptions.LocalBaseUrl : options.Value.PublicBaseUrl).TrimEnd('/');
 
     public string Confirm(string token) => $"{Base}/api/alerts/confirm?token={Uri.EscapeDataString(token)}";
 

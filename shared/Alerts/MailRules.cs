@@ -11,7 +11,7 @@ public sealed class AlertRejectedException(string message, int status = 400) : E
 }
 
 /// <summary>Checks of what goes into a mail header: addresses, names, subjects. Pure.</summary>
-public static class MailRules
+public static partial class MailRules
 {
     private static readonly ParserOptions Strict = new()
     {
@@ -108,6 +108,23 @@ public static class MailRules
         var at = address.LastIndexOf('@');
         return at <= 0 ? "***" : $"{address[0]}***{address[at..]}";
     }
+
+    /// <summary>Whether a host name or address is this machine: localhost, 127.0.0.0/8 or ::1 (brackets allowed).</summary>
+    public static bool IsLoopback(string? host)
+    {
+        var h = (host ?? "").Trim().TrimStart('[').TrimEnd(']');
+        return string.Equals(h, "localhost", StringComparison.OrdinalIgnoreCase)
+               || System.Net.IPAddress.TryParse(h, out var ip) && System.Net.IPAddress.IsLoopback(ip);
+    }
+
+    /// <summary>
+    /// Text from elsewhere (an SMTP server's answer, an exception) made fit to store and log: every email address in it, with its
+    /// angle brackets, becomes "&lt;address&gt;". Servers often quote the recipient in their errors.
+    /// </summary>
+    public static string Scrub(string? text) => string.IsNullOrEmpty(text) ? "" : AnyAddress().Replace(text, "<address>");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<?[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*>?")]
+    private static partial System.Text.RegularExpressions.Regex AnyAddress();
 
     // Echo at most 80 characters of what was given, with control characters shown, never a line break.
     private static string Show(string value)

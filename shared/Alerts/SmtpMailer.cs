@@ -24,6 +24,16 @@ public enum SendFailure
 public sealed class MailSendException(SendFailure failure, string message, Exception? inner = null) : Exception(message, inner)
 {
     public SendFailure Failure { get; } = failure;
+
+    /// <summary>Stopped by the caller's cancellation (the app shutting down), not by the server; <see cref="Failure"/> still says whether
+    /// the server can have taken the message.</summary>
+    public bool Canceled { get; init; }
+
+    /// <summary>The server could not be reached or refused the login: every other email would fail the same way now.</summary>
+    public bool ServerUnreachable { get; init; }
+
+    /// <summary>The SMTP status code the server answered with (550, 451...), when it answered with one.</summary>
+    public int? StatusCode { get; init; }
 }
 
 /// <summary>The SMTP server from settings (section Smtp), over MailKit: STARTTLS, TLS on connect or none; login when a user name is set.</summary>
@@ -61,25 +71,47 @@ public sealed class MailSession : IAsyncDisposable
         _log = log;
     }
 
-    /// <summary>Sends one message; throws <see cref="MailSendException"/> saying whether it can have gone out.</summary>
-    public async Task SendAsync(MimeMessage message, CancellationToken ct)
+    private string Where => $"{_options.Host}:{_options.Port} ({_options.Security})";
+
+    /// <summary>
+    /// Connects and logs in, unless connected already. Throws <see cref="MailSendException"/> (not sent) when the server cannot be
+    /// reached or refuses the login, and <see cref="OperationCanceledException"/> when <paramref name="ct"/> is cancelled: either way
+    /// no message has been sent. Callers connect before recording that an email is being sent.
+    /// </summary>
+    public async Task ConnectAsync(CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var where = $"{_options.Host}:{_options.Port} ({_options.Security})";
+        if (_client is { IsConnected: true }) return;
         try
         {
-            await ConnectAsync(ct);
+            await OpenAsync(ct);
         }
-        catch (Exception e) when (e is SocketException or IOException or TimeoutException or SslHandshakeException or SmtpProtocolException or SmtpCommandException
-                                  or AuthenticationException or ServiceNotConnectedException or NotSupportedException
-                                  || e is OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             await DropAsync();
             var hint = e is AuthenticationException ? " (check Smtp:Username and Smtp:Password)"
                 : e is SslHandshakeException ? " (check Smtp:Security and Smtp:Port: STARTTLS is usually 587, TLS on connect 465)"
                 : "";
-            throw new MailSendException(SendFailure.NotSent, $"could not connect to the SMTP server {where}: {FirstLine(e.Message)}{hint}", e);
+            throw new MailSendException(SendFailure.NotSent, $"could not connect to the SMTP server {Where}: {FirstLine(e.Message)}{hint}", e)
+            {
+                ServerUnreachable = true,
+                StatusCode = e is SmtpCommandException c ? (int)c.StatusCode : null,
+            };
         }
+        catch (OperationCanceledException)
+        {
+            await DropAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends one message (connecting first if needed); throws <see cref="MailSendException"/> saying whether it can have gone out:
+    /// anything that stops it before the server accepted the recipient, the caller's cancellation included, means it was not sent.
+    /// </summary>
+    public async Task SendAsync(MimeMessage message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await ConnectAsync(ct);
 
         var client = _client!;
         client.RecipientAccepted = false;
@@ -92,23 +124,29 @@ public sealed class MailSession : IAsyncDisposable
             // The server answered with an error: it did not take the message.
             var permanent = (int)e.StatusCode >= 500 && e.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted;
             throw new MailSendException(permanent ? SendFailure.Rejected : SendFailure.NotSent,
-                $"the SMTP server {where} answered {(int)e.StatusCode} ({e.ErrorCode}): {FirstLine(e.Message)}", e);
+                $"the SMTP server {Where} answered {(int)e.StatusCode} ({e.ErrorCode}): {FirstLine(e.Message)}", e)
+            {
+                StatusCode = (int)e.StatusCode,
+            };
         }
-        catch (Exception e) when (e is IOException or SocketException or TimeoutException or SmtpProtocolException or ServiceNotConnectedException or ServiceNotAuthenticatedException
-                                  || e is OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e)
         {
             var accepted = client.RecipientAccepted;
             await DropAsync();
             // Before the recipient was accepted no message text had been sent; after it, the server may have taken the message.
-            throw new MailSendException(accepted ? SendFailure.Uncertain : SendFailure.NotSent,
-                $"the connection to {where} broke {(accepted ? "while the message was being sent" : "before the message was sent")}: {FirstLine(e.Message)}", e);
+            var what = accepted ? "while the message was being sent" : "before the message was sent";
+            if (e is OperationCanceledException && ct.IsCancellationRequested)
+                throw new MailSendException(accepted ? SendFailure.Uncertain : SendFailure.NotSent, $"sending through {Where} was stopped {what} (the app is shutting down)", e)
+                {
+                    Canceled = true,
+                };
+            throw new MailSendException(accepted ? SendFailure.Uncertain : SendFailure.NotSent, $"the connection to {Where} broke {what}: {FirstLine(e.Message)}", e);
         }
-        _log.LogInformation("Email {MessageId} accepted by {Server}", message.MessageId, where);
+        _log.LogInformation("Email {MessageId} accepted by {Server}", message.MessageId, Where);
     }
 
-    private async Task ConnectAsync(CancellationToken ct)
+    private async Task OpenAsync(CancellationToken ct)
     {
-        if (_client is { IsConnected: true }) return;
         await DropAsync();
         var client = new TrackingSmtpClient { Timeout = (int)Math.Clamp(_options.TimeoutSeconds * 1000, 1000, 600_000) };
         _client = client;
@@ -141,7 +179,8 @@ public sealed class MailSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await DropAsync();
 
-    private static string FirstLine(string text) => MailRules.Flatten(text.Split('\n')[0], 300);
+    // The first line of a server's or the network's message, without email addresses (servers quote the recipient): fit to store and log.
+    private static string FirstLine(string text) => MailRules.Flatten(MailRules.Scrub(text.Split('\n')[0]), 300);
 
     // Knows whether the server accepted the recipient: until then no message text has gone out.
     private sealed class TrackingSmtpClient : SmtpClient

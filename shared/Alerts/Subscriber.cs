@@ -102,7 +102,8 @@ public sealed record AlertPreferences(AlertFilters Filters, AlertFrequency Frequ
 }
 
 /// <summary>One subscriber as stored.</summary>
-/// <param name="Id">Derived from the address (a hash), so one address is one subscriber, however often it subscribes.</param>
+/// <param name="Id">Random, chosen when the address first subscribes (<see cref="AlertTokens.NewSubscriberId"/>): nothing about the address can be
+/// learnt from it, nor it from the address. The address finds it through an index row (<see cref="SubscriberStore.FindIdAsync"/>).</param>
 /// <param name="Requested">Preferences asked for and not yet confirmed (a confirmed subscriber's change waits for the new link).</param>
 /// <param name="Since">Studies that became eligible after this moment are new to this subscriber (their first confirmation).</param>
 /// <param name="DigestCursor">When the last daily or weekly digest was made up for this subscriber.</param>
@@ -118,12 +119,21 @@ public sealed record Subscriber(string Id, string Address, string? Name, Subscri
 /// </summary>
 public static class AlertTokens
 {
-    /// <summary>Subscriber id of an address: the first 128 bits of SHA-256 of its lower-case form, as hex.</summary>
-    public static string SubscriberId(string address)
+    /// <summary>A new subscriber id: 128 random bits from the operating system's cryptographic generator, as hex. Tokens and Message-IDs
+    /// carry it, so it must not be derivable from the address.</summary>
+    public static string NewSubscriberId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>Key of the index row that finds a subscriber by address: SHA-256 of the lower-case address, as hex. Only in the table,
+    /// beside the address itself; never in a link, a header or a log.</summary>
+    public static string AddressKey(string address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address.ToLowerInvariant())))[..32];
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address.ToLowerInvariant())));
     }
+
+    /// <summary>How ids were made before they were random (the first 128 bits of <see cref="AddressKey"/>): only to find subscribers stored
+    /// then, who have no index row.</summary>
+    public static string LegacySubscriberId(string address) => AddressKey(address)[..32];
 
     /// <summary>A new random secret from the operating system's cryptographic generator.</summary>
     public static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

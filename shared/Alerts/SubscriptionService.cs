@@ -42,12 +42,18 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             throw new AlertRejectedException("alerts cannot be subscribed to on this server yet: email is not set up (setting Smtp:Host)", 503);
         var from = mailer.From();
         await storage.EnsureCreatedAsync(ct);
-        var id = AlertTokens.SubscriberId(address);
-
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var now = time.GetUtcNow();
-            var current = await store.GetAsync(id, ct);
+            // The address finds its subscriber through the index; a new one gets a random id.
+            var known = await store.FindIdAsync(address, ct);
+            var current = known is null ? null : await store.GetAsync(known, ct);
+            if (known is not null && current is not { Status: not SubscriberStatus.Unsubscribed })
+            {
+                await store.DropStaleIndexAsync(address, ct);
+                continue;
+            }
+            var id = current?.Id ?? AlertTokens.NewSubscriberId();
             if (current is { Status: not SubscriberStatus.Unsubscribed, ConfirmationSentAt: { } last } && now - last < TimeSpan.FromMinutes(Options.ConfirmationIntervalMinutes))
             {
                 log.LogInformation("Subscribe {Subscriber}: a confirmation was sent {Minutes:0} minutes ago; none sent now", id, (now - last).TotalMinutes);
@@ -56,11 +62,11 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             var secret = AlertTokens.NewSecret();
             Subscriber next;
             bool stored;
-            if (current is null || current.Status == SubscriberStatus.Unsubscribed)
+            if (current is null)
             {
                 next = new Subscriber(id, address, name, SubscriberStatus.Pending, preferences, preferences, now, null, null, null, null,
-                    AlertTokens.Hash(secret), now, false, null, AlertTokens.NewSecret(), current?.ETag ?? default);
-                stored = current is null ? await store.TryAddAsync(next, ct) : await store.TryReplaceAsync(next, ct);
+                    AlertTokens.Hash(secret), now, false, null, AlertTokens.NewSecret(), default);
+                stored = await store.TryAddAsync(next, ct);
             }
             else
             {
@@ -87,9 +93,13 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
                 await using var session = mailer.Open();
                 await session.SendAsync(message, ct);
             }
+            catch (MailSendException e) when (e.Canceled)
+            {
+                throw new OperationCanceledException("the confirmation email was not sent: the request was cancelled", e, ct);
+            }
             catch (MailSendException e)
             {
-                log.LogWarning("Subscribe {Subscriber}: the confirmation email was not sent: {Error}", id, e.Message);
+                log.LogWarning("Subscribe {Subscriber}: the confirmation email was not sent (SMTP status {SmtpStatus}): {Error}", id, e.StatusCode, e.Message);
                 throw new AlertRejectedException("the confirmation email could not be sent just now; please try again in a few minutes", 503);
             }
             await RecordConfirmationSentAsync(id, next.ConfirmHash!, now, ct);
@@ -150,7 +160,8 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             {
                 Status = SubscriberStatus.Unsubscribed, UnsubscribedAt = time.GetUtcNow(), Address = "", Name = null, Requested = null, ConfirmHash = null,
             };
-            if (await store.TryReplaceAsync(next, ct))
+            // The address's index row goes with the address: subscribing again later makes a new subscriber with a new id.
+            if (await store.TryReplaceReleasingAsync(next, s.Address, ct))
             {
                 log.LogInformation("Unsubscribed {Subscriber}", id);
                 return new LinkResult(false, next);

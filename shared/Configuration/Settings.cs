@@ -102,8 +102,12 @@ public sealed class ScreeningOptions
 public sealed class AlertOptions
 {
     public const string Section = "Alerts";
-    /// <summary>Where people reach this app: links to confirm, unsubscribe and the latest report start here (for example https://spine-review.example.org).</summary>
-    public string PublicBaseUrl { get; set; } = "http://localhost:7071";
+    /// <summary>Where people reach this app: links to confirm, unsubscribe and the latest report start here (for example https://spine-review.example.org).
+    /// https, except for a loopback host. Required when Smtp:Host is a server elsewhere; empty otherwise means <see cref="LocalBaseUrl"/>.</summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>The local Functions host's address, used when PublicBaseUrl is empty and mail goes to a server on this machine.</summary>
+    public const string LocalBaseUrl = "http://localhost:7071";
     /// <summary>Also alert studies the model ranks above Screening:HighThreshold, labelled "likely eligible, not yet confirmed". Off by default.</summary>
     public bool IncludeLikelyEligible { get; set; }
     /// <summary>Hour (UTC, HH:mm) from which daily and weekly digests are due.</summary>

@@ -48,11 +48,13 @@ public sealed partial class StorageNames
     public string ModelsContainer => $"{Prefix}-models";
     /// <summary>Raw source responses, as received.</summary>
     public string RawContainer => $"{Prefix}-raw";
+    /// <summary>Small blobs whose leases let one process at a time do a piece of work (the alert pass).</summary>
+    public string LocksContainer => $"{Prefix}-locks";
 
     public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable, ScreeningQueueTable,
         AlertSubscribersTable, AlertLogTable];
     public IEnumerable<string> Queues => [ScreenQueue, ExtractQueue, AlertsQueue];
-    public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer];
+    public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer, LocksContainer];
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,19}$")]
     private static partial Regex PrefixPattern();

@@ -97,7 +97,10 @@ public class AlertRulesTests
     [Theory]
     [InlineData("Alerts:SubjectPrefix", "[Spine]\r\nBcc: x@example.org", "Setting Alerts:SubjectPrefix must be one line")]
     [InlineData("Alerts:DailyAt", "7 am", "Setting Alerts:DailyAt must be a time as HH:mm")]
-    [InlineData("Alerts:PublicBaseUrl", "spine-review.example.org", "Setting Alerts:PublicBaseUrl must be the app's absolute http(s) address")]
+    [InlineData("Alerts:SubjectPrefix", "[Spine]\u2028Bcc: x@example.org", "Setting Alerts:SubjectPrefix must be one line")]
+    [InlineData("Alerts:SubjectPrefix", "[Spine]\u0085Bcc: x@example.org", "Setting Alerts:SubjectPrefix must be one line")]
+    [InlineData("Alerts:PublicBaseUrl", "spine-review.example.org", "Setting Alerts:PublicBaseUrl must be the app's absolute https address")]
+    [InlineData("Alerts:PublicBaseUrl", "http://spine-review.example.org", "Setting Alerts:PublicBaseUrl must start with https://: one-click unsubscribe (RFC 8058)")]
     [InlineData("Alerts:MaxAttempts", "0", "Setting Alerts:MaxAttempts must be between 1 and 20")]
     public void AlertOptions_Invalid_SayWhichSettingAndWhatToGive(string key, string value, string says)
     {
@@ -120,8 +123,67 @@ public class AlertRulesTests
         Assert.Contains("the password would cross the network unencrypted", Error(s), StringComparison.Ordinal);
         s = Base(); s["Smtp:Port"] = "0";
         Assert.Contains("Setting Smtp:Port must be between 1 and 65535", Error(s), StringComparison.Ordinal);
+        // The rule mail is made up with: Unicode line breaks too.
+        foreach (var separator in new[] { "\u2028", "\u2029", "\u0085" })
+        {
+            s = Base(); s["Smtp:FromName"] = $"Alerts{separator}Bcc: x@example.org";
+            Assert.Contains("Setting Smtp:FromName must be one line", Error(s), StringComparison.Ordinal);
+        }
+        // Auto falls back to no TLS when STARTTLS is not offered: with a login, refused.
+        s = Base(); s["Smtp:Security"] = "Auto"; s["Smtp:Username"] = "user"; s["Smtp:Password"] = "secret";
+        Assert.Contains("Setting Smtp:Security is Auto with a user name", Error(s), StringComparison.Ordinal);
+        s = Base(); s["Smtp:Username"] = "user";
+        Assert.Contains("Setting Smtp:Username is set and Smtp:Password is not", Error(s), StringComparison.Ordinal);
+        s = Base(); s["Smtp:Security"] = "StartTls"; s["Smtp:Username"] = "user"; s["Smtp:Password"] = "secret";
+        Assert.True(Services(s).GetRequiredService<IOptions<SmtpOptions>>().Value.Configured);
         // Nothing set: alerts are off, and that is valid.
         Assert.False(Services([]).GetRequiredService<IOptions<SmtpOptions>>().Value.Configured);
+    }
+
+    private static string AlertsError(Dictionary<string, string?> s) =>
+        Assert.Throws<OptionsValidationException>(() => Services(s).GetRequiredService<IOptions<AlertOptions>>().Value).Message;
+
+    [Fact]
+    public void PublicBaseUrl_HttpsRequired_ExceptForLoopback_AndRequiredWhenMailGoesToARealServer()
+    {
+        foreach (var local in new[] { "http://localhost:7071", "http://127.0.0.1:7071/", "http://[::1]:7071", "https://spine-review.example.org" })
+            Assert.Equal(local, Services(new() { ["Alerts:PublicBaseUrl"] = local }).GetRequiredService<IOptions<AlertOptions>>().Value.PublicBaseUrl);
+
+        // A real SMTP server and no public address: refused, saying what to set.
+        Dictionary<string, string?> real = new() { ["Smtp:Host"] = "smtp.azurecomm.net", ["Smtp:FromAddress"] = "alerts@example.org" };
+        Assert.Contains("set Alerts__PublicBaseUrl to the app's public https address", AlertsError(real), StringComparison.Ordinal);
+        real["Alerts:PublicBaseUrl"] = "https://spine-review.example.org";
+        Assert.Equal("https://spine-review.example.org/api/alerts/unsubscribe?token=t",
+            Services(real).GetRequiredService<AlertLinks>().Unsubscribe("t"));
+
+        // Mail to a server on this machine (tests, local runs): the local address is used.
+        Dictionary<string, string?> local2 = new() { ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = "1025", ["Smtp:Security"] = "None", ["Smtp:FromAddress"] = "alerts@example.org" };
+        Assert.Equal("http://localhost:7071/api/alerts/confirm?token=t", Services(local2).GetRequiredService<AlertLinks>().Confirm("t"));
+    }
+
+    [Fact]
+    public void SendingLease_ShorterThanTwiceTheSmtpTimeout_Refused()
+    {
+        Dictionary<string, string?> s = new() { ["Smtp:TimeoutSeconds"] = "600", ["Alerts:SendingLeaseMinutes"] = "15" };
+        Assert.Contains("Setting Alerts:SendingLeaseMinutes must be at least twice Smtp:TimeoutSeconds", AlertsError(s), StringComparison.Ordinal);
+        s["Alerts:SendingLeaseMinutes"] = "20";
+        Assert.Equal(20, Services(s).GetRequiredService<IOptions<AlertOptions>>().Value.SendingLeaseMinutes);
+    }
+
+    [Fact]
+    public async Task BadAlertSettings_StopTheHostAtStartUp_NotEveryAlertPass()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1", ["Smtp:Security"] = "None", ["Smtp:FromAddress"] = "alerts@example.org", ["Smtp:FromName"] = "Alerts\u2028Bcc: x@example.org",
+        });
+        builder.Services.AddSpineReview(builder.Configuration);
+        using var host = builder.Build();
+        // Both sections fail (the alert checks read the SMTP settings too): the host reports them together.
+        var e = await Assert.ThrowsAsync<AggregateException>(() => host.StartAsync());
+        Assert.All(e.InnerExceptions, x => Assert.IsType<OptionsValidationException>(x));
+        Assert.Contains("Setting Smtp:FromName must be one line", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -157,8 +219,13 @@ public class AlertRulesTests
         var secrets = Enumerable.Range(0, 200).Select(_ => AlertTokens.NewSecret()).ToList();
         Assert.Equal(200, secrets.Distinct(StringComparer.Ordinal).Count());
         Assert.All(secrets, s => Assert.Equal(43, s.Length));
-        var id = AlertTokens.SubscriberId("Jane@Example.org");
-        Assert.Equal(id, AlertTokens.SubscriberId("jane@example.org"));
+        // Subscriber ids are random (nothing to derive from an address); the address index key is its SHA-256, any letter case.
+        var ids = Enumerable.Range(0, 200).Select(_ => AlertTokens.NewSubscriberId()).ToList();
+        Assert.Equal(200, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, i => Assert.Matches("^[0-9a-f]{32}$", i));
+        Assert.Equal(AlertTokens.AddressKey("jane@example.org"), AlertTokens.AddressKey("Jane@Example.org"));
+        Assert.Matches("^[0-9a-f]{64}$", AlertTokens.AddressKey("jane@example.org"));
+        var id = ids[0];
         var token = AlertTokens.Token(id, secrets[0]);
         Assert.True(AlertTokens.TryParse(token, out var parsedId, out var parsedSecret));
         Assert.Equal((id, secrets[0]), (parsedId, parsedSecret));
@@ -255,7 +322,7 @@ public class AlertRulesTests
         var resolved = DigestComposer.Why(AlertLabel.Included, charted, "resolved by jane.doe@hospital.example", 0.7, 0.5);
         Assert.Contains("a third reviewer included it", resolved, StringComparison.Ordinal);
         Assert.DoesNotContain("jane", resolved, StringComparison.Ordinal);
-        Assert.StartsWith("the screening model gives it 0.91, above the 0.50 threshold", DigestComposer.Why(AlertLabel.LikelyEligible, charted, null, 0.912, 0.5), StringComparison.Ordinal);
+        Assert.StartsWith("the screening model gave it 0.91 when this email was sent, at or above the 0.50 threshold", DigestComposer.Why(AlertLabel.LikelyEligible, charted, null, 0.912, 0.5), StringComparison.Ordinal);
     }
 
     [Fact]

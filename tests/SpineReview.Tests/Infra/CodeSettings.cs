@@ -52,6 +52,14 @@ internal static class CodeSettings
         var rawReads = recorder.Take().Select(k => (Key: k, By: "a direct read in AddSpineReview (shared/Hosting.cs)")).ToList();
 
         using var provider = services.BuildServiceProvider();
+        // Some checks read other options (the alert checks read the SMTP settings through IOptions<SmtpOptions>): create every
+        // options type once first, so that creating one below records only the sections bound to it.
+        foreach (var type in ConfigurationBoundOptionsTypes(services))
+        {
+            var options = provider.GetRequiredService(typeof(IOptions<>).MakeGenericType(type));
+            _ = options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options);
+        }
+        recorder.Take();
         var sections = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var type in ConfigurationBoundOptionsTypes(services))
         {
