@@ -50,8 +50,8 @@ public static class SpineReviewServiceCollectionExtensions
             .Validate(o => o.MinIncludesForAutoExclude >= 5, "Setting Screening:MinIncludesForAutoExclude must be at least 5.")
             .Validate(o => o.HighThreshold is > 0 and < 1, "Setting Screening:HighThreshold must be between 0 and 1.");
 
-        // Alerts and SMTP are checked when the host starts (ValidateOnStart): a setting that could only fail at sending time would
-        // otherwise make every alert pass fail the same way. The console host checks them when a command first uses them.
+        // Alerts and SMTP are checked when alerts first use them, not when the host starts: a mistake in the e-mail settings
+        // stops the alerts (every pass fails with the message naming the setting) but never the harvest, screening or report.
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section)
             .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl)
                            || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" && string.IsNullOrEmpty(u.Query),
@@ -74,8 +74,7 @@ public static class SpineReviewServiceCollectionExtensions
             .Validate(o => o.ConfirmationIntervalMinutes is >= 0 and <= 1440, "Setting Alerts:ConfirmationIntervalMinutes must be between 0 and 1440.")
             .Validate(o => o.MaxStudiesPerEmail is >= 1 and <= 99, "Setting Alerts:MaxStudiesPerEmail must be between 1 and 99.")
             .Validate(o => o.SubjectPrefix is not null && o.SubjectPrefix.Length <= 60 && OneLine(o.SubjectPrefix),
-                "Setting Alerts:SubjectPrefix must be one line (no CR, LF or Unicode line separator: a line break in a subject could add mail headers) of at most 60 characters.")
-            .ValidateOnStart();
+                "Setting Alerts:SubjectPrefix must be one line (no CR, LF or Unicode line separator: a line break in a subject could add mail headers) of at most 60 characters.");
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
             .Validate(o => o.Port is >= 1 and <= 65535, "Setting Smtp:Port must be between 1 and 65535 (587 for STARTTLS, 465 for TLS on connect).")
             .Validate(o => Enum.IsDefined(o.Security), "Setting Smtp:Security must be None, StartTls, SslOnConnect or Auto.")
@@ -90,8 +89,7 @@ public static class SpineReviewServiceCollectionExtensions
                 "Setting Smtp:Security is Auto with a user name: Auto goes without TLS when the server does not offer STARTTLS, so anyone who strips that offer " +
                 "on the way would get the password in clear. Use StartTls (port 587) or SslOnConnect (465).")
             .Validate(o => string.IsNullOrEmpty(o.Username) || !string.IsNullOrEmpty(o.Password),
-                "Setting Smtp:Username is set and Smtp:Password is not: give the password too (a secret: Key Vault or the environment), or neither for a server without login.")
-            .ValidateOnStart();
+                "Setting Smtp:Username is set and Smtp:Password is not: give the password too (a secret: Key Vault or the environment), or neither for a server without login.");
 
         // Storage: one set of clients per process.
         services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
