@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SpineReview.Extraction;
 using SpineReview.Records;
@@ -92,13 +91,7 @@ internal static class ReportBench
     /// </summary>
     public static async Task<int> RunStoredAsync(int included, int identified, TextWriter o)
     {
-        var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SpineReview.Storage.StorageClients.Setting] = Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
-            ["Storage:Prefix"] = prefix,
-        }).Build();
-        await using var services = new ServiceCollection().AddLogging().AddSpineReview(configuration).BuildServiceProvider();
+        await using var services = BenchStorage.Services();
         T Get<T>() where T : notnull => services.GetRequiredService<T>();
         var storage = Get<StorageClients>();
         await storage.EnsureCreatedAsync();

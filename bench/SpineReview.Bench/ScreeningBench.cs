@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SpineReview.Screening.Evaluation;
 using SpineReview.Screening.Learning;
@@ -52,13 +51,7 @@ internal static class ScreeningBench
     /// </summary>
     public static async Task<int> RankStoredAsync(string corpus, int waiting, TextWriter o)
     {
-        var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SpineReview.Storage.StorageClients.Setting] = Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
-            ["Storage:Prefix"] = prefix,
-        }).Build();
-        await using var services = new ServiceCollection().AddLogging().AddSpineReview(configuration).BuildServiceProvider();
+        await using var services = BenchStorage.Services();
         T Get<T>() where T : notnull => services.GetRequiredService<T>();
         var storage = Get<SpineReview.Storage.StorageClients>();
         await storage.EnsureCreatedAsync();

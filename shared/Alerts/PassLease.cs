@@ -42,7 +42,8 @@ public sealed class PassLease : IAsyncDisposable
             // It exists already (and may be leased).
         }
         var lease = blob.GetBlobLeaseClient();
-        var until = DateTime.UtcNow + wait;
+        // Real elapsed time, not the injected clock: the lease expires in real time whatever time the tests pretend it is.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         var logged = false;
         while (true)
         {
@@ -53,7 +54,7 @@ public sealed class PassLease : IAsyncDisposable
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
-                if (DateTime.UtcNow >= until)
+                if (waited.Elapsed >= wait)
                     throw new TimeoutException($"another alert pass has held {container.Name}/{name} for more than {wait.TotalMinutes:0} minutes; this pass did nothing (the next one sends what is due)");
                 if (!logged) log.LogInformation("Another alert pass is running; this one waits for it ({Blob})", name);
                 logged = true;
