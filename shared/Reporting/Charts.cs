@@ -6,9 +6,12 @@ namespace SpineReview.Reporting;
 /// <summary>Charts drawn by ScottPlot straight onto the PDF page canvas, so they stay vectors with real, selectable text.</summary>
 public static class Charts
 {
-    private static readonly ScottPlot.Color Current = ScottPlot.Color.FromHex("#1f4e79");
-    private static readonly ScottPlot.Color Baseline = ScottPlot.Color.FromHex("#a7b3bf");
-    private static readonly ScottPlot.Color Later = ScottPlot.Color.FromHex("#b45309");
+    private static readonly ScottPlot.Color Current = Colour(Typography.Accent);
+    private static readonly ScottPlot.Color Baseline = Colour(Typography.ChartBaseline);
+    private static readonly ScottPlot.Color Later = Colour(Typography.Highlight);
+    private static readonly ScottPlot.Color Second = Colour(Typography.ChartSecond);
+
+    private static ScottPlot.Color Colour(SKColor c) => new(c.Red, c.Green, c.Blue);
 
     /// <summary>Horizontal bars, one group per category from the top: this version's share, and the 2023 share where the paper states one.</summary>
     public static void HorizontalBars(PageWriter w, SKRect area, IReadOnlyList<CategoryShare> shares, string currentLabel, string baselineLabel)
@@ -76,7 +79,7 @@ public static class Charts
     {
         ArgumentNullException.ThrowIfNull(sizes);
         var plot = NewPlot();
-        var colours = new[] { Current, ScottPlot.Color.FromHex("#6b9bc3") };
+        var colours = new[] { Current, Second };
         area = Legend(w, area, sizes.Select((s, i) => ($"{s.Measure} (reported by {Fmt.N(s.Reported)})", colours[i % 2])).ToArray());
         var bins = Results.SizeBins;
         for (var s = 0; s < sizes.Count; s++)
@@ -101,7 +104,7 @@ public static class Charts
     private static SKRect Legend(PageWriter w, SKRect area, (string Label, ScottPlot.Color Colour)[] items)
     {
         ArgumentNullException.ThrowIfNull(w);
-        using var font = Typography.Font(Typography.Regular, 8);
+        using var font = Typography.Font(Typography.Regular, Typography.NoteSize);
         using var ink = new SKPaint { Color = Typography.Ink, IsAntialias = true };
         var x = area.Left + 4;
         var baseline = area.Top + 9;
@@ -138,7 +141,7 @@ public static class Charts
         series.Horizontal = horizontal;
         series.LegendText = legend;
         series.ValueLabelStyle.FontSize = 7.5f;
-        series.ValueLabelStyle.ForeColor = ScottPlot.Color.FromHex("#1b1f24");
+        series.ValueLabelStyle.ForeColor = Colour(Typography.Ink);
         // A legend entry's colour comes from the series' first bar; keep it right when a series is empty.
         series.Color = colour;
     }

@@ -18,8 +18,8 @@ public static class Table
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(rows);
-        using var font = Typography.Font(Typography.Regular, 8f);
-        using var headerFont = Typography.Font(Typography.Bold, 8f);
+        using var font = Typography.Font(Typography.Regular, Typography.TableSize);
+        using var headerFont = Typography.Font(Typography.Bold, Typography.TableSize);
         var x0 = left ?? w.Left;
         var x1 = x0 + (width ?? w.ContentWidth);
         var widths = columns.Select(c => c.Share * (x1 - x0)).ToArray();
@@ -28,8 +28,8 @@ public static class Table
         DrawHeader(w, columns, widths, headerFont, x0, x1);
         using var ink = new SKPaint { Color = Typography.Ink, IsAntialias = true };
         using var rule = new SKPaint { Color = Typography.Rule, StrokeWidth = 0.5f };
-        using var zebra = new SKPaint { Color = SKColor.Parse("#f6f8fa") };
-        using var link = new SKPaint { Color = SKColor.Parse("#1a5fb4"), IsAntialias = true };
+        using var zebra = new SKPaint { Color = Typography.Zebra };
+        using var link = new SKPaint { Color = Typography.Link, IsAntialias = true };
         for (var r = 0; r < rows.Count; r++)
         {
             // Each cell's lines, each marked when it belongs to a "doi:" paragraph (drawn as a link).

@@ -17,6 +17,10 @@ public static class Typography
     public const float SubheadingSize = 11f;
     public const float BodySize = 9.5f;
     public const float SmallSize = 7.5f;
+    /// <summary>Table cells and headers; list items; notes under figures and charts' legends.</summary>
+    public const float TableSize = 8f;
+    public const float ListSize = 8.5f;
+    public const float NoteSize = 8f;
 
     public static readonly SKColor Ink = SKColor.Parse("#1b1f24");
     public static readonly SKColor Muted = SKColor.Parse("#5b6570");
@@ -24,6 +28,13 @@ public static class Typography
     public static readonly SKColor AccentLight = SKColor.Parse("#e8eff7");
     public static readonly SKColor Rule = SKColor.Parse("#c9d1d9");
     public static readonly SKColor Highlight = SKColor.Parse("#b45309");
+    /// <summary>Text on the cover's band, a table's alternate rows, links.</summary>
+    public static readonly SKColor Pale = SKColor.Parse("#cfdcea");
+    public static readonly SKColor Zebra = SKColor.Parse("#f6f8fa");
+    public static readonly SKColor Link = SKColor.Parse("#1a5fb4");
+    /// <summary>Charts: this version (Accent), the 2023 baseline, a second series beside the first, and what came after 2021 (Highlight).</summary>
+    public static readonly SKColor ChartBaseline = SKColor.Parse("#a7b3bf");
+    public static readonly SKColor ChartSecond = SKColor.Parse("#6b9bc3");
 
     /// <summary>Folder holding the .ttf files.</summary>
     public static string FontDirectory => Path.Combine(AppContext.BaseDirectory, "fonts");

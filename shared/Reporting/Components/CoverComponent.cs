@@ -15,7 +15,7 @@ public sealed class CoverComponent(IReadOnlyList<OutlineEntry> contents) : IRepo
         using var band = new SKPaint { Color = Typography.Accent };
         c.DrawRect(new SKRect(0, 0, PageWriter.PageWidth, 236), band);
         using var white = new SKPaint { Color = SKColors.White, IsAntialias = true };
-        using var pale = new SKPaint { Color = SKColor.Parse("#cfdcea"), IsAntialias = true };
+        using var pale = new SKPaint { Color = Typography.Pale, IsAntialias = true };
         using var kicker = Typography.Font(Typography.Bold, 10);
         using var title = Typography.Font(Typography.Bold, Typography.TitleSize);
         using var sub = Typography.Font(Typography.Regular, 12);

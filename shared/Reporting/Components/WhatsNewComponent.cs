@@ -42,8 +42,8 @@ public sealed class WhatsNewComponent : IReportComponent
         // The list's title stays with its first item.
         w.EnsureSpace(40);
         w.Paragraph($"{title} ({Fmt.N(items.Count)})", label, Typography.Accent, after: 2);
-        using var item = Typography.Font(Typography.Regular, 8.5f);
-        using var why = Typography.Font(Typography.Italic, 8f);
+        using var item = Typography.Font(Typography.Regular, Typography.ListSize);
+        using var why = Typography.Font(Typography.Italic, Typography.NoteSize);
         foreach (var (citation, reason) in items.Take(ListLimit))
         {
             w.Paragraph($"• {citation}", item, Typography.Ink, indent: 8, after: reason is null ? 1.5f : 0);
