@@ -74,14 +74,7 @@ internal static class ReportBench
         var mib = report!.Pdf.Length / 1048576.0;
         if (outFile is not null) File.WriteAllBytes(outFile, report.Pdf);
         o.WriteLine(FormattableString.Invariant($"report: {included:N0} studies of {identified:N0} records: median {times[1]:0.00} s of 3 (min {times[0]:0.00}, max {times[2]:0.00}), {report.Pages} pages, {mib:0.00} MiB"));
-        // The issue's targets: under 5 s and 3 MiB at the paper's scale, under 60 s at 10,000 included.
-        var (seconds, size) = included <= 1000 ? (5.0, 3.0) : (60.0, double.MaxValue);
-        if (times[1] >= seconds || mib >= size)
-        {
-            o.WriteLine(FormattableString.Invariant($"report: target missed (under {seconds:0} s{(size < double.MaxValue ? $" and {size:0} MiB" : "")})"));
-            return 1;
-        }
-        return 0;
+        return Targets(included, times[1], mib, "report", o);
     }
 
     /// <summary>
@@ -136,17 +129,20 @@ internal static class ReportBench
             times.Sort();
             var mib = last!.Pdf.Length / 1048576.0;
             o.WriteLine(FormattableString.Invariant($"report through storage: {included:N0} studies of {identified:N0} records: median {times[1]:0.00} s of 3 (min {times[0]:0.00}, max {times[2]:0.00}) from reading storage to the stored version {last.Manifest.Version}; {last.Manifest.Pages} pages, {mib:0.00} MiB"));
-            var (seconds, size) = included <= 1000 ? (5.0, 3.0) : (60.0, double.MaxValue);
-            if (times[1] >= seconds || mib >= size)
-            {
-                o.WriteLine(FormattableString.Invariant($"report through storage: target missed (under {seconds:0} s)"));
-                return 1;
-            }
-            return 0;
+            return Targets(included, times[1], mib, "report through storage", o);
         }
         finally
         {
             await BenchStorage.DeleteAsync(storage);
         }
+    }
+
+    /// <summary>The issue's targets: under 5 s and 3 MiB at the paper's scale, under 60 s at 10,000 included. 1 when one is missed.</summary>
+    private static int Targets(int included, double medianSeconds, double mib, string what, TextWriter o)
+    {
+        var (seconds, size) = included <= 1000 ? (5.0, 3.0) : (60.0, double.MaxValue);
+        if (medianSeconds < seconds && mib < size) return 0;
+        o.WriteLine(FormattableString.Invariant($"{what}: target missed (under {seconds:0} s{(size < double.MaxValue ? $" and {size:0} MiB" : "")})"));
+        return 1;
     }
 }

@@ -307,15 +307,21 @@ public static class CommandLine
         return await CopyToFileAsync(latest, path);
     }
 
-    /// <summary>Writes a stored PDF to a file through a temporary name, so a file is never left half written.</summary>
-    private static async Task<string> CopyToFileAsync(StoredReport report, string path)
+    /// <summary>Writes a stored PDF to a file.</summary>
+    private static Task<string> CopyToFileAsync(StoredReport report, string path) => ReplaceFileAsync(path, async target =>
+    {
+        await using var source = await report.OpenAsync(CancellationToken.None);
+        await source.CopyToAsync(target);
+    });
+
+    /// <summary>Writes a file through a temporary name, so a file is never left half written; returns its full path.</summary>
+    private static async Task<string> ReplaceFileAsync(string path, Func<Stream, Task> write)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temp = full + ".tmp";
-        await using (var source = await report.OpenAsync(CancellationToken.None))
         await using (var target = File.Create(temp))
-            await source.CopyToAsync(target);
+            await write(target);
         File.Move(temp, full, overwrite: true);
         return full;
     }
@@ -534,10 +540,7 @@ public static class CommandLine
         var path = a.Value("out") ?? throw new UsageException("export needs --out FILE");
         var studies = await c.Services.GetRequiredService<ExportService>().StudiesAsync(a.Has("provisional"), CancellationToken.None);
         var text = format == "csv" ? Exports.Csv(studies) : Exports.Ris(studies);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        await File.WriteAllTextAsync(full + ".tmp", text, new System.Text.UTF8Encoding(false));
-        File.Move(full + ".tmp", full, overwrite: true);
+        var full = await ReplaceFileAsync(path, target => target.WriteAsync(new System.Text.UTF8Encoding(false).GetBytes(text)).AsTask());
         await c.Out.WriteLineAsync($"export done: {studies.Count(s => s.Status == ExportService.Included)} included{(a.Has("provisional") ? $" and {studies.Count(s => s.Status != ExportService.Included)} provisionally eligible" : "")} studies written to {full} ({format})");
         return 0;
     }
@@ -576,14 +579,7 @@ public static class CommandLine
         var generated = await c.Services.GetRequiredService<ReportService>().GenerateAsync(CancellationToken.None);
         var m = generated.Manifest;
         // The bytes this run made or found unchanged, not whatever latest.pdf holds by the time they are written.
-        string? written = null;
-        if (a.Value("out") is { } outPath)
-        {
-            written = Path.GetFullPath(outPath);
-            Directory.CreateDirectory(Path.GetDirectoryName(written)!);
-            await File.WriteAllBytesAsync(written + ".tmp", generated.Pdf);
-            File.Move(written + ".tmp", written, overwrite: true);
-        }
+        var written = a.Value("out") is { } outPath ? await ReplaceFileAsync(outPath, target => target.WriteAsync(generated.Pdf).AsTask()) : null;
         await c.Out.WriteLineAsync($"report done: {(generated.Unchanged ? "nothing changed, still " : "")}version {m.Version}{(generated.Unchanged ? "" : $" ({m.Change})")}, {m.Pages} pages, {m.Size} bytes, " +
             $"{m.Counts.Included} included, {m.Counts.Provisional} provisionally eligible, {m.Counts.NewInThisVersion} new{(written is null ? "" : $"; written to {written}")}");
         return 0;

@@ -17,8 +17,7 @@ public sealed class AppendixComponent : IReportComponent
         using var mono = Typography.Font(Typography.Regular, Typography.SmallSize);
 
         w.Subheading("A. Search queries", keepWith: 60);
-        var latest = m.Searches.GroupBy(s => s.Source).Select(g => g.OrderBy(s => s.Started).Last())
-            .OrderBy(s => Sources.SourceFiles.Names.ToList().IndexOf(s.Source)).ToList();
+        var latest = m.LatestSearches;
         if (latest.Count == 0) w.Paragraph("No search has run yet.", body, Typography.Muted);
         foreach (var q in latest)
         {

@@ -23,8 +23,7 @@ public sealed class MethodsComponent : IReportComponent
         w.Paragraph($"Charting. The review's extraction form is filled automatically ({m.Method.ExtractorVersion}), each value with the text it came from; " +
             "reviewers correct it, and their corrections win in every figure. The figures are recomputed on every version.", body, Typography.Ink);
 
-        var latest = m.Searches.GroupBy(s => s.Source).Select(g => g.OrderBy(s => s.Started).Last())
-            .OrderBy(s => Sources.SourceFiles.Names.ToList().IndexOf(s.Source)).ToList();
+        var latest = m.LatestSearches;
         // Kept with what follows it: the table's header and first rows, or the one line saying there is none.
         w.Subheading("Latest search per source", keepWith: latest.Count == 0 ? 16 : 80);
         if (latest.Count == 0)
