@@ -726,7 +726,7 @@ public static class CommandLine
         foreach (var f in new[] { recordsFile, truthFile })
             if (!File.Exists(f)) throw new UsageException($"{f}: no such file");
         var records = SpineReview.Dedup.DedupFiles.ReadRecords(recordsFile);
-        var truth = SpineReview.Dedup.DedupFiles.ReadTruth(truthFile);
+        var truth = SpineReview.Dedup.DedupFiles.ReadTruth(truthFile, records);
         var clock = Stopwatch.StartNew();
         var groups = SpineReview.Dedup.Deduplicator.FindGroups(records);
         clock.Stop();
@@ -752,7 +752,7 @@ public static class CommandLine
         var seed = Int(a, "seed", 1, 0, int.MaxValue);
         IReadOnlyList<SpineReview.Screening.Evaluation.LabelledRecord> data;
         try { data = SpineReview.Screening.Evaluation.ScreeningDataset.Read(dataset); }
-        catch (FormatException e) { throw new UsageException(e.Message); }
+        catch (FormatException e) { throw new InvalidDataException(e.Message, e); }
         var json = a.Has("json");
         if (!json) await c.Err.WriteLineAsync($"eval screening: {data.Count} records, {data.Count(d => d.Included)} included; {runs} runs per model");
         var result = SpineReview.Screening.Evaluation.ScreeningEvaluation.Evaluate(data, runs, seed, json ? null : c.Progress);
@@ -779,7 +779,7 @@ public static class CommandLine
         if (!File.Exists(file)) throw new UsageException($"--gold {file}: no such file");
         IReadOnlyList<SpineReview.Extraction.Evaluation.GoldRecord> gold;
         try { gold = SpineReview.Extraction.Evaluation.GoldSet.Read(file); }
-        catch (FormatException bad) { throw new UsageException(bad.Message); }
+        catch (FormatException bad) { throw new InvalidDataException(bad.Message, bad); }
         var score = SpineReview.Extraction.Evaluation.ExtractionEvaluation.Score(gold);
         if (a.Has("json"))
         {
