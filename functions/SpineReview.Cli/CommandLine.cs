@@ -216,6 +216,11 @@ public static class CommandLine
             await error.WriteLineAsync($"spine-review {command.Name}: {e.Message}\n\n{command.Help}");
             return 2;
         }
+        catch (OutputFileException e)
+        {
+            await error.WriteLineAsync($"spine-review {command.Name}: --out {e.Message}");
+            return e.ExitCode;
+        }
         catch (Exception e) when (e is InvalidDataException or UnauthorizedAccessException || (e is IOException && e is not DirectoryNotFoundException))
         {
             await error.WriteLineAsync($"spine-review {command.Name}: cannot read the input: {e.Message}");
@@ -279,6 +284,7 @@ public static class CommandLine
     {
         CheckReplay(a);
         var window = Window(a);
+        if (a.Value("out") is { } outPath) OutputFile.Check(outPath);
         var clock = Stopwatch.StartNew();
         var summary = await c.Services.GetRequiredService<CycleService>().RunAsync(window, c.Progress, CancellationToken.None);
         await PrintHarvestAsync(c.Out, summary.Harvests);
@@ -308,23 +314,11 @@ public static class CommandLine
     }
 
     /// <summary>Writes a stored PDF to a file.</summary>
-    private static Task<string> CopyToFileAsync(StoredReport report, string path) => ReplaceFileAsync(path, async target =>
+    private static Task<string> CopyToFileAsync(StoredReport report, string path) => OutputFile.ReplaceAsync(path, async target =>
     {
         await using var source = await report.OpenAsync(CancellationToken.None);
         await source.CopyToAsync(target);
     });
-
-    /// <summary>Writes a file through a temporary name, so a file is never left half written; returns its full path.</summary>
-    private static async Task<string> ReplaceFileAsync(string path, Func<Stream, Task> write)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        await using (var target = File.Create(temp))
-            await write(target);
-        File.Move(temp, full, overwrite: true);
-        return full;
-    }
 
     private static async Task PrintHarvestAsync(TextWriter o, IReadOnlyList<HarvestSummary> summaries)
     {
@@ -538,15 +532,17 @@ public static class CommandLine
         var format = a.Value("format") ?? throw new UsageException("export needs --format csv or --format ris");
         if (format is not ("csv" or "ris")) throw new UsageException($"--format {format}: the formats are csv and ris");
         var path = a.Value("out") ?? throw new UsageException("export needs --out FILE");
+        OutputFile.Check(path);
         var studies = await c.Services.GetRequiredService<ExportService>().StudiesAsync(a.Has("provisional"), CancellationToken.None);
         var text = format == "csv" ? Exports.Csv(studies) : Exports.Ris(studies);
-        var full = await ReplaceFileAsync(path, target => target.WriteAsync(new System.Text.UTF8Encoding(false).GetBytes(text)).AsTask());
+        var full = await OutputFile.ReplaceAsync(path, target => target.WriteAsync(new System.Text.UTF8Encoding(false).GetBytes(text)).AsTask());
         await c.Out.WriteLineAsync($"export done: {studies.Count(s => s.Status == ExportService.Included)} included{(a.Has("provisional") ? $" and {studies.Count(s => s.Status != ExportService.Included)} provisionally eligible" : "")} studies written to {full} ({format})");
         return 0;
     }
 
     private static async Task<int> RunReportAsync(Arguments a, Context c)
     {
+        if (a.Value("out") is { } outPath) OutputFile.Check(outPath);
         var reports = c.Services.GetRequiredService<ReportService>();
         switch (a.Positional.FirstOrDefault())
         {
@@ -579,7 +575,7 @@ public static class CommandLine
         var generated = await c.Services.GetRequiredService<ReportService>().GenerateAsync(CancellationToken.None);
         var m = generated.Manifest;
         // The bytes this run made or found unchanged, not whatever latest.pdf holds by the time they are written.
-        var written = a.Value("out") is { } outPath ? await ReplaceFileAsync(outPath, target => target.WriteAsync(generated.Pdf).AsTask()) : null;
+        var written = a.Value("out") is { } outFile ? await OutputFile.ReplaceAsync(outFile, target => target.WriteAsync(generated.Pdf).AsTask()) : null;
         await c.Out.WriteLineAsync($"report done: {(generated.Unchanged ? "nothing changed, still " : "")}version {m.Version}{(generated.Unchanged ? "" : $" ({m.Change})")}, {m.Pages} pages, {m.Size} bytes, " +
             $"{m.Counts.Included} included, {m.Counts.Provisional} provisionally eligible, {m.Counts.NewInThisVersion} new{(written is null ? "" : $"; written to {written}")}");
         return 0;
@@ -730,7 +726,7 @@ public static class CommandLine
         foreach (var f in new[] { recordsFile, truthFile })
             if (!File.Exists(f)) throw new UsageException($"{f}: no such file");
         var records = SpineReview.Dedup.DedupFiles.ReadRecords(recordsFile);
-        var truth = SpineReview.Dedup.DedupFiles.ReadTruth(truthFile);
+        var truth = SpineReview.Dedup.DedupFiles.ReadTruth(truthFile, records);
         var clock = Stopwatch.StartNew();
         var groups = SpineReview.Dedup.Deduplicator.FindGroups(records);
         clock.Stop();
@@ -756,7 +752,7 @@ public static class CommandLine
         var seed = Int(a, "seed", 1, 0, int.MaxValue);
         IReadOnlyList<SpineReview.Screening.Evaluation.LabelledRecord> data;
         try { data = SpineReview.Screening.Evaluation.ScreeningDataset.Read(dataset); }
-        catch (FormatException e) { throw new UsageException(e.Message); }
+        catch (FormatException e) { throw new InvalidDataException(e.Message, e); }
         var json = a.Has("json");
         if (!json) await c.Err.WriteLineAsync($"eval screening: {data.Count} records, {data.Count(d => d.Included)} included; {runs} runs per model");
         var result = SpineReview.Screening.Evaluation.ScreeningEvaluation.Evaluate(data, runs, seed, json ? null : c.Progress);
@@ -783,7 +779,7 @@ public static class CommandLine
         if (!File.Exists(file)) throw new UsageException($"--gold {file}: no such file");
         IReadOnlyList<SpineReview.Extraction.Evaluation.GoldRecord> gold;
         try { gold = SpineReview.Extraction.Evaluation.GoldSet.Read(file); }
-        catch (FormatException bad) { throw new UsageException(bad.Message); }
+        catch (FormatException bad) { throw new InvalidDataException(bad.Message, bad); }
         var score = SpineReview.Extraction.Evaluation.ExtractionEvaluation.Score(gold);
         if (a.Has("json"))
         {
