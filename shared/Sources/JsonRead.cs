@@ -67,7 +67,7 @@ internal static partial class JsonRead
         }
         catch (JsonException e)
         {
-            throw new SourceException($"{source} answer is not well-formed JSON (cut short?): {e.Message}", e);
+            throw new SourceException($"{source} answer is not well-formed JSON (cut short?): {ParseErrors.Describe(e)}", e);
         }
     }
 

@@ -22,12 +22,13 @@ internal static class CycleCommand
         runner.Handle(command, async (p, c) =>
         {
             Syntax.UseReplay(p, replay, c);
+            if (p.GetValue(output) is { } target) OutputFiles.Check("--out", target);
             var clock = Stopwatch.StartNew();
             var summary = await c.Get<CycleService>().RunAsync(window(p), c.Progress, c.Cancellation);
             await HarvestCommand.PrintAsync(c.Out, summary.Harvests);
             var r = summary.Report;
             // The bytes this cycle made or found unchanged, not whatever latest.pdf holds by the time they are written.
-            var written = p.GetValue(output) is { } path ? await OutputFiles.WriteAsync(path, summary.Pdf, c.Cancellation) : null;
+            var written = p.GetValue(output) is { } path ? await OutputFiles.WriteAsync("--out", path, summary.Pdf, c.Cancellation) : null;
             var n = r.Counts;
             await c.Out.WriteLineAsync($"report: version {r.Version} ({r.Change}), {r.Pages} pages; identified {n.Identified}, duplicates {n.Duplicates}, " +
                 $"excluded by rules {n.ExcludedByRules}, passed to reviewers {n.PassedRules}, included {n.Included}, provisionally eligible {n.Provisional}, new in this version {n.NewInThisVersion}");

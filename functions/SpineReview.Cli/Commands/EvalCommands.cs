@@ -59,8 +59,9 @@ internal static class EvalCommands
         Syntax.Require(command, truth, "needs --truth FILE");
         runner.Handle(command, async (p, c) =>
         {
+            if (p.GetValue(found) is { } target) OutputFiles.Check("--found", target);
             var all = DedupFiles.ReadRecords(p.GetValue(records)!);
-            var groupsTrue = DedupFiles.ReadTruth(p.GetValue(truth)!);
+            var groupsTrue = DedupFiles.ReadTruth(p.GetValue(truth)!, all);
             var clock = Stopwatch.StartNew();
             var groups = await c.ComputeAsync(() => Deduplicator.FindGroups(all));
             clock.Stop();
@@ -68,7 +69,7 @@ internal static class EvalCommands
             if (p.GetValue(found) is { } path)
             {
                 var lines = groups.Select(g => "\"" + string.Join(';', g.Order(StringComparer.Ordinal)) + "\"").Prepend("merged_ids");
-                await OutputFiles.WriteAsync(path, Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"), c.Cancellation);
+                await OutputFiles.WriteAsync("--found", path, Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"), c.Cancellation);
             }
             if (p.GetValue(json))
             {
@@ -99,7 +100,7 @@ internal static class EvalCommands
             var (n, asJson) = (p.GetValue(runs) ?? 10, p.GetValue(json));
             IReadOnlyList<LabelledRecord> data;
             try { data = ScreeningDataset.Read(p.GetValue(dataset)!); }
-            catch (FormatException e) { throw new UsageException(e.Message); }
+            catch (FormatException e) { throw new InvalidDataException(e.Message, e); }
             if (!asJson) await c.Err.WriteLineAsync($"eval screening: {data.Count} records, {data.Count(d => d.Included)} included; {n} runs per model");
             var result = await c.ComputeAsync(() => ScreeningEvaluation.Evaluate(data, n, p.GetValue(seed) ?? 1, asJson ? null : c.Progress));
             var (m, b) = (result.Project, result.Baseline);
@@ -133,7 +134,7 @@ internal static class EvalCommands
         {
             IReadOnlyList<GoldRecord> records;
             try { records = GoldSet.Read(p.GetValue(gold)!); }
-            catch (FormatException bad) { throw new UsageException(bad.Message); }
+            catch (FormatException bad) { throw new InvalidDataException(bad.Message, bad); }
             var score = await c.ComputeAsync(() => ExtractionEvaluation.Score(records));
             if (p.GetValue(json))
             {

@@ -51,6 +51,8 @@ internal sealed class Runner(CliEnvironment environment)
         OperationCanceledException when ct.IsCancellationRequested =>
             (ExitCodes.Cancelled, ": cancelled; what was stored before stays stored, and the same command run again goes on from there"),
         UsageException => (ExitCodes.Usage, ": " + e.Message),
+        // Refused (2: give another path) or not written (1); the file is as it was.
+        OutputFileException o => (o.ExitCode, ": " + e.Message),
         DecisionRejectedException d => (d.Status == 401 ? ExitCodes.Usage : ExitCodes.Failed, ": " + e.Message),
         AlertRejectedException a => (a.Status == 400 ? ExitCodes.Usage : ExitCodes.Failed, ": " + e.Message),
         InvalidDataException or UnauthorizedAccessException or (IOException and not DirectoryNotFoundException) =>
@@ -74,7 +76,10 @@ internal sealed class Runner(CliEnvironment environment)
             var token = parse.UnmatchedTokens[0];
             if (token.StartsWith('-'))
             {
-                var owners = Descendants(command).Where(c => c.Options.Any(o => o.Name == token)).Select(c => PathOf(c)).ToList();
+                // Named where it belongs when a neighbouring command takes it ("alerts --email", "screen next --reason").
+                var scope = VisibleSubcommands(command).Any() || command.Parents.OfType<Command>().FirstOrDefault() is not { } parent ? command : parent;
+                var owners = Descendants(scope).Prepend(scope).Where(c => c != command && c.Options.Any(o => o.Name == token))
+                    .Select(c => PathOf(c)).Where(p => p.Length > 0).ToList();
                 lines.Add(owners.Count > 0 ? $"{token} goes with {string.Join(", ", owners)}" : $"unknown option {token}");
             }
             else if (VisibleSubcommands(command).Any())

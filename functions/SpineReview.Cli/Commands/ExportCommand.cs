@@ -25,9 +25,10 @@ internal static class ExportCommand
         runner.Handle(command, async (p, c) =>
         {
             var (kind, all) = (p.GetValue(format)!, p.GetValue(provisional));
+            OutputFiles.Check("--out", p.GetValue(output)!);
             var studies = await c.Get<ExportService>().StudiesAsync(all, c.Cancellation);
             var text = kind == "csv" ? Exports.Csv(studies) : Exports.Ris(studies);
-            var full = await OutputFiles.WriteAsync(p.GetValue(output)!, new UTF8Encoding(false).GetBytes(text), c.Cancellation);
+            var full = await OutputFiles.WriteAsync("--out", p.GetValue(output)!, new UTF8Encoding(false).GetBytes(text), c.Cancellation);
             await c.Out.WriteLineAsync($"export done: {studies.Count(s => s.Status == ExportService.Included)} included{(all ? $" and {studies.Count(s => s.Status != ExportService.Included)} provisionally eligible" : "")} studies written to {full} ({kind})");
             return ExitCodes.Success;
         });

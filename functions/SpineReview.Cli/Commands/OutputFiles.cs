@@ -1,28 +1,37 @@
 namespace SpineReview.Cli.Commands;
 
-/// <summary>The one place the command line writes a file a person asked for (--out, --found).</summary>
+/// <summary>The commands' way to the files a person asked for (--out, --found): <see cref="OutputFile"/>, with the option
+/// named in what it refuses.</summary>
 internal static class OutputFiles
 {
-    /// <summary>Writes through a temporary name, so a file is never left half written; returns its full path.</summary>
-    public static async Task<string> WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
+    /// <summary>Refuses a target that exists and is not a regular file, before any work is done.</summary>
+    public static void Check(string option, string path)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
         try
         {
-            await using (var target = File.Create(temp))
-                await write(target, ct);
-            File.Move(temp, full, overwrite: true);
+            OutputFile.Check(path);
         }
-        catch
+        catch (OutputFileException e)
         {
-            File.Delete(temp);
-            throw;
+            throw Named(option, e);
         }
-        return full;
     }
 
-    public static Task<string> WriteAsync(string path, byte[] content, CancellationToken ct) =>
-        WriteAsync(path, (target, t) => target.WriteAsync(content, t).AsTask(), ct);
+    /// <summary>Writes the file whole or not at all; returns its full path.</summary>
+    public static async Task<string> WriteAsync(string option, string path, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
+    {
+        try
+        {
+            return await OutputFile.ReplaceAsync(path, target => write(target, ct));
+        }
+        catch (OutputFileException e)
+        {
+            throw Named(option, e);
+        }
+    }
+
+    public static Task<string> WriteAsync(string option, string path, byte[] content, CancellationToken ct) =>
+        WriteAsync(option, path, (target, t) => target.WriteAsync(content, t).AsTask(), ct);
+
+    private static OutputFileException Named(string option, OutputFileException e) => new($"{option} {e.Message}", e.ExitCode, e);
 }

@@ -21,10 +21,11 @@ internal static class ReportCommands
             """) { output };
         runner.Handle(command, async (p, c) =>
         {
+            if (p.GetValue(output) is { } target) OutputFiles.Check("--out", target);
             var generated = await c.Get<ReportService>().GenerateAsync(c.Cancellation);
             var m = generated.Manifest;
             // The bytes this run made or found unchanged, not whatever latest.pdf holds by the time they are written.
-            var written = p.GetValue(output) is { } path ? await OutputFiles.WriteAsync(path, generated.Pdf, c.Cancellation) : null;
+            var written = p.GetValue(output) is { } path ? await OutputFiles.WriteAsync("--out", path, generated.Pdf, c.Cancellation) : null;
             await c.Out.WriteLineAsync($"report done: {(generated.Unchanged ? "nothing changed, still " : "")}version {m.Version}{(generated.Unchanged ? "" : $" ({m.Change})")}, {m.Pages} pages, {m.Size} bytes, " +
                 $"{m.Counts.Included} included, {m.Counts.Provisional} provisionally eligible, {m.Counts.NewInThisVersion} new{(written is null ? "" : $"; written to {written}")}");
             return ExitCodes.Success;
@@ -69,13 +70,14 @@ internal static class ReportCommands
         Syntax.Require(command, output, "--out FILE is required: where to write the PDF");
         runner.Handle(command, async (p, c) =>
         {
+            OutputFiles.Check("--out", p.GetValue(output)!);
             var reports = c.Get<ReportService>();
             var wanted = p.GetValue(version)!;
             var stored = wanted == "latest"
                 ? await reports.GetLatestAsync(c.Cancellation)
                 : await reports.GetVersionAsync(ReportVersion.Parse(wanted), c.Cancellation);
             if (stored is null) throw new InvalidOperationException($"There is no report version {wanted}: 'spine-review report list' shows the versions there are.");
-            var path = await OutputFiles.WriteAsync(p.GetValue(output)!, async (target, ct) =>
+            var path = await OutputFiles.WriteAsync("--out", p.GetValue(output)!, async (target, ct) =>
             {
                 await using var source = await stored.OpenAsync(ct);
                 await source.CopyToAsync(target, ct);

@@ -12,26 +12,41 @@ public sealed record GoldRecord(string Id, string Title, int? Year, string? Jour
 /// <summary>Reads the protocol's gold JSONL: one object a line; a bad line is reported with its number.</summary>
 public static class GoldSet
 {
+    private const string Format = "one JSON object a line in the protocol's gold format";
+
+    /// <exception cref="FormatException">The file is not text, has no record, or a line is not a gold record (its number given).</exception>
     public static IReadOnlyList<GoldRecord> Read(string file)
     {
         ArgumentNullException.ThrowIfNull(file);
+        string text;
+        try { text = Dedup.TextFile.Read(file, Format); }
+        catch (InvalidDataException e) { throw new FormatException(e.Message, e); }
         var list = new List<GoldRecord>();
         var number = 0;
-        foreach (var line in File.ReadLines(file))
+        using var lines = new StringReader(text);
+        while (lines.ReadLine() is { } line)
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            try
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(line); }
+            catch (JsonException e)
             {
-                using var doc = JsonDocument.Parse(line);
-                list.Add(Map(doc.RootElement));
+                // The line is parsed alone, so System.Text.Json's own line number is always 0: the file's line and the byte say where.
+                throw new FormatException($"{file}: line {number}, byte {(e.BytePositionInLine ?? 0) + 1}: {Sources.ParseErrors.Reason(e)} ({Format})", e);
             }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+            using (doc)
             {
-                throw new FormatException($"{file}: line {number}: {e.Message} (each line must be one JSON object in the protocol's gold format)", e);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new FormatException($"{file}: line {number}: not a JSON object but {doc.RootElement.ValueKind.ToString().ToLowerInvariant()} ({Format})");
+                try { list.Add(Map(doc.RootElement)); }
+                catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
+                {
+                    throw new FormatException($"{file}: line {number}: {e.Message} ({Format})", e);
+                }
             }
         }
-        if (list.Count == 0) throw new FormatException($"{file}: no records (expected one JSON object a line in the protocol's gold format)");
+        if (list.Count == 0) throw new FormatException($"{file}: no records (expected {Format})");
         return list;
     }
 

@@ -28,19 +28,13 @@ public static class ScreeningDataset
     /// <summary>ASReview CSV: columns title, abstract and label_included (0/1); other columns ignored.</summary>
     public static IReadOnlyList<LabelledRecord> ReadAsReviewCsv(string file)
     {
-        using var reader = new StreamReader(file);
+        var table = ReadTable(file, "the ASReview CSV (columns title, abstract and label_included; other columns ignored)", "title", "abstract", "label_included");
+        var (title, summary, label, recordId) = (table.Column("title"), table.Column("abstract"), table.Column("label_included"), table.Column("record_id"));
         var list = new List<LabelledRecord>();
-        var line = 1;
-        foreach (var row in Csv.ReadWithHeader(reader))
+        foreach (var row in table.Rows)
         {
-            line++;
-            if (list.Count == 0 && (!row.ContainsKey("title") || !row.ContainsKey("label_included")))
-                throw new FormatException($"{file}: not an ASReview dataset: the header needs the columns title, abstract and label_included");
-            var label = row["label_included"].Trim();
-            if (label is not ("0" or "1"))
-                throw new FormatException($"{file}: record {line - 1}: label_included is \"{label}\"; it must be 0 or 1");
-            var id = row.TryGetValue("record_id", out var r) && r.Length > 0 ? r : (line - 1).ToString(CultureInfo.InvariantCulture);
-            list.Add(new LabelledRecord(id, row["title"], row.TryGetValue("abstract", out var a) ? a : "", label == "1"));
+            var id = row[recordId] is { Length: > 0 } r ? r : (list.Count + 1).ToString(CultureInfo.InvariantCulture);
+            list.Add(new LabelledRecord(id, row[title], row[summary], Label(table, row, label)));
         }
         return Check(list, file);
     }
@@ -65,19 +59,39 @@ public static class ScreeningDataset
                 foreach (var w in page.Records) works[w.SourceId] = (w.Title, w.Abstract ?? "");
             }
         }
-        using var reader = new StreamReader(labelsFile);
+        var table = ReadTable(labelsFile, "a SYNERGY labels.csv (columns openalex_id and label_included)", "openalex_id", "label_included");
+        var (openAlexId, label) = (table.Column("openalex_id"), table.Column("label_included"));
         var list = new List<LabelledRecord>();
-        foreach (var row in Csv.ReadWithHeader(reader))
+        foreach (var row in table.Rows)
         {
-            if (!row.TryGetValue("openalex_id", out var url) || !row.TryGetValue("label_included", out var label))
-                throw new FormatException($"{labelsFile}: the header needs openalex_id and label_included");
+            var url = row[openAlexId].Trim();
             var id = url[(url.LastIndexOf('/') + 1)..];
             // A work the zip does not hold is kept with an empty text: it still counts, as it did for the reviewers.
             var (title, text) = works.TryGetValue(id, out var w) ? w : ("", "");
-            list.Add(new LabelledRecord(id, title, text, label.Trim() == "1"));
+            list.Add(new LabelledRecord(id, title, text, Label(table, row, label)));
         }
         return Check(list, labelsFile);
     }
+
+    // The file as a table with the columns it needs; what is wrong as a FormatException naming the file and the line.
+    private static CsvTable ReadTable(string file, string format, params string[] columns)
+    {
+        CsvTable table;
+        try { table = Csv.ReadFile(file, format); }
+        catch (InvalidDataException e) { throw new FormatException(e.Message, e); }
+        var missing = columns.Where(c => table.Column(c) < 0).ToList();
+        if (missing.Count > 0)
+            throw new FormatException($"{file}: line 1: the header lacks {string.Join(", ", missing)}; expected {format}");
+        return table;
+    }
+
+    // Anything but 0 or 1 would silently count as an exclusion.
+    private static bool Label(CsvTable table, CsvRow row, int column) => row[column].Trim() switch
+    {
+        "1" => true,
+        "0" => false,
+        var other => throw new FormatException($"{table.File}: line {row.Line}: label_included is \"{other}\"; it must be 0 or 1"),
+    };
 
     private static bool HasText(LabelledRecord r) => r.Title.Any(char.IsLetterOrDigit) || r.Abstract.Any(char.IsLetterOrDigit);
 

@@ -25,7 +25,7 @@ public static partial class ArxivAtom
         }
         catch (XmlException e)
         {
-            throw new SourceException($"arXiv answer is cut short or malformed (line {e.LineNumber}): {e.Message}", e);
+            throw new SourceException($"arXiv answer is cut short or malformed: {ParseErrors.Describe(e)}", e);
         }
         var feed = doc.Root;
         if (feed is null || feed.Name != Atom + "feed") throw new SourceException($"Not an arXiv Atom feed: root <{feed?.Name.LocalName}>.");

@@ -20,7 +20,7 @@ internal static class EuropePmcXml
         }
         catch (XmlException e)
         {
-            throw new SourceException($"Europe PMC answer is cut short or malformed XML (line {e.LineNumber}): {e.Message}", e);
+            throw new SourceException($"Europe PMC answer is cut short or malformed XML: {ParseErrors.Describe(e)}", e);
         }
         var node = Convert(doc.Root!);
         return System.Text.Encoding.UTF8.GetBytes(node?.ToJsonString() ?? "{}");

@@ -33,7 +33,7 @@ public static partial class PubMedXml
         }
         catch (XmlException e)
         {
-            throw new SourceException($"PubMed esearch answer is not well-formed XML (line {e.LineNumber}): {e.Message}", e);
+            throw new SourceException($"PubMed esearch answer is not well-formed XML: {ParseErrors.Describe(e)}", e);
         }
         var root = doc.Root ?? throw new SourceException("PubMed esearch answer is empty.");
         if (root.Name.LocalName != "eSearchResult")
@@ -120,7 +120,7 @@ public static partial class PubMedXml
     }
 
     private static SourceException Malformed(XmlException e) =>
-        new($"PubMed efetch answer is cut short or malformed (line {e.LineNumber}): {e.Message}", e);
+        new($"PubMed efetch answer is cut short or malformed: {ParseErrors.Describe(e)}", e);
 
     private static T Guard<T>(Func<T> read)
     {

@@ -381,7 +381,8 @@ internal sealed class XmlScanner
         var before = _b.AsSpan(_start, at - _start);
         var line = before.Count((byte)'\n') + 1;
         var column = at - _start - (before.LastIndexOf((byte)'\n') + 1) + 1;
-        return new XmlException($"{message} (line {line}, position {column}).", null, line, column);
+        // XmlException adds " Line L, position P." itself.
+        return new XmlException(message + ".", null, line, column);
     }
 
     // Interns element names: each distinct name becomes one string, found again from its bytes without allocating.
