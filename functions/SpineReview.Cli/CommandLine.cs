@@ -65,18 +65,33 @@ public static class CommandLine
             DedupCommands.Create(runner),
             ParseCommand.Create(runner),
         };
-        var help = new Command("help", "print this help") { Hidden = true };
-        help.SetAction(p => Usage(p, ExitCodes.Success));
+        // "spine-review help [COMMAND ...]", as well as --help.
+        var words = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore };
+        var help = new Command("help", "print the help of the command named") { Hidden = true };
+        help.Add(words);
+        help.SetAction(p =>
+        {
+            Command command = root;
+            foreach (var word in p.GetValue(words) ?? [])
+            {
+                if (command.Subcommands.FirstOrDefault(c => c.Name == word && !c.Hidden) is not { } next)
+                {
+                    p.InvocationConfiguration.Error.WriteLine($"spine-review help: unknown command '{word}'\n\n{Help.Text(command)}");
+                    return ExitCodes.Usage;
+                }
+                command = next;
+            }
+            p.InvocationConfiguration.Output.WriteLine(Help.Text(command));
+            return ExitCodes.Success;
+        });
         root.Add(help);
         // Without a command: the usage, and bad usage.
-        root.SetAction(p => Usage(p, ExitCodes.Usage));
+        root.SetAction(p =>
+        {
+            p.InvocationConfiguration.Output.WriteLine(Help.Text(root));
+            return ExitCodes.Usage;
+        });
         return root;
-    }
-
-    private static int Usage(ParseResult parse, int code)
-    {
-        parse.InvocationConfiguration.Output.WriteLine(Help.Text(parse.RootCommandResult.Command));
-        return code;
     }
 
     /// <summary>SIGINT and SIGTERM cancel the token instead of ending the process, so the command stops cleanly; a second

@@ -92,10 +92,10 @@ internal sealed class Runner(CliEnvironment environment)
         {
             switch (error.SymbolResult)
             {
-                case CommandResult when parse.UnmatchedTokens.Count > 0:
-                    break; // the unmatched token said it
+                case CommandResult when parse.UnmatchedTokens.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal)):
+                    break; // said above, in the command line's words
                 case CommandResult c when c.Command.Action is null && VisibleSubcommands(c.Command).Any():
-                    lines.Add($"takes one of: {Either(VisibleSubcommands(c.Command).Select(s => s.Name))}");
+                    if (parse.UnmatchedTokens.Count == 0) lines.Add($"takes one of: {Either(VisibleSubcommands(c.Command).Select(s => s.Name))}");
                     break;
                 case OptionResult { Tokens.Count: 0 } o:
                     lines.Add($"option {o.Option.Name} needs a value");

@@ -68,6 +68,7 @@ public class CommandLineTests
     [InlineData("report", new[] { "report", "frobnicate" }, "spine-review report: unknown report action 'frobnicate': list or get")]
     [InlineData("eval", new[] { "eval" }, "spine-review eval: takes one of: dedup, screening or extraction")]
     [InlineData("export", new[] { "export", "--format", "csv" }, "spine-review export: needs --out FILE")]
+    [InlineData("export", new[] { "export", "--format", "csv", "extra" }, "spine-review export: unexpected argument 'extra'\nspine-review export: needs --out FILE")]
     [InlineData("harvest", new[] { "harvest", "--from", "2024-02-01", "--to", "2024-01-01" }, "--from 2024-02-01 is after --to 2024-01-01")]
     [InlineData("dedup split", new[] { "dedup", "split", "pubmed:1", "--by", "" }, "needs --by NAME: who decided")]
     [InlineData("cycle", new[] { "cycle", "--replay", "/no/such/folder" }, "--replay /no/such/folder: no such folder")]
@@ -132,6 +133,10 @@ public class CommandLineTests
             Assert.Contains($"\n  {command} ", output, StringComparison.Ordinal);
         Assert.Contains("130 cancelled by Ctrl+C (143 by SIGTERM)", output, StringComparison.Ordinal);
         Assert.Equal(output, (await Run("help")).Out);
+        Assert.Equal((await Run("screen", "decide", "--help")).Out, (await Run("help", "screen", "decide")).Out);
+        var (unknown, _, err) = await Run("help", "frobnicate");
+        Assert.Equal(2, unknown);
+        Assert.StartsWith("spine-review help: unknown command 'frobnicate'", err, StringComparison.Ordinal);
     }
 
     [Fact]
