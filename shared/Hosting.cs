@@ -142,6 +142,7 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddTransient<ReportService>();
         services.AddTransient<ExportService>();
         services.AddTransient<CycleService>();
+        services.AddTransient<Dedup.DedupService>();
 
         // Alerts: MailKit over the SMTP server from settings.
         services.AddSingleton<SmtpMailer>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SpineReview.Cli.Commands;
 
 namespace SpineReview.Cli;
 

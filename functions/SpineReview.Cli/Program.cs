@@ -1,3 +1,1 @@
-using SpineReview.Cli;
-
-return await CommandLine.RunAsync(args, Console.Out, Console.Error);
+return await SpineReview.Cli.CommandLine.RunConsoleAsync(args);

@@ -1,9 +1,29 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using SpineReview.Dedup;
 using SpineReview.Records;
 
 namespace SpineReview.Cli;
+
+/// <summary>How the command line prints JSON: compile-time metadata, and names and titles as written ("+", accents), not as \u escapes.</summary>
+internal static class CliJson
+{
+    public static JsonSerializerOptions RecordOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = RecordJsonContext.Default,
+    };
+
+    public static JsonTypeInfo<BibRecord> Record { get; } = (JsonTypeInfo<BibRecord>)RecordOptions.GetTypeInfo(typeof(BibRecord));
+
+    public static JsonSerializerOptions Screening { get; } = new(ScreeningJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = ScreeningJsonContext.Default,
+    };
+}
 
 /// <summary>Compile-time JSON metadata for the records `parse` prints: no reflection, no warm-up on large files.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -7,9 +7,9 @@ using SpineReview.Storage;
 
 namespace SpineReview.Cycle;
 
-/// <summary>What one cycle did, stage by stage.</summary>
+/// <summary>What one cycle did, stage by stage; <see cref="Pdf"/> is the report this cycle made (or found unchanged).</summary>
 public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQueues.DrainResult Screened, ModelSummary Ranking, WorkQueues.DrainResult Extracted, ReportManifest Report,
-    AlertRunSummary Alerts);
+    AlertRunSummary Alerts, byte[] Pdf);
 
 /// <summary>One living-review cycle: harvest, screen, extract, report, immediate alerts. The console host runs it whole; in Azure each stage is its own function.</summary>
 public sealed class CycleService(StorageClients storage, Harvester harvester, WorkQueues queues, ScreeningService screening,
@@ -30,11 +30,11 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
         var extracted = await DrainExtractAsync(progress, ct);
         await extraction.ReextractIfNewVersionAsync(progress, ct);
         progress?.Report("[5/6] report: rendering the PDF");
-        var (manifest, _) = await reports.GenerateAsync(ct);
+        var (manifest, pdf) = await reports.GenerateAsync(ct);
         progress?.Report("[6/6] alerts: immediate alerts of newly eligible studies, and retries that are due");
         var nudges = await alerts.DrainNudgesAsync(ct);
         var sent = await alerts.RunAsync(AlertScope.Immediate, progress, ct) with { Nudges = nudges };
-        return new CycleSummary(harvest, screened, ranked, extracted, manifest, sent);
+        return new CycleSummary(harvest, screened, ranked, extracted, manifest, sent, pdf);
     }
 
     /// <summary>Screens every queued record.</summary>

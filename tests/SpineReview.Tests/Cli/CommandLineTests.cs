@@ -60,6 +60,109 @@ public class CommandLineTests
         Assert.Contains($"Usage: spine-review {command}", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("screen decide", new[] { "screen", "decide", "pubmed:1", "include", "--frobnicate" }, "spine-review screen decide: unknown option --frobnicate")]
+    [InlineData("screen next", new[] { "screen", "next", "--reason", "review" }, "spine-review screen next: --reason goes with screen decide, screen resolve")]
+    [InlineData("report", new[] { "report", "--out" }, "spine-review report: option --out needs a value")]
+    [InlineData("screen decide", new[] { "screen", "decide" }, "spine-review screen decide: missing KEY and VERDICT")]
+    [InlineData("report", new[] { "report", "frobnicate" }, "spine-review report: unknown report action 'frobnicate': list or get")]
+    [InlineData("eval", new[] { "eval" }, "spine-review eval: takes one of: dedup, screening or extraction")]
+    [InlineData("export", new[] { "export", "--format", "csv" }, "spine-review export: needs --out FILE")]
+    [InlineData("export", new[] { "export", "--format", "csv", "extra" }, "spine-review export: unexpected argument 'extra'\nspine-review export: needs --out FILE")]
+    [InlineData("harvest", new[] { "harvest", "--from", "2024-02-01", "--to", "2024-01-01" }, "--from 2024-02-01 is after --to 2024-01-01")]
+    [InlineData("dedup split", new[] { "dedup", "split", "pubmed:1", "--by", "" }, "needs --by NAME: who decided")]
+    [InlineData("cycle", new[] { "cycle", "--replay", "/no/such/folder" }, "--replay /no/such/folder: no such folder")]
+    public async Task BadUsage_Exit2_TheMessageSaysWhatWasWrong_ThenTheCommandsHelp(string command, string[] args, string message)
+    {
+        var (code, output, err) = await Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+        // The help of the command the mistake was made on follows the message.
+        Assert.Contains($"\n\nUsage: spine-review {command}", err, StringComparison.Ordinal);
+    }
+
+    // Every sub-command of ../shared/design/INTERFACES.md and README.md, with the options it takes.
+    [Theory]
+    [InlineData("cycle", "--replay DIR", "--out FILE", "--from YYYY-MM-DD", "--to YYYY-MM-DD")]
+    [InlineData("harvest", "--source NAME|all", "--from YYYY-MM-DD", "--to YYYY-MM-DD", "--replay DIR")]
+    [InlineData("screen next", "--json")]
+    [InlineData("screen decide", "KEY", "VERDICT", "--reason CODE", "--note TEXT", "--etag ETAG")]
+    [InlineData("screen conflicts", "--json")]
+    [InlineData("screen resolve", "KEY", "VERDICT", "--reason CODE", "--note TEXT")]
+    [InlineData("screen rank", "--force")]
+    [InlineData("screen status")]
+    [InlineData("extract show", "KEY")]
+    [InlineData("extract correct", "KEY", "FIELD", "VALUE", "--note TEXT")]
+    [InlineData("extract rerun")]
+    [InlineData("extract accuracy")]
+    [InlineData("export", "--format csv|ris", "--out FILE", "--provisional")]
+    [InlineData("alerts subscribe", "--email ADDRESS", "--name NAME", "--modality M,...", "--region R,...", "--condition C,...", "--task T,...", "--frequency immediate|daily|weekly")]
+    [InlineData("alerts confirm", "TOKEN")]
+    [InlineData("alerts unsubscribe", "TOKEN")]
+    [InlineData("alerts list", "--json")]
+    [InlineData("alerts status")]
+    [InlineData("alerts retry", "ID")]
+    [InlineData("alerts close", "ID")]
+    [InlineData("report", "--out FILE")]
+    [InlineData("report list")]
+    [InlineData("report get", "VERSION", "--out FILE")]
+    [InlineData("eval dedup", "--records FILE", "--truth FILE", "--json", "--found FILE")]
+    [InlineData("eval screening", "--dataset FILE|FOLDER", "--runs N", "--seed S", "--json")]
+    [InlineData("eval extraction", "--gold FILE", "--json", "--misses")]
+    [InlineData("dedup review")]
+    [InlineData("dedup merge", "KEY", "--into OTHER", "--by NAME")]
+    [InlineData("dedup split", "KEY", "--by NAME")]
+    [InlineData("dedup distinct", "KEY", "--from OTHER", "--by NAME")]
+    [InlineData("parse", "SOURCE", "FILE")]
+    public async Task Help_EverySubcommand_ItsUsageAndEachArgumentAndOptionItTakes(string command, params string[] takes)
+    {
+        var (code, output, err) = await Run([.. command.Split(' '), "--help"]);
+        Assert.True(code == 0, err);
+        Assert.StartsWith($"Usage: spine-review {command}", output, StringComparison.Ordinal);
+        foreach (var item in takes.Append("-h, -?, --help"))
+            Assert.Contains($"\n  {item} ", output.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_Root_ListsEveryCommandAndTheExitCodes()
+    {
+        var (code, output, _) = await Run("--help");
+        Assert.Equal(0, code);
+        foreach (var command in new[] { "cycle", "harvest", "screen", "extract", "export", "alerts", "report", "eval", "dedup", "parse" })
+            Assert.Contains($"\n  {command} ", output, StringComparison.Ordinal);
+        Assert.Contains("130 cancelled by Ctrl+C (143 by SIGTERM)", output, StringComparison.Ordinal);
+        Assert.Equal(output, (await Run("help")).Out);
+        Assert.Equal((await Run("screen", "decide", "--help")).Out, (await Run("help", "screen", "decide")).Out);
+        var (unknown, _, err) = await Run("help", "frobnicate");
+        Assert.Equal(2, unknown);
+        Assert.StartsWith("spine-review help: unknown command 'frobnicate'", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheAssemblysInformationalVersion()
+    {
+        var (code, output, err) = await Run("--version");
+        Assert.True(code == 0, err);
+        var expected = typeof(CommandLine).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.Equal(expected + Environment.NewLine, output);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output);
+    }
+
+    [Fact]
+    public async Task Cancelled_TheTokenReachesTheServices_Exit130WithACancelledMessage()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CommandLine.RunAsync(["report", "list"], output, error, new Dictionary<string, string?> { ["Storage:Prefix"] = TestHost.NewPrefix() }, cancellationToken: cancelled.Token);
+        Assert.Equal(130, code);
+        Assert.StartsWith("spine-review report list: cancelled;", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("report list done", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task BadDate_Exit2()
     {
