@@ -33,7 +33,12 @@ public static class SpineReviewServiceCollectionExtensions
         // Options bind through IConfiguration; hosts register theirs, a bare ServiceCollection gets this one.
         services.TryAddSingleton(configuration);
 
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        // A replayed run stores apart from the live review unless a prefix is chosen on purpose: the sample's watermarks would
+        // otherwise cut the first live harvest short, and its records would stay in the review.
+        var replayDirectory = configuration[$"{ReplayOptions.Section}:{nameof(ReplayOptions.Directory)}"];
+        services.AddOptions<StorageOptions>()
+            .Configure(o => { if (!string.IsNullOrWhiteSpace(replayDirectory)) o.Prefix = StorageOptions.DemoPrefix; })
+            .BindConfiguration(StorageOptions.Section);
         services.AddOptions<PubMedOptions>().BindConfiguration(PubMedOptions.Section)
             .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "Setting PubMed:BaseUrl must be an absolute URL.")
             .Validate(o => o.BatchSize is >= 1 and <= 10000, "Setting PubMed:BatchSize must be between 1 and 10000.")
@@ -107,7 +112,6 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddSingleton<DeliveryStore>();
 
         // Sources: each a client with the standard resilience handler (Retry-After honoured) around its own rate limiter.
-        var replayDirectory = configuration[$"{ReplayOptions.Section}:{nameof(ReplayOptions.Directory)}"];
         if (!string.IsNullOrWhiteSpace(replayDirectory)) services.TryAddSingleton(_ => new ReplayResponder(replayDirectory));
         services.TryAddSingleton<SourceMeters>();
         services.TryAddSingleton<RateGates>();

@@ -40,7 +40,8 @@ public static class CommandLine
             Runs one whole living-review cycle: harvests every enabled source for the window since the
             last complete search, deduplicates, applies the rule pre-screen, extracts, and stores a new report
             version (blob latest.pdf in the reports container).
-              --replay DIR   answer source requests from recorded responses in DIR (e.g. samples/replay)
+              --replay DIR   answer source requests from recorded responses in DIR (e.g. samples/replay), stored
+                             apart from the live review: under the prefix spinedemo unless Storage__Prefix is set
               --out FILE     also write the PDF to FILE
               --from, --to   entry-date window instead of "since the last complete search" to "today"
             """,
@@ -53,7 +54,8 @@ public static class CommandLine
             search, to today), stores new records, links duplicates (shared DOI, PMID, PMCID or arXiv id; else title,
             authors and bibliographic details) and queues new records for screening. Sources: pubmed, ieee, europepmc, arxiv, openalex. A source that needs a key and has none is
             skipped with a message; the others run. Prints per source: query, window, reported total, retrieved,
-            new, duplicates, calls, 429s and status.
+            new, duplicates, calls, 429s and status. With --replay DIR the sources are answered from recorded responses,
+            stored under the prefix spinedemo unless Storage__Prefix is set; a live harvest refuses storage that holds them.
             """,
             ["source", "from", "to", "replay"], [], RunHarvestAsync),
         new("screen", "rule pre-screen; people's screening: next, decide, conflicts, resolve, rank, status",

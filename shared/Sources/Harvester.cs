@@ -41,7 +41,7 @@ public sealed class Harvester(
         foreach (var source in Sources.Where(s => s.Enabled))
         {
             var (summary, failure) = await RunAsync(source.Name, request, progress, ct);
-            // A source's own failure is its row; anything else (storage, for one) stops the harvest.
+            // A source's own failure is its row; anything else (storage, storage holding the other kind of harvest) stops the harvest.
             if (failure is not null && failure.SourceException is not SourceException) failure.Throw();
             if (failure is not null) progress?.Report($"{source.Name}: failed: {summary.Message}");
             summaries.Add(summary);
@@ -75,6 +75,7 @@ public sealed class Harvester(
             log.LogWarning("Source {Source} skipped: {Reason}", name, missing);
             return (new HarvestSummary(name, source.Query, request.From ?? today, request.To ?? today, 0, 0, 0, 0, 0, 0, 0, 0, "skipped", missing), null);
         }
+        var claimed = await CheckOriginAsync(ct);
 
         var runId = started.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var watermark = await state.GetWatermarkAsync(name, ct);
@@ -121,6 +122,7 @@ public sealed class Harvester(
             {
                 await foreach (var page in pages.Reader.ReadAllAsync(ct))
                 {
+                    if (!claimed) claimed = await ClaimOriginAsync(ct);
                     tally.FirstUrl ??= page.RequestUrl;
                     tally.Reported += page.ReportedDelta;
                     if (page.Note is not null) { tally.Notes.Add(page.Note); progress?.Report($"{name}: note: {page.Note}"); }
@@ -173,6 +175,36 @@ public sealed class Harvester(
         var entry = Entry(complete ? "complete" : "incomplete", message);
         await searchLog.WriteAsync(entry, ct);
         return (Summary(entry), null);
+    }
+
+    // The replayed sample and a live review never share storage: a live harvest over the sample would go on from the sample's
+    // watermark (years of literature never searched) and keep its placeholder records; a replay would mix them into a review.
+    // True when this kind is already on record, so nothing needs to be claimed.
+    private async Task<bool> CheckOriginAsync(CancellationToken ct)
+    {
+        if (await state.GetHarvestOriginAsync(ct) is not { } origin) return false;
+        return origin.Replayed == (replay is not null) ? true : throw MixedOrigins(origin);
+    }
+
+    // Marks fresh storage with this harvest's kind before its first page is stored; of two kinds at once, one wins and the other stops here.
+    private async Task<bool> ClaimOriginAsync(CancellationToken ct)
+    {
+        var origin = await state.ClaimHarvestOriginAsync(replay is not null, time.GetUtcNow(), ct);
+        return origin.Replayed == (replay is not null) ? true : throw MixedOrigins(origin);
+    }
+
+    private InvalidOperationException MixedOrigins(HarvestOrigin origin)
+    {
+        var prefix = storage.Names.Prefix;
+        var since = origin.Since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return new InvalidOperationException(origin.Replayed
+            ? $"Storage prefix '{prefix}' holds the replayed sample (stored from recorded responses since {since}), not a live review: a live harvest " +
+              "here would search only from the sample's watermark and keep the sample's records. Run the live review under a prefix of its own " +
+              $"(set Storage__Prefix to another name, for example {prefix}live), or delete the tables, queues and containers whose names start with " +
+              $"'{prefix}' and run again."
+            : $"Storage prefix '{prefix}' holds a live review (harvested from the sources since {since}): the recorded sample would mix its records " +
+              $"into it. Replay under a prefix of its own: leave Storage__Prefix unset (a replayed run then uses '{Configuration.StorageOptions.DemoPrefix}') " +
+              "or set it to another name.");
     }
 
     // Records of a page are written eight at a time; records that share an identifier or a blocking key are written one
