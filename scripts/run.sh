@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One full living-review cycle on this machine: installs what is missing, starts Azurite if none is
 # listening, runs `spine-review cycle`, writes out/living-review.pdf.
-#   scripts/run.sh            sources replayed from the recorded sample set in samples/replay
-#   scripts/run.sh --live     sources queried for real
+#   scripts/run.sh            sources replayed from the recorded sample set in samples/replay, stored under the
+#                             prefix spinedemo (or Storage__Prefix when set), apart from the live review
+#   scripts/run.sh --live     sources queried for real, stored under Storage__Prefix (default spine)
 # Any other options are passed to `spine-review cycle`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -11,7 +12,7 @@ args=()
 for a in "$@"; do
   case "$a" in
     --live) live=true ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$a") ;;
   esac
 done
@@ -29,6 +30,10 @@ mkdir -p "$ROOT/out"
 if $live; then
   (cd "$ROOT" && "$cli" cycle --out "$ROOT/out/living-review.pdf" "${args[@]}")
 else
+  # The sample never shares storage with the live review (a live harvest refuses storage holding it): the same name the
+  # command line gives a replayed run, here also over a Storage__Prefix from local.settings.json.
+  export Storage__Prefix="${Storage__Prefix:-spinedemo}"
+  say "sources replayed from samples/replay; stored under the prefix $Storage__Prefix, apart from the live review (scripts/run.sh --live)"
   (cd "$ROOT" && "$cli" cycle --replay "$ROOT/samples/replay" --out "$ROOT/out/living-review.pdf" "${args[@]}")
 fi
 say "report: $ROOT/out/living-review.pdf"

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
 using SpineReview.Configuration;
@@ -32,7 +33,12 @@ public static class SpineReviewServiceCollectionExtensions
         // Options bind through IConfiguration; hosts register theirs, a bare ServiceCollection gets this one.
         services.TryAddSingleton(configuration);
 
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        // A replayed run stores apart from the live review unless a prefix is chosen on purpose: the sample's watermarks would
+        // otherwise cut the first live harvest short, and its records would stay in the review.
+        var replayDirectory = configuration[$"{ReplayOptions.Section}:{nameof(ReplayOptions.Directory)}"];
+        services.AddOptions<StorageOptions>()
+            .Configure(o => { if (!string.IsNullOrWhiteSpace(replayDirectory)) o.Prefix = StorageOptions.DemoPrefix; })
+            .BindConfiguration(StorageOptions.Section);
         services.AddOptions<PubMedOptions>().BindConfiguration(PubMedOptions.Section)
             .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "Setting PubMed:BaseUrl must be an absolute URL.")
             .Validate(o => o.BatchSize is >= 1 and <= 10000, "Setting PubMed:BatchSize must be between 1 and 10000.")
@@ -106,10 +112,14 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddSingleton<DeliveryStore>();
 
         // Sources: each a client with the standard resilience handler (Retry-After honoured) around its own rate limiter.
-        var replayDirectory = configuration[$"{ReplayOptions.Section}:{nameof(ReplayOptions.Directory)}"];
         if (!string.IsNullOrWhiteSpace(replayDirectory)) services.TryAddSingleton(_ => new ReplayResponder(replayDirectory));
         services.TryAddSingleton<SourceMeters>();
         services.TryAddSingleton<RateGates>();
+        // A handled retry is not news: Polly's own line for each attempt (an Error with the whole exception stack) and for each
+        // attempt timeout is not written; the pipeline writes one Debug line per retry instead, and the source one Warning line,
+        // with its URL, when a request fails for good (HttpSource).
+        services.Configure<Polly.Telemetry.TelemetryOptions>(o => o.SeverityProvider = e =>
+            e.Event.EventName is "ExecutionAttempt" or "OnRetry" or "OnTimeout" ? Polly.Telemetry.ResilienceEventSeverity.None : e.Event.Severity);
 
         var pubmed = services.AddHttpClient<PubMedClient>();
         Pipeline(pubmed, "pubmed", sp => sp.GetRequiredService<IOptions<PubMedOptions>>().Value.ToSourceOptions(), replayDirectory);
@@ -194,10 +204,19 @@ public static class SpineReviewServiceCollectionExtensions
             o.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
             o.Retry.UseJitter = true;
             o.Retry.ShouldRetryAfterHeader = true;
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger<HttpSource>();
+            o.Retry.OnRetry = args =>
+            {
+                var reason = args.Outcome.Exception?.Message ?? $"HTTP {(int)args.Outcome.Result!.StatusCode} {args.Outcome.Result.ReasonPhrase}";
+                SourceLog.Retrying(log, name, args.AttemptNumber + 1, reason, args.RetryDelay.TotalSeconds);
+                return default;
+            };
             o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds);
             o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, p.TimeoutSeconds * 2.5));
             o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds * (p.MaxRetries + 2) + 300);
         });
+        // HttpClient's own log writes every failed attempt at Information with the exception's stack: its warnings only.
+        client.Services.AddLogging(b => b.AddFilter($"System.Net.Http.HttpClient.{client.Name}", LogLevel.Warning));
         client.AddHttpMessageHandler(sp => new MeteringHandler(name, sp.GetRequiredService<SourceMeters>()));
         client.AddHttpMessageHandler(sp => new RateLimitHandler(
             sp.GetRequiredService<RateGates>().For(name, options(sp).RequestsPerSecond), honourRateHeaders: name == "crossref"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using SpineReview.Screening;
 using SpineReview.Storage;
@@ -39,28 +40,26 @@ public sealed class Harvester(
         var summaries = new List<HarvestSummary>();
         foreach (var source in Sources.Where(s => s.Enabled))
         {
-            try
-            {
-                summaries.Add(await HarvestAsync(source.Name, request, progress, ct));
-            }
-            catch (SourceException e)
-            {
-                progress?.Report($"{source.Name}: failed: {e.Message}");
-                summaries.Add(Failed(source, request, e.Message));
-            }
+            var (summary, failure) = await RunAsync(source.Name, request, progress, ct);
+            // A source's own failure is its row; anything else (storage, storage holding the other kind of harvest) stops the harvest.
+            if (failure is not null && failure.SourceException is not SourceException) failure.Throw();
+            if (failure is not null) progress?.Report($"{source.Name}: failed: {summary.Message}");
+            summaries.Add(summary);
         }
         return summaries;
-    }
-
-    private HarvestSummary Failed(ISource source, HarvestRequest request, string message)
-    {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        return new HarvestSummary(source.Name, source.Query, request.From ?? today, request.To ?? today, 0, 0, 0, 0, 0, 0, 0, 0, "failed", message);
     }
 
     /// <summary>Harvests one source. A source without its required setting is skipped with the reason; a window cut
     /// short by a daily quota goes on from its cursor next time; any window can be run again safely.</summary>
     public async Task<HarvestSummary> HarvestAsync(string name, HarvestRequest request, IProgress<string>? progress, CancellationToken ct)
+    {
+        var (summary, failure) = await RunAsync(name, request, progress, ct);
+        failure?.Throw();
+        return summary;
+    }
+
+    // A failure of the search comes back with the row it leaves (the window searched, the calls made) for the caller to throw.
+    private async Task<(HarvestSummary Summary, ExceptionDispatchInfo? Failure)> RunAsync(string name, HarvestRequest request, IProgress<string>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!_sources.TryGetValue(name, out var source))
@@ -74,8 +73,9 @@ public sealed class Harvester(
         {
             progress?.Report($"{name}: skipped: {missing}");
             log.LogWarning("Source {Source} skipped: {Reason}", name, missing);
-            return new HarvestSummary(name, source.Query, request.From ?? today, request.To ?? today, 0, 0, 0, 0, 0, 0, 0, 0, "skipped", missing);
+            return (new HarvestSummary(name, source.Query, request.From ?? today, request.To ?? today, 0, 0, 0, 0, 0, 0, 0, 0, "skipped", missing), null);
         }
+        var claimed = await CheckOriginAsync(ct);
 
         var runId = started.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var watermark = await state.GetWatermarkAsync(name, ct);
@@ -122,6 +122,7 @@ public sealed class Harvester(
             {
                 await foreach (var page in pages.Reader.ReadAllAsync(ct))
                 {
+                    if (!claimed) claimed = await ClaimOriginAsync(ct);
                     tally.FirstUrl ??= page.RequestUrl;
                     tally.Reported += page.ReportedDelta;
                     if (page.Note is not null) { tally.Notes.Add(page.Note); progress?.Report($"{name}: note: {page.Note}"); }
@@ -145,28 +146,65 @@ public sealed class Harvester(
             var paused = Entry("paused", e.Message);
             await searchLog.WriteAsync(paused, ct);
             progress?.Report($"{name}: paused: {e.Message}");
-            return Summary(paused);
+            return (Summary(paused), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await searchLog.WriteAsync(Entry("failed", e.Message), ct);
-            throw;
+            // The search log keeps the request that failed; the row a person reads keeps the short message.
+            var failed = Entry("failed", e is SourceException { RequestUrl: { } url } ? $"{e.Message} Request: {url}" : e.Message);
+            await searchLog.WriteAsync(failed, ct);
+            return (Summary(failed) with { Message = e.Message }, ExceptionDispatchInfo.Capture(e));
         }
 
         var complete = tally.Retrieved == tally.Reported;
-        string? message = complete ? null
-            : $"retrieved {tally.Retrieved} of {tally.Reported} reported; watermark kept at {watermark?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"}";
+        string? message = null;
         // The watermark moves only over a window joined to it: a window chosen by hand further on leaves a gap unsearched.
         var joined = watermark is null ? from <= source.StartDate : from <= watermark.Value.AddDays(1);
-        if (complete && joined && to > (watermark ?? DateOnly.MinValue)) await state.SetWatermarkAsync(name, to, ct);
-        else if (complete && !joined)
+        if (!complete)
+        {
+            message = $"retrieved {tally.Retrieved} of {tally.Reported} reported; watermark kept at {watermark?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"}";
+            log.LogWarning("Harvest of {Source} incomplete: {Message}", name, message);
+        }
+        else if (!joined)
             message = $"window {from:yyyy-MM-dd}..{to:yyyy-MM-dd} does not join the watermark ({watermark?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}); the watermark stays";
-        else log.LogWarning("Harvest of {Source} incomplete: {Message}", name, message);
+        else if (to > (watermark ?? DateOnly.MinValue))
+            await state.SetWatermarkAsync(name, to, ct);
+        // Otherwise the window ends at or before the watermark (run again the same day): complete, and the watermark stays.
         if (open is not null || complete) await state.ClearOpenWindowAsync(name, ct);
         if (tally.Notes.Count > 0) message = string.Join("; ", new[] { message }.Concat(tally.Notes.Distinct()).OfType<string>());
         var entry = Entry(complete ? "complete" : "incomplete", message);
         await searchLog.WriteAsync(entry, ct);
-        return Summary(entry);
+        return (Summary(entry), null);
+    }
+
+    // The replayed sample and a live review never share storage: a live harvest over the sample would go on from the sample's
+    // watermark (years of literature never searched) and keep its placeholder records; a replay would mix them into a review.
+    // True when this kind is already on record, so nothing needs to be claimed.
+    private async Task<bool> CheckOriginAsync(CancellationToken ct)
+    {
+        if (await state.GetHarvestOriginAsync(ct) is not { } origin) return false;
+        return origin.Replayed == (replay is not null) ? true : throw MixedOrigins(origin);
+    }
+
+    // Marks fresh storage with this harvest's kind before its first page is stored; of two kinds at once, one wins and the other stops here.
+    private async Task<bool> ClaimOriginAsync(CancellationToken ct)
+    {
+        var origin = await state.ClaimHarvestOriginAsync(replay is not null, time.GetUtcNow(), ct);
+        return origin.Replayed == (replay is not null) ? true : throw MixedOrigins(origin);
+    }
+
+    private InvalidOperationException MixedOrigins(HarvestOrigin origin)
+    {
+        var prefix = storage.Names.Prefix;
+        var since = origin.Since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return new InvalidOperationException(origin.Replayed
+            ? $"Storage prefix '{prefix}' holds the replayed sample (stored from recorded responses since {since}), not a live review: a live harvest " +
+              "here would search only from the sample's watermark and keep the sample's records. Run the live review under a prefix of its own " +
+              $"(set Storage__Prefix to another name, for example {prefix}live), or delete the tables, queues and containers whose names start with " +
+              $"'{prefix}' and run again."
+            : $"Storage prefix '{prefix}' holds a live review (harvested from the sources since {since}): the recorded sample would mix its records " +
+              $"into it. Replay under a prefix of its own: leave Storage__Prefix unset (a replayed run then uses '{Configuration.StorageOptions.DemoPrefix}') " +
+              "or set it to another name.");
     }
 
     // Records of a page are written eight at a time; records that share an identifier or a blocking key are written one

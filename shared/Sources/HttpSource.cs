@@ -42,41 +42,53 @@ public abstract class HttpSource(HttpClient http, SourceOptions options, TimePro
         return ($"{baseUrl}{sep}{Join(false)}", $"{baseUrl}{sep}{Join(true)}");
     }
 
-    /// <summary>GET, then parse; an unusable answer (cut short, error document) is fetched again with backoff, then fails.</summary>
-    protected async Task<T> GetParsedAsync<T>(string url, string redacted, Func<byte[], T> parse, CancellationToken ct)
+    /// <summary>GET, then parse; an unusable answer (cut short, error document) is fetched again with backoff, then fails.
+    /// With <paramref name="notFoundIsDefault"/> a 404 is an answer too (Crossref: a DOI it does not know) and gives default.</summary>
+    protected async Task<T> GetParsedAsync<T>(string url, string redacted, Func<byte[], T> parse, CancellationToken ct, bool notFoundIsDefault = false)
     {
+        // Every HTTP attempt for this URL, the resilience handler's retries and the ones below alike.
+        var attempts = new AttemptCounter();
         for (var attempt = 0; ; attempt++)
         {
+            var fetched = false;
             try
             {
-                var body = await GetAsync(url, ct);
-                return parse(body);
+                var body = await GetAsync(url, attempts, notFoundIsDefault, ct);
+                fetched = true;
+                return body is null ? default! : parse(body);
             }
-            catch (SourceException e) when (attempt < Options.MaxRetries && (e.Transient || e.InnerException is not HttpRequestException))
+            catch (SourceException e) when (attempt < Options.MaxRetries && (e.Transient || e.InnerException is not (HttpRequestException or Replay.ReplayFileException)))
             {
-                log.LogWarning("{Source} gave an unusable answer ({Reason}); retry {Attempt} of {Max}", Label, e.Message, attempt + 1, Options.MaxRetries);
+                SourceLog.UnusableAnswer(log, Label, e.Message, attempt + 1, Options.MaxRetries);
                 await Task.Delay(TimeSpan.FromSeconds(Options.RetryDelaySeconds * Math.Pow(2, attempt)), Time, ct);
             }
             catch (SourceException e)
             {
-                throw new SourceException(Redact($"{e.Message} (request {redacted}, after {attempt + 1} attempts; run again later)"), e);
+                // A failure of the request itself already says how often it was tried; an answer that would not parse says it here.
+                var message = fetched || e.Transient ? $"{e.Message.TrimEnd('.')} (after {Attempts(attempts.Count)}); run again later." : e.Message;
+                SourceLog.RequestFailed(log, Redact(message), Redact(redacted));
+                throw new SourceException(Redact(message), e, e.Transient) { RequestUrl = Redact(redacted) };
             }
         }
     }
 
-    /// <summary>One GET through the resilience pipeline; null for 404 when <paramref name="notFoundIsNull"/>.</summary>
-    protected async Task<byte[]> GetAsync(string url, CancellationToken ct, bool notFoundIsNull = false)
+    private static string Attempts(int n) => n == 1 ? "1 attempt" : $"{n} attempts";
+
+    /// <summary>One GET through the resilience pipeline, each attempt counted in <paramref name="attempts"/>; null for 404 when <paramref name="notFoundIsNull"/>.</summary>
+    private async Task<byte[]?> GetAsync(string url, AttemptCounter attempts, bool notFoundIsNull, CancellationToken ct)
     {
         try
         {
-            using var response = await http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, ct);
-            if (notFoundIsNull && response.StatusCode == System.Net.HttpStatusCode.NotFound) return [];
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url));
+            request.Options.Set(AttemptCounter.Key, attempts);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (notFoundIsNull && response.StatusCode == System.Net.HttpStatusCode.NotFound) return null;
             if (!response.IsSuccessStatusCode)
             {
                 var text = Redact((await response.Content.ReadAsStringAsync(ct)).ReplaceLineEndings(" ").Trim());
                 if (text.Length > 200) text = text[..200] + "…";
-                throw new SourceException($"{Label} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} after retries: {text}. Run again later.",
-                    new HttpRequestException(response.ReasonPhrase), transient: false);
+                throw new SourceException($"{Label} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} after {Attempts(attempts.Count)}: {text}. Run again later.",
+                    new HttpRequestException(response.ReasonPhrase, null, response.StatusCode), transient: false);
             }
             try
             {
@@ -90,10 +102,41 @@ public abstract class HttpSource(HttpClient http, SourceOptions options, TimePro
                 throw new SourceException($"{Label} answer was cut off while it was read ({e.Message}).", e, transient: true);
             }
         }
+        catch (Replay.ReplayFileException e)
+        {
+            throw new SourceException($"{Label}: {e.Message}", e, transient: false);
+        }
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or TimeoutException
                                   or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
-            throw new SourceException($"{Label} could not be reached ({e.Message}). Check the network and its BaseUrl setting, then run again.", e, transient: false);
+            throw new SourceException($"{Label} could not be reached after {Attempts(attempts.Count)} ({e.Message.TrimEnd('.')}); check the network and its BaseUrl setting, then run again.",
+                e, transient: false);
         }
     }
+}
+
+/// <summary>Counts the HTTP attempts of one request: carried in the request's options, which the resilience handler copies to
+/// every retry, and counted by <see cref="MeteringHandler"/> inside it.</summary>
+internal sealed class AttemptCounter
+{
+    public static readonly HttpRequestOptionsKey<AttemptCounter> Key = new("SpineReview.Attempts");
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void Add() => Interlocked.Increment(ref _count);
+}
+
+/// <summary>The sources' log lines: a handled retry is one Debug line; a request that failed for good one Warning line with its URL.</summary>
+internal static partial class SourceLog
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Source} gave an unusable answer ({Reason}); retry {Attempt} of {Max}")]
+    public static partial void UnusableAnswer(ILogger logger, string source, string reason, int attempt, int max);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Source} attempt {Attempt} failed ({Reason}); retry in {Delay:0.0} s")]
+    public static partial void Retrying(ILogger logger, string source, int attempt, string reason, double delay);
+
+    // The reason names the source; the logger's category names its client.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} Request: {Url}")]
+    public static partial void RequestFailed(ILogger logger, string reason, string url);
 }

@@ -11,4 +11,7 @@ public sealed class SourceException : Exception
     /// <summary>True when calling again may well succeed (the connection dropped while the body was read); HTTP errors that
     /// outlived the resilience handler's retries are not retried again.</summary>
     public bool Transient { get; }
+
+    /// <summary>The request that failed, with secrets as ***: for the log and the search log, kept out of the short message a person reads.</summary>
+    public string? RequestUrl { get; init; }
 }

@@ -18,7 +18,7 @@ public sealed class SourceMeters
     }
 }
 
-/// <summary>Counts each attempt and each 429 for the source's meter; inside the resilience handler so retries count.</summary>
+/// <summary>Counts each attempt and each 429 for the source's meter, and the request's own attempts; inside the resilience handler so retries count.</summary>
 public sealed class MeteringHandler(string source, SourceMeters meters) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -33,6 +33,7 @@ public sealed class MeteringHandler(string source, SourceMeters meters) : Delega
         {
             // An attempt that timed out or failed in transit is a call too.
             meters.Count(source, response?.StatusCode == HttpStatusCode.TooManyRequests);
+            if (request.Options.TryGetValue(AttemptCounter.Key, out var attempts)) attempts.Add();
         }
     }
 }

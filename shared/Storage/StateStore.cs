@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 
 namespace SpineReview.Storage;
 
-/// <summary>Small named values: per-source watermarks.</summary>
+/// <summary>Small named values: per-source watermarks, open windows, daily call budgets, and where the harvests came from.</summary>
 public sealed class StateStore(StorageClients storage)
 {
     private TableClient Table => storage.Table(storage.Names.StateTable);
@@ -88,7 +88,32 @@ public sealed class StateStore(StorageClients storage)
 
     public async Task ClearOpenWindowAsync(string source, CancellationToken ct) =>
         await Table.DeleteEntityAsync("open-window", source, ETag.All, ct);
+
+    /// <summary>Whether the harvests stored here were replayed from recordings or live, or null when nothing was harvested yet.</summary>
+    public async Task<HarvestOrigin?> GetHarvestOriginAsync(CancellationToken ct)
+    {
+        var hit = await Table.GetEntityIfExistsAsync<TableEntity>("origin", "harvest", cancellationToken: ct);
+        return hit.HasValue ? new HarvestOrigin(hit.Value!.GetBoolean("Replayed") ?? false, hit.Value.GetDateTimeOffset("Since") ?? DateTimeOffset.MinValue) : null;
+    }
+
+    /// <summary>Records the kind of the first harvest that stores anything here and returns the kind on record. Insert-only: of two
+    /// harvests of different kinds at once, one is recorded and the other reads it back.</summary>
+    public async Task<HarvestOrigin> ClaimHarvestOriginAsync(bool replayed, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await Table.AddEntityAsync(new TableEntity("origin", "harvest") { ["Replayed"] = replayed, ["Since"] = now }, ct);
+            return new HarvestOrigin(replayed, now);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return await GetHarvestOriginAsync(ct) ?? throw new InvalidOperationException("The harvest origin row was there and then gone; run again.", e);
+        }
+    }
 }
+
+/// <summary>What the records stored under a prefix come from: the recorded sample (replayed) or the sources themselves, since when.</summary>
+public sealed record HarvestOrigin(bool Replayed, DateTimeOffset Since);
 
 /// <summary>A window cut short by a quota: where to go on, and the counts so far.</summary>
 public sealed record OpenWindow(DateOnly From, DateOnly To, string Cursor, int Reported, int Retrieved);

@@ -20,7 +20,8 @@ internal static class HarvestCommand
             search, to today), stores new records, links duplicates (shared DOI, PMID, PMCID or arXiv id; else title,
             authors and bibliographic details) and queues new records for screening. Sources: pubmed, ieee, europepmc, arxiv, openalex. A source that needs a key and has none is
             skipped with a message; the others run. Prints per source: query, window, reported total, retrieved,
-            new, duplicates, calls, 429s and status.
+            new, duplicates, calls, 429s and status. With --replay DIR the sources are answered from recorded responses,
+            stored under the prefix spinedemo unless Storage__Prefix is set; a live harvest refuses storage that holds them.
             """) { source };
         var window = Syntax.Window(command);
         command.Add(replay);

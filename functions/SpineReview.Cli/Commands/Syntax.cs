@@ -68,7 +68,7 @@ internal static class Syntax
     /// <summary>--replay DIR: answer source requests from recorded responses.</summary>
     public static Option<string?> Replay()
     {
-        var replay = Value("--replay", "DIR", "answer source requests from recorded responses in DIR (e.g. samples/replay)");
+        var replay = Value("--replay", "DIR", "answer source requests from recorded responses in DIR (e.g. samples/replay), stored apart from the live review: under the prefix spinedemo unless Storage__Prefix is set");
         Check(replay, dir => Directory.Exists(dir) ? null : $"--replay {dir}: no such folder (the recorded sample set is samples/replay)");
         return replay;
     }

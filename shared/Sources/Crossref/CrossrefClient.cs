@@ -13,14 +13,13 @@ public sealed class CrossrefClient(HttpClient http, SourceOptions options, TimeP
     public async Task<(BibRecord Work, byte[] Raw)?> GetWorkAsync(string doi, CancellationToken ct)
     {
         var (url, redacted) = BuildUrl($"{Options.BaseUrl.TrimEnd('/')}/{Uri.EscapeDataString(doi)}", [("mailto", Options.Email)]);
-        var raw = await GetAsync(url, ct, notFoundIsNull: true);
-        if (raw.Length == 0) return null;
+        // One GET: a 404 (a DOI Crossref does not know) is an answer, anything else is parsed.
         return await GetParsedAsync(url, redacted, body =>
         {
             using var s = new MemoryStream(body);
             var works = CrossrefJson.Parse(s);
             var work = works.Count > 0 ? works[0] : throw new SourceException($"Crossref answer for {doi} holds no work.");
             return ((BibRecord Work, byte[] Raw)?)(work, body);
-        }, ct);
+        }, ct, notFoundIsDefault: true);
     }
 }

@@ -48,7 +48,7 @@ public sealed class ReplayResponder
                 var start = int.Parse(query["start"] ?? "0", CultureInfo.InvariantCulture);
                 var file = Path.Combine(folder, $"query_start_{start}.atom.xml");
                 return File.Exists(file)
-                    ? (HttpStatusCode.OK, "application/atom+xml", File.ReadAllBytes(file))
+                    ? (HttpStatusCode.OK, "application/atom+xml", Recorded(file))
                     : (HttpStatusCode.OK, "application/atom+xml", Encoding.UTF8.GetBytes(EmptyArxivFeed(folder, start)));
             }
             case "ieee":
@@ -56,7 +56,7 @@ public sealed class ReplayResponder
                 var start = int.Parse(query["start_record"] ?? "1", CultureInfo.InvariantCulture);
                 var file = Path.Combine(folder, $"search_start_{start}.json");
                 return File.Exists(file)
-                    ? (HttpStatusCode.OK, "application/json", File.ReadAllBytes(file))
+                    ? (HttpStatusCode.OK, "application/json", Recorded(file))
                     : (HttpStatusCode.OK, "application/json", Encoding.UTF8.GetBytes($"{{\"total_records\":{IeeeTotal(folder)},\"total_searched\":0,\"articles\":[]}}"));
             }
             case "crossref":
@@ -68,7 +68,7 @@ public sealed class ReplayResponder
                     ? Directory.GetFiles(Path.Combine(folder, "works")).FirstOrDefault(f => string.Equals(Path.GetFileName(f), wanted, StringComparison.OrdinalIgnoreCase)) ?? ""
                     : "";
                 return File.Exists(file)
-                    ? (HttpStatusCode.OK, "application/json", File.ReadAllBytes(file))
+                    ? (HttpStatusCode.OK, "application/json", Recorded(file))
                     : (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes("Resource not found."));
             }
             default:
@@ -85,7 +85,7 @@ public sealed class ReplayResponder
         switch (endpoint)
         {
             case "esearch.fcgi":
-                return (HttpStatusCode.OK, "text/xml", File.ReadAllBytes(Path.Combine(_directory, "pubmed", "esearch.xml")));
+                return (HttpStatusCode.OK, "text/xml", Recorded(Path.Combine(_directory, "pubmed", "esearch.xml")));
             case "efetch.fcgi":
                 var start = int.Parse(query["retstart"] ?? "0", CultureInfo.InvariantCulture);
                 var max = int.Parse(query["retmax"] ?? "20", CultureInfo.InvariantCulture);
@@ -102,18 +102,21 @@ public sealed class ReplayResponder
     // Cursor-paged sources: "*" is the first page; each later page answers the cursor its predecessor carried.
     private static (HttpStatusCode, string, byte[]) Cursor(string folder, string pattern, string? cursor, string nextField, string type)
     {
-        var pages = Directory.GetFiles(folder, pattern)
-            .OrderBy(f => int.Parse(new string(Path.GetFileNameWithoutExtension(f).Where(char.IsDigit).ToArray()), CultureInfo.InvariantCulture)).ToList();
+        var pages = Directory.GetFiles(folder, pattern).OrderBy(PageNumber).ToList();
         if (pages.Count == 0) return (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No recorded pages in {folder}."));
-        if (cursor is null or "*") return (HttpStatusCode.OK, type, File.ReadAllBytes(pages[0]));
+        if (cursor is null or "*") return (HttpStatusCode.OK, type, Recorded(pages[0]));
         for (var i = 0; i < pages.Count - 1; i++)
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(pages[i]));
-            var next = doc.RootElement.TryGetProperty(nextField, out var n) ? n : doc.RootElement.TryGetProperty("meta", out var meta) && meta.TryGetProperty(nextField, out var m) ? m : default;
-            if (next.ValueKind == System.Text.Json.JsonValueKind.String && next.GetString() == cursor) return (HttpStatusCode.OK, type, File.ReadAllBytes(pages[i + 1]));
+            var next = Read(pages[i], bytes =>
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(bytes);
+                var e = doc.RootElement.TryGetProperty(nextField, out var n) ? n : doc.RootElement.TryGetProperty("meta", out var meta) && meta.TryGetProperty(nextField, out var m) ? m : default;
+                return e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() : null;
+            });
+            if (next == cursor) return (HttpStatusCode.OK, type, Recorded(pages[i + 1]));
         }
         // Past the last page a cursor API answers an empty page.
-        return (HttpStatusCode.OK, type, File.ReadAllBytes(pages[^1]));
+        return (HttpStatusCode.OK, type, Recorded(pages[^1]));
     }
 
     private static string EmptyArxivFeed(string folder, int start)
@@ -122,8 +125,12 @@ public sealed class ReplayResponder
         var first = Path.Combine(folder, "query_start_0.atom.xml");
         if (File.Exists(first))
         {
-            var doc = XDocument.Load(first);
-            total = (int?)doc.Root?.Element(XName.Get("totalResults", "http://a9.com/-/spec/opensearch/1.1/")) ?? 0;
+            total = Read(first, bytes =>
+            {
+                using var stream = new MemoryStream(bytes);
+                using var reader = XmlReader.Create(stream, SafeXml);
+                return (int?)XDocument.Load(reader).Root?.Element(XName.Get("totalResults", "http://a9.com/-/spec/opensearch/1.1/")) ?? 0;
+            });
         }
         return $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\"><title>arXiv Query</title>" +
                $"<opensearch:totalResults>{total}</opensearch:totalResults><opensearch:startIndex>{start}</opensearch:startIndex><opensearch:itemsPerPage>0</opensearch:itemsPerPage></feed>";
@@ -133,24 +140,83 @@ public sealed class ReplayResponder
     {
         var first = Path.Combine(folder, "search_start_1.json");
         if (!File.Exists(first)) return 0;
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(first));
-        return doc.RootElement.TryGetProperty("total_records", out var t) ? t.GetInt32() : 0;
+        return Read(first, bytes =>
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(bytes);
+            return doc.RootElement.TryGetProperty("total_records", out var t) ? t.GetInt32() : 0;
+        });
     }
 
     // The recorded efetch files in retstart order; a request may ask for any batch size.
     private List<string> LoadRecordedArticles()
     {
-        var files = Directory.GetFiles(Path.Combine(_directory, "pubmed"), "efetch_retstart_*.xml")
-            .OrderBy(f => int.Parse(Path.GetFileNameWithoutExtension(f).Split('_').Last(), CultureInfo.InvariantCulture));
+        var files = Directory.GetFiles(Path.Combine(_directory, "pubmed"), "efetch_retstart_*.xml").OrderBy(PageNumber);
         var list = new List<string>();
         foreach (var f in files)
-        {
-            using var reader = XmlReader.Create(f, new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null });
-            var doc = XDocument.Load(reader);
-            list.AddRange(doc.Root!.Elements().Select(e => e.ToString(SaveOptions.DisableFormatting)));
-        }
+            list.AddRange(Read(f, bytes =>
+            {
+                using var stream = new MemoryStream(bytes);
+                using var reader = XmlReader.Create(stream, SafeXml);
+                var doc = XDocument.Load(reader);
+                return doc.Root!.Elements().Select(e => e.ToString(SaveOptions.DisableFormatting)).ToList();
+            }));
         return list;
     }
+
+    private static readonly XmlReaderSettings SafeXml = new() { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null };
+
+    // The page number in a recorded file's name (search_2.json, efetch_retstart_20.xml): pages are served in its order.
+    private static int PageNumber(string file)
+    {
+        var digits = new string(Path.GetFileNameWithoutExtension(file).Split('_').Last().Where(char.IsDigit).ToArray());
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+            : throw new ReplayFileException(file, "its name ends without a page number (for example search_2.json)");
+    }
+
+    /// <summary>A recorded answer as it will be served, checked to be well-formed JSON or XML first: a file cut short or edited by
+    /// mistake fails the source that asked for it, named, instead of reaching the parser as an anonymous bad answer.</summary>
+    private static byte[] Recorded(string file) => Read(file, bytes =>
+    {
+        if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            using var _ = System.Text.Json.JsonDocument.Parse(bytes);
+        }
+        else if (file.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
+        {
+            using var stream = new MemoryStream(bytes);
+            using var reader = XmlReader.Create(stream, SafeXml);
+            while (reader.Read()) { }
+        }
+        return bytes;
+    });
+
+    // Reads a recorded file and makes something of it; whatever goes wrong is reported with the file's path.
+    private static T Read<T>(string file, Func<byte[], T> use)
+    {
+        try
+        {
+            return use(File.ReadAllBytes(file));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or XmlException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            throw new ReplayFileException(file, e.Message);
+        }
+    }
+}
+
+/// <summary>A recorded answer in the replay folder cannot be read or is not well-formed; names the file.</summary>
+public sealed class ReplayFileException : Exception
+{
+    public ReplayFileException() { }
+    public ReplayFileException(string message) : base(message) { }
+    public ReplayFileException(string message, Exception inner) : base(message, inner) { }
+
+    public ReplayFileException(string file, string reason)
+        : base($"the recorded response {file} cannot be used ({reason.TrimEnd('.')}); fix the file or put the recorded one back (samples/replay comes with the project), then run again.") =>
+        FilePath = file;
+
+    /// <summary>The recorded file at fault.</summary>
+    public string? FilePath { get; }
 }
 
 /// <summary>Primary HTTP handler that serves requests from a <see cref="ReplayResponder"/> instead of the network.</summary>
