@@ -76,7 +76,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             return new AlertRunSummary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         // One pass at a time: a pass that finds another running waits for it (docs/alerts.md, "One pass at a time").
-        await using var lease = await PassLease.AcquireAsync(storage.Container(storage.Names.LocksContainer), "alerts-pass", PassWait, log, ct);
+        await using var lease = await WorkLease.AcquireAsync(storage.Container(storage.Names.LocksContainer), "alerts-pass", "alert pass", PassWait, log, ct);
         progress?.Report("[1/3] alerts: emails interrupted while sending");
         var unconfirmed = await RecoverAsync(ct);
         if (unconfirmed > 0) progress?.Report($"alerts: {unconfirmed} emails were interrupted while sending; kept as unconfirmed for a person (spine-review alerts status)");

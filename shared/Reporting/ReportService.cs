@@ -15,14 +15,24 @@ namespace SpineReview.Reporting;
 public sealed record ReportCounts(int Identified, int Duplicates, int ExcludedByRules, int PassedRules, int ExcludedByReviewers, int ExcludedByModel,
     int AwaitingReviewers, int Conflicts, int Included, int Provisional, int NewInThisVersion);
 
+/// <summary>Records still waiting in the stage queues (in flight included) when a version's data was read.</summary>
+/// <param name="Screening">Waiting for the rule pre-screen.</param>
+/// <param name="Extraction">Waiting for the charting form.</param>
+public sealed record PendingWork(int Screening, int Extraction)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Total => Screening + Extraction;
+}
+
 /// <summary>What is kept about one report version beside its PDF (versions/{version}/manifest.json).</summary>
 /// <param name="Pdf">The PDF's blob name in the reports container.</param>
 /// <param name="Change">Why this version has the number it has.</param>
 /// <param name="Studies">Keys of the studies the version shows; <paramref name="Included"/> those included by reviewers;
 /// <paramref name="Retracted"/> those its sources mark retracted.</param>
+/// <param name="Pending">Work the stages had not finished when the data was read (null: none, or a version made before this was kept).</param>
 public sealed record ReportManifest(ReportVersion Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages, string Pdf,
     ReportCounts Counts, string Eligibility, string Extractor, string Change, ReportVersion? PreviousVersion, string? LastHarvestRun,
-    IReadOnlyList<string> Studies, IReadOnlyList<string> Included, IReadOnlyList<string>? Retracted = null);
+    IReadOnlyList<string> Studies, IReadOnlyList<string> Included, IReadOnlyList<string>? Retracted = null, PendingWork? Pending = null);
 
 /// <summary>One version as listed (from the manifest blob's metadata: no manifest is downloaded to list them).</summary>
 public sealed record ReportSummary(string Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages,
@@ -56,28 +66,40 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
     private static string PdfBlob(ReportVersion v, string sha) => $"{VersionsPrefix}{v}/living-review-v{v}-{sha[..12]}.pdf";
     private static string ManifestBlob(ReportVersion v) => $"{VersionsPrefix}{v}/manifest.json";
 
+    /// <summary>How long a generation waits for another to finish publishing before it gives up.</summary>
+    public static readonly TimeSpan PublishWait = TimeSpan.FromMinutes(10);
+    private const string PublishLock = "report-publish";
+
     /// <summary>
     /// Builds the model from storage, renders it, and stores it as the next version and as latest.pdf, unless nothing
     /// changed: the latest version rendered again from today's data gives the same bytes, and is returned as it is.
+    /// One generation at a time publishes (a lease on &lt;prefix&gt;-locks/report-publish); one that finds another
+    /// publishing waits for it, then reads everything afresh.
     /// </summary>
     public async Task<GeneratedReport> GenerateAsync(CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
+        await using var lease = await WorkLease.AcquireAsync(storage.Container(storage.Names.LocksContainer), PublishLock, "report generation", PublishWait, log, ct);
+        // Under the lease no other run is between its two writes: a PDF that no manifest names was left by a run that died there.
+        await RemoveUnnamedPdfsAsync(ct);
         while (true)
         {
-            // Everything is read again on every try: a run that lost the race for a number must not commit what it read
-            // before the winner (a study the winner showed as included would look "no longer included").
+            // Everything is read inside the lease and again on every try, so a run that waited never publishes what it read
+            // before the run it waited for (a study that one showed as included would look "no longer included").
+            var pending = await PendingAsync(ct);
             var data = await ReadAsync(ct);
-            ReportModel ModelFor(ReportVersion v, ReportManifest? previous) =>
-                ReportModelBuilder.Build(v, data.Created, data.Records, data.Rules, data.Fields, data.Searches, previous, data.People, data.Accuracy, data.Method);
+            ReportModel ModelFor(ReportVersion v, ReportManifest? previous, PendingWork? waiting) =>
+                ReportModelBuilder.Build(v, data.Created, data.Records, data.Rules, data.Fields, data.Searches, previous, data.People, data.Accuracy, data.Method)
+                    with { Pending = waiting };
 
             var versions = await VersionNamesAsync(ct);
             var latest = versions.Count > 0 ? await ReadManifestAsync(versions[^1], ct) : null;
             if (latest is not null)
             {
-                // Nothing changed when the latest version, rebuilt from today's data against the version before it, is byte for byte what is stored.
+                // Nothing changed when the latest version, rebuilt from today's data against the version before it, is byte for byte
+                // what is stored. It is rebuilt with the work that was waiting then: waiting work alone never makes a version.
                 var before = versions.Count > 1 ? await ReadManifestAsync(versions[^2], ct) : null;
-                var again = PdfReport.Render(ModelFor(latest.Version, before));
+                var again = PdfReport.Render(ModelFor(latest.Version, before, latest.Pending));
                 if (Convert.ToHexStringLower(SHA256.HashData(again.Pdf)) == latest.Sha256)
                 {
                     log.LogInformation("Report unchanged since version {Version}: no new version", latest.Version);
@@ -86,7 +108,7 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
                 }
             }
 
-            var draft = ModelFor(latest?.Version ?? ReportVersion.First, latest);
+            var draft = ModelFor(latest?.Version ?? ReportVersion.First, latest, pending);
             var (version, why) = ReportVersioning.Next(latest, draft.Method, draft.Studies.Select(s => s.Key).ToList(),
                 draft.Studies.Where(s => s.Included).Select(s => s.Key).ToList());
             var model = draft with { Version = version };
@@ -98,12 +120,17 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
             var manifest = new ReportManifest(version, data.Created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages, PdfBlob(version, sha), counts,
                 model.Method.Eligibility, model.Method.ExtractorVersion, why, latest?.Version, data.LastHarvestRun,
                 model.Studies.Select(s => s.Key).ToList(), model.Studies.Where(s => s.Included).Select(s => s.Key).ToList(),
-                model.Studies.Where(s => s.Retracted).Select(s => s.Key).ToList());
+                model.Studies.Where(s => s.Retracted).Select(s => s.Key).ToList(), pending);
 
+            // The PDF first, under the name the manifest gives it, then the manifest, which commits the version. A run that dies
+            // between the two leaves a PDF no manifest names; the next run removes it under the lease (RemoveUnnamedPdfsAsync)
+            // before it publishes. The lease is renewed just before: these writes never run on a lease another run has taken.
+            await lease.ConfirmHeldAsync(ct);
+            var pdfBlob = Container.GetBlobClient(manifest.Pdf);
+            await pdfBlob.UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(manifest), ct);
             try
             {
-                await Container.GetBlobClient(manifest.Pdf).UploadAsync(new BinaryData(rendered.Pdf), PdfOptions(manifest), ct);
-                // The manifest commits the version; If-None-Match:* makes two concurrent runs take different numbers.
+                // If-None-Match:* still guards the number: should the lease ever be lost, two runs cannot commit one version.
                 await Container.GetBlobClient(ManifestBlob(version)).UploadAsync(
                     new BinaryData(JsonSerializer.SerializeToUtf8Bytes(manifest, StoredJson.Default.ReportManifest)),
                     new BlobUploadOptions
@@ -116,11 +143,51 @@ public sealed class ReportService(StorageClients storage, RecordStore records, S
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
                 log.LogWarning("Report version {Version} was taken by another run; reading the data and the versions again", version);
+                if ((await ReadManifestAsync(version, ct))?.Pdf != manifest.Pdf) await pdfBlob.DeleteIfExistsAsync(cancellationToken: ct);
                 continue;
             }
             await PromoteLatestAsync(manifest, rendered.Pdf, ct);
+            if (pending.Total > 0)
+                log.LogWarning("Report version {Version} made while {Screening} records waited for screening and {Extraction} for charting; the report says so",
+                    version, pending.Screening, pending.Extraction);
             log.LogInformation("Report version {Version} ({Why}): {Pages} pages, {Size} bytes, sha256 {Sha}", version, why, rendered.Pages, rendered.Pdf.Length, sha);
             return new GeneratedReport(manifest, rendered.Pdf, Unchanged: false);
+        }
+    }
+
+    /// <summary>Messages in the screening and extraction queues, those being processed included (their count covers invisible ones).</summary>
+    private async Task<PendingWork> PendingAsync(CancellationToken ct)
+    {
+        var screen = await storage.Queue(storage.Names.ScreenQueue).GetPropertiesAsync(ct);
+        var extract = await storage.Queue(storage.Names.ExtractQueue).GetPropertiesAsync(ct);
+        return new PendingWork(screen.Value.ApproximateMessagesCount, extract.Value.ApproximateMessagesCount);
+    }
+
+    /// <summary>
+    /// Deletes every PDF under versions/ that no manifest names: what a run that died between its PDF and its manifest left
+    /// (and what two runs at once left before publishing took a lease). Only called under the publishing lease.
+    /// </summary>
+    private async Task RemoveUnnamedPdfsAsync(CancellationToken ct)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        var pdfs = new List<string>();
+        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = VersionsPrefix, Traits = BlobTraits.Metadata }, ct))
+        {
+            if (ParseManifestName(item.Name) is { } v)
+            {
+                // The manifest's metadata gives its PDF's name; a manifest without it is read.
+                if (item.Metadata.TryGetValue("sha256", out var sha) && sha.Length >= 12) named.Add(PdfBlob(v, sha));
+                else if (await ReadManifestAsync(v, ct) is { } m) named.Add(m.Pdf);
+            }
+            // Only a numbered version's folder is judged: anything else under versions/ was not written by this code.
+            else if (item.Name.EndsWith(".pdf", StringComparison.Ordinal) && item.Name.IndexOf('/', VersionsPrefix.Length) is > 0 and var slash
+                     && ReportVersion.TryParse(item.Name[VersionsPrefix.Length..slash], out _))
+                pdfs.Add(item.Name);
+        }
+        foreach (var orphan in pdfs.Where(p => !named.Contains(p)))
+        {
+            log.LogWarning("Removing {Blob}: no report version names it (left by a run that stopped before its manifest)", orphan);
+            await Container.GetBlobClient(orphan).DeleteIfExistsAsync(cancellationToken: ct);
         }
     }
 

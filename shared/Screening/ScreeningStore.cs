@@ -15,10 +15,14 @@ public sealed record RuleDecision(string RecordKey, bool Excluded, string? Reaso
 public sealed record QueueEntry(string RecordKey, double Probability, IReadOnlyList<string> Reviewers, ScreeningStatus Status,
     bool? Included, string? Reason, string How, bool Audit, bool AutoExcluded, DateTimeOffset? SettledAt, DateTimeOffset EnqueuedAt, ETag ETag);
 
+/// <summary>A record's people's decisions as read at one moment, and the ETag of its stamp row then (null: no stamp yet).</summary>
+public sealed record DecisionSnapshot(string RecordKey, IReadOnlyList<(ReviewerDecision Decision, ETag ETag)> Decisions, ETag? Stamp);
+
 /// <summary>
-/// Screening decisions: the Screening table holds one partition per record (row "rules"; one row per person's decision),
-/// the ScreeningQueue table one row per record that passed the rules. Decisions are rows of their own, so two people
-/// deciding at once never write the same row; the queue row is recomputed from them under ETag concurrency.
+/// Screening decisions: the Screening table holds one partition per record (row "rules"; one row per person's decision; row
+/// "decisions", the stamp every decision write changes in the same transaction), the ScreeningQueue table one row per record
+/// that passed the rules. Decisions are rows of their own, so two people deciding at once never write the same row; the
+/// stamp makes "how many have decided" part of the write; the queue row is recomputed from them under ETag concurrency.
 /// </summary>
 public sealed class ScreeningStore(StorageClients storage)
 {
@@ -63,15 +67,33 @@ public sealed class ScreeningStore(StorageClients storage)
 
     // People's decisions.
 
+    // Not a decision: changed in the same transaction as every decision, so its ETag versions the record's decisions as a whole.
+    private const string StampRow = "decisions";
+
     private static string DecisionRow(DecisionRole role, string reviewer) =>
         (role == DecisionRole.Screen ? "screen-" : "resolve-") + KeyEncoding.Encode(reviewer);
 
     /// <summary>
-    /// Stores a person's decision. A first decision is added; changing one's own decision needs the ETag the person was
-    /// given with it (<paramref name="ifMatch"/>), so a stale screen never overwrites a newer decision. Returns the new ETag.
+    /// Reads a record's decisions together with its stamp, the row every decision write changes in the same transaction.
+    /// The stamp is read first: a decision stored after it was read changes it, so a commit against this snapshot fails.
     /// </summary>
-    public async Task<ETag> SaveDecisionAsync(ReviewerDecision d, ETag? ifMatch, CancellationToken ct)
+    public async Task<DecisionSnapshot> ReadDecisionsAsync(string recordKey, CancellationToken ct)
     {
+        var stamp = await Table.GetEntityIfExistsAsync<TableEntity>(recordKey, StampRow, cancellationToken: ct);
+        return new DecisionSnapshot(recordKey, await DecisionsAsync(recordKey, ct), stamp.HasValue ? stamp.Value!.ETag : null);
+    }
+
+    /// <summary>
+    /// Stores a person's decision if the record's decisions are still those of <paramref name="snapshot"/>: the decision row and
+    /// the record's stamp row go in one entity-group transaction, the stamp conditional on the ETag the snapshot read (or added,
+    /// when the record has none yet), so whatever the caller checked on the snapshot (how many decided, whether it is a
+    /// conflict) still holds when the decision is stored. A first decision is added; <paramref name="replacing"/> is the ETag of
+    /// the person's own row when they change it. Returns the decision row's new ETag, or null when another decision was stored
+    /// since the snapshot was read (read again and check again).
+    /// </summary>
+    public async Task<ETag?> TryStoreDecisionAsync(DecisionSnapshot snapshot, ReviewerDecision d, ETag? replacing, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(d);
         var entity = new TableEntity(d.RecordKey, DecisionRow(d.Role, d.Reviewer))
         {
@@ -83,29 +105,38 @@ public sealed class ScreeningStore(StorageClients storage)
             ["DecidedAt"] = d.DecidedAt,
             ["ModelProbability"] = d.ModelProbability,
         };
+        if (replacing is not null)
+        {
+            // A changed decision keeps the time it was first made (the order of the independent decisions) and records when it changed.
+            var before = snapshot.Decisions.FirstOrDefault(x => x.Decision.Role == d.Role && x.Decision.Reviewer == d.Reviewer).Decision;
+            entity["DecidedAt"] = before?.DecidedAt ?? d.DecidedAt;
+            entity["ChangedAt"] = d.DecidedAt;
+        }
+        var stamp = new TableEntity(d.RecordKey, StampRow)
+        {
+            ["Screens"] = snapshot.Decisions.Count(x => x.Decision.Role == DecisionRole.Screen) + (replacing is null && d.Role == DecisionRole.Screen ? 1 : 0),
+            ["Resolutions"] = snapshot.Decisions.Count(x => x.Decision.Role == DecisionRole.Resolve) + (replacing is null && d.Role == DecisionRole.Resolve ? 1 : 0),
+            ["LastDecidedAt"] = d.DecidedAt,
+        };
+        List<TableTransactionAction> actions =
+        [
+            snapshot.Stamp is { } seen
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, stamp, seen)
+                : new TableTransactionAction(TableTransactionActionType.Add, stamp),
+            replacing is { } mine
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, mine)
+                : new TableTransactionAction(TableTransactionActionType.Add, entity),
+        ];
         try
         {
-            if (ifMatch is { } etag)
-            {
-                // A changed decision keeps the time it was first made (the order of the independent decisions) and records when it changed.
-                var before = await Table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct);
-                if (!before.HasValue)
-                    throw new DecisionRejectedException($"{d.Reviewer} has no earlier decision on record {d.RecordKey} to change; send the decision without an ETag", 404);
-                entity["DecidedAt"] = before.Value!.GetDateTimeOffset("DecidedAt") ?? d.DecidedAt;
-                entity["ChangedAt"] = d.DecidedAt;
-                return (await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct)).Headers.ETag ?? default;
-            }
-            return (await Table.AddEntityAsync(entity, ct)).Headers.ETag ?? default;
+            var response = await Table.SubmitTransactionAsync(actions, ct);
+            if (response.Value.Count == actions.Count && response.Value[1].Headers.ETag is { } etag) return etag;
+            return (await Table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct)).Value.ETag;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
         {
-            throw new DecisionRejectedException(
-                $"{d.Reviewer} has already decided record {d.RecordKey}; to change that decision, send it again with the ETag it was given (If-Match)", 409);
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            throw new DecisionRejectedException(
-                $"the decision of {d.Reviewer} on record {d.RecordKey} has changed since that ETag was given; fetch it again and decide on what is stored now", 412);
+            // The stamp moved (another decision), it was added meanwhile, or the person's own row changed: the snapshot is stale.
+            return null;
         }
     }
 
@@ -113,7 +144,7 @@ public sealed class ScreeningStore(StorageClients storage)
     public async Task<List<(ReviewerDecision Decision, ETag ETag)>> DecisionsAsync(string recordKey, CancellationToken ct)
     {
         var list = new List<(ReviewerDecision, ETag)>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {recordKey} and RowKey ne {RulesRow}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {recordKey} and RowKey ne {RulesRow} and RowKey ne {StampRow}");
         await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             list.Add((ToReviewerDecision(e), e.ETag));
         return list.OrderBy(x => x.Item1.DecidedAt).ToList();
@@ -123,7 +154,7 @@ public sealed class ScreeningStore(StorageClients storage)
     public async Task<List<ReviewerDecision>> ListDecisionsAsync(CancellationToken ct)
     {
         var list = new List<ReviewerDecision>();
-        var filter = TableClient.CreateQueryFilter($"RowKey ne {RulesRow}");
+        var filter = TableClient.CreateQueryFilter($"RowKey ne {RulesRow} and RowKey ne {StampRow}");
         await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             list.Add(ToReviewerDecision(e));
         return list;

@@ -48,7 +48,7 @@ public sealed partial class StorageNames
     public string ModelsContainer => $"{Prefix}-models";
     /// <summary>Raw source responses, as received.</summary>
     public string RawContainer => $"{Prefix}-raw";
-    /// <summary>Small blobs whose leases let one process at a time do a piece of work (the alert pass).</summary>
+    /// <summary>Small blobs whose leases let one process at a time do a piece of work (the alert pass, publishing a report version).</summary>
     public string LocksContainer => $"{Prefix}-locks";
 
     public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable, ScreeningQueueTable,

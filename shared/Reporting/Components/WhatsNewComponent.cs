@@ -23,6 +23,14 @@ public sealed class WhatsNewComponent : IReportComponent
             $"{Fmt.Count(ch.Retracted.Count, "newly retracted study", "newly retracted studies")} among those shown. " +
             $"This update's searches identified {Fmt.Count(m.ThisUpdate.Identified, "record", "records")}: {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
             $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by the rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers.", body, Typography.Ink);
+        if (m.Pending is { Total: > 0 } pending)
+        {
+            // Said where a reader looks for what this version holds: its figures lack what that work will add.
+            using var warn = Typography.Font(Typography.Bold, Typography.BodySize);
+            w.Paragraph($"Not yet complete: when this version was made, {Fmt.Count(pending.Screening, "record was", "records were")} still waiting for the rule " +
+                $"pre-screen and {Fmt.Count(pending.Extraction, "record", "records")} for charting. What they add is not in this version's counts and figures; " +
+                "the next version includes it.", warn, Typography.Highlight);
+        }
 
         const string InTable = "listed in the table of studies";
         List("Included by reviewers", ch.NewlyIncluded.Select(s => (s.Citation, (string?)null)).ToList(), w, InTable);

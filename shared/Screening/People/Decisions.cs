@@ -72,11 +72,11 @@ public static class ScreeningRules
     public static ScreeningOutcome Outcome(IReadOnlyList<ReviewerDecision> decisions, int required)
     {
         ArgumentNullException.ThrowIfNull(decisions);
-        // The first resolution settles it; a second third-reviewer deciding at the same moment is kept on record but does not overturn it.
+        // The first resolution settles it; a second one (stored at the same moment before the decisions stamp existed) is kept on record but does not overturn it.
         var resolution = decisions.Where(d => d.Role == DecisionRole.Resolve).OrderBy(d => d.DecidedAt).ThenBy(d => d.Reviewer, StringComparer.Ordinal).FirstOrDefault();
         if (resolution is not null)
             return new ScreeningOutcome(ScreeningStatus.Final, resolution.Verdict == Verdict.Include, resolution.Reason, $"resolved by {resolution.Reviewer}");
-        // The first `required` independent decisions decide; one more made at the same moment by a third person is kept but not counted.
+        // The first `required` independent decisions decide; one more stored at the same moment before the decisions stamp existed is kept but not counted.
         var screens = decisions.Where(d => d.Role == DecisionRole.Screen).OrderBy(d => d.DecidedAt).ThenBy(d => d.Reviewer, StringComparer.Ordinal).Take(required).ToList();
         if (screens.Count < required) return new ScreeningOutcome(ScreeningStatus.Pending, null, null, $"{screens.Count} of {required} decisions");
         if (screens.All(d => d.Verdict == Verdict.Include))

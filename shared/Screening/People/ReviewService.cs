@@ -100,36 +100,70 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
         await storage.EnsureCreatedAsync(ct);
         var entry = await store.GetQueueEntryAsync(recordKey, ct)
             ?? throw new DecisionRejectedException($"record {recordKey} is not waiting for people (unknown, excluded by the rules, or a duplicate)", 404);
-        var mine = entry.Reviewers.Contains(reviewer, StringComparer.Ordinal);
+        var decision = new ReviewerDecision(recordKey, reviewer, role, verdict, reason, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+            time.GetUtcNow(), Math.Round(entry.Probability, 6));
+        // Every check is made on the record's stored decisions, and the decision is stored only if they are still the same
+        // (the stamp in the same transaction): a reviewer racing others for the last place, or two third reviewers for one
+        // conflict, find out here, not after both are stored. A stale snapshot is read and checked again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await store.ReadDecisionsAsync(recordKey, ct);
+            var own = snapshot.Decisions.Where(x => x.Decision.Role == role && x.Decision.Reviewer == reviewer).Select(x => (ETag?)x.ETag).FirstOrDefault();
+            await CheckAsync(snapshot, reviewer, role, own, ifMatch, ct);
+            if (await store.TryStoreDecisionAsync(snapshot, decision, own, ct) is { } etag)
+            {
+                var settled = await SettleAsync(recordKey, ct);
+                return new DecisionResult(decision, etag.ToString(), settled.Status, settled.Included, settled.Reason, settled.How);
+            }
+            if (attempt >= MaxAttempts)
+                throw new DecisionRejectedException($"record {recordKey} kept changing while {reviewer}'s decision was being stored ({MaxAttempts} tries); send it again", 409);
+            await Task.Delay(Random.Shared.Next(5, 20 + attempt * 10), ct);
+        }
+    }
+
+    private const int MaxAttempts = 30;
+
+    /// <summary>Refuses a decision the record's stored decisions do not allow; <paramref name="own"/> is the ETag of the person's own row in that role.</summary>
+    private async Task CheckAsync(DecisionSnapshot snapshot, string reviewer, DecisionRole role, ETag? own, string? ifMatch, CancellationToken ct)
+    {
+        var recordKey = snapshot.RecordKey;
+        if (ifMatch is not null)
+        {
+            // Changing one's own decision: it must exist and be the one the person was shown.
+            if (own is null)
+                throw new DecisionRejectedException($"{reviewer} has no earlier decision on record {recordKey} to change; send the decision without an ETag", 404);
+            if (own.Value.ToString() != ifMatch)
+                throw new DecisionRejectedException(
+                    $"the decision of {reviewer} on record {recordKey} has changed since that ETag was given; fetch it again and decide on what is stored now", 412);
+        }
+        else if (own is not null)
+        {
+            // Already decided: make sure the queue row says so (it may not, after a crash), then tell the person.
+            await SettleAsync(recordKey, ct);
+            throw new DecisionRejectedException(
+                $"{reviewer} has already decided record {recordKey}; to change that decision, send it again with the ETag it was given (If-Match)", 409);
+        }
+        var decisions = snapshot.Decisions.Select(x => x.Decision).ToList();
+        var screeners = decisions.Where(d => d.Role == DecisionRole.Screen).Select(d => d.Reviewer).Distinct(StringComparer.Ordinal).ToList();
+        var mine = screeners.Contains(reviewer, StringComparer.Ordinal);
+        var outcome = ScreeningRules.Outcome(decisions, Required);
         if (role == DecisionRole.Screen)
         {
-            if (!mine && entry.Reviewers.Count >= Required)
-                throw new DecisionRejectedException(entry.Status == ScreeningStatus.Conflict
+            if (!mine && screeners.Count >= Required)
+            {
+                // The queue row may lag behind the decisions (a crash between the two writes): heal it for the next person.
+                await SettleAsync(recordKey, ct);
+                throw new DecisionRejectedException(outcome.Status == ScreeningStatus.Conflict
                     ? $"record {recordKey} already has its {Required} screening decisions and they disagree: it waits for a third reviewer (resolve)"
                     : $"record {recordKey} already has its {Required} screening decisions and is settled", 409);
+            }
         }
         else
         {
             if (mine) throw new DecisionRejectedException($"{reviewer} screened record {recordKey}; a conflict is resolved by a third reviewer who did not", 403);
-            if (entry.Status != ScreeningStatus.Conflict && ifMatch is null)
-                throw new DecisionRejectedException($"record {recordKey} is not a conflict ({entry.How}); only conflicts are resolved", 409);
+            if (outcome.Status != ScreeningStatus.Conflict && ifMatch is null)
+                throw new DecisionRejectedException($"record {recordKey} is not a conflict ({outcome.How}); only conflicts are resolved", 409);
         }
-
-        var decision = new ReviewerDecision(recordKey, reviewer, role, verdict, reason, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
-            time.GetUtcNow(), Math.Round(entry.Probability, 6));
-        ETag etag;
-        try
-        {
-            etag = await store.SaveDecisionAsync(decision, ifMatch is null ? null : new ETag(ifMatch), ct);
-        }
-        catch (DecisionRejectedException e) when (e.Status == 409)
-        {
-            // Already decided: make sure the queue row says so (it may not, after a crash), then tell the person.
-            await SettleAsync(recordKey, ct);
-            throw;
-        }
-        var settled = await SettleAsync(recordKey, ct);
-        return new DecisionResult(decision, etag.ToString(), settled.Status, settled.Included, settled.Reason, settled.How);
     }
 
     /// <summary>

@@ -68,25 +68,6 @@ public class PeopleScreeningTests
     }
 
     [Fact]
-    public async Task Decide_ThreeReviewersAtOnce_EveryDecisionKept_TheFirstTwoDecide()
-    {
-        await using var host = TestHost.Create();
-        var key = (await SeedAsync(host, ("810015", 0.9)))[0];
-        var results = await Task.WhenAll(new[] { ("ana", "include"), ("ben", "include"), ("cleo", "include") }
-            .Select(x => Task.Run(async () =>
-            {
-                try { return (await People(host).DecideAsync(x.Item1, key, x.Item2, null, null, null, default)).Status.ToString(); }
-                catch (DecisionRejectedException e) { return $"rejected {e.Status}"; }
-            })));
-        var stored = await host.Get<ScreeningStore>().DecisionsAsync(key, default);
-        // Two or three are stored (the third may be turned away once two are in); none that was accepted is lost.
-        Assert.Equal(results.Count(r => !r.StartsWith("rejected", StringComparison.Ordinal)), stored.Count);
-        Assert.InRange(stored.Count, 2, 3);
-        var entry = await host.Get<ScreeningStore>().GetQueueEntryAsync(key, default);
-        Assert.Equal((ScreeningStatus.Final, (bool?)true), (entry!.Status, entry.Included));
-    }
-
-    [Fact]
     public async Task Decide_Disagreement_GoesToAThirdReviewerWhoSettlesIt()
     {
         await using var host = TestHost.Create();
