@@ -66,7 +66,7 @@ public partial class FixtureAttributionTests
                 // The attribute of the test method the call is in: the last test attribute before it.
                 var attribute = TestAttribute().Matches(text[..call.Index]).LastOrDefault();
                 if (attribute is not null && !attribute.Value.StartsWith("[Skippable", StringComparison.Ordinal))
-                    problems.Add($"{Path.GetRelativePath(tests, file)}: a {attribute.Value} reads TestPaths.Corpus; make it [SkippableFact] or [SkippableTheory] so a missing corpus file is a skip");
+                    problems.Add($"{Path.GetRelativePath(tests, file)}: a {attribute.Value}] test reads TestPaths.Corpus; make it [SkippableFact] or [SkippableTheory] so a missing corpus file is a skip");
             }
         }
         Assert.True(problems.Count == 0, string.Join('\n', problems));
