@@ -40,7 +40,9 @@ public sealed class WorkQueues(StorageClients storage)
     public const int MaxDequeueCount = 5;
 
     /// <summary>Processes every visible message once. A message is deleted only after its handler succeeded; one that fails
-    /// stays for a later run, and after <see cref="MaxDequeueCount"/> attempts moves to "&lt;queue&gt;-poison" for a person.</summary>
+    /// stays for a later run, and after <see cref="MaxDequeueCount"/> attempts moves to "&lt;queue&gt;-poison" for a person.
+    /// Storage that cannot be reached stops the drain at once (<see cref="StorageUnavailableException"/>): every other
+    /// message would fail the same way.</summary>
     public async Task<DrainResult> DrainAsync(QueueClient queue, Func<string, CancellationToken, Task> handle, IProgress<int>? progress, CancellationToken ct,
         Action<string, Exception>? onFailure = null)
     {
@@ -64,7 +66,7 @@ public sealed class WorkQueues(StorageClients storage)
                 {
                     await handle(m.Body.ToString(), ct);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException and not StorageUnavailableException)
                 {
                     // Left invisible for a while and tried again by a later run; the rest of the queue goes on.
                     failed++;
