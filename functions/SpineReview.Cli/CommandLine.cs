@@ -358,8 +358,9 @@ public static class CommandLine
         var n = stage == "screen"
             ? await cycle.DrainScreenAsync(c.Progress, CancellationToken.None)
             : await cycle.DrainExtractAsync(c.Progress, CancellationToken.None);
-        await c.Out.WriteLineAsync($"{stage} done: {n.Done} records processed, {n.Failed} failed (left queued), {n.Poisoned} moved to the poison queue");
-        return n.Failed > 0 ? 1 : 0;
+        await c.Out.WriteLineAsync($"{stage} done: {n.Done} records processed, {n.Failed} failed (left queued), {n.Poisoned} moved to the poison queue" +
+            (n.Pending > 0 ? $", {n.Pending} still hidden on the queue (run it again later)" : ""));
+        return n.Failed > 0 || n.Pending > 0 ? 1 : 0;
     }
 
     private static async Task<int> RunExtractAsync(Arguments a, Context c)
