@@ -27,22 +27,24 @@ public sealed class StorageUnavailableException : Exception
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(i => IsTransportFailure(i, callerToken)),
         // Status 0: no response at all (connection refused or reset, name not found).
         RequestFailedException r => r.Status == 0,
-        HttpRequestException or IOException or SocketException => true,
+        // Azure.Core wraps these in status 0; a bare IOException could be a local file's, so it is not taken for the network.
+        HttpRequestException or SocketException => true,
         // The client's network timeout, not the caller giving up.
         OperationCanceledException => !callerToken.IsCancellationRequested,
         _ => false,
     };
 
-    // The first line of the lowest-level network error ("Connection refused (127.0.0.1:10001)"), not the SDK's retry advice.
+    // The innermost network error ("Connection refused", "Connection reset by peer"), not the SDK's retry advice or
+    // HttpClient's "An error occurred while sending the request".
     private static string Reason(Exception cause)
     {
-        Exception? best = null;
+        string? network = null, timeout = null;
         for (Exception? e = cause; e is not null; e = e is AggregateException a && a.InnerExceptions.Count > 0 ? a.InnerExceptions[0] : e.InnerException)
         {
-            if (e is HttpRequestException or IOException or SocketException) { best = e; break; }
-            if (e is OperationCanceledException) best = e;
+            if (e is HttpRequestException or IOException or SocketException) network = e.Message;
+            else if (e is OperationCanceledException) timeout ??= e.Message;
         }
-        var text = (best ?? cause).Message.Split('\n')[0].Trim().TrimEnd('.');
+        var text = (network ?? timeout ?? cause.Message).Split('\n')[0].Trim().TrimEnd('.');
         return text.Length == 0 ? "no answer" : text;
     }
 }
