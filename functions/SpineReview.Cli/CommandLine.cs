@@ -8,10 +8,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpineReview.Cycle;
+using SpineReview.Dedup;
 using SpineReview.Reporting;
 using SpineReview.Sources;
 using SpineReview.Sources.PubMed;
 using SpineReview.Storage;
+// A person's dedup verdicts are DedupService's; the name stays until this file is rewritten (issue 16).
+using RecordStore = SpineReview.Dedup.DedupService;
 
 namespace SpineReview.Cli;
 

@@ -6,6 +6,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Storage;
 

@@ -1,8 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SpineReview.Dedup;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Storage;
+// Registration (matching and linking) is Dedup's; the name stays until this file is free to change (issue 16, phase 2).
+using RecordStore = SpineReview.Dedup.DedupService;
 
 namespace SpineReview.Sources;
 

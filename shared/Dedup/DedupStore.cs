@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using SpineReview.Dedup;
+using SpineReview.Storage;
 
-namespace SpineReview.Storage;
+namespace SpineReview.Dedup;
 
 /// <summary>What a person or the matcher said about two records.</summary>
 public sealed record DedupPair(string RecordKey, string OtherKey, string Status, double TitleSimilarity, string? DecidedBy, DateTimeOffset? DecidedAt);
