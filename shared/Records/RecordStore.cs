@@ -143,7 +143,7 @@ public sealed class RecordStore(StorageClients storage)
 
     private static void SetJson(RecordEntity entity, BibRecord record)
     {
-        var json = JsonSerializer.Serialize(record, StoredJson.Default.BibRecord);
+        var json = JsonSerializer.Serialize(record, RecordsJson.Default.BibRecord);
         if (json.Length <= MaxInlineJson)
         {
             entity.Json = json;
@@ -163,9 +163,9 @@ public sealed class RecordStore(StorageClients storage)
         if (e.JsonGz is { Length: > 0 } gz)
         {
             using var gzip = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
-            return JsonSerializer.Deserialize(gzip, StoredJson.Default.BibRecord)!;
+            return JsonSerializer.Deserialize(gzip, RecordsJson.Default.BibRecord)!;
         }
-        return JsonSerializer.Deserialize(e.Json, StoredJson.Default.BibRecord)!;
+        return JsonSerializer.Deserialize(e.Json, RecordsJson.Default.BibRecord)!;
     }
 
     private static (string Source, string RowKey) Split(string key)

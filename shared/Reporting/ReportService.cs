@@ -9,6 +9,8 @@ using SpineReview.Extraction;
 using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Storage;
+// The manifest's JSON is Reporting's own context; the name stays until this file is free to change (issue 16, phase 2).
+using StoredJson = SpineReview.Reporting.ReportingJson;
 
 namespace SpineReview.Reporting;
 
