@@ -7,7 +7,9 @@ using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
 using SpineReview.Configuration;
 using SpineReview.Cycle;
+using SpineReview.Dedup;
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Reporting;
 using SpineReview.Screening;
 using SpineReview.Sources;
@@ -100,12 +102,11 @@ public static class SpineReviewServiceCollectionExtensions
         // Storage: one set of clients per process.
         services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
         services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>()));
-        services.AddSingleton<DedupStore>();
-        services.AddSingleton<RecordStore>();
+        services.AddRecords();
+        services.AddDedup();
         services.AddSingleton<ScreeningStore>();
         services.AddSingleton<ExtractionStore>();
         services.AddSingleton<StateStore>();
-        services.AddSingleton<SearchLog>();
         services.AddSingleton<RawArchive>();
         services.AddSingleton<WorkQueues>();
         services.AddSingleton<SubscriberStore>();
@@ -152,7 +153,6 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddTransient<ReportService>();
         services.AddTransient<ExportService>();
         services.AddTransient<CycleService>();
-        services.AddTransient<Dedup.DedupService>();
 
         // Alerts: MailKit over the SMTP server from settings.
         services.AddSingleton<SmtpMailer>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using SpineReview.Configuration;
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Screening.People;
 using SpineReview.Storage;
@@ -384,7 +385,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             var label = included ? AlertLabel.Included : stillLikely ? AlertLabel.LikelyEligible : (AlertLabel?)null;
             if (label is not { } l) continue;
             var r = stored.Record;
-            var venue = r.Journal ?? r.JournalAbbreviation ?? (r.Source == "arxiv" ? "arXiv (preprint)" : null);
+            var venue = r.Journal ?? r.JournalAbbreviation ?? (r.Source == SourceName.Arxiv.Name ? "arXiv (preprint)" : null);
             list.Add(new DigestStudy(item.StudyKey, r.Title, r.Authors.Select(a => a.Name).ToList(), venue, r.Year, r.Doi, l, fields,
                 DigestComposer.Why(l, fields, entry.How, entry.Probability, threshold)));
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SpineReview.Records;
 using SpineReview.Storage;
 
 namespace SpineReview.Extraction;

@@ -6,8 +6,11 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Storage;
+// The manifest's JSON is Reporting's own context; the name stays until this file is free to change (issue 16, phase 2).
+using StoredJson = SpineReview.Reporting.ReportingJson;
 
 namespace SpineReview.Reporting;
 

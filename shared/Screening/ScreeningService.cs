@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SpineReview.Records;
 using SpineReview.Sources.Crossref;
 using SpineReview.Storage;
 

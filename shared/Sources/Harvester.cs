@@ -2,8 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
+using SpineReview.Dedup;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Storage;
+// Registration (matching and linking) is Dedup's; the name stays until this file is free to change (issue 16, phase 2).
+using RecordStore = SpineReview.Dedup.DedupService;
 
 namespace SpineReview.Sources;
 

@@ -316,7 +316,7 @@ public class CommandLineTests
             Source = "pubmed", SourceId = "860001", Pmid = "860001", Year = 2024, Title = "Deep learning grading of lumbar spinal stenosis on MRI",
             Abstract = "A convolutional neural network graded stenosis on 1,000 lumbar MRI studies.",
         };
-        await host.Get<SpineReview.Storage.RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<SpineReview.Dedup.DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
         await host.Get<SpineReview.Screening.ScreeningStore>().EnqueueAsync(record.Key, 0.5, DateTimeOffset.UnixEpoch, default);
 
         var anonymous = await Run(new Dictionary<string, string?> { ["Storage:Prefix"] = prefix }, "screen", "next");
@@ -393,7 +393,7 @@ public class CommandLineTests
             Source = "pubmed", SourceId = "880001", Pmid = "880001", Year = 2023, Title = "Deep learning detection of vertebral fractures on CT",
             Abstract = "A DenseNet detected fractures on CT of 665 patients; code is available at https://github.com/example/vfx.",
         };
-        await host.Get<SpineReview.Storage.RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<SpineReview.Dedup.DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
         await host.Get<SpineReview.Extraction.ExtractionService>().ExtractAsync(new SpineReview.Storage.RecordMessage(record.Key), default);
         var ana = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix, ["Screening:Reviewer"] = "ana" };
 

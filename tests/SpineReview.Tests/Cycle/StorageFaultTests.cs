@@ -11,6 +11,7 @@ using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using SpineReview.Records;
 
 namespace SpineReview.Tests.Cycle;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using SpineReview.Dedup;
 using SpineReview.Extraction;
 using SpineReview.Functions.Functions;
 using SpineReview.Records;
@@ -28,7 +29,7 @@ public class FunctionTests
         await using var host = TestHost.Create();
         await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = Eligible("900001");
-        await host.Get<RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
 
         await new ScreenRecord(host.Get<ScreeningService>()).Run(new RecordMessage(record.Key).ToJson(), default);
 
@@ -54,7 +55,7 @@ public class FunctionTests
         await using var host = TestHost.Create();
         await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = Eligible("900002");
-        await host.Get<RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
 
         await new ExtractRecord(host.Get<ExtractionService>()).Run(new RecordMessage(record.Key).ToJson(), default);
 

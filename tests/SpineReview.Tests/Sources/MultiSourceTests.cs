@@ -1,4 +1,5 @@
 using System.Globalization;
+using SpineReview.Dedup;
 using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Sources;
@@ -75,7 +76,7 @@ public class MultiSourceTests
         foreach (var (preprint, published) in documented)
         {
             var r = stored.Single(x => x.Key == preprint);
-            Assert.Equal((published, RecordStore.ByVersion), (r.DuplicateOf, r.DuplicateBy));
+            Assert.Equal((published, DedupService.ByVersion), (r.DuplicateOf, r.DuplicateBy));
         }
         Assert.True(summaries.Single(s => s.Source == "europepmc").Duplicates >= 20, "Europe PMC overlaps PubMed almost entirely");
         var log = await host.Get<SearchLog>().ListAsync(default);

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Azure.Data.Tables;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Sources;
 using SpineReview.Storage;
