@@ -9,6 +9,9 @@ namespace SpineReview.Screening;
 public sealed class ScreeningService(StorageClients storage, RecordStore records, ScreeningStore decisions, WorkQueues queues, Enricher enricher,
     TimeProvider time, ILogger<ScreeningService> log)
 {
+    /// <summary>Screens the record a queue message names; a body that is not a record message throws (the runtime poison-queues it).</summary>
+    public Task<RuleDecision?> ScreenMessageAsync(string body, CancellationToken ct) => ScreenAsync(RecordMessage.Parse(body), ct);
+
     /// <summary>Screens one record by its key. Safe to run twice: the decision is replaced by the same one.</summary>
     public async Task<RuleDecision?> ScreenAsync(RecordMessage message, CancellationToken ct)
     {
