@@ -143,6 +143,7 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddTransient<ISource>(sp => Create<OpenAlexSource>(sp, "openalex"));
         services.AddTransient(sp => Create<CrossrefClient>(sp, "crossref"));
         services.AddTransient<Harvester>();
+        services.AddSingleton<ScreeningHandover>();
         services.AddTransient<Enricher>();
 
         // Stages.

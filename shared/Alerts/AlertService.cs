@@ -66,6 +66,14 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
     /// <summary>One study that can be alerted: eligible now, with what the email shows.</summary>
     private sealed record Candidate(string Key, AlertLabel Label, DateTimeOffset EligibleAt, QueueEntry Entry);
 
+    /// <summary>Sends the immediate alerts for a queue message naming an included study; the pass reads everything that is due
+    /// from the tables, so one pass serves many messages. A body that is not a record message throws (the runtime poison-queues it).</summary>
+    public Task<AlertRunSummary> RunForMessageAsync(string body, CancellationToken ct)
+    {
+        _ = RecordMessage.Parse(body);
+        return RunAsync(AlertScope.Immediate, progress: null, ct);
+    }
+
     /// <summary>Recovers interrupted emails, makes up what is due for the scope, and sends every email whose time has come.</summary>
     public async Task<AlertRunSummary> RunAsync(AlertScope scope, IProgress<string>? progress, CancellationToken ct)
     {

@@ -46,7 +46,7 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
     public async Task<WorkQueues.DrainResult> DrainScreenAsync(IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        return Said(await queues.DrainAsync(queues.Screen, (body, t) => screening.ScreenAsync(RecordMessage.Parse(body), t),
+        return Said(await queues.DrainAsync(queues.Screen, screening.ScreenMessageAsync,
             Every(25, n => progress?.Report($"screen: {n} records")), ct, (body, e) => progress?.Report($"screen: {body} failed, left for a later run: {e.Message}"),
             (hidden, wait) => progress?.Report(Waiting("screen", hidden, wait))), "screen", progress);
     }
@@ -55,7 +55,7 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
     public async Task<WorkQueues.DrainResult> DrainExtractAsync(IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        return Said(await queues.DrainAsync(queues.Extract, (body, t) => extraction.ExtractAsync(RecordMessage.Parse(body), t),
+        return Said(await queues.DrainAsync(queues.Extract, extraction.ExtractMessageAsync,
             Every(25, n => progress?.Report($"extract: {n} records")), ct, (body, e) => progress?.Report($"extract: {body} failed, left for a later run: {e.Message}"),
             (hidden, wait) => progress?.Report(Waiting("extract", hidden, wait))), "extract", progress);
     }

@@ -32,8 +32,10 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
     /// <summary><see cref="StoredRecord.DuplicateBy"/> of a record a person merged.</summary>
     public const string ByPerson = "person";
 
-    /// <summary>Stores a harvested record unless this source record is stored already; links it when it duplicates a stored study.</summary>
-    public async Task<(RecordOutcome Outcome, string? DuplicateOf)> RegisterAsync(BibRecord record, string harvestRun, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Stores a harvested record unless this source record is stored already; links it when it duplicates a stored study.
+    /// <paramref name="prepare"/> completes a record about to be stored as a study of its own (the harvest's enrichment).</summary>
+    public async Task<(RecordOutcome Outcome, string? DuplicateOf)> RegisterAsync(BibRecord record, string harvestRun, DateTimeOffset now, CancellationToken ct,
+        Func<BibRecord, CancellationToken, Task<BibRecord>>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         var key = record.Key;
@@ -63,6 +65,8 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
             }
         }
 
+        // Matching is on the record as harvested; a record that will be screened is completed (enriched) first, so it is written once.
+        if (duplicateOf is null && prepare is not null) record = await prepare(record, ct);
         if (!await records.TryAddAsync(record, harvestRun, now, duplicateOf, duplicateBy, ct)) return (RecordOutcome.AlreadyStored, duplicateOf);
         await dedup.IndexAsync(fingerprint, duplicateOf ?? key, ct);
         if (review is not null) await dedup.AddReviewAsync(key, review.CandidateKey, review.TitleSimilarity, ct);

@@ -7,4 +7,5 @@ namespace SpineReview.Records;
 /// camelCase web format is what every stored row holds: changing the options would leave stored records unreadable.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BibRecord))]
+[JsonSerializable(typeof(RecordMessage))]
 internal sealed partial class RecordsJson : JsonSerializerContext;

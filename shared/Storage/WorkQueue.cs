@@ -1,25 +1,7 @@
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
 
 namespace SpineReview.Storage;
-
-/// <summary>A message naming the record a stage should process.</summary>
-public sealed record RecordMessage(string RecordKey)
-{
-    /// <summary>Reads a queue message body; a body that is not a record message is an error the runtime will poison-queue.</summary>
-    public static RecordMessage Parse(string body)
-    {
-        RecordMessage? m = null;
-        try { m = JsonSerializer.Deserialize(body, StoredJson.Default.RecordMessage); }
-        catch (JsonException) { }
-        if (m is null || string.IsNullOrWhiteSpace(m.RecordKey))
-            throw new FormatException($"Queue message is not {{\"recordKey\":\"source:id\"}}: {body}");
-        return m;
-    }
-
-    public string ToJson() => JsonSerializer.Serialize(this, StoredJson.Default.RecordMessage);
-}
 
 /// <summary>The stage queues: the Functions host drains them through queue triggers, the console host through <see cref="DrainAsync"/>.</summary>
 public sealed class WorkQueues(StorageClients storage, TimeProvider time)
@@ -28,10 +10,11 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
     public QueueClient Extract => storage.Queue(storage.Names.ExtractQueue);
     public QueueClient Alerts => storage.Queue(storage.Names.AlertsQueue);
 
-    public Task EnqueueAsync(QueueClient queue, string recordKey, CancellationToken ct)
+    /// <summary>Puts one message body on <paramref name="queue"/>; what the body says is the sending feature's business.</summary>
+    public async Task SendAsync(QueueClient queue, string body, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        return queue.SendMessageAsync(new RecordMessage(recordKey).ToJson(), ct);
+        await queue.SendMessageAsync(body, ct);
     }
 
     /// <summary>What a drain did. <paramref name="Pending"/> messages were still on the queue, hidden, when it stopped waiting for them.</summary>

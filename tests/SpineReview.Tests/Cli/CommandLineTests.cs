@@ -1,3 +1,4 @@
+using SpineReview.Records;
 using SpineReview.Cli;
 using SpineReview.Tests.Support;
 using Xunit;
@@ -394,7 +395,7 @@ public class CommandLineTests
             Abstract = "A DenseNet detected fractures on CT of 665 patients; code is available at https://github.com/example/vfx.",
         };
         await host.Get<SpineReview.Dedup.DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
-        await host.Get<SpineReview.Extraction.ExtractionService>().ExtractAsync(new SpineReview.Storage.RecordMessage(record.Key), default);
+        await host.Get<SpineReview.Extraction.ExtractionService>().ExtractAsync(new RecordMessage(record.Key), default);
         var ana = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix, ["Screening:Reviewer"] = "ana" };
 
         var show = await Run(ana, "extract", "show", record.Key);

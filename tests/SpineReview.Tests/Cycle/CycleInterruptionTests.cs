@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using SpineReview.Records;
 using SpineReview.Cli;
 using SpineReview.Cycle;
 using SpineReview.Extraction;

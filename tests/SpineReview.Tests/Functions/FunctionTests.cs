@@ -49,6 +49,18 @@ public class FunctionTests
         Assert.Contains("recordKey", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{"recordKey":""}""")]
+    public async Task ExtractRecordAndSendAlerts_MalformedMessage_ThrowSoTheRuntimePoisonQueuesIt(string body)
+    {
+        await using var host = TestHost.Create();
+        var extract = await Assert.ThrowsAsync<FormatException>(() => new ExtractRecord(host.Get<ExtractionService>()).Run(body, default));
+        Assert.Contains("recordKey", extract.Message, StringComparison.Ordinal);
+        var alert = await Assert.ThrowsAsync<FormatException>(() => new SendAlerts(host.Get<SpineReview.Alerts.AlertService>()).Immediate(body, default));
+        Assert.Contains("recordKey", alert.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ExtractRecord_QueueMessage_StoresModalityAndRegionWithEvidence()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
+using SpineReview.Records;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;

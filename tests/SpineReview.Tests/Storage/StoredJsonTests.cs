@@ -41,7 +41,7 @@ public class StoredJsonTests
 
     [Fact]
     public void RecordMessage_WrittenAsBefore() =>
-        Assert.Equal("""{"recordKey":"openalex:W1"}""", new SpineReview.Storage.RecordMessage("openalex:W1").ToJson());
+        Assert.Equal("""{"recordKey":"openalex:W1"}""", new RecordMessage("openalex:W1").ToJson());
 
     [Fact]
     public void DedupRecord_WrittenAsBefore() =>
