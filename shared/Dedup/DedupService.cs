@@ -109,10 +109,10 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
         await dedup.DecideAsync(key, other, DedupStore.Distinct, decidedBy, at, ct);
         // Relinked only from the link just read: of two people splitting at once, one splits and queues; the other is told.
         var split = await records.RelinkAsync(key, other, null, null, ct);
-        await identifiers.AddAsync(split.Record, key, ct);
-        await dedup.IndexAsync(Fingerprint.Of(split.Record), key, ct);
-        // The verdict is stored: the record must reach screening even when the command is cancelled now, or it would be a
-        // study no stage ever looks at.
+        // The verdict is stored: the rest must finish even when the command is cancelled now, or the record would be a study
+        // no stage ever looks at (and a second split is refused: it is no longer linked).
+        await identifiers.AddAsync(split.Record, key, CancellationToken.None);
+        await dedup.IndexAsync(Fingerprint.Of(split.Record), key, CancellationToken.None);
         await queues.EnqueueAsync(queues.Screen, key, CancellationToken.None);
         return other;
     }

@@ -5,8 +5,6 @@ using Microsoft.Extensions.Logging;
 using SpineReview.Dedup;
 using SpineReview.Records;
 using SpineReview.Storage;
-// Registration (matching and linking) is Dedup's; the name stays until this file is free to change (issue 16, phase 2).
-using RecordStore = SpineReview.Dedup.DedupService;
 
 namespace SpineReview.Sources;
 
@@ -20,7 +18,7 @@ public sealed record HarvestSummary(string Source, string Query, DateOnly From, 
 /// <summary>Harvests any source the same way: pages archived as received, records stored and linked, new ones queued
 /// for screening, counts reconciled, the watermark moved only when everything reported was retrieved.</summary>
 public sealed class Harvester(
-    IEnumerable<ISource> sources, StorageClients storage, RecordStore records, Crossref.Enricher enricher, ScreeningHandover handover,
+    IEnumerable<ISource> sources, StorageClients storage, DedupService dedup, Crossref.Enricher enricher, ScreeningHandover handover,
     StateStore state, SearchLog searchLog, RawArchive archive, SourceMeters meters, TimeProvider time, ILogger<Harvester> log,
     Replay.ReplayResponder? replay = null)
 {
@@ -192,8 +190,16 @@ public sealed class Harvester(
     // Marks fresh storage with this harvest's kind before its first page is stored; of two kinds at once, one wins and the other stops here.
     private async Task<bool> ClaimOriginAsync(CancellationToken ct)
     {
-        var origin = await state.ClaimHarvestOriginAsync(replay is not null, time.GetUtcNow(), ct);
-        return origin.Replayed == (replay is not null) ? true : throw MixedOrigins(origin);
+        var now = time.GetUtcNow();
+        var origin = await state.ClaimHarvestOriginAsync(replay is not null, now, ct);
+        if (origin.Replayed != (replay is not null)) throw MixedOrigins(origin);
+        // Storage harvested before origins were recorded cannot say where it came from; the recorded demo used to run under the
+        // live review's prefix, and its watermarks would cut a first live harvest short. Say so, once, where a person will see it.
+        if (replay is null && origin.Since == now && (await searchLog.ListAsync(ct)).Count > 0)
+            log.LogWarning("Storage prefix {Prefix} holds harvests from before this version recorded whether they were live or the recorded sample. " +
+                           "If scripts/run.sh (the replayed demo) ever ran under this prefix, its records and watermarks are here too: the live harvest " +
+                           "would search only from the sample's dates. Then run the live review under a prefix of its own (Storage__Prefix).", storage.Names.Prefix);
+        return true;
     }
 
     private InvalidOperationException MixedOrigins(HarvestOrigin origin)
@@ -203,8 +209,8 @@ public sealed class Harvester(
         return new InvalidOperationException(origin.Replayed
             ? $"Storage prefix '{prefix}' holds the replayed sample (stored from recorded responses since {since}), not a live review: a live harvest " +
               "here would search only from the sample's watermark and keep the sample's records. Run the live review under a prefix of its own " +
-              $"(set Storage__Prefix to another name, for example {prefix}live), or delete the tables, queues and containers whose names start with " +
-              $"'{prefix}' and run again."
+              $"(set Storage__Prefix to another name that no other review uses), or remove the sample first: delete exactly these tables, queues " +
+              $"and containers, then run again: {string.Join(", ", storage.Names.Tables.Concat(storage.Names.Queues).Concat(storage.Names.Containers))}."
             : $"Storage prefix '{prefix}' holds a live review (harvested from the sources since {since}): the recorded sample would mix its records " +
               $"into it. Replay under a prefix of its own: leave Storage__Prefix unset (a replayed run then uses '{Configuration.StorageOptions.DemoPrefix}') " +
               "or set it to another name.");
@@ -215,7 +221,7 @@ public sealed class Harvester(
     private async Task StorePageAsync(IReadOnlyList<Records.BibRecord> page, string runId, Tally tally, CancellationToken ct)
     {
         var locks = new Dictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
-        var keys = page.Select(r => RecordStore.IndexKeys(r).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList()).ToList();
+        var keys = page.Select(r => DedupService.IndexKeys(r).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList()).ToList();
         foreach (var id in keys.SelectMany(k => k)) if (!locks.ContainsKey(id)) locks[id] = new SemaphoreSlim(1, 1);
         try
         {
@@ -242,7 +248,7 @@ public sealed class Harvester(
 
     private async Task StoreAsync(Records.BibRecord record, string runId, Tally tally, CancellationToken ct)
     {
-        var (outcome, duplicateOf) = await records.RegisterAsync(record, runId, time.GetUtcNow(), ct, enricher.EnrichAsync);
+        var (outcome, duplicateOf) = await dedup.RegisterAsync(record, runId, time.GetUtcNow(), ct, enricher.EnrichAsync);
         switch (outcome)
         {
             case RecordOutcome.New:

@@ -99,10 +99,10 @@ public sealed class WorkLease : IAsyncDisposable
             {
                 return;
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (e is RequestFailedException or StorageUnavailableException)
             {
                 // Lost (storage unreachable long enough for it to expire): another holder may start; what each does is still checked at its writes.
-                _log.LogWarning("The {Work} lease could not be renewed ({Status}); another one may start meanwhile", _work, e.Status);
+                _log.LogWarning("The {Work} lease could not be renewed ({Reason}); another one may start meanwhile", _work, Reason(e));
             }
         }
     }
@@ -116,9 +116,12 @@ public sealed class WorkLease : IAsyncDisposable
         {
             await _lease.ReleaseAsync(cancellationToken: CancellationToken.None);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException or StorageUnavailableException)
         {
-            _log.LogWarning("The {Work} lease could not be released ({Status}); it expires within a minute", _work, e.Status);
+            // The work under the lease is done; a release that storage does not answer only leaves the lease to expire.
+            _log.LogWarning("The {Work} lease could not be released ({Reason}); it expires within a minute", _work, Reason(e));
         }
     }
+
+    private static string Reason(Exception e) => e is RequestFailedException r ? $"status {r.Status}" : "storage not answering";
 }
