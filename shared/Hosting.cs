@@ -149,6 +149,7 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddTransient<RankingService>();
         services.AddTransient<Screening.People.ReviewService>();
         services.AddTransient<ExtractionService>();
+        services.AddSingleton<ReportArchive>();
         services.AddTransient<ReportService>();
         services.AddTransient<ExportService>();
         services.AddTransient<CycleService>();

@@ -48,7 +48,7 @@ public class ReportPublishingTests
         if (manifests.Count > 0)
         {
             var highest = manifests.MaxBy(m => m.Version)!;
-            var latest = (await container.GetBlobClient(ReportService.LatestBlob).DownloadContentAsync()).Value.Content.ToArray();
+            var latest = (await container.GetBlobClient(ReportArchive.LatestBlob).DownloadContentAsync()).Value.Content.ToArray();
             if (Convert.ToHexStringLower(SHA256.HashData(latest)) != highest.Sha256) problems.Add($"latest.pdf is not version {highest.Version}");
         }
         return problems;
