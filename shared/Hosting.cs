@@ -150,6 +150,7 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddTransient<Screening.People.ReviewService>();
         services.AddTransient<ExtractionService>();
         services.AddSingleton<ReportArchive>();
+        services.AddSingleton<ReportRenderer>();
         services.AddTransient<ReportService>();
         services.AddTransient<ExportService>();
         services.AddTransient<CycleService>();

@@ -20,7 +20,7 @@ public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool U
 /// The report's workflow: reads the stored facts, builds the model, decides whether anything changed and the version's number,
 /// renders it, and publishes it through the <see cref="ReportArchive"/> under the publishing lease.
 /// </summary>
-public sealed class ReportService(StorageClients storage, ReportArchive archive, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
+public sealed class ReportService(StorageClients storage, ReportArchive archive, ReportRenderer renderer, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
     SearchLog searchLog, RankingService ranking, Microsoft.Extensions.Options.IOptions<Configuration.ScreeningOptions> screeningOptions, ILogger<ReportService> log)
 {
     /// <summary>How long a generation waits for another to finish publishing before it gives up.</summary>
@@ -28,8 +28,8 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
     private const string PublishLock = "report-publish";
 
     /// <summary>
-    /// Builds the model from storage, renders it, and stores it as the next version and as latest.pdf, unless nothing
-    /// changed: the latest version rendered again from today's data gives the same bytes, and is returned as it is.
+    /// Builds the model from storage, renders it once, and stores it as the next version and as latest.pdf, unless nothing
+    /// changed: the latest version rebuilt from today's data shows what it showed (the same fingerprint), and is returned as stored.
     /// One generation at a time publishes (a lease on &lt;prefix&gt;-locks/report-publish); one that finds another
     /// publishing waits for it, then reads everything afresh.
     /// </summary>
@@ -54,15 +54,14 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             var latest = versions.Count > 0 ? await archive.ReadManifestAsync(versions[^1], ct) : null;
             if (latest is not null)
             {
-                // Nothing changed when the latest version, rebuilt from today's data against the version before it, is byte for byte
-                // what is stored. It is rebuilt with the work that was waiting then: waiting work alone never makes a version.
+                // Nothing changed when the latest version, rebuilt from today's data against the version before it, shows what it
+                // showed. It is rebuilt with the work that was waiting then: waiting work alone never makes a version.
                 var before = versions.Count > 1 ? await archive.ReadManifestAsync(versions[^2], ct) : null;
-                var again = PdfReport.Render(ModelFor(latest.Version, before, latest.Pending));
-                if (Convert.ToHexStringLower(SHA256.HashData(again.Pdf)) == latest.Sha256)
+                if (await StoredIfUnchangedAsync(latest, ModelFor(latest.Version, before, latest.Pending), ct) is { } stored)
                 {
                     log.LogInformation("Report unchanged since version {Version}: no new version", latest.Version);
-                    await archive.PromoteLatestAsync(latest, again.Pdf, ct);
-                    return new GeneratedReport(latest, again.Pdf, Unchanged: true);
+                    await archive.PromoteLatestAsync(latest, stored, ct);
+                    return new GeneratedReport(latest, stored, Unchanged: true);
                 }
             }
 
@@ -70,7 +69,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             var (version, why) = ReportVersioning.Next(latest, draft.Method, draft.Studies.Select(s => s.Key).ToList(),
                 draft.Studies.Where(s => s.Included).Select(s => s.Key).ToList());
             var model = draft with { Version = version };
-            var rendered = PdfReport.Render(model);
+            var rendered = renderer.Render(model);
             var sha = Convert.ToHexStringLower(SHA256.HashData(rendered.Pdf));
             var c = model.Cumulative;
             var counts = new ReportCounts(c.Identified, c.Duplicates, c.ExcludedByRulesTotal, c.PassedRules, c.ExcludedByPeopleTotal, c.ExcludedByModel,
@@ -78,7 +77,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             var manifest = new ReportManifest(version, data.Created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages, ReportArchive.PdfBlob(version, sha),
                 counts, model.Method.Eligibility, model.Method.ExtractorVersion, why, latest?.Version, data.LastHarvestRun,
                 model.Studies.Select(s => s.Key).ToList(), model.Studies.Where(s => s.Included).Select(s => s.Key).ToList(),
-                model.Studies.Where(s => s.Retracted).Select(s => s.Key).ToList(), pending);
+                model.Studies.Where(s => s.Retracted).Select(s => s.Key).ToList(), pending, ReportFingerprint.Of(model));
 
             // The PDF first, under the name the manifest gives it, then the manifest, which commits the version. A run that dies
             // between the two leaves a PDF no manifest names; the next run removes it under the lease (RemoveUnnamedPdfsAsync)
@@ -99,6 +98,22 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             log.LogInformation("Report version {Version} ({Why}): {Pages} pages, {Size} bytes, sha256 {Sha}", version, why, rendered.Pages, rendered.Pdf.Length, sha);
             return new GeneratedReport(manifest, rendered.Pdf, Unchanged: false);
         }
+    }
+
+    /// <summary>
+    /// The latest version's bytes when <paramref name="rebuilt"/> (the latest version rebuilt from today's data) shows what it
+    /// showed, else null. Decided by fingerprint, so nothing is rendered: a generation renders only the version it makes. A
+    /// manifest made before fingerprints were kept, or whose PDF is gone, is decided the old way: rendered again and hashed.
+    /// </summary>
+    private async Task<byte[]?> StoredIfUnchangedAsync(ReportManifest latest, ReportModel rebuilt, CancellationToken ct)
+    {
+        if (latest.Fingerprint is { } fingerprint)
+        {
+            if (fingerprint != ReportFingerprint.Of(rebuilt)) return null;
+            if (await archive.ReadPdfAsync(latest, ct) is { } pdf) return pdf;
+        }
+        var again = renderer.Render(rebuilt).Pdf;
+        return Convert.ToHexStringLower(SHA256.HashData(again)) == latest.Sha256 ? again : null;
     }
 
     /// <summary>Messages in the screening and extraction queues, those being processed included (their count covers invisible ones).</summary>

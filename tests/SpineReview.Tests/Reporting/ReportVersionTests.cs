@@ -50,13 +50,25 @@ public class ReportVersionTests
     public void Manifest_Json_KeepsTheVersionAsText()
     {
         var manifest = Previous("3.2.1", ["a"], []) with { PreviousVersion = new ReportVersion(3, 2, 0) };
-        var json = JsonSerializer.Serialize(manifest, SpineReview.Storage.StoredJson.Default.ReportManifest);
+        var json = JsonSerializer.Serialize(manifest, ReportingJson.Default.ReportManifest);
         Assert.Contains("\"version\":\"3.2.1\"", json, StringComparison.Ordinal);
         Assert.Contains("\"previousVersion\":\"3.2.0\"", json, StringComparison.Ordinal);
-        var back = JsonSerializer.Deserialize(json, SpineReview.Storage.StoredJson.Default.ReportManifest)!;
+        var back = JsonSerializer.Deserialize(json, ReportingJson.Default.ReportManifest)!;
         Assert.Equal(manifest.Version, back.Version);
         Assert.Equal(manifest.PreviousVersion, back.PreviousVersion);
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(json.Replace("\"3.2.1\"", "3", StringComparison.Ordinal), SpineReview.Storage.StoredJson.Default.ReportManifest));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(json.Replace("\"3.2.1\"", "3", StringComparison.Ordinal), ReportingJson.Default.ReportManifest));
+    }
+
+    [Fact]
+    public void Manifest_Json_FingerprintKeptWhenThere_AbsentFromAManifestMadeBeforeIt()
+    {
+        var before = Previous("1.0.0", ["a"], []);
+        var json = JsonSerializer.Serialize(before, ReportingJson.Default.ReportManifest);
+        Assert.DoesNotContain("fingerprint", json, StringComparison.Ordinal);
+        Assert.Null(JsonSerializer.Deserialize(json, ReportingJson.Default.ReportManifest)!.Fingerprint);
+        var now = JsonSerializer.Serialize(before with { Fingerprint = "ab12" }, ReportingJson.Default.ReportManifest);
+        Assert.EndsWith(",\"fingerprint\":\"ab12\"}", now, StringComparison.Ordinal);
+        Assert.Equal("ab12", JsonSerializer.Deserialize(now, ReportingJson.Default.ReportManifest)!.Fingerprint);
     }
 
     [Fact]
