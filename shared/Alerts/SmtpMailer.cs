@@ -5,7 +5,6 @@ using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using SpineReview.Configuration;
 
 namespace SpineReview.Alerts;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using SpineReview.Configuration;
 using SpineReview.Storage;
 
 namespace SpineReview.Alerts;
