@@ -205,10 +205,10 @@ public sealed class DeliveryStore(StorageClients storage)
     };
 
     private static string Items(IReadOnlyList<AlertItem> items) =>
-        JsonSerializer.Serialize(items.Select(i => $"{i.Label}|{i.StudyKey}").ToList(), StoredJson.Default.IReadOnlyListString);
+        JsonSerializer.Serialize(items.Select(i => $"{i.Label}|{i.StudyKey}").ToList(), AlertsJson.Default.IReadOnlyListString);
 
     private static List<AlertItem> Items(string? json) =>
-        (JsonSerializer.Deserialize(json ?? "[]", StoredJson.Default.IReadOnlyListString) ?? [])
+        (JsonSerializer.Deserialize(json ?? "[]", AlertsJson.Default.IReadOnlyListString) ?? [])
             .Select(x => x.Split('|', 2)).Select(p => new AlertItem(p[1], Enum.Parse<AlertLabel>(p[0]))).ToList();
 
     private static Delivery FromEntity(TableEntity e)

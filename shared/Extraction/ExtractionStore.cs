@@ -30,7 +30,7 @@ public sealed class ExtractionStore(StorageClients storage)
         // correction columns on the same rows stay as they are.
         var actions = fields.Select(f => new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(recordKey, f.Field)
         {
-            ["Values"] = JsonSerializer.Serialize(f.Values, StoredJson.Default.IReadOnlyListExtractedValue),
+            ["Values"] = JsonSerializer.Serialize(f.Values, ExtractionJson.Default.IReadOnlyListExtractedValue),
             ["ExtractorVersion"] = f.ExtractorVersion,
             ["ExtractedAt"] = now,
         })).ToList();
@@ -43,7 +43,7 @@ public sealed class ExtractionStore(StorageClients storage)
         ArgumentNullException.ThrowIfNull(correction);
         return Table.UpsertEntityAsync(new TableEntity(recordKey, field)
         {
-            ["CorrectedValues"] = JsonSerializer.Serialize(correction.Values, StoredJson.Default.IReadOnlyListString),
+            ["CorrectedValues"] = JsonSerializer.Serialize(correction.Values, ExtractionJson.Default.IReadOnlyListString),
             ["CorrectedBy"] = correction.By,
             ["CorrectedAt"] = correction.At,
             // Never null: a merge leaves a null column as it was, which would keep an earlier reviewer's note.
@@ -86,10 +86,10 @@ public sealed class ExtractionStore(StorageClients storage)
 
     private static StoredField ToStored(TableEntity e)
     {
-        var values = JsonSerializer.Deserialize(e.GetString("Values") ?? "[]", StoredJson.Default.IReadOnlyListExtractedValue) ?? [];
+        var values = JsonSerializer.Deserialize(e.GetString("Values") ?? "[]", ExtractionJson.Default.IReadOnlyListExtractedValue) ?? [];
         var corrected = e.GetString("CorrectedValues");
         var correction = corrected is null ? null
-            : new Correction(JsonSerializer.Deserialize(corrected, StoredJson.Default.IReadOnlyListString) ?? [], e.GetString("CorrectedBy") ?? "",
+            : new Correction(JsonSerializer.Deserialize(corrected, ExtractionJson.Default.IReadOnlyListString) ?? [], e.GetString("CorrectedBy") ?? "",
                 e.GetDateTimeOffset("CorrectedAt") ?? default, e.GetString("CorrectionNote") is { Length: > 0 } note ? note : null);
         return new StoredField(new ExtractedField(e.RowKey, values, e.GetString("ExtractorVersion") ?? ""), correction);
     }
