@@ -67,7 +67,7 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             var id = current?.Id ?? AlertTokens.NewSubscriberId();
             if (current is { Status: not SubscriberStatus.Unsubscribed, ConfirmationSentAt: { } last } && now - last < TimeSpan.FromMinutes(Options.ConfirmationIntervalMinutes))
             {
-                log.LogInformation("Subscribe {Subscriber}: a confirmation was sent {Minutes:0} minutes ago; none sent now", id, (now - last).TotalMinutes);
+                AlertLog.ConfirmationRecentlySent(log, id, (now - last).TotalMinutes);
                 return SubscribeOutcome.ConfirmationRecentlySent;
             }
             var secret = AlertTokens.NewSecret();
@@ -110,11 +110,11 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             }
             catch (MailSendException e)
             {
-                log.LogWarning("Subscribe {Subscriber}: the confirmation email was not sent (SMTP status {SmtpStatus}): {Error}", id, e.StatusCode, e.Message);
+                AlertLog.ConfirmationNotSent(log, id, e.StatusCode, e.Message);
                 throw new AlertRejectedException("the confirmation email could not be sent just now; please try again in a few minutes", 503);
             }
             await RecordConfirmationSentAsync(id, next.ConfirmHash!, now, ct);
-            log.LogInformation("Subscribe {Subscriber}: confirmation sent ({Preferences})", id, preferences.Filters.Describe());
+            AlertLog.ConfirmationSent(log, id, preferences.Filters.Describe());
             return SubscribeOutcome.ConfirmationSent;
         }
         throw new InvalidOperationException("the subscription kept changing under this request (10 tries); try again");
@@ -148,7 +148,7 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             };
             if (await store.TryReplaceAsync(next, ct))
             {
-                log.LogInformation("Confirmed {Subscriber} ({Preferences}, {Frequency})", id, next.Preferences.Filters.Describe(), next.Preferences.Frequency);
+                AlertLog.Confirmed(log, id, next.Preferences.Filters.Describe(), next.Preferences.Frequency);
                 return new LinkResult(false, next);
             }
         }
@@ -174,7 +174,7 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             // The address's index row goes with the address: subscribing again later makes a new subscriber with a new id.
             if (await store.TryReplaceReleasingAsync(next, s.Address, ct))
             {
-                log.LogInformation("Unsubscribed {Subscriber}", id);
+                AlertLog.Unsubscribed(log, id);
                 return new LinkResult(false, next);
             }
         }

@@ -24,13 +24,12 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
         var stored = await records.GetAsync(message.RecordKey, ct);
         if (stored is null)
         {
-            log.LogWarning("Extract: record {RecordKey} is not stored; message dropped", message.RecordKey);
+            ExtractionLog.NotStored(log, message.RecordKey);
             return [];
         }
         var fields = Extract(stored);
         await store.SaveAsync(stored.Key, fields, time.GetUtcNow(), ct);
-        log.LogInformation("Extract: {RecordKey} modality {Modality}, region {Region}", stored.Key,
-            string.Join("/", fields[0].Distinct), string.Join("/", fields[2].Distinct));
+        ExtractionLog.Extracted(log, stored.Key, string.Join("/", fields[0].Distinct), string.Join("/", fields[2].Distinct));
         return fields;
     }
 
@@ -68,7 +67,7 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
         if (await state.GetValueAsync(key, ct) == FormExtractor.Version) return;
         var (done, current) = await ReextractAsync(progress, ct);
         progress?.Report($"extract: {done} stored studies re-extracted with {FormExtractor.Version} ({current} were current); corrections kept");
-        log.LogInformation("Re-extracted {Count} stored studies with {Version}", done, FormExtractor.Version);
+        ExtractionLog.Reextracted(log, done, FormExtractor.Version);
         await state.SetValueAsync(key, FormExtractor.Version, ct);
     }
 

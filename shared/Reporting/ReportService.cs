@@ -39,7 +39,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
         await using var lease = await WorkLease.AcquireAsync(storage.Container(storage.Names.LocksContainer), PublishLock, "report generation", PublishWait, log, ct);
         // Under the lease no other run is between its two writes: a PDF that no manifest names was left by a run that died there.
         foreach (var orphan in await archive.RemoveUnnamedPdfsAsync(ct))
-            log.LogWarning("Removed {Blob}: no report version names it (left by a run that stopped before its manifest)", orphan);
+            ReportLog.RemovedUnnamedPdf(log, orphan);
         while (true)
         {
             // Everything is read inside the lease and again on every try, so a run that waited never publishes what it read
@@ -59,7 +59,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
                 var before = versions.Count > 1 ? await archive.ReadManifestAsync(versions[^2], ct) : null;
                 if (await StoredIfUnchangedAsync(latest, ModelFor(latest.Version, before, latest.Pending), ct) is { } stored)
                 {
-                    log.LogInformation("Report unchanged since version {Version}: no new version", latest.Version);
+                    ReportLog.Unchanged(log, latest.Version);
                     await archive.PromoteLatestAsync(latest, stored, ct);
                     return new GeneratedReport(latest, stored, Unchanged: true);
                 }
@@ -88,14 +88,13 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             await archive.WritePdfAsync(manifest, rendered.Pdf, ct);
             if (!await archive.TryCommitAsync(manifest, ct))
             {
-                log.LogWarning("Report version {Version} was taken by another run; reading the data and the versions again", version);
+                ReportLog.VersionTaken(log, version);
                 continue;
             }
             await archive.PromoteLatestAsync(manifest, rendered.Pdf, ct);
             if (pending.Total > 0)
-                log.LogWarning("Report version {Version} made while {Screening} records waited for screening and {Extraction} for charting; the report says so",
-                    version, pending.Screening, pending.Extraction);
-            log.LogInformation("Report version {Version} ({Why}): {Pages} pages, {Size} bytes, sha256 {Sha}", version, why, rendered.Pages, rendered.Pdf.Length, sha);
+                ReportLog.MadeWhileWorkWaited(log, version, pending.Screening, pending.Extraction);
+            ReportLog.Published(log, version, why, rendered.Pages, rendered.Pdf.Length, sha);
             return new GeneratedReport(manifest, rendered.Pdf, Unchanged: false);
         }
     }
