@@ -135,6 +135,7 @@ module storage 'modules/storage.bicep' = {
     containers: storageLayout.containers
     dataIdentityId: identity.id
     dataPrincipalId: identity.properties.principalId
+    workspaceId: monitoring.outputs.workspaceId
     tags: tags
   }
 }
@@ -162,6 +163,7 @@ module keyVault 'modules/keyvault.bicep' = {
     readerPrincipalId: identity.properties.principalId
     officerPrincipalId: keyVaultOfficerObjectId
     purgeProtection: keyVaultPurgeProtection
+    workspaceId: monitoring.outputs.workspaceId
     secretNames: ['ncbi-api-key', 'ieee-api-key', 'openalex-api-key', 'smtp-username', 'smtp-password']
     secretValues: {
       'ncbi-api-key': ncbiApiKey
@@ -189,6 +191,7 @@ module functionApp 'modules/functionapp.bicep' = {
     enableAuthentication: enableAuthentication
     authClientId: authClientId
     authTenantId: authTenantId
+    workspaceId: monitoring.outputs.workspaceId
     tags: tags
     appSettingOverrides: appSettingOverrides
     // Every setting the code reads, with the code's default unless a parameter sets it (the settings test compares

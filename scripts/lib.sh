@@ -18,24 +18,60 @@ die() { say "error: $*"; exit 1; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-require_toolchains() {
-  command -v dotnet >/dev/null || die "the .NET 10 SDK is not installed (https://dot.net); see README prerequisites"
-  command -v node >/dev/null || die "Node.js 20 or later is not installed; see README prerequisites"
-  local major; major=$(node -p 'process.versions.node.split(".")[0]')
-  [ "$major" -ge 20 ] || die "Node.js $major found; 20 or later is needed"
+# The Node.js major the pinned npm packages ask for: the highest lower bound among the "engines" of package.json's
+# devDependencies, as package-lock.json records them. Derived, not written here, so the scripts can never accept a Node
+# that Azurite or maildev refuses. Prints "MAJOR NAME@VERSION RANGE" (the package that sets it). Only the pinned
+# packages count: maildev 3.0.0 asks for 20 while two of its own dependencies (cookie 2, content-disposition 3)
+# declare 22, and it runs on 20 (the alert tests use it).
+required_node() { # [ROOT]
+  node -e '
+    const [root] = process.argv.slice(1);
+    const pkg = require(root + "/package.json"), lock = require(root + "/package-lock.json");
+    // The lowest major a range admits: ">=20.0.0" is 20, "^18.19.0 || >=20.6.0" is 18.
+    const floor = range => Math.min(...range.split("||").map(a => Number((a.match(/\d+/) || ["0"])[0])));
+    let best = [0, "", ""];
+    for (const name of Object.keys(pkg.devDependencies || {})) {
+      const entry = lock.packages["node_modules/" + name];
+      if (!entry) { console.error(`package-lock.json has no ${name}: run npm install`); process.exit(1); }
+      const range = (entry.engines && entry.engines.node) || "*";
+      if (floor(range) > best[0]) best = [floor(range), `${name}@${entry.version}`, range];
+    }
+    console.log(best.join(" "));' "${1:-$ROOT}"
 }
 
+require_toolchains() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is not installed (https://dot.net); see README prerequisites"
+  command -v node >/dev/null && command -v npm >/dev/null \
+    || die "Node.js with npm is not installed (package.json says which version: engines); see README prerequisites"
+  local need major by range
+  read -r need by range <<<"$(required_node)" || die "could not read the Node.js version the npm packages ask for from package-lock.json"
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge "$need" ] || die "Node.js $(node --version) found; the pinned npm packages need Node.js $need or later ($by asks for node $range): install it, see README prerequisites"
+}
+
+# npm ci when the installed Azurite or maildev is missing or is not the version package-lock.json pins.
 install_npm_packages() {
-  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ ! -x "$ROOT/node_modules/.bin/maildev" ]; then
-    say "installing npm packages (Azurite, maildev) from package-lock.json"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  local stale
+  stale=$(node -e '
+    const [root] = process.argv.slice(1);
+    const pkg = require(root + "/package.json"), lock = require(root + "/package-lock.json"), fs = require("fs");
+    for (const name of Object.keys(pkg.devDependencies || {})) {
+      const file = `${root}/node_modules/${name}/package.json`;
+      const installed = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")).version : "none";
+      if (installed !== lock.packages["node_modules/" + name].version) console.log(`${name} ${installed}`);
+    }' "$ROOT")
+  if [ -n "$stale" ]; then
+    say "installing npm packages (Azurite, maildev) from package-lock.json (installed: ${stale//$'\n'/, })"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci failed (see above)"
   fi
 }
 
-# Debian packages the tests need (pdftoppm renders report pages to PNG). Installed only when missing.
+# Debian packages the tests need (pdftoppm renders report pages to PNG; python3 reads the test results for the list of
+# skipped tests). Installed only when missing.
 install_debian_packages() {
   local missing=()
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  command -v python3 >/dev/null || missing+=(python3)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       say "installing Debian packages: ${missing[*]}"

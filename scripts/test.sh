@@ -55,5 +55,17 @@ get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
 total=$(get total); passed=$(get passed); failed=$(get failed)
 skipped=$(( total - passed - failed ))
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+# A skipped test says why (a corpus file read by path that is not beside this clone): list each with its reason.
+if [ "$skipped" -gt 0 ]; then
+  echo "skipped:"
+  python3 - "$trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") == "NotExecuted":
+        reason = " ".join(m.text or "" for m in r.iterfind(".//t:Message", ns)).strip() or "no reason given"
+        print(f"  {r.get('testName')}: {reason}")
+PY
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -7,7 +7,9 @@ using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
 using SpineReview.Configuration;
 using SpineReview.Cycle;
+using SpineReview.Dedup;
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Reporting;
 using SpineReview.Screening;
 using SpineReview.Sources;
@@ -59,11 +61,10 @@ public static class SpineReviewServiceCollectionExtensions
         // Storage: one set of clients per process.
         services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
         services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>()));
-        services.AddSingleton<DedupStore>();
-        services.AddSingleton<RecordStore>();
+        services.AddRecords();
+        services.AddDedup();
         services.AddSingleton<ScreeningStore>();
         services.AddSingleton<StateStore>();
-        services.AddSingleton<SearchLog>();
         services.AddSingleton<RawArchive>();
         services.AddSingleton<WorkQueues>();
 
@@ -98,6 +99,7 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddTransient<ISource>(sp => Create<OpenAlexSource>(sp, "openalex"));
         services.AddTransient(sp => Create<CrossrefClient>(sp, "crossref"));
         services.AddTransient<Harvester>();
+        services.AddSingleton<ScreeningHandover>();
         services.AddTransient<Enricher>();
 
         // Stages.
@@ -107,7 +109,6 @@ public static class SpineReviewServiceCollectionExtensions
         services.AddExtraction();
         services.AddReporting();
         services.AddTransient<CycleService>();
-        services.AddTransient<Dedup.DedupService>();
 
         // Alerts: their settings are checked when alerts use them, so a mistake there stops the alerts, not the host.
         services.AddAlerts();

@@ -93,13 +93,13 @@ internal static class ReportBench
             var data = Generate(included, identified);
             var at = data.Records[0].StoredAt;
             var seed = Stopwatch.StartNew();
-            var recordStore = Get<RecordStore>();
+            var dedup = Get<SpineReview.Dedup.DedupService>();
             var screening = Get<ScreeningStore>();
             var extractions = Get<SpineReview.Extraction.ExtractionStore>();
             var rules = data.Rules.ToDictionary(r => r.RecordKey, StringComparer.Ordinal);
             await Parallel.ForEachAsync(data.Records, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (r, ct) =>
             {
-                await recordStore.RegisterAsync(r.Record, r.HarvestRun, at, ct);
+                await dedup.RegisterAsync(r.Record, r.HarvestRun, at, ct);
                 await screening.SaveRuleDecisionAsync(rules[r.Key], ct);
                 if (!data.Fields.TryGetValue(r.Key, out var fields)) return;
                 await extractions.SaveAsync(r.Key, fields, at, ct);

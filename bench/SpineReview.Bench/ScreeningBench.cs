@@ -63,7 +63,7 @@ internal static class ScreeningBench
             var seed = Stopwatch.StartNew();
             var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
             var store = Get<SpineReview.Screening.ScreeningStore>();
-            var records = Get<SpineReview.Storage.RecordStore>();
+            var dedup = Get<SpineReview.Dedup.DedupService>();
             var total = waiting + 2000;
             var done = 0;
             await Parallel.ForAsync(0, total, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
@@ -77,7 +77,7 @@ internal static class ScreeningBench
                     Title = a.Title + " " + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Abstract = a.Abstract[..(a.Abstract.Length / 2)] + " " + b.Abstract[(b.Abstract.Length / 2)..],
                 };
-                await records.RegisterAsync(record, "bench", at, ct);
+                await dedup.RegisterAsync(record, "bench", at, ct);
                 await store.EnqueueAsync(record.Key, 0.5, at, ct);
                 if (i < 2000)
                 {

@@ -36,6 +36,9 @@ param authClientId string = ''
 @description('Optional. Entra tenant id the reviewers belong to.')
 param authTenantId string = tenant().tenantId
 
+@description('Required. Resource id of the Log Analytics workspace the diagnostic logs and metrics go to.')
+param workspaceId string
+
 @description('Optional. Tags for every resource.')
 param tags object = {}
 
@@ -129,6 +132,18 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = if (enableAuthentication
     login: { tokenStore: { enabled: false } }
   }
   dependsOn: [settings]
+}
+
+// The platform's logs of the app (function executions, sign-ins through App Service authentication) and its metrics;
+// the app's own telemetry goes to Application Insights in the same workspace.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: app
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
 }
 
 @description('The app URL.')

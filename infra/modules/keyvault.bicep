@@ -32,6 +32,9 @@ param secretNames string[]
 @secure()
 param secretValues object = {}
 
+@description('Required. Resource id of the Log Analytics workspace the diagnostic logs and metrics go to.')
+param workspaceId string
+
 @description('Optional. Tags for every resource.')
 param tags object = {}
 
@@ -84,6 +87,17 @@ resource officer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!emp
     principalId: officerPrincipalId
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     description: 'SpineReview administrator: put in the API keys and SMTP credentials'
+  }
+}
+
+// Every access to the vault (AuditEvent: who read or changed which secret) and its metrics.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

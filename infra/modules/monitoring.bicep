@@ -71,5 +71,8 @@ output connectionString string = appInsights.properties.ConnectionString
 @description('Application Insights name.')
 output appInsightsName string = appInsights.name
 
+@description('Log Analytics workspace resource id (where the diagnostic settings send logs and metrics).')
+output workspaceId string = workspace.id
+
 @description('Log Analytics workspace name.')
 output workspaceName string = workspace.name

@@ -35,6 +35,9 @@ param dataIdentityId string
 @description('Required. Principal id of that identity.')
 param dataPrincipalId string
 
+@description('Required. Resource id of the Log Analytics workspace the diagnostic logs and metrics go to.')
+param workspaceId string
+
 @description('Optional. Tags for every resource.')
 param tags object = {}
 
@@ -130,6 +133,45 @@ resource storageTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2
     name: '${prefix}${t}'
   }
 ]
+
+// Diagnostic settings: each service's writes and deletes (who changed what) and every service's transaction metrics.
+// Reads are left out: most of them are the Functions host and the scale controller polling the queues (about 780,000 a
+// month, docs/deployment.md), and the Transaction metric counts them by API name anyway.
+var storageDiagnostics = {
+  workspaceId: workspaceId
+  logs: [
+    { category: 'StorageWrite', enabled: true }
+    { category: 'StorageDelete', enabled: true }
+  ]
+  metrics: [{ category: 'Transaction', enabled: true }]
+}
+
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: workspaceId
+    metrics: [{ category: 'Transaction', enabled: true }]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: storageDiagnostics
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: storageDiagnostics
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: storageDiagnostics
+}
 
 // Data-plane roles, no control-plane ones: blobs (reports, raw archive, models, app package; Owner because the
 // Functions host takes blob leases for its timers), queues (the stages), tables (records, screening, extraction).

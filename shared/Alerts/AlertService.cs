@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using SpineReview.Configuration;
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Screening.People;
 using SpineReview.Storage;
@@ -64,6 +65,14 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
 
     /// <summary>One study that can be alerted: eligible now, with what the email shows.</summary>
     private sealed record Candidate(string Key, AlertLabel Label, DateTimeOffset EligibleAt, QueueEntry Entry);
+
+    /// <summary>Sends the immediate alerts for a queue message naming an included study; the pass reads everything that is due
+    /// from the tables, so one pass serves many messages. A body that is not a record message throws (the runtime poison-queues it).</summary>
+    public Task<AlertRunSummary> RunForMessageAsync(string body, CancellationToken ct)
+    {
+        _ = RecordMessage.Parse(body);
+        return RunAsync(AlertScope.Immediate, progress: null, ct);
+    }
 
     /// <summary>Recovers interrupted emails, makes up what is due for the scope, and sends every email whose time has come.</summary>
     public async Task<AlertRunSummary> RunAsync(AlertScope scope, IProgress<string>? progress, CancellationToken ct)
@@ -382,7 +391,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             var label = included ? AlertLabel.Included : stillLikely ? AlertLabel.LikelyEligible : (AlertLabel?)null;
             if (label is not { } l) continue;
             var r = stored.Record;
-            var venue = r.Journal ?? r.JournalAbbreviation ?? (r.Source == "arxiv" ? "arXiv (preprint)" : null);
+            var venue = r.Journal ?? r.JournalAbbreviation ?? (r.Source == SourceName.Arxiv.Name ? "arXiv (preprint)" : null);
             list.Add(new DigestStudy(item.StudyKey, r.Title, r.Authors.Select(a => a.Name).ToList(), venue, r.Year, r.Doi, l, fields,
                 DigestComposer.Why(l, fields, entry.How, entry.Probability, threshold)));
         }

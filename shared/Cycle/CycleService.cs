@@ -13,8 +13,11 @@ public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQu
 
 /// <summary>One living-review cycle: harvest, screen, extract, report, immediate alerts. The console host runs it whole; in Azure each stage is its own function.</summary>
 public sealed class CycleService(StorageClients storage, Harvester harvester, WorkQueues queues, ScreeningService screening,
-    RankingService ranking, ExtractionService extraction, ReportService reports, AlertService alerts)
+    RankingService ranking, ExtractionService extraction, ReportService reports, AlertService alerts, TimeProvider time)
 {
+    /// <summary>The longest a queue message stays hidden by a run that stopped: the Functions host receives for 10 minutes (a cycle for <see cref="WorkQueues.Visibility"/>).</summary>
+    public static readonly TimeSpan ComeBackAfter = TimeSpan.FromMinutes(10);
+
     /// <summary>Runs every stage in turn, reporting progress per stage.</summary>
     public async Task<CycleSummary> RunAsync(HarvestRequest window, IProgress<string>? progress, CancellationToken ct)
     {
@@ -29,6 +32,8 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
         progress?.Report("[4/6] extract: the charting form, each value with its evidence");
         var extracted = await DrainExtractAsync(progress, ct);
         await extraction.ReextractIfNewVersionAsync(progress, ct);
+        // A report made now would show the studies whose work is still hidden on a queue as if they were done, and alerts would go out without their charting.
+        if (screened.Pending + extracted.Pending > 0) throw new CycleIncompleteException(screened, extracted, time.GetLocalNow() + ComeBackAfter);
         progress?.Report("[5/6] report: rendering the PDF");
         var (manifest, pdf) = await reports.GenerateAsync(ct);
         progress?.Report("[6/6] alerts: immediate alerts of newly eligible studies, and retries that are due");
@@ -41,17 +46,66 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
     public async Task<WorkQueues.DrainResult> DrainScreenAsync(IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        return await queues.DrainAsync(queues.Screen, (body, t) => screening.ScreenAsync(RecordMessage.Parse(body), t),
-            Every(25, n => progress?.Report($"screen: {n} records")), ct, (body, e) => progress?.Report($"screen: {body} failed, left for a later run: {e.Message}"));
+        return Said(await queues.DrainAsync(queues.Screen, screening.ScreenMessageAsync,
+            Every(25, n => progress?.Report($"screen: {n} records")), ct, (body, e) => progress?.Report($"screen: {body} failed, left for a later run: {e.Message}"),
+            (hidden, wait) => progress?.Report(Waiting("screen", hidden, wait))), "screen", progress);
     }
 
     /// <summary>Extracts every queued record.</summary>
     public async Task<WorkQueues.DrainResult> DrainExtractAsync(IProgress<string>? progress, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        return await queues.DrainAsync(queues.Extract, (body, t) => extraction.ExtractAsync(RecordMessage.Parse(body), t),
-            Every(25, n => progress?.Report($"extract: {n} records")), ct, (body, e) => progress?.Report($"extract: {body} failed, left for a later run: {e.Message}"));
+        return Said(await queues.DrainAsync(queues.Extract, extraction.ExtractMessageAsync,
+            Every(25, n => progress?.Report($"extract: {n} records")), ct, (body, e) => progress?.Report($"extract: {body} failed, left for a later run: {e.Message}"),
+            (hidden, wait) => progress?.Report(Waiting("extract", hidden, wait))), "extract", progress);
     }
 
+    private WorkQueues.DrainResult Said(WorkQueues.DrainResult result, string stage, IProgress<string>? progress)
+    {
+        if (result.Pending > 0) progress?.Report($"{CycleIncompleteException.Pending(stage, result.Pending)}; run it again after {time.GetLocalNow() + ComeBackAfter:HH:mm}");
+        return result;
+    }
+
+    private static string Waiting(string stage, int hidden, TimeSpan wait) =>
+        $"{stage}: {Records(hidden)} hidden on the queue (taken by a run that was interrupted, or by one still working); waiting up to {wait.TotalSeconds:0} s for them";
+
+    internal static string Records(int n) => n == 1 ? "1 record" : $"{n} records";
+
     private static SyncProgress<int> Every(int step, Action<int> report) => new(n => { if (n % step == 0) report(n); });
+}
+
+/// <summary>A cycle stopped before its report because work is still hidden on a queue (taken by a run that was interrupted, or by one still working).</summary>
+public sealed class CycleIncompleteException : Exception
+{
+    public CycleIncompleteException() { }
+    public CycleIncompleteException(string message) : base(message) { }
+    public CycleIncompleteException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Says per stage what is still pending and when to run again.</summary>
+    public CycleIncompleteException(WorkQueues.DrainResult screened, WorkQueues.DrainResult extracted, DateTimeOffset runAgainAfter)
+        : base(Describe(screened, extracted, runAgainAfter))
+    {
+        Screened = screened;
+        Extracted = extracted;
+        RunAgainAfter = runAgainAfter;
+    }
+
+    /// <summary>What the screening stage did, with its pending messages.</summary>
+    public WorkQueues.DrainResult? Screened { get; }
+    /// <summary>What the extraction stage did, with its pending messages.</summary>
+    public WorkQueues.DrainResult? Extracted { get; }
+    /// <summary>When every message a stopped run held is visible again (local time).</summary>
+    public DateTimeOffset? RunAgainAfter { get; }
+
+    internal static string Pending(string stage, int n) =>
+        $"{stage}: {CycleService.Records(n)} still pending (hidden on the queue: taken by a run that was interrupted, or by one still working)";
+
+    private static string Describe(WorkQueues.DrainResult screened, WorkQueues.DrainResult extracted, DateTimeOffset after)
+    {
+        ArgumentNullException.ThrowIfNull(screened);
+        ArgumentNullException.ThrowIfNull(extracted);
+        var stages = new[] { ("screen", screened.Pending), ("extract", extracted.Pending) }.Where(s => s.Item2 > 0).Select(s => Pending(s.Item1, s.Item2));
+        return $"{string.Join("; ", stages)}. Run the cycle again after {after:HH:mm}: it picks that work up. " +
+               "The report was not regenerated and no alerts were sent, so no version shows those studies as if their work were done.";
+    }
 }

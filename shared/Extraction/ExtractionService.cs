@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SpineReview.Records;
 using SpineReview.Storage;
 
 namespace SpineReview.Extraction;
@@ -16,6 +17,9 @@ public sealed record FormField(string Field, IReadOnlyList<string> Values, IRead
 /// <summary>The ExtractRecord stage: fills the review's form with evidence; people correct it.</summary>
 public sealed class ExtractionService(StorageClients storage, RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log)
 {
+    /// <summary>Extracts the record a queue message names; a body that is not a record message throws (the runtime poison-queues it).</summary>
+    public Task<IReadOnlyList<ExtractedField>> ExtractMessageAsync(string body, CancellationToken ct) => ExtractAsync(RecordMessage.Parse(body), ct);
+
     /// <summary>Extracts one record. Safe to run twice: rows are replaced by the same values; corrections are kept.</summary>
     public async Task<IReadOnlyList<ExtractedField>> ExtractAsync(RecordMessage message, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Screening.People;
 using SpineReview.Storage;
@@ -90,5 +91,5 @@ public sealed record ReportModel(
 {
     /// <summary>Each source's latest search, in the sources' usual order (the methods table and the appendix's queries).</summary>
     public IReadOnlyList<SearchLogEntry> LatestSearches => Searches.GroupBy(s => s.Source).Select(g => g.OrderBy(s => s.Started).Last())
-        .OrderBy(s => Sources.SourceFiles.Names.ToList().IndexOf(s.Source)).ToList();
+        .OrderBy(s => SourceName.OrderOf(s.Source)).ToList();
 }

@@ -1,4 +1,5 @@
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Screening.People;
 using SpineReview.Storage;

@@ -7,6 +7,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpineReview.Configuration;
+using SpineReview.Records;
 using SpineReview.Screening.Learning;
 using SpineReview.Screening.People;
 using SpineReview.Storage;
@@ -37,7 +38,7 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
         try
         {
             var content = await blob.DownloadContentAsync(ct);
-            return JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, StoredJson.Default.ModelSummary);
+            return JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, ScreeningJson.Default.ModelSummary);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -129,7 +130,7 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
             {
                 // Each training keeps its own record: two trainings at once take different numbers, never one file.
                 await container.GetBlobClient($"screening/training-{summary.Version:D6}.json").UploadAsync(
-                    new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, StoredJson.Default.ModelSummary)),
+                    new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, ScreeningJson.Default.ModelSummary)),
                     new BlobUploadOptions { HttpHeaders = headers.HttpHeaders, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct);
                 break;
             }
@@ -138,7 +139,7 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
                 summary = summary with { Version = summary.Version + 1 };
             }
         }
-        await container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, StoredJson.Default.ModelSummary)), headers, ct);
+        await container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, ScreeningJson.Default.ModelSummary)), headers, ct);
         log.LogInformation("Screening model {Version}: {Includes} includes, {Exclusions} exclusions, {Ranked} ranked, low threshold {Low}, {AutoExcluded} excluded automatically, {Audit} to the audit",
             summary.Version, summary.Includes, summary.Exclusions, summary.Ranked, summary.LowThreshold, autoExcluded, audit);
         return summary;

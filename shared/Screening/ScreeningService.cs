@@ -1,13 +1,16 @@
 using Microsoft.Extensions.Logging;
-using SpineReview.Sources.Crossref;
+using SpineReview.Records;
 using SpineReview.Storage;
 
 namespace SpineReview.Screening;
 
 /// <summary>The ScreenRecord stage: rule pre-screen of one record; when it passes, into the people's queue and on to extraction.</summary>
-public sealed class ScreeningService(StorageClients storage, RecordStore records, ScreeningStore decisions, WorkQueues queues, Enricher enricher,
+public sealed class ScreeningService(StorageClients storage, RecordStore records, ScreeningStore decisions, WorkQueues queues,
     TimeProvider time, ILogger<ScreeningService> log)
 {
+    /// <summary>Screens the record a queue message names; a body that is not a record message throws (the runtime poison-queues it).</summary>
+    public Task<RuleDecision?> ScreenMessageAsync(string body, CancellationToken ct) => ScreenAsync(RecordMessage.Parse(body), ct);
+
     /// <summary>Screens one record by its key. Safe to run twice: the decision is replaced by the same one.</summary>
     public async Task<RuleDecision?> ScreenAsync(RecordMessage message, CancellationToken ct)
     {
@@ -22,9 +25,8 @@ public sealed class ScreeningService(StorageClients storage, RecordStore records
         }
         if (stored.DuplicateOf is not null) return null;
 
-        // A record without an abstract cannot be judged on its concept blocks: fill it from Crossref first where it has a DOI.
-        var record = await enricher.EnrichAsync(stored, ct);
-        var verdict = RuleScreener.Screen(record);
+        // Enriched from Crossref at harvest where it lacked an abstract (Sources): what is stored is what is judged.
+        var verdict = RuleScreener.Screen(stored.Record);
         var decision = new RuleDecision(stored.Key, verdict.Excluded, verdict.Reason, verdict.Rule, RuleVerdict.Version, verdict.Evidence, time.GetUtcNow());
         await decisions.SaveRuleDecisionAsync(decision, ct);
         if (!verdict.Excluded)

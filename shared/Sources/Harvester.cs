@@ -2,8 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
-using SpineReview.Screening;
+using SpineReview.Dedup;
+using SpineReview.Records;
 using SpineReview.Storage;
+// Registration (matching and linking) is Dedup's; the name stays until this file is free to change (issue 16, phase 2).
+using RecordStore = SpineReview.Dedup.DedupService;
 
 namespace SpineReview.Sources;
 
@@ -17,7 +20,7 @@ public sealed record HarvestSummary(string Source, string Query, DateOnly From, 
 /// <summary>Harvests any source the same way: pages archived as received, records stored and linked, new ones queued
 /// for screening, counts reconciled, the watermark moved only when everything reported was retrieved.</summary>
 public sealed class Harvester(
-    IEnumerable<ISource> sources, StorageClients storage, RecordStore records, ScreeningStore screening, WorkQueues queues,
+    IEnumerable<ISource> sources, StorageClients storage, RecordStore records, Crossref.Enricher enricher, ScreeningHandover handover,
     StateStore state, SearchLog searchLog, RawArchive archive, SourceMeters meters, TimeProvider time, ILogger<Harvester> log,
     Replay.ReplayResponder? replay = null)
 {
@@ -239,21 +242,20 @@ public sealed class Harvester(
 
     private async Task StoreAsync(Records.BibRecord record, string runId, Tally tally, CancellationToken ct)
     {
-        var (outcome, duplicateOf) = await records.RegisterAsync(record, runId, time.GetUtcNow(), ct);
+        var (outcome, duplicateOf) = await records.RegisterAsync(record, runId, time.GetUtcNow(), ct, enricher.EnrichAsync);
         switch (outcome)
         {
             case RecordOutcome.New:
                 Interlocked.Increment(ref tally.New);
-                await queues.EnqueueAsync(queues.Screen, record.Key, ct);
+                await handover.HandOverAsync(record.Key, ct);
                 break;
             case RecordOutcome.Duplicate:
                 Interlocked.Increment(ref tally.Duplicates);
                 break;
             case RecordOutcome.AlreadyStored:
                 Interlocked.Increment(ref tally.AlreadyStored);
-                // A run that stopped after storing but before screening: queue it again (screening is idempotent).
-                if (duplicateOf is null && await screening.GetRuleDecisionAsync(record.Key, ct) is null)
-                    await queues.EnqueueAsync(queues.Screen, record.Key, ct);
+                // A run that stopped after storing but before handing the record over: queue it now.
+                if (duplicateOf is null) await handover.HandOverIfNotYetAsync(record.Key, ct);
                 break;
         }
     }

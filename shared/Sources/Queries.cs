@@ -1,3 +1,5 @@
+using SpineReview.Records;
+
 namespace SpineReview.Sources;
 
 /// <summary>The protocol's three concept blocks (deep learning AND spine AND imaging) in each source's own syntax.</summary>
@@ -24,13 +26,15 @@ public static class Queries
     public const string Ieee =
         "(\"deep learning\" OR \"neural network\" OR convolutional) AND (spine OR spinal OR vertebra OR vertebrae OR lumbar OR scoliosis) AND (MRI OR CT OR radiograph OR X-ray OR ultrasound)";
 
-    public static string For(string source) => source switch
+    private static readonly Dictionary<string, string> BySource = new(StringComparer.Ordinal)
     {
-        "europepmc" => EuropePmc,
-        "arxiv" => Arxiv,
-        "openalex" => OpenAlex,
-        "ieee" => Ieee,
-        "pubmed" => PubMed.PubMedQuery.Default,
-        _ => "",
+        [SourceName.EuropePmc.Name] = EuropePmc,
+        [SourceName.Arxiv.Name] = Arxiv,
+        [SourceName.OpenAlex.Name] = OpenAlex,
+        [SourceName.Ieee.Name] = Ieee,
+        [SourceName.PubMed.Name] = PubMed.PubMedQuery.Default,
     };
+
+    /// <summary>The protocol's query in a source's syntax; empty for a source searched by identifier only (Crossref).</summary>
+    public static string For(string source) => BySource.GetValueOrDefault(source, "");
 }

@@ -11,19 +11,21 @@ namespace SpineReview.Sources;
 /// <summary>Parses one raw response file of a named source, as the harvest would.</summary>
 public static class SourceFiles
 {
-    /// <summary>The source names, in the order the cycle harvests them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["pubmed", "ieee", "europepmc", "arxiv", "openalex", "crossref"];
+    /// <summary>The source names, in the order the cycle harvests them (<see cref="SourceName.All"/> as stored strings).</summary>
+    public static IReadOnlyList<string> Names { get; } = SourceName.All.Select(s => s.Name).ToList();
+
+    private static readonly Dictionary<SourceName, Func<Stream, (IReadOnlyList<BibRecord> Records, int? Reported)>> Parsers = new()
+    {
+        [SourceName.PubMed] = content => (PubMedXml.ParseEFetch(content).ToList(), null),
+        [SourceName.EuropePmc] = content => EuropePmcJson.Parse(content) is var e ? (e.Records, e.HitCount) : default,
+        [SourceName.OpenAlex] = content => OpenAlexJson.Parse(content) is var o ? (o.Records, o.Count) : default,
+        [SourceName.Ieee] = content => IeeeJson.Parse(content) is var i ? (i.Records, i.TotalRecords) : default,
+        [SourceName.Arxiv] = content => ArxivAtom.Parse(content) is var a ? (a.Records, a.TotalResults) : default,
+        [SourceName.Crossref] = content => (CrossrefJson.Parse(content), null),
+    };
 
     /// <summary>The records in the file and, where the answer states one, the total the source reported.</summary>
     /// <exception cref="SourceException">An error document, a malformed or cut-short answer.</exception>
-    public static (IReadOnlyList<BibRecord> Records, int? Reported) Parse(string source, Stream content) => source switch
-    {
-        "pubmed" => (PubMedXml.ParseEFetch(content).ToList(), null),
-        "europepmc" => EuropePmcJson.Parse(content) is var e ? (e.Records, e.HitCount) : default,
-        "openalex" => OpenAlexJson.Parse(content) is var o ? (o.Records, o.Count) : default,
-        "ieee" => IeeeJson.Parse(content) is var i ? (i.Records, i.TotalRecords) : default,
-        "arxiv" => ArxivAtom.Parse(content) is var a ? (a.Records, a.TotalResults) : default,
-        "crossref" => (CrossrefJson.Parse(content), null),
-        _ => throw new ArgumentException($"Unknown source '{source}'. Sources: {string.Join(", ", Names)}.", nameof(source)),
-    };
+    public static (IReadOnlyList<BibRecord> Records, int? Reported) Parse(string source, Stream content) =>
+        SourceName.TryParse(source, out var name, out var error) ? Parsers[name](content) : throw new ArgumentException(error, nameof(source));
 }

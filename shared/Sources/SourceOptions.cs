@@ -1,3 +1,5 @@
+using SpineReview.Records;
+
 namespace SpineReview.Sources;
 
 /// <summary>Settings of one source other than PubMed (sections Ieee, EuropePmc, Arxiv, OpenAlex, Crossref).</summary>
@@ -32,34 +34,41 @@ public sealed class SourceOptions
 /// <summary>Each source's configuration section and defaults.</summary>
 public static class SourceDefaults
 {
-    /// <summary>Source name to configuration section.</summary>
+    /// <summary>Source name to configuration section (PubMed has its own options class).</summary>
     public static IReadOnlyDictionary<string, string> Sections { get; } = new Dictionary<string, string>
     {
-        ["ieee"] = "Ieee", ["europepmc"] = "EuropePmc", ["arxiv"] = "Arxiv", ["openalex"] = "OpenAlex", ["crossref"] = "Crossref",
+        [SourceName.Ieee.Name] = "Ieee", [SourceName.EuropePmc.Name] = "EuropePmc", [SourceName.Arxiv.Name] = "Arxiv",
+        [SourceName.OpenAlex.Name] = "OpenAlex", [SourceName.Crossref.Name] = "Crossref",
     };
 
     public static void Apply(string source, SourceOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
-        switch (source)
+        var name = SourceName.TryParse(source, out var known, out _) ? known : null;
+        if (name == SourceName.Ieee)
         {
-            case "ieee":
-                o.BaseUrl = "https://ieeexploreapi.ieee.org/api/v1/search/articles"; o.PageSize = 200; o.RequestsPerSecond = 10; o.DailyCallBudget = 200;
-                break;
-            case "europepmc":
-                o.BaseUrl = "https://www.ebi.ac.uk/europepmc/webservices/rest/search"; o.PageSize = 1000; o.RequestsPerSecond = 5;
-                break;
-            case "arxiv":
-                o.BaseUrl = "https://export.arxiv.org/api/query"; o.PageSize = 100; o.RequestsPerSecond = 1.0 / 3;
-                break;
-            case "openalex":
-                o.BaseUrl = "https://api.openalex.org/works"; o.PageSize = 200; o.RequestsPerSecond = 10;
-                break;
-            case "crossref":
-                o.BaseUrl = "https://api.crossref.org/works"; o.PageSize = 1; o.RequestsPerSecond = 5;
-                break;
-            default:
-                throw new ArgumentException($"Unknown source '{source}'.", nameof(source));
+            o.BaseUrl = "https://ieeexploreapi.ieee.org/api/v1/search/articles"; o.PageSize = 200; o.RequestsPerSecond = 10; o.DailyCallBudget = 200;
+        }
+        else if (name == SourceName.EuropePmc)
+        {
+            o.BaseUrl = "https://www.ebi.ac.uk/europepmc/webservices/rest/search"; o.PageSize = 1000; o.RequestsPerSecond = 5;
+        }
+        else if (name == SourceName.Arxiv)
+        {
+            o.BaseUrl = "https://export.arxiv.org/api/query"; o.PageSize = 100; o.RequestsPerSecond = 1.0 / 3;
+        }
+        else if (name == SourceName.OpenAlex)
+        {
+            o.BaseUrl = "https://api.openalex.org/works"; o.PageSize = 200; o.RequestsPerSecond = 10;
+        }
+        else if (name == SourceName.Crossref)
+        {
+            o.BaseUrl = "https://api.crossref.org/works"; o.PageSize = 1; o.RequestsPerSecond = 5;
+        }
+        else
+        {
+            // PubMed has its own options (PubMedOptions); any other name is a mistake in the caller.
+            throw new ArgumentException($"Unknown source '{source}'.", nameof(source));
         }
     }
 }

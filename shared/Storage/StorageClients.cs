@@ -30,6 +30,9 @@ public sealed class StorageClients
         var tableOptions = new TableClientOptions(); retry(tableOptions.Retry);
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }; retry(queueOptions.Retry);
         var blobOptions = new BlobClientOptions(); retry(blobOptions.Retry);
+        // Per call, so it sees what is left after the retries: storage that stopped answering is said once, in the project's words.
+        var reach = new StorageReachPolicy();
+        foreach (var options in new ClientOptions[] { tableOptions, queueOptions, blobOptions }) options.AddPolicy(reach, HttpPipelinePosition.PerCall);
 
         if (!string.IsNullOrWhiteSpace(connection))
         {
@@ -74,20 +77,11 @@ public sealed class StorageClients
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
         if (Volatile.Read(ref _ready) == 1) return;
-        try
-        {
-            await Task.WhenAll(
-                Names.Tables.Select(t => Tables.CreateTableIfNotExistsAsync(t, ct))
-                    .Concat<Task>(Names.Queues.Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: ct)))
-                    .Concat(Names.Containers.Select(c => Container(c).CreateIfNotExistsAsync(cancellationToken: ct))));
-        }
-        catch (Exception e) when (e is RequestFailedException { Status: 0 } or AggregateException or HttpRequestException
-                                  || e.InnerException is HttpRequestException or System.Net.Sockets.SocketException)
-        {
-            throw new StorageUnavailableException(
-                $"Azure Storage at {Endpoint} cannot be reached (setting {Setting}): {e.Message.Split('\n')[0]} " +
-                "Locally, start Azurite first: scripts/run.sh starts it, or run `npx azurite --location .azurite` in another terminal.", e);
-        }
+        // Storage that cannot be reached fails here as StorageUnavailableException (StorageReachPolicy), naming the endpoint.
+        await Task.WhenAll(
+            Names.Tables.Select(t => Tables.CreateTableIfNotExistsAsync(t, ct))
+                .Concat<Task>(Names.Queues.Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: ct)))
+                .Concat(Names.Containers.Select(c => Container(c).CreateIfNotExistsAsync(cancellationToken: ct))));
         Volatile.Write(ref _ready, 1);
     }
 }

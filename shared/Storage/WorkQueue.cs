@@ -1,82 +1,192 @@
-using System.Text.Json;
+using Azure;
 using Azure.Storage.Queues;
 
 namespace SpineReview.Storage;
 
-/// <summary>A message naming the record a stage should process.</summary>
-public sealed record RecordMessage(string RecordKey)
-{
-    /// <summary>Reads a queue message body; a body that is not a record message is an error the runtime will poison-queue.</summary>
-    public static RecordMessage Parse(string body)
-    {
-        RecordMessage? m = null;
-        try { m = JsonSerializer.Deserialize(body, StoredJson.Default.RecordMessage); }
-        catch (JsonException) { }
-        if (m is null || string.IsNullOrWhiteSpace(m.RecordKey))
-            throw new FormatException($"Queue message is not {{\"recordKey\":\"source:id\"}}: {body}");
-        return m;
-    }
-
-    public string ToJson() => JsonSerializer.Serialize(this, StoredJson.Default.RecordMessage);
-}
-
 /// <summary>The stage queues: the Functions host drains them through queue triggers, the console host through <see cref="DrainAsync"/>.</summary>
-public sealed class WorkQueues(StorageClients storage)
+public sealed class WorkQueues(StorageClients storage, TimeProvider time)
 {
     public QueueClient Screen => storage.Queue(storage.Names.ScreenQueue);
     public QueueClient Extract => storage.Queue(storage.Names.ExtractQueue);
     public QueueClient Alerts => storage.Queue(storage.Names.AlertsQueue);
 
-    public Task EnqueueAsync(QueueClient queue, string recordKey, CancellationToken ct)
+    /// <summary>Puts one message body on <paramref name="queue"/>; what the body says is the sending feature's business.</summary>
+    public async Task SendAsync(QueueClient queue, string body, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        return queue.SendMessageAsync(new RecordMessage(recordKey).ToJson(), ct);
+        await queue.SendMessageAsync(body, ct);
     }
 
-    /// <summary>What a drain did.</summary>
-    public sealed record DrainResult(int Done, int Failed, int Poisoned);
+    /// <summary>What a drain did. <paramref name="Pending"/> messages were still on the queue, hidden, when it stopped waiting for them.</summary>
+    public sealed record DrainResult(int Done, int Failed, int Poisoned, int Pending = 0);
 
     /// <summary>Moved aside after this many failed attempts, as the Functions host does (host.json maxDequeueCount).</summary>
     public const int MaxDequeueCount = 5;
 
-    /// <summary>Processes every visible message once. A message is deleted only after its handler succeeded; one that fails
-    /// stays for a later run, and after <see cref="MaxDequeueCount"/> attempts moves to "&lt;queue&gt;-poison" for a person.</summary>
+    /// <summary>How long a received message stays hidden from other runs; renewed while it is being handled. Short, so the
+    /// messages of a run that was interrupted (process ended, storage lost) come back soon for the next run.</summary>
+    public TimeSpan Visibility { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a drain that finds nothing visible waits for hidden messages (an interrupted run's) to come back.</summary>
+    public TimeSpan WaitForHidden { get; init; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>How long a message whose handler failed stays hidden: long enough that this drain does not try it again.</summary>
+    public TimeSpan RetryFailedAfter { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a drain waiting for hidden messages looks again.</summary>
+    public TimeSpan PollHidden { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Processes every message once, including those an interrupted run left hidden: when nothing is visible but the queue
+    /// still holds messages, it waits up to <see cref="WaitForHidden"/> for them and processes them, and counts those still
+    /// hidden after that as <see cref="DrainResult.Pending"/>. A message is deleted only after its handler succeeded; one
+    /// that fails stays for a later run, and after <see cref="MaxDequeueCount"/> attempts moves to "&lt;queue&gt;-poison"
+    /// for a person. Storage that cannot be reached stops the drain at once (<see cref="StorageUnavailableException"/>):
+    /// every other message would fail the same way.
+    /// </summary>
     public async Task<DrainResult> DrainAsync(QueueClient queue, Func<string, CancellationToken, Task> handle, IProgress<int>? progress, CancellationToken ct,
-        Action<string, Exception>? onFailure = null)
+        Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handle);
-        int done = 0, failed = 0, poisoned = 0;
+        int done = 0, poisoned = 0;
+        // Failed here and hidden for RetryFailedAfter: still on the queue, but not work this drain is waiting for.
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        int failures = 0;
+        long? waitingSince = null;
         while (true)
         {
-            var batch = await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), ct);
-            if (batch.Value.Length == 0) return new DrainResult(done, failed, poisoned);
+            var receivedAt = time.GetTimestamp();
+            var batch = await queue.ReceiveMessagesAsync(32, Visibility, ct);
+            if (batch.Value.Length == 0)
+            {
+                // Includes hidden messages: those of a run that was interrupted, or of one still working.
+                var queued = (await queue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+                var hidden = Math.Max(0, queued - failed.Count);
+                if (hidden == 0) return new DrainResult(done, failures, poisoned);
+                if (waitingSince is null)
+                {
+                    waitingSince = time.GetTimestamp();
+                    onWaiting?.Invoke(hidden, WaitForHidden);
+                }
+                if (time.GetElapsedTime(waitingSince.Value) >= WaitForHidden) return new DrainResult(done, failures, poisoned, hidden);
+                await Task.Delay(PollHidden, time, ct);
+                continue;
+            }
+            waitingSince = null;
             foreach (var m in batch.Value)
             {
+                var receipt = m.PopReceipt;
+                // Later messages of a batch wait their turn: keep them ours if their first hiding is running out.
+                if (time.GetElapsedTime(receivedAt) > Visibility * 2 / 3)
+                {
+                    if (await KeepHiddenAsync(queue, m.MessageId, receipt, Visibility, ct) is not { } renewed) continue;
+                    receipt = renewed;
+                }
                 if (m.DequeueCount > MaxDequeueCount)
                 {
                     await MoveToPoisonAsync(queue, m.Body.ToString(), ct);
-                    await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
+                    await DeleteAsync(queue, m.MessageId, receipt, ct);
+                    failed.Remove(m.MessageId);
                     poisoned++;
                     continue;
                 }
+                var held = new Holder(queue, m.MessageId, receipt, Visibility, time);
                 try
                 {
-                    await handle(m.Body.ToString(), ct);
+                    await held.RunAsync(() => handle(m.Body.ToString(), ct), ct);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException and not StorageUnavailableException)
                 {
-                    // Left invisible for a while and tried again by a later run; the rest of the queue goes on.
-                    failed++;
+                    // Left hidden for a while and tried again by a later run; the rest of the queue goes on.
+                    failures++;
+                    failed.Add(m.MessageId);
                     onFailure?.Invoke(m.Body.ToString(), e);
+                    await KeepHiddenAsync(queue, m.MessageId, held.Receipt, RetryFailedAfter, ct);
                     continue;
                 }
-                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
+                await DeleteAsync(queue, m.MessageId, held.Receipt, ct);
+                failed.Remove(m.MessageId);
                 done++;
                 progress?.Report(done);
             }
         }
     }
+
+    // Keeps one message hidden while its handler runs, so a slow record is not taken by another run meanwhile.
+    private sealed class Holder(QueueClient queue, string messageId, string receipt, TimeSpan visibility, TimeProvider time)
+    {
+        public string Receipt { get; private set; } = receipt;
+
+        public async Task RunAsync(Func<Task> work, CancellationToken ct)
+        {
+            using var stop = new CancellationTokenSource();
+            var renewing = RenewAsync(stop.Token, ct);
+            try
+            {
+                await work();
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await renewing;
+            }
+        }
+
+        private async Task RenewAsync(CancellationToken stop, CancellationToken ct)
+        {
+            while (true)
+            {
+                try
+                {
+                    await Task.Delay(visibility / 3, time, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                // Not cancelled by stop: an update cut short could change the receipt without our knowing the new one.
+                try
+                {
+                    if (await KeepHiddenAsync(queue, messageId, Receipt, visibility, ct) is not { } renewed) return;
+                    Receipt = renewed;
+                }
+                catch (Exception e) when (e is StorageUnavailableException or RequestFailedException or OperationCanceledException)
+                {
+                    // The handler meets the same storage and reports it; a lapsed hold costs at most the same idempotent work twice.
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Hides a message for <paramref name="visibility"/> from now; null when it is no longer ours (another run received it).</summary>
+    private static async Task<string?> KeepHiddenAsync(QueueClient queue, string messageId, string receipt, TimeSpan visibility, CancellationToken ct)
+    {
+        try
+        {
+            var updated = await queue.UpdateMessageAsync(messageId, receipt, messageText: null, visibilityTimeout: visibility, cancellationToken: ct);
+            return updated.Value.PopReceipt;
+        }
+        catch (RequestFailedException e) when (NotOurs(e))
+        {
+            return null;
+        }
+    }
+
+    private static async Task DeleteAsync(QueueClient queue, string messageId, string receipt, CancellationToken ct)
+    {
+        try
+        {
+            await queue.DeleteMessageAsync(messageId, receipt, ct);
+        }
+        catch (RequestFailedException e) when (NotOurs(e))
+        {
+            // Another run received it after our hold lapsed; it will do the same work again (every stage is idempotent).
+        }
+    }
+
+    private static bool NotOurs(RequestFailedException e) => e.Status == 404 || e.ErrorCode == "PopReceiptMismatch";
 
     private async Task MoveToPoisonAsync(QueueClient queue, string body, CancellationToken ct)
     {

@@ -26,17 +26,17 @@ internal static class DedupCommands
         command.Add(Review(runner));
         command.Add(Verdict(runner, "merge", "KEY is the same work as OTHER: it joins OTHER's study", "--into", async (s, key, other, by, c) =>
         {
-            var study = await s.MergeAsync(key, other!, by, c.Cancellation);
+            var study = await s.MergeAsync(key, other!, by, c.Get<TimeProvider>().GetUtcNow(), c.Cancellation);
             return $"dedup merge: {key} is now linked to study {study} (decided by {by})";
         }));
         command.Add(Verdict(runner, "split", "KEY, linked to another record, is a different work: a study of its own", null, async (s, key, _, by, c) =>
         {
-            var other = await s.SplitAsync(key, by, c.Cancellation);
+            var other = await s.SplitAsync(key, by, c.Get<TimeProvider>().GetUtcNow(), c.Cancellation);
             return $"dedup split: {key} is no longer linked to {other}; it is queued for screening (decided by {by})";
         }));
         command.Add(Verdict(runner, "distinct", "a listed pair is two different works: it leaves the review list", "--from", async (s, key, other, by, c) =>
         {
-            await s.KeepApartAsync(key, other!, by, c.Cancellation);
+            await s.KeepApartAsync(key, other!, by, c.Get<TimeProvider>().GetUtcNow(), c.Cancellation);
             return $"dedup distinct: {key} and {other} are kept as different works (decided by {by})";
         }));
         return command;

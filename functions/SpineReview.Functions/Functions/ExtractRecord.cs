@@ -1,6 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
 using SpineReview.Extraction;
-using SpineReview.Storage;
 
 namespace SpineReview.Functions.Functions;
 
@@ -9,5 +8,5 @@ public sealed class ExtractRecord(ExtractionService extraction)
 {
     [Function(nameof(ExtractRecord))]
     public Task Run([QueueTrigger("%Storage:Prefix%-extract", Connection = "AzureWebJobsStorage")] string message, CancellationToken ct) =>
-        extraction.ExtractAsync(RecordMessage.Parse(message), ct);
+        extraction.ExtractMessageAsync(message, ct);
 }

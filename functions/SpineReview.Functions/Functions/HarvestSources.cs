@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using SpineReview.Records;
 using SpineReview.Sources;
 
 namespace SpineReview.Functions.Functions;
@@ -8,23 +9,23 @@ namespace SpineReview.Functions.Functions;
 public sealed class HarvestSources(Harvester harvester)
 {
     [Function("HarvestPubMed")]
-    public Task HarvestPubMed([TimerTrigger("%Schedules:HarvestPubMed%")] TimerInfo timer, CancellationToken ct) => Run("pubmed", ct);
+    public Task HarvestPubMed([TimerTrigger("%Schedules:HarvestPubMed%")] TimerInfo timer, CancellationToken ct) => Run(SourceName.PubMed, ct);
 
     [Function("HarvestIeee")]
-    public Task HarvestIeee([TimerTrigger("%Schedules:HarvestIeee%")] TimerInfo timer, CancellationToken ct) => Run("ieee", ct);
+    public Task HarvestIeee([TimerTrigger("%Schedules:HarvestIeee%")] TimerInfo timer, CancellationToken ct) => Run(SourceName.Ieee, ct);
 
     [Function("HarvestEuropePmc")]
-    public Task HarvestEuropePmc([TimerTrigger("%Schedules:HarvestEuropePmc%")] TimerInfo timer, CancellationToken ct) => Run("europepmc", ct);
+    public Task HarvestEuropePmc([TimerTrigger("%Schedules:HarvestEuropePmc%")] TimerInfo timer, CancellationToken ct) => Run(SourceName.EuropePmc, ct);
 
     [Function("HarvestArxiv")]
-    public Task HarvestArxiv([TimerTrigger("%Schedules:HarvestArxiv%")] TimerInfo timer, CancellationToken ct) => Run("arxiv", ct);
+    public Task HarvestArxiv([TimerTrigger("%Schedules:HarvestArxiv%")] TimerInfo timer, CancellationToken ct) => Run(SourceName.Arxiv, ct);
 
     [Function("HarvestOpenAlex")]
-    public Task HarvestOpenAlex([TimerTrigger("%Schedules:HarvestOpenAlex%")] TimerInfo timer, CancellationToken ct) => Run("openalex", ct);
+    public Task HarvestOpenAlex([TimerTrigger("%Schedules:HarvestOpenAlex%")] TimerInfo timer, CancellationToken ct) => Run(SourceName.OpenAlex, ct);
 
-    private async Task Run(string source, CancellationToken ct)
+    private async Task Run(SourceName source, CancellationToken ct)
     {
-        if (harvester.Sources.FirstOrDefault(s => s.Name == source) is { Enabled: false }) return;
-        await harvester.HarvestAsync(source, new HarvestRequest(), progress: null, ct);
+        if (harvester.Sources.FirstOrDefault(s => s.Name == source.Name) is { Enabled: false }) return;
+        await harvester.HarvestAsync(source.Name, new HarvestRequest(), progress: null, ct);
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
 using SpineReview.Screening;
-using SpineReview.Storage;
 
 namespace SpineReview.Functions.Functions;
 
@@ -9,5 +8,5 @@ public sealed class ScreenRecord(ScreeningService screening)
 {
     [Function(nameof(ScreenRecord))]
     public Task Run([QueueTrigger("%Storage:Prefix%-screen", Connection = "AzureWebJobsStorage")] string message, CancellationToken ct) =>
-        screening.ScreenAsync(RecordMessage.Parse(message), ct);
+        screening.ScreenMessageAsync(message, ct);
 }

@@ -15,10 +15,6 @@ public sealed class SendAlerts(AlertService alerts)
         alerts.RunAsync(AlertScope.All, progress: null, ct);
 
     [Function("SendAlerts")]
-    public Task Immediate([QueueTrigger("%Storage:Prefix%-alerts", Connection = "AzureWebJobsStorage")] string message, CancellationToken ct)
-    {
-        // The message names the included study; the pass reads everything that is due from the tables, so one pass serves many messages.
-        _ = SpineReview.Storage.RecordMessage.Parse(message);
-        return alerts.RunAsync(AlertScope.Immediate, progress: null, ct);
-    }
+    public Task Immediate([QueueTrigger("%Storage:Prefix%-alerts", Connection = "AzureWebJobsStorage")] string message, CancellationToken ct) =>
+        alerts.RunForMessageAsync(message, ct);
 }

@@ -1,3 +1,4 @@
+using SpineReview.Records;
 using SpineReview.Screening;
 
 namespace SpineReview.Reporting;
@@ -21,7 +22,7 @@ public sealed class AppendixComponent : IReportComponent
         if (latest.Count == 0) w.Paragraph("No search has run yet.", body, Typography.Muted);
         foreach (var q in latest)
         {
-            w.Paragraph($"{MethodsComponent.SourceName(q.Source)} (latest run {q.Started.UtcDateTime.ToString("yyyy-MM-dd", Fmt.C)})", label, Typography.Ink, after: 2);
+            w.Paragraph($"{SourceName.DisplayNameOf(q.Source)} (latest run {q.Started.UtcDateTime.ToString("yyyy-MM-dd", Fmt.C)})", label, Typography.Ink, after: 2);
             w.Paragraph(q.Query, mono, Typography.Muted);
         }
 

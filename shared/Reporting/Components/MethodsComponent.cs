@@ -1,3 +1,5 @@
+using SpineReview.Records;
+
 namespace SpineReview.Reporting;
 
 /// <summary>Methods: how records are found, screened and charted, and the latest search per source with reconciled counts.</summary>
@@ -34,7 +36,7 @@ public sealed class MethodsComponent : IReportComponent
         var columns = new[] { ("Source", 0.12f), ("Searched", 0.13f), ("Window", 0.2f), ("Reported", 0.1f), ("Retrieved", 0.1f), ("New", 0.08f), ("Dupl.", 0.08f), ("Stored", 0.08f), ("Status", 0.11f) };
         var rows = latest.Select(s => new[]
         {
-            SourceName(s.Source), s.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Fmt.C), $"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}",
+            SourceName.DisplayNameOf(s.Source), s.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Fmt.C), $"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}",
             Fmt.N(s.Reported), Fmt.N(s.Retrieved), Fmt.N(s.New), Fmt.N(s.Duplicates), Fmt.N(s.AlreadyStored), s.Status,
         }).ToList();
         Table.Draw(w, columns, rows, null);
@@ -45,17 +47,6 @@ public sealed class MethodsComponent : IReportComponent
             $"in {Fmt.Count(m.Searches.Sum(s => s.Calls), "request", "requests")}. The queries in full are in the appendix.", body, Typography.Muted);
         using var warn = Typography.Font(Typography.Bold, Typography.BodySize);
         foreach (var s in latest.Where(s => s.Status != "complete"))
-            w.Paragraph($"{SourceName(s.Source)}: the latest search is {s.Status}. {s.Message}", warn, Typography.Highlight);
+            w.Paragraph($"{SourceName.DisplayNameOf(s.Source)}: the latest search is {s.Status}. {s.Message}", warn, Typography.Highlight);
     }
-
-    internal static string SourceName(string source) => source switch
-    {
-        "pubmed" => "PubMed",
-        "ieee" => "IEEE Xplore",
-        "europepmc" => "Europe PMC",
-        "arxiv" => "arXiv",
-        "openalex" => "OpenAlex",
-        "crossref" => "Crossref",
-        _ => source,
-    };
 }

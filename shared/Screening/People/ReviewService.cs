@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Options;
 using SpineReview.Configuration;
+using SpineReview.Records;
 using SpineReview.Storage;
 
 namespace SpineReview.Screening.People;

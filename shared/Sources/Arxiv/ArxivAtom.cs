@@ -47,7 +47,7 @@ public static partial class ArxivAtom
         var journalRef = Clean((string?)e.Element(Arxiv + "journal_ref"));
         return new BibRecord
         {
-            Source = "arxiv",
+            Source = SourceName.Arxiv.Name,
             SourceId = arxivId,
             ArxivId = arxivId,
             Doi = Identifiers.NormaliseDoi((string?)e.Element(Arxiv + "doi")),

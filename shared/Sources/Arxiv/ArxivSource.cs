@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using SpineReview.Records;
 
 namespace SpineReview.Sources.Arxiv;
 
@@ -8,7 +9,7 @@ namespace SpineReview.Sources.Arxiv;
 public sealed class ArxivSource(HttpClient http, SourceOptions options, TimeProvider time, ILogger<ArxivSource> log)
     : HttpSource(http, options, time, log), ISource
 {
-    public string Name => "arxiv";
+    public string Name => SourceName.Arxiv.Name;
     protected override string Label => "arXiv";
     protected override string DefaultQuery => Queries.Arxiv;
 

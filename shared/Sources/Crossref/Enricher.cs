@@ -4,15 +4,14 @@ using SpineReview.Storage;
 
 namespace SpineReview.Sources.Crossref;
 
-/// <summary>Fills a record's missing abstract, venue or year from Crossref by its DOI; the raw answer is archived and
-/// each filled field is named in <see cref="BibRecord.Enriched"/>.</summary>
-public sealed class Enricher(CrossrefClient crossref, RecordStore records, RawArchive archive, TimeProvider time, ILogger<Enricher> log)
+/// <summary>Fills a harvested record's missing abstract, venue or year from Crossref by its DOI, before the record is stored;
+/// the raw answer is archived and each filled field is named in <see cref="BibRecord.Enriched"/>.</summary>
+public sealed class Enricher(CrossrefClient crossref, RawArchive archive, TimeProvider time, ILogger<Enricher> log)
 {
-    /// <summary>The record, enriched and stored again when Crossref had something it lacked; unchanged otherwise.</summary>
-    public async Task<BibRecord> EnrichAsync(StoredRecord stored, CancellationToken ct)
+    /// <summary>The record with what Crossref had that it lacked; unchanged when Crossref had nothing, is off, or failed.</summary>
+    public async Task<BibRecord> EnrichAsync(BibRecord r, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(stored);
-        var r = stored.Record;
+        ArgumentNullException.ThrowIfNull(r);
         var lacking = string.IsNullOrWhiteSpace(r.Abstract) || r.Journal is null || r.Year is null;
         if (!crossref.Enabled || r.Doi is null || !lacking || r.Source == "crossref" || r.Enriched.Count > 0) return r;
         (BibRecord Work, byte[] Raw)? found;
@@ -22,8 +21,8 @@ public sealed class Enricher(CrossrefClient crossref, RecordStore records, RawAr
         }
         catch (SourceException e)
         {
-            // Enrichment is a help, not a gate: the record goes on to screening as it is, and a person sees it.
-            log.LogWarning("Crossref enrichment of {Key} failed: {Reason}", stored.Key, e.Message);
+            // Enrichment is a help, not a gate: the record is stored and screened as it is, and a person sees it.
+            log.LogWarning("Crossref enrichment of {Key} failed: {Reason}", r.Key, e.Message);
             return r;
         }
         if (found is not { } hit) return r;
@@ -41,8 +40,7 @@ public sealed class Enricher(CrossrefClient crossref, RecordStore records, RawAr
         updated = updated with { Enriched = filled };
         var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         await archive.SaveAsync("crossref", stamp, r.Doi.Replace('/', '_') + ".json", hit.Raw, ct);
-        await records.UpdateRecordAsync(stored.Key, updated, ct);
-        log.LogInformation("Enriched {Key} from Crossref: {Fields}", stored.Key, string.Join(", ", filled));
+        log.LogInformation("Enriched {Key} from Crossref: {Fields}", r.Key, string.Join(", ", filled));
         return updated;
     }
 }

@@ -51,7 +51,7 @@ public static class EuropePmcJson
         var year = r.Prop("pubYear").Int() ?? r.Path("journalInfo", "yearOfPublication").Int();
         return new BibRecord
         {
-            Source = "europepmc",
+            Source = SourceName.EuropePmc.Name,
             SourceId = $"{source}:{id}",
             Pmid = r.Prop("pmid").Str(),
             Pmcid = Identifiers.NormalisePmcid(r.Prop("pmcid").Str()),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using SpineReview.Records;
 
 namespace SpineReview.Sources.EuropePmc;
 
@@ -8,7 +9,7 @@ namespace SpineReview.Sources.EuropePmc;
 public sealed class EuropePmcSource(HttpClient http, SourceOptions options, TimeProvider time, ILogger<EuropePmcSource> log)
     : HttpSource(http, options, time, log), ISource
 {
-    public string Name => "europepmc";
+    public string Name => SourceName.EuropePmc.Name;
     protected override string Label => "Europe PMC";
     protected override string DefaultQuery => Queries.EuropePmc;
 

@@ -37,7 +37,7 @@ public static class IeeeJson
         var end = a.Prop("end_page").Str();
         return new BibRecord
         {
-            Source = "ieee",
+            Source = SourceName.Ieee.Name,
             // An article number is IEEE's own id; the DOI stands in where a saved answer lacks it.
             SourceId = number ?? doi ?? JsonRead.StripMarkup(a.Prop("title").Str()),
             Doi = doi,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using SpineReview.Records;
 using SpineReview.Storage;
 
 namespace SpineReview.Sources.Ieee;
@@ -10,7 +11,7 @@ namespace SpineReview.Sources.Ieee;
 public sealed class IeeeSource(HttpClient http, SourceOptions options, StateStore state, TimeProvider time, ILogger<IeeeSource> log)
     : HttpSource(http, options, time, log), ISource
 {
-    public string Name => "ieee";
+    public string Name => SourceName.Ieee.Name;
     protected override string Label => "IEEE Xplore";
     protected override string DefaultQuery => Queries.Ieee;
     public override string? MissingConfiguration => string.IsNullOrWhiteSpace(Options.ApiKey) ? "IEEE Xplore needs an API key: set Ieee__ApiKey (Key Vault in Azure)" : null;

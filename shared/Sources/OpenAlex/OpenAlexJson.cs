@@ -47,7 +47,7 @@ public static class OpenAlexJson
         var text = RebuildAbstract(w.Prop("abstract_inverted_index"));
         return new BibRecord
         {
-            Source = "openalex",
+            Source = SourceName.OpenAlex.Name,
             SourceId = shortId,
             Pmid = pmid?[(pmid.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/'),
             Pmcid = pmcid is null ? null : Identifiers.NormalisePmcid(pmcid[(pmcid.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/')),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using SpineReview.Records;
 
 namespace SpineReview.Sources.OpenAlex;
 
@@ -8,7 +9,7 @@ namespace SpineReview.Sources.OpenAlex;
 public sealed class OpenAlexSource(HttpClient http, SourceOptions options, TimeProvider time, ILogger<OpenAlexSource> log)
     : HttpSource(http, options, time, log), ISource
 {
-    public string Name => "openalex";
+    public string Name => SourceName.OpenAlex.Name;
     protected override string Label => "OpenAlex";
     protected override string DefaultQuery => Queries.OpenAlex;
 

@@ -186,7 +186,7 @@ internal static partial class PubMedReader
         var pages = string.IsNullOrEmpty(a.Pgn) ? a.ElocPii ?? a.ElocFirst : a.Pgn;
         return new BibRecord
         {
-            Source = "pubmed",
+            Source = SourceName.PubMed.Name,
             SourceId = pmid,
             Pmid = pmid,
             Doi = Identifiers.NormaliseDoi(a.Doi) ?? Identifiers.NormaliseDoi(a.ElocDoi),

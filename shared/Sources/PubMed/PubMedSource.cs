@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using SpineReview.Configuration;
+using SpineReview.Records;
 
 namespace SpineReview.Sources.PubMed;
 
@@ -10,7 +11,7 @@ public sealed class PubMedSource(PubMedClient client, IOptions<PubMedOptions> op
     /// <summary>esearch returns at most this many ids per query; a larger window is split by date.</summary>
     public const int SearchCap = 9999;
 
-    public string Name => "pubmed";
+    public string Name => SourceName.PubMed.Name;
     public string Query => client.Query;
     public bool Enabled => options.Value.Enabled;
     public string? MissingConfiguration => null;

@@ -162,7 +162,7 @@ public static partial class PubMedXml
 
         return new BibRecord
         {
-            Source = "pubmed",
+            Source = SourceName.PubMed.Name,
             SourceId = pmid,
             Pmid = pmid,
             Doi = doi,
@@ -199,7 +199,7 @@ public static partial class PubMedXml
         if (string.IsNullOrEmpty(title)) title = PlainText(bookInfo?.Element("BookTitle"));
         return new BibRecord
         {
-            Source = "pubmed",
+            Source = SourceName.PubMed.Name,
             SourceId = pmid,
             Pmid = pmid,
             Doi = Identifiers.NormaliseDoi(IdOfType(ids, "doi")),

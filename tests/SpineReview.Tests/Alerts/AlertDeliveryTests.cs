@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using SpineReview.Records;
 using SpineReview.Alerts;
 using SpineReview.Extraction;
 using SpineReview.Functions.Functions;
@@ -441,7 +442,7 @@ public class AlertDeliveryTests
         clock.Advance(TimeSpan.FromHours(1));
         await host.Get<SpineReview.Screening.People.ReviewService>().DecideAsync("ana", key, "include", null, null, null, default);
         var message = (await host.Get<SpineReview.Storage.WorkQueues>().Alerts.ReceiveMessageAsync()).Value;
-        Assert.Equal(key, SpineReview.Storage.RecordMessage.Parse(message.Body.ToString()).RecordKey);
+        Assert.Equal(key, RecordMessage.Parse(message.Body.ToString()).RecordKey);
 
         await new SendAlerts(host.Get<AlertService>()).Immediate(message.Body.ToString(), default);
         var mail = await MailDev.WaitForAsync(address, 2);

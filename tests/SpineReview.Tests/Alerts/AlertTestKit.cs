@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using SpineReview.Alerts;
+using SpineReview.Dedup;
 using SpineReview.Extraction;
 using SpineReview.Records;
 using SpineReview.Screening;
@@ -62,7 +63,7 @@ internal static partial class AlertTestKit
     public static async Task<string> SeedStudyAsync(TestHost host, BibRecord record, DateTimeOffset? settledAt, double probability = 0.5, DateTimeOffset? enqueuedAt = null)
     {
         await host.Get<StorageClients>().EnsureCreatedAsync();
-        await host.Get<RecordStore>().RegisterAsync(record, "run1", T0.AddDays(-30), default);
+        await host.Get<DedupService>().RegisterAsync(record, "run1", T0.AddDays(-30), default);
         var stored = await host.Get<RecordStore>().GetAsync(record.Key, default);
         await host.Get<ExtractionStore>().SaveAsync(record.Key, ExtractionService.Extract(stored!), T0.AddDays(-30), default);
         var screening = host.Get<ScreeningStore>();

@@ -5,6 +5,7 @@ using SpineReview.Screening;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
+using SpineReview.Records;
 
 namespace SpineReview.Tests.Cli;
 

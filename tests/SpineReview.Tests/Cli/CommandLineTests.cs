@@ -1,3 +1,4 @@
+using SpineReview.Records;
 using SpineReview.Cli;
 using SpineReview.Tests.Support;
 using Xunit;
@@ -185,7 +186,7 @@ public class CommandLineTests
         Assert.Contains("parse done: 4 records", err, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ParsePubmed_ESearchErrorDocument_Exit1WithNcbiMessage()
     {
         var (code, _, err) = await Run("parse", "pubmed", TestPaths.Corpus("pubmed", "eutils_json_klortho", "esearch.baderror.xml"));
@@ -276,7 +277,7 @@ public class CommandLineTests
     [Fact]
     public async Task EvalScreening_Json_InterfaceFields_ProjectAtLeastTheBaseline()
     {
-        var (code, output, err) = await Run("eval", "screening", "--dataset", TestPaths.Corpus("screening", "synergy", "Jeyaraman_2020"), "--runs", "2", "--json");
+        var (code, output, err) = await Run("eval", "screening", "--dataset", TestPaths.Fixture("screening", "synergy", "Jeyaraman_2020"), "--runs", "2", "--json");
         Assert.True(code == 0, err);
         using var doc = System.Text.Json.JsonDocument.Parse(output);
         var root = doc.RootElement;
@@ -297,10 +298,10 @@ public class CommandLineTests
         var (code, _, err) = await Run("eval", "screening", "--dataset", "no-such-file.csv");
         Assert.Equal(2, code);
         Assert.Contains("no such file or folder", err, StringComparison.Ordinal);
-        (code, _, err) = await Run("eval", "screening", "--dataset", TestPaths.Corpus("screening", "synergy", "Jeyaraman_2020"), "--runs", "0");
+        (code, _, err) = await Run("eval", "screening", "--dataset", TestPaths.Fixture("screening", "synergy", "Jeyaraman_2020"), "--runs", "0");
         Assert.Equal(2, code);
         Assert.Contains("--runs takes a whole number", err, StringComparison.Ordinal);
-        (code, _, err) = await Run("eval", "screening", "--dataset", TestPaths.Corpus("screening", "synergy", "Muthu_2021"));
+        (code, _, err) = await Run("eval", "screening", "--dataset", TestPaths.Fixture("screening", "synergy", "Muthu_2021"));
         Assert.Equal(2, code);
         Assert.Contains("no works_*.zip", err, StringComparison.Ordinal);
     }
@@ -316,7 +317,7 @@ public class CommandLineTests
             Source = "pubmed", SourceId = "860001", Pmid = "860001", Year = 2024, Title = "Deep learning grading of lumbar spinal stenosis on MRI",
             Abstract = "A convolutional neural network graded stenosis on 1,000 lumbar MRI studies.",
         };
-        await host.Get<SpineReview.Storage.RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<SpineReview.Dedup.DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
         await host.Get<SpineReview.Screening.ScreeningStore>().EnqueueAsync(record.Key, 0.5, DateTimeOffset.UnixEpoch, default);
 
         var anonymous = await Run(new Dictionary<string, string?> { ["Storage:Prefix"] = prefix }, "screen", "next");
@@ -393,8 +394,8 @@ public class CommandLineTests
             Source = "pubmed", SourceId = "880001", Pmid = "880001", Year = 2023, Title = "Deep learning detection of vertebral fractures on CT",
             Abstract = "A DenseNet detected fractures on CT of 665 patients; code is available at https://github.com/example/vfx.",
         };
-        await host.Get<SpineReview.Storage.RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
-        await host.Get<SpineReview.Extraction.ExtractionService>().ExtractAsync(new SpineReview.Storage.RecordMessage(record.Key), default);
+        await host.Get<SpineReview.Dedup.DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<SpineReview.Extraction.ExtractionService>().ExtractAsync(new RecordMessage(record.Key), default);
         var ana = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix, ["Screening:Reviewer"] = "ana" };
 
         var show = await Run(ana, "extract", "show", record.Key);

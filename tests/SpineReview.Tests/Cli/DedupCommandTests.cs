@@ -4,6 +4,7 @@ using SpineReview.Screening;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
+using SpineReview.Dedup;
 
 namespace SpineReview.Tests.Cli;
 
@@ -20,8 +21,8 @@ public class DedupCommandTests
         await host.Get<StorageClients>().EnsureCreatedAsync();
         var kept = new BibRecord { Source = "pubmed", SourceId = "36100001", Pmid = "36100001", Year = 2023, Title = "Vertebral fracture detection on CT with a convolutional network" };
         var copy = new BibRecord { Source = "openalex", SourceId = "W36100001", Year = 2023, Title = "Vertebral fracture detection on CT with a convolutional network: an abstract" };
-        await host.Get<RecordStore>().RegisterAsync(kept, "run1", At, default);
-        await host.Get<RecordStore>().RegisterAsync(copy, "run1", At, default);
+        await host.Get<DedupService>().RegisterAsync(kept, "run1", At, default);
+        await host.Get<DedupService>().RegisterAsync(copy, "run1", At, default);
         await host.Get<ScreeningStore>().EnqueueAsync(copy.Key, 0.9, At, default);
         var ana = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix, ["Screening:Reviewer"] = "ana" };
 

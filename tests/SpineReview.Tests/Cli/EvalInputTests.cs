@@ -192,7 +192,7 @@ public sealed class EvalInputTests : IDisposable
     {
         var synergy = Path.Combine(_folder, "synergy");
         Directory.CreateDirectory(synergy);
-        File.Copy(TestPaths.Corpus("screening", "synergy", "Donners_2021", "works_1.zip"), Path.Combine(synergy, "works_1.zip"));
+        File.Copy(TestPaths.Fixture("screening", "synergy", "Jeyaraman_2020", "works_1.zip"), Path.Combine(synergy, "works_1.zip"));
         var labels = Path.Combine(synergy, "labels.csv");
         File.WriteAllText(labels, "openalex_id,doi,pmid,label_included\nhttps://openalex.org/W1,,,1\nhttps://openalex.org/W2,,,included\n");
 

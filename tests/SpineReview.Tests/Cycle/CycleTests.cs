@@ -1,4 +1,5 @@
 using SpineReview.Cycle;
+using SpineReview.Records;
 using SpineReview.Reporting;
 using SpineReview.Screening;
 using SpineReview.Sources;

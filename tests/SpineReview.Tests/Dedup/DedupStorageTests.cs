@@ -2,6 +2,7 @@ using SpineReview.Cli;
 using SpineReview.Dedup;
 using SpineReview.Records;
 using SpineReview.Reporting;
+using SpineReview.Screening;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
@@ -39,7 +40,7 @@ public class DedupStorageTests
     {
         await using var host = TestHost.Create();
         await host.Get<StorageClients>().EnsureCreatedAsync();
-        var store = host.Get<RecordStore>();
+        var store = host.Get<DedupService>();
 
         Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(PubMed("36000001", Title), "run1", At, default)).Outcome);
         // Another source: no DOI, no PMID, the title in other case and punctuation, the author written "First Last".
@@ -52,7 +53,7 @@ public class DedupStorageTests
 
         var records = await All(host);
         var linked = records.Single(r => r.Key == "openalex:W100");
-        Assert.Equal(("pubmed:36000001", RecordStore.ByFingerprint), (linked.DuplicateOf, linked.DuplicateBy));
+        Assert.Equal(("pubmed:36000001", DedupService.ByFingerprint), (linked.DuplicateOf, linked.DuplicateBy));
         var model = ReportModelBuilder.Build(ReportVersion.First, At, records, [], new Dictionary<string, List<SpineReview.Extraction.ExtractedField>>(), [], null);
         Assert.Equal(3, model.Cumulative.Identified);
         Assert.Equal(records.Count(r => r.DuplicateOf is not null), model.Cumulative.Duplicates);
@@ -64,7 +65,7 @@ public class DedupStorageTests
     {
         await using var host = TestHost.Create();
         await host.Get<StorageClients>().EnsureCreatedAsync();
-        var store = host.Get<RecordStore>();
+        var store = host.Get<DedupService>();
         var preprint = new BibRecord
         {
             Source = "arxiv", SourceId = "2101.01234", ArxivId = "2101.01234", Title = "Automated Cobb angle measurement on spine radiographs with deep learning",
@@ -78,7 +79,7 @@ public class DedupStorageTests
         Assert.Equal((RecordOutcome.Duplicate, "arxiv:2101.01234"), await store.RegisterAsync(article, "run1", At, default));
         var records = await All(host);
         Assert.Equal(2, records.Count);
-        Assert.Equal(RecordStore.ByVersion, records.Single(r => r.Key == article.Key).DuplicateBy);
+        Assert.Equal(DedupService.ByVersion, records.Single(r => r.Key == article.Key).DuplicateBy);
         // The same preprint again, as version 2 from another harvest: its arXiv id without version finds the study.
         Assert.Equal(RecordOutcome.Duplicate, (await store.RegisterAsync(preprint with { Source = "europepmc", SourceId = "PPR:1", ArxivId = "2101.01234v2", Doi = null }, "run2", At, default)).Outcome);
     }
@@ -89,7 +90,7 @@ public class DedupStorageTests
         var prefix = TestHost.NewPrefix();
         await using var host = TestHost.Create(prefix: prefix);
         await host.Get<StorageClients>().EnsureCreatedAsync();
-        var store = host.Get<RecordStore>();
+        var store = host.Get<DedupService>();
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix };
         // Same title and authors, but other pages and volume: a conference abstract and the article? A person decides.
         var article = PubMed("36000010", Title);
@@ -106,7 +107,7 @@ public class DedupStorageTests
         Assert.Equal(2, await CommandLine.RunAsync(["dedup", "merge", "openalex:W200", "--into", "pubmed:36000010"], output, error, settings));
         Assert.Equal(0, await CommandLine.RunAsync(["dedup", "merge", "openalex:W200", "--into", "pubmed:36000010", "--by", "Reviewer A"], output, error, settings));
         var merged = (await All(host)).Single(r => r.Key == "openalex:W200");
-        Assert.Equal(("pubmed:36000010", RecordStore.ByPerson), (merged.DuplicateOf, merged.DuplicateBy));
+        Assert.Equal(("pubmed:36000010", DedupService.ByPerson), (merged.DuplicateOf, merged.DuplicateBy));
         var pairs = await host.Get<DedupStore>().ListAsync(DedupStore.Same, default);
         Assert.Equal("Reviewer A", Assert.Single(pairs).DecidedBy);
 
@@ -136,7 +137,7 @@ public class DedupStorageTests
     {
         await using var host = TestHost.Create();
         await host.Get<StorageClients>().EnsureCreatedAsync();
-        var store = host.Get<RecordStore>();
+        var store = host.Get<DedupService>();
         var article = PubMed("36000020", Title);
         var other = OpenAlex("W300", "Lumbar disc segmentation with deep learning in a multicentre cohort") with { Doi = "10.1016/j.other.2022.1" };
         await store.RegisterAsync(article, "run1", At, default);
@@ -154,7 +155,7 @@ public class DedupStorageTests
         var prefix = TestHost.NewPrefix();
         await using var host = TestHost.Create(prefix: prefix);
         await host.Get<StorageClients>().EnsureCreatedAsync();
-        var store = host.Get<RecordStore>();
+        var store = host.Get<DedupService>();
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix };
         await store.RegisterAsync(PubMed("36000030", Title), "run1", At, default);
         await store.RegisterAsync(OpenAlex("W400", Title, pages: "S12", volume: "29"), "run1", At, default);
@@ -168,6 +169,81 @@ public class DedupStorageTests
         Assert.Equal("Reviewer A", verdict.DecidedBy);
         Assert.True(verdict.TitleSimilarity > 0.99, "the matcher's similarity is kept with the verdict");
         Assert.All(await All(host), r => Assert.Null(r.DuplicateOf));
+    }
+
+    [Fact]
+    public async Task Split_ByTheService_TheRecordIsQueuedForScreening_WithoutTheCommandLine()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var dedup = host.Get<DedupService>();
+        var article = PubMed("36000040", Title);
+        var copy = OpenAlex("W500", "Another title altogether") with { Doi = article.Doi };
+        await dedup.RegisterAsync(article, "run1", At, default);
+        Assert.Equal((RecordOutcome.Duplicate, article.Key), await dedup.RegisterAsync(copy, "run1", At, default));
+
+        Assert.Equal(article.Key, await dedup.SplitAsync(copy.Key, "Reviewer A", At, default));
+        var queued = await host.Get<WorkQueues>().Screen.ReceiveMessagesAsync(32);
+        Assert.Equal([copy.Key], queued.Value.Select(m => RecordMessage.Parse(m.Body.ToString()).RecordKey));
+    }
+
+    [Fact]
+    public async Task Merge_ByTheService_TheRecordLeavesTheReviewersQueue_TheStudyStays()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var dedup = host.Get<DedupService>();
+        var screening = host.Get<ScreeningStore>();
+        var article = PubMed("36000050", Title);
+        var other = OpenAlex("W600", "Radiomics of vertebral fractures on CT", "200-210");
+        await dedup.RegisterAsync(article, "run1", At, default);
+        await dedup.RegisterAsync(other, "run1", At, default);
+        await screening.EnqueueAsync(article.Key, 0.5, At, default);
+        await screening.EnqueueAsync(other.Key, 0.5, At, default);
+
+        Assert.Equal(article.Key, await dedup.MergeAsync(other.Key, article.Key, "Reviewer A", At, default));
+        Assert.Null(await screening.GetQueueEntryAsync(other.Key, default));
+        Assert.NotNull(await screening.GetQueueEntryAsync(article.Key, default));
+    }
+
+    private static readonly string[] TwoReviewers = ["Reviewer A", "Reviewer B"];
+
+    [Fact]
+    public async Task Split_TwoPeopleAtOnce_SplitOnce_QueuedOnce_TheOtherIsTold()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        var dedup = host.Get<DedupService>();
+        const int Rounds = 20;
+        var copies = new List<string>();
+        for (var i = 0; i < Rounds; i++)
+        {
+            // Other pages each round: the articles stay studies of their own, never merged with each other.
+            var article = PubMed($"3600{i:D4}", $"{Title} {i}", pages: $"{200 + i * 10}-{205 + i * 10}");
+            var copy = OpenAlex($"W7{i:D3}", $"Unrelated title {i}") with { Doi = article.Doi };
+            await dedup.RegisterAsync(article, "run1", At, default);
+            Assert.Equal((RecordOutcome.Duplicate, article.Key), await dedup.RegisterAsync(copy, "run1", At, default));
+            var attempts = await Task.WhenAll(TwoReviewers.Select(async by =>
+            {
+                try
+                {
+                    await dedup.SplitAsync(copy.Key, by, At, default);
+                    return null;
+                }
+                catch (InvalidOperationException e)
+                {
+                    return e.Message;
+                }
+            }));
+            var refused = Assert.Single(attempts, a => a is not null);
+            Assert.Contains(copy.Key, refused, StringComparison.Ordinal);
+            Assert.Null((await host.Get<RecordStore>().GetAsync(copy.Key, default))!.DuplicateOf);
+            copies.Add(copy.Key);
+        }
+        var queued = new List<string>();
+        while ((await host.Get<WorkQueues>().Screen.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
+            queued.AddRange(batch.Select(m => RecordMessage.Parse(m.Body.ToString()).RecordKey));
+        Assert.Equal(copies.Order(), queued.Order());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SpineReview.Dedup;
 using SpineReview.Extraction;
 using SpineReview.Records;
 using SpineReview.Storage;
@@ -23,7 +24,7 @@ public class CorrectionTests
             Abstract = "A ResNet-50 classified herniation on T2-weighted sagittal MRI of 1,200 patients; no external validation was performed.",
             Authors = [new Author("Doe J", ["Department of Radiology, Seoul National University Hospital, Seoul, Korea"])],
         };
-        await host.Get<RecordStore>().RegisterAsync(record, "run1", T0, default);
+        await host.Get<DedupService>().RegisterAsync(record, "run1", T0, default);
         var service = host.Get<ExtractionService>();
         await service.ExtractAsync(new RecordMessage(record.Key), default);
 
@@ -67,7 +68,7 @@ public class CorrectionTests
         await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = new BibRecord { Source = "pubmed", SourceId = "870002", Pmid = "870002", Year = 2021, Title = "Deep learning for scoliosis on radiographs",
             Abstract = "A CNN measured the Cobb angle on 300 radiographs." };
-        await host.Get<RecordStore>().RegisterAsync(record, "run1", T0, default);
+        await host.Get<DedupService>().RegisterAsync(record, "run1", T0, default);
         await host.Get<ExtractionService>().ExtractAsync(new RecordMessage(record.Key), default);
         var api = new SpineReview.Functions.Functions.ExtractionApi(host.Get<ExtractionService>(),
             host.Get<Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions>>());

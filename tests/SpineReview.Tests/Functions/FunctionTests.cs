@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using SpineReview.Dedup;
 using SpineReview.Extraction;
 using SpineReview.Functions.Functions;
 using SpineReview.Records;
@@ -28,7 +29,7 @@ public class FunctionTests
         await using var host = TestHost.Create();
         await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = Eligible("900001");
-        await host.Get<RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
 
         await new ScreenRecord(host.Get<ScreeningService>()).Run(new RecordMessage(record.Key).ToJson(), default);
 
@@ -48,13 +49,25 @@ public class FunctionTests
         Assert.Contains("recordKey", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{"recordKey":""}""")]
+    public async Task ExtractRecordAndSendAlerts_MalformedMessage_ThrowSoTheRuntimePoisonQueuesIt(string body)
+    {
+        await using var host = TestHost.Create();
+        var extract = await Assert.ThrowsAsync<FormatException>(() => new ExtractRecord(host.Get<ExtractionService>()).Run(body, default));
+        Assert.Contains("recordKey", extract.Message, StringComparison.Ordinal);
+        var alert = await Assert.ThrowsAsync<FormatException>(() => new SendAlerts(host.Get<SpineReview.Alerts.AlertService>()).Immediate(body, default));
+        Assert.Contains("recordKey", alert.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ExtractRecord_QueueMessage_StoresModalityAndRegionWithEvidence()
     {
         await using var host = TestHost.Create();
         await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = Eligible("900002");
-        await host.Get<RecordStore>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
 
         await new ExtractRecord(host.Get<ExtractionService>()).Run(new RecordMessage(record.Key).ToJson(), default);
 

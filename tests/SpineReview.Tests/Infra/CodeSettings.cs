@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using SpineReview.Functions;
 using SpineReview.Storage;
 using Xunit;
 
@@ -99,6 +100,14 @@ internal static class CodeSettings
 
         foreach (var (key, by) in TriggerSettings())
             found.TryAdd(AppSettingName(key), new CodeSetting(AppSettingName(key), by));
+
+        // The Functions worker's telemetry reads its settings while registering, and reads on only when it is switched on.
+        var telemetry = new RecordingConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [Telemetry.ConnectionSetting] = "InstrumentationKey=00000000-0000-0000-0000-000000000001" })
+            .Build());
+        new ServiceCollection().AddSpineReviewTelemetry(telemetry);
+        foreach (var key in telemetry.Take())
+            found.TryAdd(AppSettingName(key), new CodeSetting(AppSettingName(key), "a direct read in AddSpineReviewTelemetry (functions/SpineReview.Functions/Telemetry.cs)"));
 
         return found.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
     }

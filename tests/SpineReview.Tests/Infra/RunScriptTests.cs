@@ -27,9 +27,18 @@ public sealed class RunScriptTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_root, "scripts"));
         foreach (var script in new[] { "run.sh", "lib.sh" })
             File.Copy(Path.Combine(TestPaths.RepoRoot, "scripts", script), Path.Combine(_root, "scripts", script), overwrite: true);
+        // The scripts read the Node version they need and the versions they expect installed from the lock file.
+        foreach (var file in new[] { "package.json", "package-lock.json" })
+            File.Copy(Path.Combine(TestPaths.RepoRoot, file), Path.Combine(_root, file), overwrite: true);
+        using var lockFile = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "package-lock.json")));
         var called = Path.Combine(_root, "called");
-        Executable(Path.Combine(_root, "node_modules", ".bin", "azurite"), "exit 1");
-        Executable(Path.Combine(_root, "node_modules", ".bin", "maildev"), "exit 1");
+        foreach (var name in new[] { "azurite", "maildev" })
+        {
+            Executable(Path.Combine(_root, "node_modules", ".bin", name), "exit 1");
+            var version = lockFile.RootElement.GetProperty("packages").GetProperty("node_modules/" + name).GetProperty("version").GetString();
+            Directory.CreateDirectory(Path.Combine(_root, "node_modules", name));
+            File.WriteAllText(Path.Combine(_root, "node_modules", name, "package.json"), $"{{\"name\":\"{name}\",\"version\":\"{version}\"}}");
+        }
         Executable(Path.Combine(_root, "stand-ins", "dotnet"), "exit 0");
         Executable(Path.Combine(_root, "functions", "SpineReview.Cli", "bin", "Release", "net10.0", "linux-x64", "spine-review"),
             $"echo \"prefix=${{Storage__Prefix-unset}} $*\" > '{called}'");

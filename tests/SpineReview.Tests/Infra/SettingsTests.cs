@@ -16,12 +16,8 @@ namespace SpineReview.Tests.Infra;
 /// </summary>
 public partial class SettingsTests
 {
-    /// <summary>App settings for the Functions host and the platform, not for the code.</summary>
-    private static readonly Dictionary<string, string> HostAppSettings = new(StringComparer.Ordinal)
-    {
-        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "where the Functions host sends telemetry",
-        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "sends it with the managed identity's token",
-    };
+    /// <summary>App settings for the Functions host and the platform, not for the code (the Application Insights settings are read by both).</summary>
+    private static readonly Dictionary<string, string> HostAppSettings = new(StringComparer.Ordinal);
 
     /// <summary>Values of local.settings.sample.json that only the local Functions host reads.</summary>
     private static readonly HashSet<string> LocalHostSettings = new(StringComparer.Ordinal) { "FUNCTIONS_WORKER_RUNTIME" };
@@ -187,7 +183,11 @@ public partial class SettingsTests
         foreach (var key in IdentityKeys)
             Assert.StartsWith("[", settings[$"{StorageClients.Setting}__{key}"]);
         Assert.Contains("clientId", settings[$"{StorageClients.Setting}__clientId"], StringComparison.Ordinal);
-        Assert.Contains("Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
+        // The host and the worker's telemetry exporter sign in to Application Insights with the same identity.
+        var authentication = settings[SpineReview.Functions.Telemetry.AuthenticationSetting];
+        Assert.Contains("Authorization=AAD", authentication, StringComparison.Ordinal);
+        Assert.Contains("ClientId={0}", authentication, StringComparison.Ordinal);
+        Assert.Contains(settings[$"{StorageClients.Setting}__clientId"].Trim('[', ']'), authentication, StringComparison.Ordinal);
     }
 
     [Fact]

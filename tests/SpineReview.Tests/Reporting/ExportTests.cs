@@ -1,3 +1,4 @@
+using SpineReview.Dedup;
 using SpineReview.Records;
 using SpineReview.Reporting;
 using SpineReview.Screening;
@@ -64,7 +65,7 @@ public class ExportTests
         {
             var r = new BibRecord { Source = "pubmed", SourceId = pmid, Pmid = pmid, Doi = $"10.5555/{pmid}", Year = 2024, Title = $"Deep learning lumbar MRI study {pmid}",
                 Abstract = "A CNN graded lumbar stenosis on MRI of 300 patients." };
-            await host.Get<RecordStore>().RegisterAsync(r, "run1", at, default);
+            await host.Get<DedupService>().RegisterAsync(r, "run1", at, default);
             await store.EnqueueAsync(r.Key, 0.5, at, default);
             await host.Get<SpineReview.Extraction.ExtractionService>().ExtractAsync(new RecordMessage(r.Key), default);
             if (included is bool y)

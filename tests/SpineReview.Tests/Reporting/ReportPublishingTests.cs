@@ -8,6 +8,7 @@ using SpineReview.Reporting;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
+using SpineReview.Dedup;
 
 namespace SpineReview.Tests.Reporting;
 
@@ -28,7 +29,7 @@ public class ReportPublishingTests
 
     /// <summary>A new record: the next generation has something to publish.</summary>
     private static async Task AddRecordAsync(TestHost host, int n) =>
-        Assert.Equal(RecordOutcome.New, (await host.Get<RecordStore>().RegisterAsync(Record(n), $"run{n:D3}", T0.AddMinutes(n), default)).Outcome);
+        Assert.Equal(RecordOutcome.New, (await host.Get<DedupService>().RegisterAsync(Record(n), $"run{n:D3}", T0.AddMinutes(n), default)).Outcome);
 
     private static BlobContainerClient Reports(TestHost host) => host.Get<StorageClients>().Container(host.Get<StorageClients>().Names.ReportsContainer);
 

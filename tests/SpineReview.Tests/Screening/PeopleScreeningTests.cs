@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using SpineReview.Configuration;
+using SpineReview.Dedup;
 using SpineReview.Functions.Functions;
 using SpineReview.Records;
 using SpineReview.Screening;
@@ -32,7 +33,7 @@ public class PeopleScreeningTests
         foreach (var (pmid, p) in records)
         {
             var r = Record(pmid, $"Deep learning for lumbar spine MRI {pmid}", "A convolutional neural network graded lumbar disc degeneration on MRI.");
-            var (_, duplicateOf) = await host.Get<RecordStore>().RegisterAsync(r, "run1", T0, default);
+            var (_, duplicateOf) = await host.Get<DedupService>().RegisterAsync(r, "run1", T0, default);
             Assert.Null(duplicateOf);
             await host.Get<ScreeningStore>().EnqueueAsync(r.Key, p, T0, default);
             keys.Add(r.Key);
@@ -205,14 +206,14 @@ public class PeopleScreeningTests
         var other = Record("840002", "Deep learning for vertebral fractures on CT scans", "A network detected vertebral fractures on CT.") with { Doi = null };
         foreach (var r in new[] { kept, other })
         {
-            await host.Get<RecordStore>().RegisterAsync(r, "run1", T0, default);
+            await host.Get<DedupService>().RegisterAsync(r, "run1", T0, default);
             // A rule verdict but no queue row: as stored before people's screening existed.
             await host.Get<ScreeningStore>().SaveRuleDecisionAsync(new RuleDecision(r.Key, false, null, "none", RuleVerdict.Version, "", T0), default);
         }
         await host.Get<RankingService>().RankAsync(force: false, default);
         Assert.Equal([kept.Key, other.Key], (await host.Get<ScreeningStore>().ListQueueAsync(null, default)).Select(q => q.RecordKey).Order(StringComparer.Ordinal));
 
-        await host.Get<RecordStore>().MergeAsync(other.Key, kept.Key, "ana", T0, default);
+        await host.Get<DedupService>().MergeAsync(other.Key, kept.Key, "ana", T0, default);
         // The next training (here forced; in use the next decision starts one) takes the merged record out of the queue.
         await host.Get<RankingService>().RankAsync(force: true, default);
         Assert.Equal([kept.Key], (await host.Get<ScreeningStore>().ListQueueAsync(null, default)).Select(q => q.RecordKey));
@@ -228,7 +229,7 @@ public class PeopleScreeningTests
         async Task Add(string pmid, string topic, bool? label, string? reason)
         {
             var r = Record(pmid, $"Deep learning for {topic}", $"We trained a convolutional neural network on images of {topic} in {pmid[^2..]} centres and report accuracy.");
-            await host.Get<RecordStore>().RegisterAsync(r, "run1", T0, default);
+            await host.Get<DedupService>().RegisterAsync(r, "run1", T0, default);
             await store.EnqueueAsync(r.Key, 0.5, T0, default);
             if (label is bool y)
                 await store.UpdateQueueAsync(r.Key, q => Task.FromResult(q with { Status = ScreeningStatus.Final, Included = y, Reason = reason, How = "2 reviewers agreed", SettledAt = T0 }), default);

@@ -6,6 +6,7 @@ using SpineReview.Sources;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
+using SpineReview.Records;
 
 namespace SpineReview.Tests.Sources;
 
@@ -108,7 +109,7 @@ public class HarvestFaultTests
     }
 
     [Fact]
-    public async Task Screen_Enrichment_AsksCrossrefOncePerDoi()
+    public async Task Harvest_Enrichment_AsksCrossrefOncePerDoiAcrossRunsAndScreening()
     {
         var replay = CopyOfReplay();
         try
@@ -122,7 +123,8 @@ public class HarvestFaultTests
                 ["Crossref:Enabled"] = "true", ["Crossref:BaseUrl"] = server.BaseUrl("crossref"), ["Crossref:RetryDelaySeconds"] = "0.05",
             });
             await host.Get<Harvester>().HarvestAllAsync(Window, null, default);
-
+            // A second run over the same window finds the records stored (and enriched) already; screening asks nothing.
+            await host.Get<Harvester>().HarvestAllAsync(Window, null, default);
             await host.Get<SpineReview.Cycle.CycleService>().DrainScreenAsync(null, default);
 
             var asked = server.Of("crossref").ToList();

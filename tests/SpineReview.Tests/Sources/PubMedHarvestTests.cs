@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Azure.Data.Tables;
+using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Sources;
 using SpineReview.Storage;
@@ -153,7 +154,7 @@ public class PubMedHarvestTests
         await using var host = Host(server);
         var harvester = host.Get<Harvester>();
         await harvester.HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
-        var screened = (await host.Get<WorkQueues>().DrainAsync(host.Get<WorkQueues>().Screen, (body, ct) => host.Get<ScreeningService>().ScreenAsync(RecordMessage.Parse(body), ct), null, default)).Done;
+        var screened = (await host.Get<WorkQueues>().DrainAsync(host.Get<WorkQueues>().Screen, host.Get<ScreeningService>().ScreenMessageAsync, null, default)).Done;
         Assert.Equal(RecordedCount(), screened);
         // A second run over the same window: everything is already stored and screened, nothing is queued again.
         var again = await harvester.HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);

@@ -4,6 +4,7 @@ using SpineReview.Sources;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
+using SpineReview.Records;
 
 namespace SpineReview.Tests.Sources;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using SpineReview.Dedup;
+using SpineReview.Storage;
 
-namespace SpineReview.Storage;
+namespace SpineReview.Dedup;
 
 /// <summary>What a person or the matcher said about two records.</summary>
 public sealed record DedupPair(string RecordKey, string OtherKey, string Status, double TitleSimilarity, string? DecidedBy, DateTimeOffset? DecidedAt);
@@ -37,7 +37,7 @@ public sealed class DedupStore(StorageClients storage)
                 if (rows.Count <= maxBlock) rows.Add(e); else break;
             if (rows.Count > maxBlock) continue;
             foreach (var e in rows)
-                if (!found.ContainsKey(e.RowKey) && JsonSerializer.Deserialize(e.GetString("Record") ?? "null", StoredJson.Default.DedupRecord) is { } r)
+                if (!found.ContainsKey(e.RowKey) && JsonSerializer.Deserialize(e.GetString("Record") ?? "null", DedupJson.Default.DedupRecord) is { } r)
                     found[e.RowKey] = new DedupCandidate(r.Id, e.GetString("StudyKey") ?? r.Id, Fingerprint.Of(r));
         }
         return [.. found.Values];
@@ -47,7 +47,7 @@ public sealed class DedupStore(StorageClients storage)
     public async Task IndexAsync(Fingerprint f, string studyKey, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(f);
-        var json = JsonSerializer.Serialize(f.Record, StoredJson.Default.DedupRecord);
+        var json = JsonSerializer.Serialize(f.Record, DedupJson.Default.DedupRecord);
         foreach (var key in f.BlockingKeys())
             await Fingerprints.UpsertEntityAsync(new TableEntity(KeyEncoding.Encode(key), KeyEncoding.Encode(f.Record.Id))
             {

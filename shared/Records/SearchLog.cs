@@ -1,7 +1,8 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using SpineReview.Storage;
 
-namespace SpineReview.Storage;
+namespace SpineReview.Records;
 
 /// <summary>One source's part of a harvest run, as the search log keeps it.</summary>
 public sealed record SearchLogEntry(

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
+using SpineReview.Storage;
 
-namespace SpineReview.Storage;
+namespace SpineReview.Sources;
 
 /// <summary>Raw source responses as received, so every record can be traced to the bytes it came from.</summary>
 public sealed class RawArchive(StorageClients storage)

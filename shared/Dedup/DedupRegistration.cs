@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SpineReview.Dedup;
+
+/// <summary>Registers the duplicate-detection slice: its stores and <see cref="DedupService"/>.</summary>
+public static class DedupRegistration
+{
+    /// <summary>Adds the fingerprint and pair store, the identifier index and the service (its options are bound by the host).</summary>
+    public static IServiceCollection AddDedup(this IServiceCollection services)
+    {
+        services.AddSingleton<DedupStore>();
+        services.AddSingleton<IdentifierIndex>();
+        services.AddSingleton<DedupService>();
+        return services;
+    }
+}

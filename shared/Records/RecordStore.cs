@@ -1,0 +1,179 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using SpineReview.Storage;
+
+namespace SpineReview.Records;
+
+/// <summary>Table entity of one source record; the domain record travels as JSON beside searchable columns.</summary>
+internal sealed class RecordEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string Key { get; set; } = "";
+    public string Title { get; set; } = "";
+    public int? Year { get; set; }
+    public string? Doi { get; set; }
+    public string? Pmid { get; set; }
+    /// <summary>The record as JSON; empty when it was too large for a table string (then <see cref="JsonGz"/> holds it).</summary>
+    public string Json { get; set; } = "";
+    /// <summary>The record as gzipped UTF-8 JSON, for records whose JSON passes a table property's 32K characters.</summary>
+    public byte[]? JsonGz { get; set; }
+    public string HarvestRun { get; set; } = "";
+    public DateTimeOffset StoredAt { get; set; }
+    /// <summary>Key of the record this one duplicates, or null when it is the record kept.</summary>
+    public string? DuplicateOf { get; set; }
+    /// <summary>How the link was made (an identifier kind such as "doi", or the matcher's or a person's mark).</summary>
+    public string? DuplicateBy { get; set; }
+}
+
+/// <summary>The records table: one row per source record, the record as JSON (gzipped when large) and its duplicate link.
+/// It stores what it is told; whether a record duplicates another is decided in Dedup.</summary>
+public sealed class RecordStore(StorageClients storage)
+{
+    private TableClient Records => storage.Table(storage.Names.RecordsTable);
+
+    /// <summary>The stored record for a key ("source:id"), or null.</summary>
+    public async Task<StoredRecord?> GetAsync(string key, CancellationToken ct)
+    {
+        var (source, id) = Split(key);
+        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(source, id, cancellationToken: ct);
+        return hit.HasValue && hit.Value is { } e ? ToStored(e) : null;
+    }
+
+    /// <summary>Every stored record, streamed page by page.</summary>
+    public async IAsyncEnumerable<StoredRecord> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in Records.QueryAsync<RecordEntity>(cancellationToken: ct))
+            yield return ToStored(e);
+    }
+
+    /// <summary>The records linked to <paramref name="key"/> as its duplicates.</summary>
+    public async IAsyncEnumerable<StoredRecord> ListLinkedToAsync(string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in Records.QueryAsync<RecordEntity>(TableClient.CreateQueryFilter($"DuplicateOf eq {key}"), cancellationToken: ct))
+            yield return ToStored(e);
+    }
+
+    /// <summary>Stores a source record with its duplicate link; false when this source record is stored already (insert-only
+    /// row key: of two runs storing it at once, one wins and nothing is stored twice).</summary>
+    public async Task<bool> TryAddAsync(BibRecord record, string harvestRun, DateTimeOffset storedAt, string? duplicateOf, string? duplicateBy, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var entity = new RecordEntity
+        {
+            PartitionKey = record.Source,
+            RowKey = KeyEncoding.Encode(record.SourceId),
+            Key = record.Key,
+            Title = Truncate(record.Title, 4000),
+            Year = record.Year,
+            Doi = record.Doi,
+            Pmid = record.Pmid,
+            HarvestRun = harvestRun,
+            StoredAt = storedAt,
+            DuplicateOf = duplicateOf,
+            DuplicateBy = duplicateBy,
+        };
+        SetJson(entity, record);
+        try
+        {
+            await Records.AddEntityAsync(entity, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces the stored record's content (enrichment), keeping its links and provenance; ETag-checked.</summary>
+    public async Task UpdateRecordAsync(string key, BibRecord updated, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        var entity = await EntityAsync(key, ct);
+        SetJson(entity, updated);
+        entity.Title = Truncate(updated.Title, 4000);
+        entity.Year = updated.Year;
+        await Records.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Moves a stored record's duplicate link from <paramref name="from"/> to <paramref name="to"/> (null: a study of its
+    /// own). Refused when the link is no longer <paramref name="from"/>, so of two people relinking a record at once only the
+    /// first counts; the write is ETag-checked, so a change in between (enrichment) is read again, never overwritten.</summary>
+    public async Task<StoredRecord> RelinkAsync(string key, string? from, string? to, string? by, CancellationToken ct)
+    {
+        while (true)
+        {
+            var entity = await EntityAsync(key, ct);
+            if (entity.DuplicateOf != from)
+                throw new InvalidOperationException(
+                    $"Record {key} was relinked meanwhile: it is now {(entity.DuplicateOf is { } now ? "linked to " + now : "a study of its own")}. Look at it again before deciding.");
+            entity.DuplicateOf = to;
+            entity.DuplicateBy = by;
+            try
+            {
+                await Records.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+                return ToStored(entity);
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Someone wrote the row since it was read: read it again and check the link once more.
+            }
+        }
+    }
+
+    private async Task<RecordEntity> EntityAsync(string key, CancellationToken ct)
+    {
+        var (source, id) = Split(key);
+        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(source, id, cancellationToken: ct);
+        return hit.HasValue && hit.Value is { } e ? e : throw NotStored(key);
+    }
+
+    internal static InvalidOperationException NotStored(string key) => new($"Record {key} is not stored (keys look like pubmed:12345678).");
+
+    private static StoredRecord ToStored(RecordEntity e) =>
+        new(e.Key, ReadJson(e), e.DuplicateOf, e.DuplicateBy, e.HarvestRun, e.StoredAt);
+
+    // A table string holds 32K UTF-16 characters (64 KiB); a multicentre paper's affiliations can pass that, so large records are gzipped.
+    private const int MaxInlineJson = 30_000;
+
+    private static void SetJson(RecordEntity entity, BibRecord record)
+    {
+        var json = JsonSerializer.Serialize(record, RecordsJson.Default.BibRecord);
+        if (json.Length <= MaxInlineJson)
+        {
+            entity.Json = json;
+            entity.JsonGz = null;
+            return;
+        }
+        using var buffer = new MemoryStream();
+        using (var gz = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
+            gz.Write(Encoding.UTF8.GetBytes(json));
+        if (buffer.Length > 60_000) throw new InvalidOperationException($"Record {record.Key} is too large to store ({json.Length} characters of JSON).");
+        entity.Json = "";
+        entity.JsonGz = buffer.ToArray();
+    }
+
+    private static BibRecord ReadJson(RecordEntity e)
+    {
+        if (e.JsonGz is { Length: > 0 } gz)
+        {
+            using var gzip = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
+            return JsonSerializer.Deserialize(gzip, RecordsJson.Default.BibRecord)!;
+        }
+        return JsonSerializer.Deserialize(e.Json, RecordsJson.Default.BibRecord)!;
+    }
+
+    private static (string Source, string RowKey) Split(string key)
+    {
+        var i = key.IndexOf(':', StringComparison.Ordinal);
+        if (i <= 0) throw new ArgumentException($"'{key}' is not a record key (source:id).", nameof(key));
+        return (key[..i], key[(i + 1)..]);
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SpineReview.Records;
+
+/// <summary>Registers the record stores every feature reads.</summary>
+public static class RecordsRegistration
+{
+    /// <summary>Adds the records table and the search log.</summary>
+    public static IServiceCollection AddRecords(this IServiceCollection services)
+    {
+        services.AddSingleton<RecordStore>();
+        services.AddSingleton<SearchLog>();
+        return services;
+    }
+}

@@ -1,0 +1,31 @@
+using Azure.Data.Tables;
+using SpineReview.Records;
+using SpineReview.Storage;
+
+namespace SpineReview.Sources;
+
+/// <summary>
+/// Hands stored records over to screening: the record's message on the screen queue, then a mark in the harvest state that it
+/// was sent. The harvest knows from its own mark, not from screening's tables, whether a record it finds stored already still
+/// needs sending (a run that stopped between storing and sending); a record sent twice is screened twice to the same decision.
+/// </summary>
+public sealed class ScreeningHandover(StorageClients storage, WorkQueues queues)
+{
+    private const string Partition = "handover";
+
+    private TableClient Table => storage.Table(storage.Names.StateTable);
+
+    /// <summary>Queues the record for screening and marks it sent.</summary>
+    public async Task HandOverAsync(string recordKey, CancellationToken ct)
+    {
+        await queues.EnqueueAsync(queues.Screen, recordKey, ct);
+        await Table.UpsertEntityAsync(new TableEntity(Partition, KeyEncoding.Encode(recordKey)), TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Queues the record for screening unless it was sent already.</summary>
+    public async Task HandOverIfNotYetAsync(string recordKey, CancellationToken ct)
+    {
+        var sent = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, KeyEncoding.Encode(recordKey), select: ["PartitionKey"], cancellationToken: ct);
+        if (!sent.HasValue) await HandOverAsync(recordKey, ct);
+    }
+}
