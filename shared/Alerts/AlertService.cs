@@ -131,7 +131,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                             $"Check, then `spine-review alerts retry {d.Id}` to send it again or `spine-review alerts close {d.Id}`",
             }, ct);
             if (updated is null) continue;
-            log.LogWarning("Alert email {Delivery} to {Subscriber} was interrupted while sending; kept as unconfirmed for a person", d.Id, d.SubscriberId);
+            AlertLog.Interrupted(log, d.Id, d.SubscriberId);
             n++;
         }
         return n;
@@ -245,7 +245,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                     ? sending with { State = DeliveryState.Pending, Attempts = d.Attempts, SendingAt = d.SendingAt, LastError = d.LastError }
                     : sending with { State = DeliveryState.Unconfirmed, LastError = e.Message + ". It may have arrived: check, then alerts retry or alerts close" };
                 if (await deliveries.TryUpdateAsync(back, CancellationToken.None) is null)
-                    log.LogWarning("Alert email {Delivery}: stopped while sending, and the row changed meanwhile; left as it is", d.Id);
+                    AlertLog.StoppedRowChanged(log, d.Id);
                 throw new OperationCanceledException("the alert pass was stopped (the app is shutting down)", e, ct);
             }
             catch (MailSendException e)
@@ -263,8 +263,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                 if (await deliveries.TryUpdateAsync(next, ct) is null)
                 {
                     // Someone else changed the row meanwhile (a person, or another pass): their state stands, and this pass counts nothing.
-                    log.LogWarning("Alert email {Delivery}: attempt {Attempt} failed (SMTP status {SmtpStatus}: {Error}) but the row changed meanwhile; its failure is not recorded",
-                        d.Id, attempt.Attempts, e.StatusCode, e.Message);
+                    AlertLog.FailedRowChanged(log, d.Id, attempt.Attempts, e.StatusCode, e.Message);
                     progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)}: attempt {attempt.Attempts} failed, but the email was changed meanwhile; left as it is: {e.Message}");
                 }
                 else
@@ -275,8 +274,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                         case DeliveryState.Failed: failed++; break;
                         default: unconfirmed++; break;
                     }
-                    log.LogWarning("Alert email {Delivery} to {Subscriber}: {State} after attempt {Attempt} (SMTP status {SmtpStatus}): {Error}",
-                        d.Id, d.SubscriberId, next.State, attempt.Attempts, e.StatusCode, e.Message);
+                    AlertLog.AttemptFailed(log, d.Id, d.SubscriberId, next.State, attempt.Attempts, e.StatusCode, e.Message);
                     progress?.Report($"alerts: email {d.Id} to {MailRules.Mask(s.Address)} {Describe(next, at)}: {e.Message}");
                 }
                 if (e.ServerUnreachable)
@@ -291,7 +289,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             var acceptedAt = time.GetUtcNow();
             var carried = studies.Select(x => new AlertItem(x.Key, x.Label)).ToList();
             if (!await RecordSentAsync(sending!, carried, acceptedAt))
-                log.LogWarning("Alert email {Delivery} was accepted by the server, but a person changed it meanwhile (retried it); their change stands and it is not recorded as sent", d.Id);
+                AlertLog.AcceptedRowChanged(log, d.Id);
             sent++;
             progress?.Report($"alerts: email {d.Id} with {studies.Count} studies accepted for {MailRules.Mask(s.Address)}");
         }

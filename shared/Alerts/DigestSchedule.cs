@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using SpineReview.Configuration;
 
 namespace SpineReview.Alerts;
 

@@ -5,7 +5,6 @@ using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using SpineReview.Configuration;
 
 namespace SpineReview.Alerts;
 
@@ -142,7 +141,7 @@ public sealed class MailSession : IAsyncDisposable
                 };
             throw new MailSendException(accepted ? SendFailure.Uncertain : SendFailure.NotSent, $"the connection to {Where} broke {what}: {FirstLine(e.Message)}", e);
         }
-        _log.LogInformation("Email {MessageId} accepted by {Server}", message.MessageId, Where);
+        AlertLog.Accepted(_log, message.MessageId, Where);
     }
 
     private async Task OpenAsync(CancellationToken ct)

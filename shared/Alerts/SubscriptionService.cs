@@ -1,14 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using SpineReview.Configuration;
 using SpineReview.Storage;
 
 namespace SpineReview.Alerts;
-
-/// <summary>A request to subscribe, as a form or the command line gives it (checked by <see cref="SubscriptionService.SubscribeAsync"/>).</summary>
-public sealed record SubscriptionRequest(string? Email, string? Name, IReadOnlyList<string>? Modality, IReadOnlyList<string>? Region,
-    IReadOnlyList<string>? Condition, IReadOnlyList<string>? Task, string? Frequency);
 
 /// <summary>What a subscribe request did. Callers that answer the public must not tell the two apart (no enumeration of addresses).</summary>
 public enum SubscribeOutcome
@@ -20,6 +15,22 @@ public enum SubscribeOutcome
 
 /// <summary>What following a link did.</summary>
 public sealed record LinkResult(bool AlreadyDone, Subscriber Subscriber);
+
+/// <summary>A subscriber as an admin sees them: no token, secret or hash, and no address once they have unsubscribed.</summary>
+/// <param name="LastDigest">Where the digests have reached (null for immediate alerts).</param>
+public sealed record SubscriberView(string Id, string? Address, string? Name, string Status, string Frequency, IReadOnlyList<string> Modality,
+    IReadOnlyList<string> Region, IReadOnlyList<string> Condition, IReadOnlyList<string> Task, bool ChangeWaitingForConfirmation,
+    DateTimeOffset SubscribedAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? UnsubscribedAt, DateTimeOffset? LastDigest)
+{
+    public static SubscriberView Of(Subscriber s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var f = s.Preferences.Filters;
+        return new SubscriberView(s.Id, s.Status == SubscriberStatus.Unsubscribed ? null : s.Address, s.Name, s.Status.ToString(), s.Preferences.Frequency.ToString(),
+            f.Modality, f.Region, f.Condition, f.Task, s.Status == SubscriberStatus.Confirmed && s.Requested is not null, s.SubscribedAt, s.ConfirmedAt,
+            s.UnsubscribedAt, s.Preferences.Frequency == AlertFrequency.Immediate ? null : s.DigestCursor);
+    }
+}
 
 /// <summary>Subscribing with double opt-in, confirming, unsubscribing in one click, and the subscriber list.</summary>
 public sealed class SubscriptionService(StorageClients storage, SubscriberStore store, SmtpMailer mailer, AlertLinks links, IOptions<AlertOptions> options,
@@ -56,7 +67,7 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             var id = current?.Id ?? AlertTokens.NewSubscriberId();
             if (current is { Status: not SubscriberStatus.Unsubscribed, ConfirmationSentAt: { } last } && now - last < TimeSpan.FromMinutes(Options.ConfirmationIntervalMinutes))
             {
-                log.LogInformation("Subscribe {Subscriber}: a confirmation was sent {Minutes:0} minutes ago; none sent now", id, (now - last).TotalMinutes);
+                AlertLog.ConfirmationRecentlySent(log, id, (now - last).TotalMinutes);
                 return SubscribeOutcome.ConfirmationRecentlySent;
             }
             var secret = AlertTokens.NewSecret();
@@ -99,11 +110,11 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             }
             catch (MailSendException e)
             {
-                log.LogWarning("Subscribe {Subscriber}: the confirmation email was not sent (SMTP status {SmtpStatus}): {Error}", id, e.StatusCode, e.Message);
+                AlertLog.ConfirmationNotSent(log, id, e.StatusCode, e.Message);
                 throw new AlertRejectedException("the confirmation email could not be sent just now; please try again in a few minutes", 503);
             }
             await RecordConfirmationSentAsync(id, next.ConfirmHash!, now, ct);
-            log.LogInformation("Subscribe {Subscriber}: confirmation sent ({Preferences})", id, preferences.Filters.Describe());
+            AlertLog.ConfirmationSent(log, id, preferences.Filters.Describe());
             return SubscribeOutcome.ConfirmationSent;
         }
         throw new InvalidOperationException("the subscription kept changing under this request (10 tries); try again");
@@ -137,7 +148,7 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             };
             if (await store.TryReplaceAsync(next, ct))
             {
-                log.LogInformation("Confirmed {Subscriber} ({Preferences}, {Frequency})", id, next.Preferences.Filters.Describe(), next.Preferences.Frequency);
+                AlertLog.Confirmed(log, id, next.Preferences.Filters.Describe(), next.Preferences.Frequency);
                 return new LinkResult(false, next);
             }
         }
@@ -163,7 +174,7 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
             // The address's index row goes with the address: subscribing again later makes a new subscriber with a new id.
             if (await store.TryReplaceReleasingAsync(next, s.Address, ct))
             {
-                log.LogInformation("Unsubscribed {Subscriber}", id);
+                AlertLog.Unsubscribed(log, id);
                 return new LinkResult(false, next);
             }
         }
@@ -175,6 +186,15 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
     {
         await storage.EnsureCreatedAsync(ct);
         return (await store.ListAsync(null, ct)).OrderBy(s => s.SubscribedAt).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every subscriber as an admin sees them, for <paramref name="who"/> (a sign-in name) if setting Alerts:Admins names them.</summary>
+    /// <exception cref="AlertRejectedException">403 when <paramref name="who"/> is not an alerts admin.</exception>
+    public async Task<List<SubscriberView>> ListForAdminAsync(string who, CancellationToken ct)
+    {
+        if (!Options.AdminList().Contains(who, StringComparer.OrdinalIgnoreCase))
+            throw new AlertRejectedException($"{who} is not an alerts admin: the admins are named in setting Alerts:Admins.", 403);
+        return (await ListAsync(ct)).Select(SubscriberView.Of).ToList();
     }
 
     // When the confirmation went out, so that another is not sent within the interval; only if no newer request replaced it meanwhile.

@@ -3,8 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace SpineReview.Extraction;
 
-/// <summary>The JSON of extracted values and people's corrections as the extractions table keeps them; the web format stored rows hold.</summary>
+/// <summary>
+/// The charting form's JSON, generated at compile time in the camelCase web format (field names read in any case): the values
+/// and corrections as the extractions table keeps them (written as they always have been), and correction requests.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<ExtractedValue>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(CorrectionRequest))]
 internal sealed partial class ExtractionJson : JsonSerializerContext;

@@ -11,6 +11,9 @@ public sealed record FieldAccuracy(string Field, int Checked, int Right)
     public double Accuracy => Checked == 0 ? 0 : (double)Right / Checked;
 }
 
+/// <summary>One field of a study's form as a person reviews it: the values in use, the automatic ones with their evidence and extractor, and any correction.</summary>
+public sealed record FormField(string Field, IReadOnlyList<string> Values, IReadOnlyList<ExtractedValue> Automatic, string ExtractorVersion, Correction? Correction);
+
 /// <summary>The ExtractRecord stage: fills the review's form with evidence; people correct it.</summary>
 public sealed class ExtractionService(StorageClients storage, RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log)
 {
@@ -25,13 +28,12 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
         var stored = await records.GetAsync(message.RecordKey, ct);
         if (stored is null)
         {
-            log.LogWarning("Extract: record {RecordKey} is not stored; message dropped", message.RecordKey);
+            ExtractionLog.NotStored(log, message.RecordKey);
             return [];
         }
         var fields = Extract(stored);
         await store.SaveAsync(stored.Key, fields, time.GetUtcNow(), ct);
-        log.LogInformation("Extract: {RecordKey} modality {Modality}, region {Region}", stored.Key,
-            string.Join("/", fields[0].Distinct), string.Join("/", fields[2].Distinct));
+        ExtractionLog.Extracted(log, stored.Key, string.Join("/", fields[0].Distinct), string.Join("/", fields[2].Distinct));
         return fields;
     }
 
@@ -69,8 +71,16 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
         if (await state.GetValueAsync(key, ct) == FormExtractor.Version) return;
         var (done, current) = await ReextractAsync(progress, ct);
         progress?.Report($"extract: {done} stored studies re-extracted with {FormExtractor.Version} ({current} were current); corrections kept");
-        log.LogInformation("Re-extracted {Count} stored studies with {Version}", done, FormExtractor.Version);
+        ExtractionLog.Reextracted(log, done, FormExtractor.Version);
         await state.SetValueAsync(key, FormExtractor.Version, ct);
+    }
+
+    /// <summary>A stored study's form, fields in the form's order; empty when no form is stored for <paramref name="recordKey"/>.</summary>
+    public async Task<IReadOnlyList<FormField>> FormAsync(string recordKey, CancellationToken ct)
+    {
+        var fields = await store.GetAsync(recordKey, ct);
+        return FormExtractor.Fields.Where(fields.ContainsKey)
+            .Select(f => new FormField(f, fields[f].Effective, fields[f].Automatic.Values, fields[f].Automatic.ExtractorVersion, fields[f].Correction)).ToList();
     }
 
     /// <summary>A person's correction of one field; values are checked against the form's vocabulary.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
 using SpineReview.Configuration;
 using SpineReview.Functions.Http;
+using static SpineReview.Functions.Http.LinkPages;
 
 namespace SpineReview.Functions.Functions;
 
@@ -16,10 +14,8 @@ namespace SpineReview.Functions.Functions;
 /// unsubscribing take the token from the email's link, and change something only on POST (a mail scanner that follows links with
 /// GET changes nothing; RFC 8058 one-click unsubscribe POSTs "List-Unsubscribe=One-Click"); listing subscribers is for admins.
 /// </summary>
-public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<AlertOptions> alertOptions, IOptions<ScreeningOptions> screeningOptions)
+public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<ScreeningOptions> screeningOptions)
 {
-    private const int MaxBody = 16 * 1024;
-
     /// <summary>The answer to every accepted subscribe request, sent or not, new address or known.</summary>
     public const string Accepted = "Thank you. If this address can receive email, a confirmation email is on its way; nothing is sent until the link in it is followed.";
 
@@ -30,8 +26,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<AlertO
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            var body = await ReadSubscriptionAsync(request, ct);
-            await subscriptions.SubscribeAsync(body, ct);
+            await subscriptions.SubscribeAsync(await SubscriptionRequest.ReadJsonAsync(request.Body, request.ContentLength, ct), ct);
             return new ObjectResult(new { message = Accepted }) { StatusCode = StatusCodes.Status202Accepted };
         }
         catch (AlertRejectedException e)
@@ -60,9 +55,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<AlertO
         try
         {
             var result = await subscriptions.ConfirmAsync(request.Query["token"].ToString(), ct);
-            var p = result.Subscriber.Preferences;
-            return Page(request, 200, result.AlreadyDone ? "Already confirmed" : "Subscription confirmed",
-                $"You will receive {p.Filters.Describe()}, {Frequency(p.Frequency)}, from studies that become eligible from now on. Every email has a link to unsubscribe in one click.");
+            return Page(request, 200, result.AlreadyDone ? "Already confirmed" : "Subscription confirmed", Receives(result.Subscriber.Preferences));
         }
         catch (AlertRejectedException e)
         {
@@ -104,106 +97,13 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<AlertO
     {
         var (who, refusal) = Problems.SignedIn(request, screeningOptions.Value.TrustIdentityHeaders, "Listing subscribers");
         if (refusal is not null) return refusal;
-        if (!alertOptions.Value.AdminList().Contains(who!, StringComparer.OrdinalIgnoreCase))
-            return Problems.Of(403, $"{who} is not an alerts admin: the admins are named in setting Alerts:Admins.");
-        var list = await subscriptions.ListAsync(ct);
-        return new OkObjectResult(list.Select(s => new
-        {
-            s.Id,
-            Address = s.Status == SubscriberStatus.Unsubscribed ? null : s.Address,
-            s.Name,
-            Status = s.Status.ToString(),
-            Frequency = s.Preferences.Frequency.ToString(),
-            s.Preferences.Filters.Modality,
-            s.Preferences.Filters.Region,
-            s.Preferences.Filters.Condition,
-            s.Preferences.Filters.Task,
-            ChangeWaitingForConfirmation = s.Status == SubscriberStatus.Confirmed && s.Requested is not null,
-            s.SubscribedAt,
-            s.ConfirmedAt,
-            s.UnsubscribedAt,
-            LastDigest = s.Preferences.Frequency == AlertFrequency.Immediate ? null : s.DigestCursor,
-        }));
-    }
-
-    private static async Task<SubscriptionRequest> ReadSubscriptionAsync(HttpRequest request, CancellationToken ct)
-    {
-        const string Shape = "send {\"email\": \"jane.doe@example.org\", \"name\": \"Jane Doe\", \"modality\": [\"MRI\"], \"region\": [], \"condition\": [], \"task\": [], \"frequency\": \"immediate|daily|weekly\"}";
-        if (request.ContentLength is > MaxBody) throw new AlertRejectedException($"the body has {request.ContentLength} bytes; a subscription fits in {MaxBody}");
-        var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBody) throw new AlertRejectedException($"the body is larger than {MaxBody} bytes; a subscription fits in much less");
-        }
-        JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(buffer.ToArray());
+            return new OkObjectResult(await subscriptions.ListForAdminAsync(who!, ct));
         }
-        catch (JsonException)
+        catch (AlertRejectedException e)
         {
-            throw new AlertRejectedException($"the body is not JSON; {Shape}");
-        }
-        using (doc)
-        {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new AlertRejectedException($"the body must be one JSON object; {Shape}");
-            string[] known = ["email", "name", "modality", "region", "condition", "task", "frequency"];
-            foreach (var p in root.EnumerateObject())
-                if (!known.Contains(p.Name, StringComparer.OrdinalIgnoreCase))
-                    throw new AlertRejectedException($"\"{MailRules.Flatten(p.Name, 40)}\" is not a subscription field; the fields are {string.Join(", ", known)}");
-            JsonElement? Get(string name) => root.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Select(p => (JsonElement?)p.Value).FirstOrDefault();
-            string? Text(string name) => Get(name) switch
-            {
-                null => null,
-                { ValueKind: JsonValueKind.Null } => null,
-                { ValueKind: JsonValueKind.String } v => v.GetString(),
-                _ => throw new AlertRejectedException($"\"{name}\" must be a string"),
-            };
-            List<string>? Values(string name) => Get(name) switch
-            {
-                null => null,
-                { ValueKind: JsonValueKind.Null } => null,
-                { ValueKind: JsonValueKind.String } v => [v.GetString()!],
-                { ValueKind: JsonValueKind.Array } v when v.GetArrayLength() <= 20 && v.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String) =>
-                    v.EnumerateArray().Select(x => x.GetString()!).ToList(),
-                _ => throw new AlertRejectedException($"\"{name}\" must be a list of at most 20 strings, for example [\"MRI\", \"CT\"]"),
-            };
-            return new SubscriptionRequest(Text("email"), Text("name"), Values("modality"), Values("region"), Values("condition"), Values("task"), Text("frequency"));
+            return Problems.Of(e.Status, e.Message);
         }
     }
-
-    // A small page for people who follow a link from an email. No scripts, nothing from elsewhere, and no Referer (the URL holds a token).
-    private static ContentResult Page(HttpRequest request, int status, string title, string text, string? formHtml = null)
-    {
-        var headers = request.HttpContext.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["X-Content-Type-Options"] = "nosniff";
-        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-        var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>")
-            .Append(WebUtility.HtmlEncode(title)).Append(" - SpineReview alerts</title></head>")
-            .Append("<body style=\"font-family:Arial,Helvetica,sans-serif;max-width:560px;margin:40px auto;padding:0 16px;line-height:1.5\"><h1 style=\"font-size:22px\">")
-            .Append(WebUtility.HtmlEncode(title)).Append("</h1><p>").Append(WebUtility.HtmlEncode(text)).Append("</p>")
-            .Append(formHtml ?? "").Append("</body></html>");
-        return new ContentResult { StatusCode = status, ContentType = "text/html; charset=utf-8", Content = html.ToString() };
-    }
-
-    private static string Form(string token, string button, string? oneClick) =>
-        $"<form method=\"post\" action=\"?token={WebUtility.HtmlEncode(Uri.EscapeDataString(token))}\">" +
-        (oneClick is null ? "" : $"<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">") +
-        $"<button type=\"submit\" style=\"font-size:16px;padding:8px 16px\">{WebUtility.HtmlEncode(button)}</button></form>";
-
-    private static string Frequency(AlertFrequency f) => f switch
-    {
-        AlertFrequency.Daily => "in a daily digest",
-        AlertFrequency.Weekly => "in a weekly digest",
-        _ => "as soon as they are found",
-    };
-
-    private static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? "" : ".");
 }

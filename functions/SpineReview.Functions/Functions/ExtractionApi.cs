@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,7 +9,7 @@ using SpineReview.Functions.Http;
 namespace SpineReview.Functions.Functions;
 
 /// <summary>HTTP: one study's extraction form, and people's corrections (the reviewer is the platform's signed-in identity).</summary>
-public sealed class ExtractionApi(ExtractionStore store, ExtractionService extraction, IOptions<ScreeningOptions> options)
+public sealed class ExtractionApi(ExtractionService extraction, IOptions<ScreeningOptions> options)
 {
     /// <summary>GET /api/extraction/{recordKey}: every field with its automatic values, evidence and any correction.</summary>
     [Function("ExtractionForm")]
@@ -18,16 +17,8 @@ public sealed class ExtractionApi(ExtractionStore store, ExtractionService extra
         string recordKey, CancellationToken ct)
     {
         if (Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Reading the charting form").Refusal is { } refused) return refused;
-        var fields = await store.GetAsync(recordKey, ct);
-        if (fields.Count == 0) return Problems.Of(404, $"No extraction form is stored for {recordKey}.");
-        return new OkObjectResult(FormExtractor.Fields.Where(fields.ContainsKey).Select(f => new
-        {
-            Field = f,
-            Values = fields[f].Effective,
-            Automatic = fields[f].Automatic.Values,
-            fields[f].Automatic.ExtractorVersion,
-            fields[f].Correction,
-        }));
+        var form = await extraction.FormAsync(recordKey, ct);
+        return form.Count == 0 ? Problems.Of(404, $"No extraction form is stored for {recordKey}.") : new OkObjectResult(form);
     }
 
     /// <summary>POST /api/extraction/{recordKey}/{field} {"values": [...], "note": "..."}: a correction that wins and survives re-extraction.</summary>
@@ -37,25 +28,10 @@ public sealed class ExtractionApi(ExtractionStore store, ExtractionService extra
     {
         var (reviewer, refused) = Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Correcting the charting form");
         if (refused is not null) return refused;
-        List<string> values;
-        string? note;
         try
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("values", out var v) || v.ValueKind != JsonValueKind.Array)
-                return Problems.Of(400, "Send {\"values\": [\"...\"], \"note\": \"...\"}; an empty list means \"not reported\".");
-            if (root.TryGetProperty("reviewer", out _)) return Problems.Of(400, "\"reviewer\" cannot be given: the reviewer is whoever is signed in.");
-            values = v.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText()).ToList();
-            note = root.TryGetProperty("note", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-        }
-        catch (JsonException e)
-        {
-            return Problems.Of(400, $"The body is not JSON ({e.Message}).");
-        }
-        try
-        {
-            var correction = await extraction.CorrectAsync(reviewer!, recordKey, field, values, note, ct);
+            var body = await CorrectionRequest.ReadJsonAsync(request.Body, ct);
+            var correction = await extraction.CorrectAsync(reviewer!, recordKey, field, body.Values!, body.Note, ct);
             return new ObjectResult(correction) { StatusCode = StatusCodes.Status201Created };
         }
         catch (ArgumentException e)

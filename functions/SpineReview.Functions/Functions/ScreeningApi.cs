@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -28,7 +27,7 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
     public Task<IActionResult> Decide([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screening/decisions")] HttpRequest request, CancellationToken ct) =>
         Handle(request, async reviewer =>
         {
-            var body = await ReadBodyAsync(request, ct);
+            var body = await DecisionRequest.ReadJsonAsync(request.Body, ct);
             var result = await people.DecideAsync(reviewer, body.RecordKey ?? "", body.Decision ?? "", body.Reason, body.Note, IfMatch(request), ct);
             return Created(request, result);
         });
@@ -44,7 +43,7 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
         string recordKey, CancellationToken ct) =>
         Handle(request, async reviewer =>
         {
-            var body = await ReadBodyAsync(request, ct);
+            var body = await DecisionRequest.ReadJsonAsync(request.Body, ct);
             // The route value arrives decoded; a key with characters a URL cannot carry may be given in the body instead.
             var result = await people.ResolveAsync(reviewer, body.RecordKey ?? recordKey, body.Decision ?? "", body.Reason, body.Note, IfMatch(request), ct);
             return Created(request, result);
@@ -63,8 +62,6 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
             });
         });
 
-    private sealed record DecisionBody(string? RecordKey, string? Decision, string? Reason, string? Note);
-
     private async Task<IActionResult> Handle(HttpRequest request, Func<string, Task<IActionResult>> action)
     {
         var (reviewer, refusal) = Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Screening");
@@ -80,41 +77,6 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
         catch (Azure.RequestFailedException e) when (e.Status is 400 or 413)
         {
             return Problems.Of(400, $"Storage refused the decision as given ({e.ErrorCode}): shorten the note or check the record key.");
-        }
-    }
-
-    private static async Task<DecisionBody> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        JsonDocument doc;
-        try
-        {
-            doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-        }
-        catch (JsonException e)
-        {
-            throw new DecisionRejectedException($"the body is not JSON ({e.Message}); send {{\"recordKey\": \"...\", \"decision\": \"include|exclude|unsure\", \"reason\": \"...\", \"note\": \"...\"}}");
-        }
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new DecisionRejectedException("the body must be one JSON object");
-            string? Field(string name)
-            {
-                foreach (var p in doc.RootElement.EnumerateObject())
-                {
-                    if (!string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
-                    return p.Value.ValueKind switch
-                    {
-                        JsonValueKind.String => p.Value.GetString(),
-                        JsonValueKind.Null => null,
-                        _ => throw new DecisionRejectedException($"\"{name}\" must be a string"),
-                    };
-                }
-                return null;
-            }
-            foreach (var forbidden in new[] { "reviewer", "user", "decidedBy" })
-                if (doc.RootElement.EnumerateObject().Any(p => string.Equals(p.Name, forbidden, StringComparison.OrdinalIgnoreCase)))
-                    throw new DecisionRejectedException($"\"{forbidden}\" cannot be given: the reviewer is whoever is signed in");
-            return new DecisionBody(Field("recordKey"), Field("decision"), Field("reason"), Field("note"));
         }
     }
 

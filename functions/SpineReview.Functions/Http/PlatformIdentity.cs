@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 
 namespace SpineReview.Functions.Http;
@@ -32,23 +32,20 @@ public static class PlatformIdentity
         {
             try
             {
-                using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(encoded.ToString())));
-                var root = doc.RootElement;
-                var nameType = root.TryGetProperty("name_typ", out var nt) ? nt.GetString() : null;
-                if (root.TryGetProperty("claims", out var claims) && claims.ValueKind == JsonValueKind.Array)
+                var principal = JsonSerializer.Deserialize(Convert.FromBase64String(encoded.ToString()), PlatformJson.Default.ClientPrincipal);
+                if (principal?.Claims is { } claims)
                 {
-                    string? Claim(string? type) => type is null ? null : claims.EnumerateArray()
-                        .Where(c => c.TryGetProperty("typ", out var t) && t.GetString() == type)
-                        .Select(c => c.TryGetProperty("val", out var v) ? v.GetString() : null).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+                    string? Claim(string? type) => type is null ? null
+                        : claims.Where(c => c is not null && c.Type == type).Select(c => c.Value).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
                     // Sign-in names first: unique per person, unlike a display name.
                     var name = Claim("preferred_username") ?? Claim("upn") ?? Claim("email")
                                ?? Claim("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn")
                                ?? Claim("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress")
-                               ?? Claim(nameType) ?? Claim("name");
+                               ?? Claim(principal.NameType) ?? Claim("name");
                     if (name is not null) return name.Trim();
                 }
             }
-            catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
+            catch (Exception e) when (e is FormatException or JsonException)
             {
                 // A malformed principal is no identity; the name header may still carry one.
             }
@@ -56,3 +53,16 @@ public static class PlatformIdentity
         return headers.TryGetValue(NameHeader, out var plain) && !string.IsNullOrWhiteSpace(plain) ? plain.ToString().Trim() : null;
     }
 }
+
+/// <summary>The JSON in X-MS-CLIENT-PRINCIPAL: the sign-in's claims, and which claim type holds the person's name.</summary>
+internal sealed record ClientPrincipal(
+    [property: JsonPropertyName("auth_typ")] string? AuthType,
+    [property: JsonPropertyName("name_typ")] string? NameType,
+    [property: JsonPropertyName("claims")] IReadOnlyList<PrincipalClaim>? Claims);
+
+/// <summary>One claim of a <see cref="ClientPrincipal"/>.</summary>
+internal sealed record PrincipalClaim([property: JsonPropertyName("typ")] string? Type, [property: JsonPropertyName("val")] string? Value);
+
+/// <summary>The platform's identity header as JSON, generated at compile time (its names as App Service writes them).</summary>
+[JsonSerializable(typeof(ClientPrincipal))]
+internal sealed partial class PlatformJson : JsonSerializerContext;

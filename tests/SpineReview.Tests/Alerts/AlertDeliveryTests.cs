@@ -337,8 +337,7 @@ public class AlertDeliveryTests
         await host.Get<AlertService>().RunAsync(AlertScope.Immediate, null, default);
         var alert = (await MailDev.WaitForAsync(address, 2))[1];
         var token = UnsubscribeToken(alert);
-        var api = new AlertsApi(host.Get<SubscriptionService>(), host.Get<Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.AlertOptions>>(),
-            host.Get<Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions>>());
+        var api = new AlertsApi(host.Get<SubscriptionService>(), host.Get<Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions>>());
 
         // GET (what a link scanner does) changes nothing: it shows a button that posts.
         var get = new DefaultHttpContext();

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using SpineReview.Alerts;
-using SpineReview.Configuration;
 using Xunit;
 
 namespace SpineReview.Tests.Alerts;

@@ -17,7 +17,7 @@ namespace SpineReview.Tests.Alerts;
 public class AlertsApiTests
 {
     private static AlertsApi Api(TestHost host) =>
-        new(host.Get<SubscriptionService>(), host.Get<IOptions<AlertOptions>>(), host.Get<IOptions<ScreeningOptions>>());
+        new(host.Get<SubscriptionService>(), host.Get<IOptions<ScreeningOptions>>());
 
     private static HttpRequest Json(string body, string method = "POST")
     {

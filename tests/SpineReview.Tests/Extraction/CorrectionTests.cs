@@ -70,7 +70,7 @@ public class CorrectionTests
             Abstract = "A CNN measured the Cobb angle on 300 radiographs." };
         await host.Get<DedupService>().RegisterAsync(record, "run1", T0, default);
         await host.Get<ExtractionService>().ExtractAsync(new RecordMessage(record.Key), default);
-        var api = new SpineReview.Functions.Functions.ExtractionApi(host.Get<ExtractionStore>(), host.Get<ExtractionService>(),
+        var api = new SpineReview.Functions.Functions.ExtractionApi(host.Get<ExtractionService>(),
             host.Get<Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions>>());
 
         var anonymous = new Microsoft.AspNetCore.Http.DefaultHttpContext();
@@ -91,5 +91,15 @@ public class CorrectionTests
         bad.Request.Body = new MemoryStream("{\"values\":[\"Scoliosis\"]}"u8.ToArray());
         var refused = (Microsoft.AspNetCore.Mvc.ObjectResult)await api.Correct(bad.Request, record.Key, "condition", default);
         Assert.Equal(400, refused.StatusCode);
+
+        // The form as the reviewer reads it: every field in the form's order, the correction in use, the automatic values kept.
+        var form = Assert.IsAssignableFrom<IReadOnlyList<FormField>>(((Microsoft.AspNetCore.Mvc.OkObjectResult)await api.Form(signed.Request, record.Key, default)).Value);
+        Assert.Equal(FormExtractor.Fields, form.Select(f => f.Field));
+        var condition = form.Single(f => f.Field == "condition");
+        Assert.Equal(["Deformity"], condition.Values);
+        Assert.Equal("ben@example.org", condition.Correction!.By);
+        Assert.Equal(FormExtractor.Version, condition.ExtractorVersion);
+        var missing = (Microsoft.AspNetCore.Mvc.ObjectResult)await api.Form(signed.Request, "pubmed:1", default);
+        Assert.Equal(404, missing.StatusCode);
     }
 }

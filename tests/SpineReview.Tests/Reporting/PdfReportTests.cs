@@ -77,6 +77,26 @@ public class PdfReportTests
     }
 
     [Fact]
+    public void Fingerprint_SameDataBuiltTwice_Same_AnythingShownChanged_Different()
+    {
+        var model = Model(30);
+        var fingerprint = ReportFingerprint.Of(model);
+        Assert.Equal(fingerprint, ReportFingerprint.Of(Model(30)));
+        Assert.Matches("^[0-9a-f]{64}$", fingerprint);
+        var study = model.Studies[3];
+        ReportModel[] changed =
+        [
+            Model(31),
+            model with { Studies = [.. model.Studies.Take(3), study with { Title = study.Title + "." }, .. model.Studies.Skip(4)] },
+            model with { Studies = [.. model.Studies.Take(3), study with { Region = ["Cervical"] }, .. model.Studies.Skip(4)] },
+            model with { Pending = new PendingWork(1, 0) },
+            model with { Created = model.Created.AddSeconds(1) },
+            model with { Version = new ReportVersion(1, 2, 1) },
+        ];
+        Assert.Equal(changed.Length, changed.Select(ReportFingerprint.Of).Append(fingerprint).Distinct().Count() - 1);
+    }
+
+    [Fact]
     public void Render_StudyTable_ListsEveryStudyWithItsDoi()
     {
         var model = Model(25);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,7 +50,7 @@ public class ReportPublishingTests
         if (manifests.Count > 0)
         {
             var highest = manifests.MaxBy(m => m.Version)!;
-            var latest = (await container.GetBlobClient(ReportService.LatestBlob).DownloadContentAsync()).Value.Content.ToArray();
+            var latest = (await container.GetBlobClient(ReportArchive.LatestBlob).DownloadContentAsync()).Value.Content.ToArray();
             if (Convert.ToHexStringLower(SHA256.HashData(latest)) != highest.Sha256) problems.Add($"latest.pdf is not version {highest.Version}");
         }
         return problems;
@@ -110,6 +111,64 @@ public class ReportPublishingTests
             foreach (var h in hosts.Skip(1)) await h.DisposeAsync();
             await hosts[0].DisposeAsync();
         }
+    }
+
+    /// <summary>One generation, with the renders it made (counted by the host's renderer).</summary>
+    private static async Task<(GeneratedReport Report, long Renders)> GenerateCountingAsync(TestHost host)
+    {
+        var renderer = host.Get<ReportRenderer>();
+        var before = renderer.Renders;
+        var report = await host.Get<ReportService>().GenerateAsync(default);
+        return (report, renderer.Renders - before);
+    }
+
+    [Fact]
+    public async Task Generate_NewVersionRendersOnce_NothingChangedRendersNothing_SameBytesAsStored()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        await AddRecordAsync(host, 1);
+        var first = await GenerateCountingAsync(host);
+        Assert.Equal((ReportVersion.First, false, 1L), (first.Report.Manifest.Version, first.Report.Unchanged, first.Renders));
+
+        // Nothing changed: decided from what the report shows, without rendering; the stored version's bytes come back.
+        var again = await GenerateCountingAsync(host);
+        Assert.Equal((ReportVersion.First, true, 0L), (again.Report.Manifest.Version, again.Report.Unchanged, again.Renders));
+        Assert.Equal(first.Report.Pdf, again.Report.Pdf);
+
+        // Something changed: the new version is rendered once, with its own number, and stored as its manifest says.
+        await AddRecordAsync(host, 2);
+        var next = await GenerateCountingAsync(host);
+        Assert.Equal((new ReportVersion(1, 0, 1), false, 1L), (next.Report.Manifest.Version, next.Report.Unchanged, next.Renders));
+        Assert.Equal(next.Report.Manifest.Sha256, Convert.ToHexStringLower(SHA256.HashData(next.Report.Pdf)));
+        Assert.Empty(await ProblemsAsync(host));
+    }
+
+    [Fact]
+    public async Task Generate_LatestMadeBeforeFingerprints_DecidedByRenderingIt_NoNewVersionForThat()
+    {
+        await using var host = TestHost.Create();
+        await host.Get<StorageClients>().EnsureCreatedAsync();
+        await AddRecordAsync(host, 1);
+        var first = await host.Get<ReportService>().GenerateAsync(default);
+        // Its manifest as a version made before fingerprints were kept has it: without one (same metadata).
+        var blob = Reports(host).GetBlobClient("versions/1.0.0/manifest.json");
+        var metadata = (await blob.GetPropertiesAsync()).Value.Metadata;
+        var json = JsonNode.Parse((await blob.DownloadContentAsync()).Value.Content.ToString())!.AsObject();
+        Assert.True(json.Remove("fingerprint"));
+        await blob.UploadAsync(BinaryData.FromString(json.ToJsonString()), new BlobUploadOptions { Metadata = metadata });
+        Assert.Null((await host.Get<ReportService>().LatestManifestAsync(default))!.Fingerprint);
+
+        // Compared the old way, by its bytes: one render, and nothing new for the upgrade alone.
+        var again = await GenerateCountingAsync(host);
+        Assert.Equal((ReportVersion.First, true, 1L), (again.Report.Manifest.Version, again.Report.Unchanged, again.Renders));
+        Assert.Equal(first.Pdf, again.Report.Pdf);
+        // The next version carries a fingerprint; from then on nothing is rendered to compare.
+        await AddRecordAsync(host, 2);
+        var next = await GenerateCountingAsync(host);
+        Assert.Equal((new ReportVersion(1, 0, 1), false), (next.Report.Manifest.Version, next.Report.Unchanged));
+        Assert.NotNull(next.Report.Manifest.Fingerprint);
+        Assert.Equal((true, 0L), ((await GenerateCountingAsync(host)).Report.Unchanged, (await GenerateCountingAsync(host)).Renders));
     }
 
     [Fact]

@@ -60,6 +60,18 @@ public class ReportVersionTests
     }
 
     [Fact]
+    public void Manifest_Json_FingerprintKeptWhenThere_AbsentFromAManifestMadeBeforeIt()
+    {
+        var before = Previous("1.0.0", ["a"], []);
+        var json = JsonSerializer.Serialize(before, ReportingJson.Default.ReportManifest);
+        Assert.DoesNotContain("fingerprint", json, StringComparison.Ordinal);
+        Assert.Null(JsonSerializer.Deserialize(json, ReportingJson.Default.ReportManifest)!.Fingerprint);
+        var now = JsonSerializer.Serialize(before with { Fingerprint = "ab12" }, ReportingJson.Default.ReportManifest);
+        Assert.EndsWith(",\"fingerprint\":\"ab12\"}", now, StringComparison.Ordinal);
+        Assert.Equal("ab12", JsonSerializer.Deserialize(now, ReportingJson.Default.ReportManifest)!.Fingerprint);
+    }
+
+    [Fact]
     public void Next_First_Is1_0_0()
     {
         var (v, why) = ReportVersioning.Next(null, Method, ["a"], []);
