@@ -1,11 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
-using SpineReview.Configuration;
 using SpineReview.Cycle;
 using SpineReview.Dedup;
 using SpineReview.Extraction;
@@ -13,13 +9,6 @@ using SpineReview.Records;
 using SpineReview.Reporting;
 using SpineReview.Screening;
 using SpineReview.Sources;
-using SpineReview.Sources.Arxiv;
-using SpineReview.Sources.Crossref;
-using SpineReview.Sources.EuropePmc;
-using SpineReview.Sources.Ieee;
-using SpineReview.Sources.OpenAlex;
-using SpineReview.Sources.PubMed;
-using SpineReview.Sources.Replay;
 using SpineReview.Storage;
 
 namespace SpineReview;
@@ -27,125 +16,23 @@ namespace SpineReview;
 /// <summary>The one composition root both hosts call.</summary>
 public static class SpineReviewServiceCollectionExtensions
 {
-    /// <summary>Registers every SpineReview service, bound to configuration (the same setting names in both hosts).</summary>
+    /// <summary>Registers every SpineReview feature, bound to configuration (the same setting names in both hosts).</summary>
     public static IServiceCollection AddSpineReview(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         // Options bind through IConfiguration; hosts register theirs, a bare ServiceCollection gets this one.
         services.TryAddSingleton(configuration);
-
-        // A replayed run stores apart from the live review unless a prefix is chosen on purpose: the sample's watermarks would
-        // otherwise cut the first live harvest short, and its records would stay in the review.
-        var replayDirectory = configuration[$"{ReplayOptions.Section}:{nameof(ReplayOptions.Directory)}"];
-        services.AddOptions<StorageOptions>()
-            .Configure(o => { if (!string.IsNullOrWhiteSpace(replayDirectory)) o.Prefix = StorageOptions.DemoPrefix; })
-            .BindConfiguration(StorageOptions.Section);
-        services.AddOptions<PubMedOptions>().BindConfiguration(PubMedOptions.Section)
-            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "Setting PubMed:BaseUrl must be an absolute URL.")
-            .Validate(o => o.BatchSize is >= 1 and <= 10000, "Setting PubMed:BatchSize must be between 1 and 10000.")
-            .Validate(o => o.MaxRetries is >= 0 and <= 10, "Setting PubMed:MaxRetries must be between 0 and 10.")
-            .Validate(o => o.RetryDelaySeconds >= 0, "Setting PubMed:RetryDelaySeconds must not be negative.")
-            .Validate(o => o.TimeoutSeconds > 0, "Setting PubMed:TimeoutSeconds must be positive.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Tool), "Setting PubMed:Tool must name this tool for NCBI.");
-        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section);
-        services.AddOptions<ReplayOptions>().BindConfiguration(ReplayOptions.Section);
-        services.AddOptions<Dedup.DedupOptions>().BindConfiguration("Dedup");
-        services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section)
-            .Validate(o => o.ReviewersPerRecord is >= 1 and <= 5, "Setting Screening:ReviewersPerRecord must be between 1 and 5.")
-            .Validate(o => o.AuditRate is >= 0 and <= 1, "Setting Screening:AuditRate must be between 0 and 1 (0.10 sends 10% to people).")
-            .Validate(o => o.AutoExcludeRecall is > 0.5 and < 1, "Setting Screening:AutoExcludeRecall must be above 0.5 and below 1 (for example 0.98).")
-            .Validate(o => o.MinIncludesForAutoExclude >= 5, "Setting Screening:MinIncludesForAutoExclude must be at least 5.")
-            .Validate(o => o.HighThreshold is > 0 and < 1, "Setting Screening:HighThreshold must be between 0 and 1.");
-
-        // Storage: one set of clients per process.
-        services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
-        services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>()));
-        services.AddRecords();
-        services.AddDedup();
-        services.AddSingleton<ScreeningStore>();
-        services.AddSingleton<StateStore>();
-        services.AddSingleton<RawArchive>();
-        services.AddSingleton<WorkQueues>();
-
-        // Sources: each a client with the standard resilience handler (Retry-After honoured) around its own rate limiter.
-        if (!string.IsNullOrWhiteSpace(replayDirectory)) services.TryAddSingleton(_ => new ReplayResponder(replayDirectory));
-        services.TryAddSingleton<SourceMeters>();
-        services.TryAddSingleton<RateGates>();
-        // A handled retry is not news: Polly's own line for each attempt (an Error with the whole exception stack) and for each
-        // attempt timeout is not written; the pipeline writes one Debug line per retry instead, and the source one Warning line,
-        // with its URL, when a request fails for good (HttpSource).
-        services.Configure<Polly.Telemetry.TelemetryOptions>(o => o.SeverityProvider = e =>
-            e.Event.EventName is "ExecutionAttempt" or "OnRetry" or "OnTimeout" ? Polly.Telemetry.ResilienceEventSeverity.None : e.Event.Severity);
-
-        var pubmed = services.AddHttpClient<PubMedClient>();
-        Pipeline(pubmed, "pubmed", sp => sp.GetRequiredService<IOptions<PubMedOptions>>().Value.ToSourceOptions(), replayDirectory);
-        services.AddTransient<PubMedSource>();
-        services.AddTransient<ISource>(sp => sp.GetRequiredService<PubMedSource>());
-
-        foreach (var (name, section) in SourceDefaults.Sections)
-        {
-            services.AddOptions<SourceOptions>(name).Configure(o => SourceDefaults.Apply(name, o)).BindConfiguration(section)
-                .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), $"Setting {section}:BaseUrl must be an absolute URL.")
-                .Validate(o => o.PageSize >= 1, $"Setting {section}:PageSize must be at least 1.")
-                .Validate(o => o.RequestsPerSecond > 0, $"Setting {section}:RequestsPerSecond must be positive.")
-                .Validate(o => o.MaxRetries is >= 0 and <= 10, $"Setting {section}:MaxRetries must be between 0 and 10.");
-            var client = services.AddHttpClient(name);
-            Pipeline(client, name, sp => sp.GetRequiredService<IOptionsMonitor<SourceOptions>>().Get(name), replayDirectory);
-        }
-        services.AddTransient<ISource>(sp => Create<IeeeSource>(sp, "ieee"));
-        services.AddTransient<ISource>(sp => Create<EuropePmcSource>(sp, "europepmc"));
-        services.AddTransient<ISource>(sp => Create<ArxivSource>(sp, "arxiv"));
-        services.AddTransient<ISource>(sp => Create<OpenAlexSource>(sp, "openalex"));
-        services.AddTransient(sp => Create<CrossrefClient>(sp, "crossref"));
-        services.AddTransient<Harvester>();
-        services.AddSingleton<ScreeningHandover>();
-        services.AddTransient<Enricher>();
-
-        // Stages.
-        services.AddTransient<ScreeningService>();
-        services.AddTransient<RankingService>();
-        services.AddTransient<Screening.People.ReviewService>();
-        services.AddExtraction();
-        services.AddReporting();
-        services.AddTransient<CycleService>();
-
-        // Alerts: their settings are checked when alerts use them, so a mistake there stops the alerts, not the host.
-        services.AddAlerts();
-        return services;
-    }
-
-    private static T Create<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceProvider sp, string name) =>
-        ActivatorUtilities.CreateInstance<T>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(name), sp.GetRequiredService<IOptionsMonitor<SourceOptions>>().Get(name));
-
-    // Resilience outside, then per-attempt metering, then the rate limiter (so retries are spaced), then the network or the replay.
-    private static void Pipeline(IHttpClientBuilder client, string name, Func<IServiceProvider, SourceOptions> options, string? replayDirectory)
-    {
-        client.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
-        {
-            var p = options(sp);
-            o.Retry.MaxRetryAttempts = Math.Max(1, p.MaxRetries);
-            o.Retry.Delay = TimeSpan.FromSeconds(p.RetryDelaySeconds);
-            o.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
-            o.Retry.UseJitter = true;
-            o.Retry.ShouldRetryAfterHeader = true;
-            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger<HttpSource>();
-            o.Retry.OnRetry = args =>
-            {
-                var reason = args.Outcome.Exception?.Message ?? $"HTTP {(int)args.Outcome.Result!.StatusCode} {args.Outcome.Result.ReasonPhrase}";
-                SourceLog.Retrying(log, name, args.AttemptNumber + 1, reason, args.RetryDelay.TotalSeconds);
-                return default;
-            };
-            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds);
-            o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, p.TimeoutSeconds * 2.5));
-            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds * (p.MaxRetries + 2) + 300);
-        });
-        // HttpClient's own log writes every failed attempt at Information with the exception's stack: its warnings only.
-        client.Services.AddLogging(b => b.AddFilter($"System.Net.Http.HttpClient.{client.Name}", LogLevel.Warning));
-        client.AddHttpMessageHandler(sp => new MeteringHandler(name, sp.GetRequiredService<SourceMeters>()));
-        client.AddHttpMessageHandler(sp => new RateLimitHandler(
-            sp.GetRequiredService<RateGates>().For(name, options(sp).RequestsPerSecond), honourRateHeaders: name == "crossref"));
-        if (!string.IsNullOrWhiteSpace(replayDirectory))
-            client.ConfigurePrimaryHttpMessageHandler(sp => new ReplayHandler(sp.GetRequiredService<ReplayResponder>(), name));
+        return services
+            .AddStorage(configuration)
+            .AddRecords()
+            .AddDedup()
+            .AddSources(configuration)
+            .AddScreening()
+            .AddExtraction()
+            .AddReporting()
+            .AddCycle()
+            // Alerts' settings are checked when alerts use them, so a mistake there stops the alerts, not the host.
+            .AddAlerts();
     }
 }

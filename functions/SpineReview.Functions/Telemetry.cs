@@ -43,7 +43,7 @@ public static class Telemetry
     public static IOpenTelemetryBuilder AddSpineReviewSignals(this IOpenTelemetryBuilder builder) =>
         builder.UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing.AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics.AddHttpClientInstrumentation().AddMeter(SourceMeters.MeterName));
+            .WithMetrics(metrics => metrics.AddHttpClientInstrumentation().AddMeter(SourceMeters.MeterName, Reporting.ReportRenderer.MeterName));
 
     // The identity named in the authentication string, as the Functions host uses it (the app's user-assigned identity in
     // Azure); without one, DefaultAzureCredential, as StorageClients does (a developer signed in with az login).

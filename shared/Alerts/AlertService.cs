@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using SpineReview.Configuration;
 using SpineReview.Extraction;
 using SpineReview.Records;
 using SpineReview.Screening;

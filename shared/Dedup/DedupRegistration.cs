@@ -5,9 +5,10 @@ namespace SpineReview.Dedup;
 /// <summary>Registers the duplicate-detection slice: its stores and <see cref="DedupService"/>.</summary>
 public static class DedupRegistration
 {
-    /// <summary>Adds the fingerprint and pair store, the identifier index and the service (its options are bound by the host).</summary>
+    /// <summary>Adds the fingerprint and pair store, the identifier index and the service, with the matcher's settings (section Dedup).</summary>
     public static IServiceCollection AddDedup(this IServiceCollection services)
     {
+        services.AddOptions<DedupOptions>().BindConfiguration("Dedup");
         services.AddSingleton<DedupStore>();
         services.AddSingleton<IdentifierIndex>();
         services.AddSingleton<DedupService>();

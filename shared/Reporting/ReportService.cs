@@ -22,7 +22,7 @@ public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool U
 /// renders it, and publishes it through the <see cref="ReportArchive"/> under the publishing lease.
 /// </summary>
 public sealed class ReportService(StorageClients storage, ReportArchive archive, ReportRenderer renderer, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
-    SearchLog searchLog, RankingService ranking, Microsoft.Extensions.Options.IOptions<Configuration.ScreeningOptions> screeningOptions, ILogger<ReportService> log)
+    SearchLog searchLog, RankingService ranking, Microsoft.Extensions.Options.IOptions<ScreeningOptions> screeningOptions, ILogger<ReportService> log)
 {
     /// <summary>The newest version's PDF as <see cref="ReportArchive"/> keeps it.</summary>
     public const string LatestBlob = ReportArchive.LatestBlob;

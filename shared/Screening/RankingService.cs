@@ -6,7 +6,6 @@ using Azure;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SpineReview.Configuration;
 using SpineReview.Records;
 using SpineReview.Screening.Learning;
 using SpineReview.Screening.People;

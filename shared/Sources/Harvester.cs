@@ -212,7 +212,7 @@ public sealed class Harvester(
               $"(set Storage__Prefix to another name that no other review uses), or remove the sample first: delete exactly these tables, queues " +
               $"and containers, then run again: {string.Join(", ", storage.Names.Tables.Concat(storage.Names.Queues).Concat(storage.Names.Containers))}."
             : $"Storage prefix '{prefix}' holds a live review (harvested from the sources since {since}): the recorded sample would mix its records " +
-              $"into it. Replay under a prefix of its own: leave Storage__Prefix unset (a replayed run then uses '{Configuration.StorageOptions.DemoPrefix}') " +
+              $"into it. Replay under a prefix of its own: leave Storage__Prefix unset (a replayed run then uses '{StorageOptions.DemoPrefix}') " +
               "or set it to another name.");
     }
 

@@ -14,6 +14,9 @@ public sealed partial class StorageNames
     }
 
     public string Prefix { get; }
+
+    /// <summary>Whether a prefix makes valid names: lower-case letters and digits, starting with a letter, 1-20 characters.</summary>
+    public static bool IsValidPrefix(string? prefix) => PrefixPattern().IsMatch(prefix ?? "");
     /// <summary>Source records, one row per record a source returned.</summary>
     public string RecordsTable => $"{Prefix}Records";
     /// <summary>Identifier index (doi, pmid) pointing at the record kept for that identifier.</summary>

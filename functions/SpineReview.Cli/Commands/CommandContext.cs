@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SpineReview.Configuration;
 using SpineReview.Cycle;
 using SpineReview.Storage;
+using SpineReview.Screening;
 
 namespace SpineReview.Cli.Commands;
 

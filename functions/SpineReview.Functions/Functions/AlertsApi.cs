@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
-using SpineReview.Configuration;
 using SpineReview.Functions.Http;
 using static SpineReview.Functions.Http.LinkPages;
+using SpineReview.Screening;
 
 namespace SpineReview.Functions.Functions;
 

@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using SpineReview.Configuration;
 using SpineReview.Extraction;
 using SpineReview.Functions.Http;
+using SpineReview.Screening;
 
 namespace SpineReview.Functions.Functions;
 

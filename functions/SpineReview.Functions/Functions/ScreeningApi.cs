@@ -11,7 +11,7 @@ namespace SpineReview.Functions.Functions;
 /// HTTP: people's screening. The reviewer is the caller's platform identity (App Service authentication); routes answer 401
 /// without one. Decisions are stored under ETag concurrency: send If-Match only to change one's own earlier decision.
 /// </summary>
-public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions> options)
+public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Options.IOptions<ScreeningOptions> options)
 {
     /// <summary>GET /api/screening/next: the highest-priority record the caller has not decided; 204 when none waits.</summary>
     [Function("ScreeningNext")]

@@ -1,6 +1,5 @@
 using Azure;
 using Microsoft.Extensions.Options;
-using SpineReview.Configuration;
 using SpineReview.Records;
 using SpineReview.Storage;
 

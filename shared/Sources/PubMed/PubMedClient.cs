@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SpineReview.Configuration;
 using SpineReview.Records;
 
 namespace SpineReview.Sources.PubMed;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
-using SpineReview.Configuration;
 using SpineReview.Records;
 
 namespace SpineReview.Sources.PubMed;

@@ -12,6 +12,7 @@ using SpineReview.Functions.Functions;
 using SpineReview.Tests.Support;
 using Xunit;
 using static SpineReview.Tests.Alerts.AlertTestKit;
+using SpineReview.Screening;
 
 namespace SpineReview.Tests.Alerts;
 
@@ -337,7 +338,7 @@ public class AlertDeliveryTests
         await host.Get<AlertService>().RunAsync(AlertScope.Immediate, null, default);
         var alert = (await MailDev.WaitForAsync(address, 2))[1];
         var token = UnsubscribeToken(alert);
-        var api = new AlertsApi(host.Get<SubscriptionService>(), host.Get<Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions>>());
+        var api = new AlertsApi(host.Get<SubscriptionService>(), host.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
 
         // GET (what a link scanner does) changes nothing: it shows a button that posts.
         var get = new DefaultHttpContext();

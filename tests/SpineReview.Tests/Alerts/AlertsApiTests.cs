@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
-using SpineReview.Configuration;
 using SpineReview.Functions.Functions;
 using SpineReview.Functions.Http;
 using SpineReview.Tests.Support;
 using Xunit;
 using static SpineReview.Tests.Alerts.AlertTestKit;
+using SpineReview.Screening;
 
 namespace SpineReview.Tests.Alerts;
 

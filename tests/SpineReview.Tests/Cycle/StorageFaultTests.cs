@@ -118,7 +118,7 @@ public class StorageFaultTests(ITestOutputHelper output)
         // No orphan blob: every PDF is named by a manifest, latest.pdf is the latest version's, and every raw page belongs to a logged search.
         var reports = services.GetRequiredService<ReportService>();
         var versions = await reports.ListAsync(default);
-        var named = new HashSet<string>(StringComparer.Ordinal) { ReportService.LatestBlob };
+        var named = new HashSet<string>(StringComparer.Ordinal) { ReportArchive.LatestBlob };
         foreach (var v in versions)
         {
             var m = await reports.GetManifestAsync(ReportVersion.Parse(v.Version), default);
@@ -130,7 +130,7 @@ public class StorageFaultTests(ITestOutputHelper output)
         Assert.DoesNotContain(blobs, b => !named.Contains(b));
         var latest = await reports.LatestManifestAsync(default);
         Assert.NotNull(latest);
-        var latestPdf = await storage.Container(storage.Names.ReportsContainer).GetBlobClient(ReportService.LatestBlob).DownloadContentAsync();
+        var latestPdf = await storage.Container(storage.Names.ReportsContainer).GetBlobClient(ReportArchive.LatestBlob).DownloadContentAsync();
         Assert.Equal(latest.Sha256, Convert.ToHexStringLower(SHA256.HashData(latestPdf.Value.Content.ToArray())));
         // A run that lost storage before it could log its search still stored records from its pages: they trace back to those bytes.
         var runs = (await services.GetRequiredService<SearchLog>().ListAsync(default)).Select(e => $"{e.Source}/{e.RunId}/")

@@ -4,6 +4,7 @@ using SpineReview.Records;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
+using SpineReview.Screening;
 
 namespace SpineReview.Tests.Extraction;
 
@@ -71,7 +72,7 @@ public class CorrectionTests
         await host.Get<DedupService>().RegisterAsync(record, "run1", T0, default);
         await host.Get<ExtractionService>().ExtractAsync(new RecordMessage(record.Key), default);
         var api = new SpineReview.Functions.Functions.ExtractionApi(host.Get<ExtractionService>(),
-            host.Get<Microsoft.Extensions.Options.IOptions<SpineReview.Configuration.ScreeningOptions>>());
+            host.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
 
         var anonymous = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         anonymous.Request.Body = new MemoryStream("{\"values\":[\"Deformity\"]}"u8.ToArray());

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using SpineReview.Configuration;
 using Xunit;
+using SpineReview.Sources;
 
 namespace SpineReview.Tests.Infra;
 

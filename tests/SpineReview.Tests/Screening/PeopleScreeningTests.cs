@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using SpineReview.Configuration;
 using SpineReview.Dedup;
 using SpineReview.Functions.Functions;
 using SpineReview.Records;
