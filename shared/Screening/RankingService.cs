@@ -139,8 +139,7 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
             }
         }
         await container.GetBlobClient(LatestBlob).UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, ScreeningJson.Default.ModelSummary)), headers, ct);
-        log.LogInformation("Screening model {Version}: {Includes} includes, {Exclusions} exclusions, {Ranked} ranked, low threshold {Low}, {AutoExcluded} excluded automatically, {Audit} to the audit",
-            summary.Version, summary.Includes, summary.Exclusions, summary.Ranked, summary.LowThreshold, autoExcluded, audit);
+        ScreeningLog.Trained(log, summary.Version, summary.Includes, summary.Exclusions, summary.Ranked, summary.LowThreshold, autoExcluded, audit);
         return summary;
     }
 

@@ -20,7 +20,7 @@ public sealed class ScreeningService(StorageClients storage, RecordStore records
         if (stored is null)
         {
             // Not an error worth retrying: the message names nothing stored (for example storage was reset).
-            log.LogWarning("Screen: record {RecordKey} is not stored; message dropped", message.RecordKey);
+            ScreeningLog.NotStored(log, message.RecordKey);
             return null;
         }
         if (stored.DuplicateOf is not null) return null;
@@ -35,7 +35,7 @@ public sealed class ScreeningService(StorageClients storage, RecordStore records
             await decisions.EnqueueAsync(stored.Key, 0.5, time.GetUtcNow(), ct);
             await queues.EnqueueAsync(queues.Extract, stored.Key, ct);
         }
-        log.LogInformation("Screen: {RecordKey} {Outcome} ({Reason})", stored.Key, verdict.Excluded ? "excluded" : "passed", verdict.Reason ?? verdict.Evidence);
+        ScreeningLog.Screened(log, stored.Key, verdict.Excluded ? "excluded" : "passed", verdict.Reason ?? verdict.Evidence);
         return decision;
     }
 }

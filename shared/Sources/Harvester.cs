@@ -73,7 +73,7 @@ public sealed class Harvester(
         if (missing is not null)
         {
             progress?.Report($"{name}: skipped: {missing}");
-            log.LogWarning("Source {Source} skipped: {Reason}", name, missing);
+            SourceLog.Skipped(log, name, missing);
             return (new HarvestSummary(name, source.Query, request.From ?? today, request.To ?? today, 0, 0, 0, 0, 0, 0, 0, 0, "skipped", missing), null);
         }
         var claimed = await CheckOriginAsync(ct);
@@ -164,7 +164,7 @@ public sealed class Harvester(
         if (!complete)
         {
             message = $"retrieved {tally.Retrieved} of {tally.Reported} reported; watermark kept at {watermark?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"}";
-            log.LogWarning("Harvest of {Source} incomplete: {Message}", name, message);
+            SourceLog.Incomplete(log, name, message);
         }
         else if (!joined)
             message = $"window {from:yyyy-MM-dd}..{to:yyyy-MM-dd} does not join the watermark ({watermark?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}); the watermark stays";
@@ -196,9 +196,7 @@ public sealed class Harvester(
         // Storage harvested before origins were recorded cannot say where it came from; the recorded demo used to run under the
         // live review's prefix, and its watermarks would cut a first live harvest short. Say so, once, where a person will see it.
         if (replay is null && origin.Since == now && (await searchLog.ListAsync(ct)).Count > 0)
-            log.LogWarning("Storage prefix {Prefix} holds harvests from before this version recorded whether they were live or the recorded sample. " +
-                           "If scripts/run.sh (the replayed demo) ever ran under this prefix, its records and watermarks are here too: the live harvest " +
-                           "would search only from the sample's dates. Then run the live review under a prefix of its own (Storage__Prefix).", storage.Names.Prefix);
+            SourceLog.OriginUnknown(log, storage.Names.Prefix);
         return true;
     }
 

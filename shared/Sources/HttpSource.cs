@@ -130,6 +130,23 @@ internal sealed class AttemptCounter
 /// <summary>The sources' log lines: a handled retry is one Debug line; a request that failed for good one Warning line with its URL.</summary>
 internal static partial class SourceLog
 {
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {Source} skipped: {Reason}")]
+    public static partial void Skipped(ILogger logger, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Harvest of {Source} incomplete: {Message}")]
+    public static partial void Incomplete(ILogger logger, string source, string? message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage prefix {Prefix} holds harvests from before this version recorded whether they were live or the recorded sample. " +
+        "If scripts/run.sh (the replayed demo) ever ran under this prefix, its records and watermarks are here too: the live harvest " +
+        "would search only from the sample's dates. Then run the live review under a prefix of its own (Storage__Prefix).")]
+    public static partial void OriginUnknown(ILogger logger, string prefix);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Crossref enrichment of {Key} failed: {Reason}")]
+    public static partial void EnrichmentFailed(ILogger logger, string key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enriched {Key} from Crossref: {Fields}")]
+    public static partial void Enriched(ILogger logger, string key, string fields);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Source} gave an unusable answer ({Reason}); retry {Attempt} of {Max}")]
     public static partial void UnusableAnswer(ILogger logger, string source, string reason, int attempt, int max);
 

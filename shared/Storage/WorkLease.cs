@@ -62,7 +62,7 @@ public sealed class WorkLease : IAsyncDisposable
                 if (waited.Elapsed >= wait)
                     throw new TimeoutException($"another {work} has held {container.Name}/{name} for more than {wait.TotalMinutes:0} minutes; " +
                         $"this {work} did nothing and can simply be run again once that one has finished");
-                if (!logged) log.LogInformation("Another {Work} is running; this one waits for it ({Blob})", work, name);
+                if (!logged) StorageLog.Waiting(log, work, name);
                 logged = true;
                 await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
             }
@@ -102,7 +102,7 @@ public sealed class WorkLease : IAsyncDisposable
             catch (Exception e) when (e is RequestFailedException or StorageUnavailableException)
             {
                 // Lost (storage unreachable long enough for it to expire): another holder may start; what each does is still checked at its writes.
-                _log.LogWarning("The {Work} lease could not be renewed ({Reason}); another one may start meanwhile", _work, Reason(e));
+                StorageLog.NotRenewed(_log, _work, Reason(e));
             }
         }
     }
@@ -119,7 +119,7 @@ public sealed class WorkLease : IAsyncDisposable
         catch (Exception e) when (e is RequestFailedException or StorageUnavailableException)
         {
             // The work under the lease is done; a release that storage does not answer only leaves the lease to expire.
-            _log.LogWarning("The {Work} lease could not be released ({Reason}); it expires within a minute", _work, Reason(e));
+            StorageLog.NotReleased(_log, _work, Reason(e));
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class Enricher(CrossrefClient crossref, RawArchive archive, TimePr
         catch (SourceException e)
         {
             // Enrichment is a help, not a gate: the record is stored and screened as it is, and a person sees it.
-            log.LogWarning("Crossref enrichment of {Key} failed: {Reason}", r.Key, e.Message);
+            SourceLog.EnrichmentFailed(log, r.Key, e.Message);
             return r;
         }
         if (found is not { } hit) return r;
@@ -40,7 +40,7 @@ public sealed class Enricher(CrossrefClient crossref, RawArchive archive, TimePr
         updated = updated with { Enriched = filled };
         var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         await archive.SaveAsync("crossref", stamp, r.Doi.Replace('/', '_') + ".json", hit.Raw, ct);
-        log.LogInformation("Enriched {Key} from Crossref: {Fields}", r.Key, string.Join(", ", filled));
+        SourceLog.Enriched(log, r.Key, string.Join(", ", filled));
         return updated;
     }
 }
