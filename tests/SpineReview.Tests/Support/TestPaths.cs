@@ -21,7 +21,7 @@ internal static class TestPaths
     /// <summary>
     /// A corpus file whose licence lets the project read it by path only. When it is absent (a fresh clone has no
     /// ../shared beside it) the calling test is skipped with the path in its reason; it must be a [SkippableFact] or
-    /// [SkippableTheory], since a plain [Fact] reports the skip as a failure.
+    /// [SkippableTheory], since a plain xunit fact reports the skip as a failure.
     /// </summary>
     public static string Corpus(params string[] parts)
     {
