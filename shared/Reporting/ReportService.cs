@@ -24,9 +24,6 @@ public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool U
 public sealed class ReportService(StorageClients storage, ReportArchive archive, ReportRenderer renderer, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
     SearchLog searchLog, RankingService ranking, Microsoft.Extensions.Options.IOptions<ScreeningOptions> screeningOptions, ILogger<ReportService> log)
 {
-    /// <summary>The newest version's PDF as <see cref="ReportArchive"/> keeps it.</summary>
-    public const string LatestBlob = ReportArchive.LatestBlob;
-
     /// <summary>How long a generation waits for another to finish publishing before it gives up.</summary>
     public static readonly TimeSpan PublishWait = TimeSpan.FromMinutes(10);
     private const string PublishLock = "report-publish";
