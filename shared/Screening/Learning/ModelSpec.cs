@@ -31,4 +31,16 @@ public sealed record ModelSpec(string Name, TfIdfOptions Features, bool TitleTwi
     /// <summary>The reference: TF-IDF + naive Bayes (smoothing 3.822, double balance), as the common open-source tool's default.</summary>
     public static ModelSpec Baseline { get; } = new("TF-IDF + naive Bayes (the common default)",
         new TfIdfOptions(Bigrams: false, SublinearTf: false), TitleTwice: false, BackgroundSize: 0, d => new NaiveBayes(d));
+
+    /// <summary>The shape of the newer default of the common tool: TF-IDF words and bigrams, a class-balanced linear SVM.</summary>
+    public static ModelSpec SvmPeer { get; } = new("TF-IDF words+bigrams + linear SVM, balanced",
+        new TfIdfOptions(Bigrams: true, SublinearTf: true), TitleTwice: false, BackgroundSize: 0, d => new LinearSvm(d));
+
+    /// <summary>TF-IDF words and a class-weighted logistic regression, the other plain peer.</summary>
+    public static ModelSpec LogisticPeer { get; } = new("TF-IDF + logistic regression, balanced",
+        new TfIdfOptions(Bigrams: false, SublinearTf: false), TitleTwice: false, BackgroundSize: 0, d => new LogisticRegression(d));
+
+    /// <summary>The peers the project's model is measured against, in the order they are printed.</summary>
+    public static IReadOnlyList<(string Id, ModelSpec Spec)> Peers { get; } =
+        [("naive_bayes", Baseline), ("svm", SvmPeer), ("logistic", LogisticPeer)];
 }
