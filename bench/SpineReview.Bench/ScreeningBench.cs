@@ -148,7 +148,7 @@ internal static class ScreeningBench
         var bigrams = new TfIdfOptions(Bigrams: true, SublinearTf: true);
         List<(string Id, ModelSpec Spec)> candidates =
         [
-            ("nb-bg", ModelSpec.Project),
+            ("nb-bg", ModelSpec.NaiveBayesOnly),
             ("svm-bg-t2", new("svm bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new LinearSvm(d))),
             ("svm+nb-t2", new("svm + nb, bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new Ensemble("svm+nb", new LinearSvm(d), new NaiveBayes(d, useBackground: true)))),
             ("svm+nb0-t2", new("svm + nb without presumed exclusions, bigrams, title twice", bigrams, true, 400, d => new Ensemble("svm+nb0", new LinearSvm(d), new NaiveBayes(d)))),

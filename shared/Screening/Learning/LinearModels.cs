@@ -143,6 +143,9 @@ public sealed class Ensemble(string name, params IRelevanceModel[] models) : IRe
 
     public string Name => name;
 
+    /// <summary>The models averaged.</summary>
+    public IReadOnlyList<IRelevanceModel> Members => models;
+
     public void Fit(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> labels, IReadOnlyList<SparseVector> background)
     {
         ArgumentNullException.ThrowIfNull(vectors);
