@@ -64,7 +64,7 @@ internal static class EvalCommands
             { records, truth, json, found };
         Syntax.Require(command, records, "needs --records FILE");
         Syntax.Require(command, truth, "needs --truth FILE");
-        runner.Handle(command, async (p, c) =>
+        runner.HandleOffline(command, async (p, c) =>
         {
             if (p.GetValue(found) is { } target) OutputFiles.Check("--found", target);
             var all = DedupFiles.ReadRecords(p.GetValue(records)!);
@@ -124,7 +124,7 @@ internal static class EvalCommands
             "Usage: spine-review eval extraction --gold FILE [--json] [--misses]\n\nScores eligibility, exclusion reasons and every field of the form (eval --help says how).")
             { gold, json, misses };
         Syntax.Require(command, gold, "needs --gold FILE (the protocol's gold JSONL)");
-        runner.Handle(command, async (p, c) =>
+        runner.HandleOffline(command, async (p, c) =>
         {
             IReadOnlyList<GoldRecord> records;
             try { records = GoldSet.Read(p.GetValue(gold)!); }

@@ -39,7 +39,7 @@ internal static class EvalScreeningCommands
             if ((r.GetResult(dataset) is null) == (r.GetResult(panel) is null))
                 r.AddError("needs --dataset FILE|FOLDER (one labelled set) or --panel DIR (every set in a folder), one of the two");
         });
-        runner.Handle(command, async (p, c) =>
+        runner.HandleOffline(command, async (p, c) =>
         {
             var (n, asJson, first) = (p.GetValue(runs) ?? 10, p.GetValue(json), p.GetValue(seed) ?? 1);
             if (p.GetValue(panel) is not { } folder) return await EvalCommands.ScreeningOneAsync(p.GetValue(dataset)!, n, first, asJson, c);
@@ -99,7 +99,7 @@ internal static class EvalScreeningCommands
             "the status's probability-sum estimate when ranked screening ended.")
             { panel, runs, seed, target, json };
         Syntax.Require(command, panel, "needs --panel DIR (a folder of labelled sets)");
-        runner.Handle(command, async (p, c) =>
+        runner.HandleOffline(command, async (p, c) =>
         {
             var (folder, n, goal, asJson) = (p.GetValue(panel)!, p.GetValue(runs) ?? 10, p.GetValue(target) ?? 0.95, p.GetValue(json));
             await c.Err.WriteLineAsync(FormattableString.Invariant($"eval stopping: the sets under {folder}; {n} runs per set; target recall {goal:0.00} at 95% confidence"));

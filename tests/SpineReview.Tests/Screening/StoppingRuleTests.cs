@@ -66,7 +66,6 @@ public class StoppingRuleTests
     private static async Task<TestHost> SeedAsync(string? prefix = null, bool cleanup = true)
     {
         var host = TestHost.Create(prefix: prefix, cleanup: cleanup);
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var store = host.Get<ScreeningStore>();
         // 60 queued: 10 included and 10 excluded by people, 2 excluded by the model (never shown to people: not in the urn), 38 waiting.
         for (var i = 0; i < 60; i++)
