@@ -1,3 +1,4 @@
+using SpineReview.Cli;
 using SpineReview.Screening;
 using SpineReview.Screening.People;
 using SpineReview.Storage;
@@ -154,5 +155,39 @@ public class StoppingRuleTests
         var done = await next.Get<StoppingService>().StateAsync(default);
         Assert.True(done!.Assessment.TargetMet);
         Assert.Contains("screening may stop", done.Sentence(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScreenStoppingCli_ProposeThenStatus_ShowTheSampleAndWhatIsLeftToScreen()
+    {
+        var prefix = TestHost.NewPrefix();
+        await using var host = await SeedAsync(prefix, cleanup: true);
+        var settings = new Dictionary<string, string?> { [StorageClients.Setting] = TestHost.Azurite, ["Storage:Prefix"] = prefix };
+        async Task<(int Code, string Out, string Err)> Run(params string[] args)
+        {
+            var (output, error) = (new StringWriter(), new StringWriter());
+            var code = await CommandLine.RunAsync(args, output, error, settings);
+            return (code, output.ToString(), error.ToString());
+        }
+
+        var (code, output, _) = await Run("screen", "status");
+        Assert.Equal(0, code);
+        Assert.Contains("Stopping rule: no random sample drawn yet", output, StringComparison.Ordinal);
+        (code, _, var err) = await Run("screen", "stopping", "--propose", "--target", "1.5");
+        Assert.Equal(2, code);
+        Assert.Contains("--target takes a share above 0 and below 1", err, StringComparison.Ordinal);
+
+        (code, output, _) = await Run("screen", "stopping", "--propose");
+        Assert.Equal(0, code);
+        var order = (await host.Get<StoppingService>().SampleAsync(default))!.Order;
+        Assert.Contains($"next in the sample: {order[0]} {order[1]}", output, StringComparison.Ordinal);
+        Assert.Contains("to claim 95%, screen 37 more records of the random sample (0 of the 38 records", output, StringComparison.Ordinal);
+        Assert.Contains("The 2 records the model excluded are not in the sample", output, StringComparison.Ordinal);
+        Assert.Contains("screen stopping done: sample drawn", output, StringComparison.Ordinal);
+
+        await Settle(host.Get<ScreeningStore>(), order[0], false);
+        (code, output, _) = await Run("screen", "status");
+        Assert.Equal(0, code);
+        Assert.Contains("(1 of the 38 records left after ranked screening screened so far, 0 eligible)", output, StringComparison.Ordinal);
     }
 }
