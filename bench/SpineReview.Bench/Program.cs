@@ -30,12 +30,15 @@ switch (args.FirstOrDefault())
     case "screening-compare":
         if (args.Length < 2) goto default;
         return ScreeningBench.Compare(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10, Console.Out);
+    case "screening-panel":
+        if (args.Length < 2) goto default;
+        return ScreeningBench.Panel(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2, args.Length > 3 ? args[3] : null, Console.Out);
     case "parse-steady":
         if (args.Length < 2) goto default;
         return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
         Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
-            " | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | report [INCLUDED] [IDENTIFIED] [--out FILE] | report-stored [INCLUDED] [IDENTIFIED]");
+            " | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | screening-panel DIR [RUNS] [IDS] | report [INCLUDED] [IDENTIFIED] [--out FILE] | report-stored [INCLUDED] [IDENTIFIED]");
         return 2;
 }
 

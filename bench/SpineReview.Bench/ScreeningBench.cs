@@ -138,4 +138,35 @@ internal static class ScreeningBench
         }
         return 0;
     }
+
+    /// <summary>
+    /// Candidate project models beside the peers on every set of a panel folder (same seeds): each candidate's mean
+    /// WSS@95 against the best peer's mean, and its worst shortfall on any one set against that set's best peer.
+    /// </summary>
+    public static int Panel(string folder, int runs, string? only, TextWriter o)
+    {
+        var bigrams = new TfIdfOptions(Bigrams: true, SublinearTf: true);
+        List<(string Id, ModelSpec Spec)> candidates =
+        [
+            ("nb-bg", ModelSpec.NaiveBayesOnly),
+            ("svm-bg-t2", new("svm bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new LinearSvm(d))),
+            ("svm+nb-t2", new("svm + nb, bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new Ensemble("svm+nb", new LinearSvm(d), new NaiveBayes(d, useBackground: true)))),
+            ("svm+nb0-t2", new("svm + nb without presumed exclusions, bigrams, title twice", bigrams, true, 400, d => new Ensemble("svm+nb0", new LinearSvm(d), new NaiveBayes(d)))),
+            ("svm+nb+lr-t2", new("svm + nb + lr, bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new Ensemble("svm+nb+lr", new LinearSvm(d), new NaiveBayes(d, useBackground: true), new LogisticRegression(d)))),
+            ("svm01+nb-t2", new("svm C=0.1 + nb, bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new Ensemble("svm01+nb", new LinearSvm(d, cost: 0.1), new NaiveBayes(d, useBackground: true)))),
+        ];
+        if (only is not null) candidates = [.. candidates.Where(c => only.Split(',').Contains(c.Id))];
+        var models = ModelSpec.Peers.Concat(candidates).ToList();
+        var result = ScreeningPanel.Run(folder, runs, 1, new Progress<string>(o.WriteLine), models);
+        o.WriteLine(string.Join(" ", result.Mean.Select(m => FormattableString.Invariant($"{m.Id}={m.Wss95:0.000}"))));
+        var peers = ModelSpec.Peers.Count;
+        var bestPeerMean = result.Mean.Take(peers).Max(m => m.Wss95);
+        for (var k = peers; k < models.Count; k++)
+        {
+            var worst = result.Sets.Min(r => r.Models[k].Wss95 - r.Models.Take(peers).Max(m => m.Wss95));
+            var at = result.Sets.MinBy(r => r.Models[k].Wss95 - r.Models.Take(peers).Max(m => m.Wss95))!.Name;
+            o.WriteLine(FormattableString.Invariant($"{models[k].Id}: mean {result.Mean[k].Wss95:0.000} vs best peer mean {bestPeerMean:0.000} ({result.Mean[k].Wss95 - bestPeerMean:+0.000;-0.000}); worst set {at} {worst:+0.000;-0.000}"));
+        }
+        return 0;
+    }
 }

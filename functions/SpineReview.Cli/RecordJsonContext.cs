@@ -33,6 +33,8 @@ internal sealed partial class RecordJsonContext : JsonSerializerContext;
 /// <summary>The figures `eval` prints with --json, in snake_case as ../shared/design/INTERFACES.md names them.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DedupScore))]
+[JsonSerializable(typeof(SpineReview.Screening.Evaluation.PanelResult))]
+[JsonSerializable(typeof(SpineReview.Screening.Evaluation.StoppingPanelResult))]
 internal sealed partial class EvalJsonContext : JsonSerializerContext;
 
 /// <summary>`eval screening --json`: the fields ../shared/design/INTERFACES.md names, then a few more.</summary>
@@ -63,6 +65,7 @@ internal sealed record BaselineJson(
 [JsonSerializable(typeof(ScreeningEvalJson))]
 [JsonSerializable(typeof(SpineReview.Screening.People.ScreeningItem))]
 [JsonSerializable(typeof(List<SpineReview.Screening.People.ConflictItem>))]
+[JsonSerializable(typeof(SpineReview.Screening.StoppingState))]
 internal sealed partial class ScreeningJsonContext : JsonSerializerContext;
 
 /// <summary>One subscriber as `alerts list --json` prints it (no tokens).</summary>

@@ -25,8 +25,9 @@ public sealed record PrismaCounts(
 }
 
 /// <summary>What the people's screening stage has stored, for the report.</summary>
+/// <param name="Stopping">The stopping rule's random sample, when one has been drawn.</param>
 public sealed record PeopleScreening(IReadOnlyList<QueueEntry> Queue, IReadOnlyList<ReviewerDecision> Decisions, ModelSummary? Model,
-    double HighThreshold, bool AutoExclude, int ReviewersPerRecord = 2)
+    double HighThreshold, bool AutoExclude, int ReviewersPerRecord = 2, StoppingSample? Stopping = null)
 {
     public static PeopleScreening None { get; } = new([], [], null, 0.5, false);
 }

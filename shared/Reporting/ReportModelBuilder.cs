@@ -75,7 +75,10 @@ public static class ReportModelBuilder
         var keptKeys = records.Where(r => r.DuplicateOf is null).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
         var keptQueue = people.Queue.Where(q => keptKeys.Contains(q.RecordKey)).ToList();
         var keptDecisions = people.Decisions.Where(d => keptKeys.Contains(d.RecordKey)).ToList();
-        var quality = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold);
+        var quality = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold) with
+        {
+            Stopping = people.Stopping is { } sample ? StoppingService.Judge(sample, keptQueue) : null,
+        };
         var qualityUpdate = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold, previous?.Created);
         return new ReportModel(version, created, cutoff, cumulative, update, studies, Results.Compute(studies), searches,
             studies.Count(s => s.NewInThisVersion), previous?.Version, changes, method, quality, qualityUpdate, people.AutoExclude, extractionAccuracy ?? []);

@@ -22,7 +22,7 @@ public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool U
 /// renders it, and publishes it through the <see cref="ReportArchive"/> under the publishing lease.
 /// </summary>
 public sealed class ReportService(StorageClients storage, ReportArchive archive, ReportRenderer renderer, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
-    SearchLog searchLog, RankingService ranking, Microsoft.Extensions.Options.IOptions<ScreeningOptions> screeningOptions, ILogger<ReportService> log)
+    SearchLog searchLog, RankingService ranking, StoppingService stopping, Microsoft.Extensions.Options.IOptions<ScreeningOptions> screeningOptions, ILogger<ReportService> log)
 {
     /// <summary>How long a generation waits for another to finish publishing before it gives up.</summary>
     public static readonly TimeSpan PublishWait = TimeSpan.FromMinutes(10);
@@ -141,13 +141,14 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
         var options = screeningOptions.Value;
         var model = await ranking.LatestAsync(ct);
         var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), model,
-            options.HighThreshold, options.AutoExclude, options.ReviewersPerRecord);
+            options.HighThreshold, options.AutoExclude, options.ReviewersPerRecord, await stopping.SampleAsync(ct));
 
         // "Created" is the newest fact in the data, not the clock: the same data and version give the same bytes.
         var created = all.Select(r => r.StoredAt).Concat(decisions.Select(d => d.DecidedAt)).Concat(searches.Select(s => s.Started))
             .Concat(people.Decisions.Select(d => d.DecidedAt)).Concat(people.Queue.Select(q => q.SettledAt ?? q.EnqueuedAt))
             .Concat(storedFields.Values.SelectMany(f => f).Where(f => f.Correction is not null).Select(f => f.Correction!.At))
             .Concat(model is null ? [] : [model.TrainedAt])
+            .Concat(people.Stopping is null ? [] : [people.Stopping.DrawnAt])
             .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
         var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
 

@@ -9,6 +9,13 @@ public sealed record ScreeningQuality(int Waiting, int Conflicts, int IncludedBy
 {
     public int ExcludedByPeopleTotal => ExcludedByPeople.Values.Sum();
 
+    /// <summary>The stopping rule's state: null until its random sample has been proposed (spine-review screen stopping --propose).</summary>
+    public StoppingState? Stopping { get; init; }
+
+    /// <summary>The stopping rule in one sentence, or what to do to start it.</summary>
+    public string StoppingSentence() => Stopping?.Sentence()
+        ?? "Stopping rule: no random sample drawn yet. Once ranked screening stops finding eligible studies, draw one (spine-review screen stopping --propose) to state recall with 95% confidence.";
+
     /// <summary>Computes everything from the stored queue and decisions. Pure.</summary>
     /// <param name="since">Only decisions after this moment count for the agreement figures (null: all), so each update gets its own.</param>
     public static ScreeningQuality Compute(IReadOnlyList<QueueEntry> queue, IReadOnlyList<ReviewerDecision> decisions, ModelSummary? model,

@@ -18,6 +18,7 @@ public static class ScreeningRegistration
         services.AddSingleton<ScreeningStore>();
         services.AddTransient<ScreeningService>();
         services.AddTransient<RankingService>();
+        services.AddTransient<StoppingService>();
         services.AddTransient<People.ReviewService>();
         return services;
     }

@@ -13,16 +13,22 @@ internal static class EvalCommands
 {
     public static Command Create(Runner runner)
     {
-        var command = new CliCommand("eval", "score a stage on a benchmark: eval dedup | eval screening | eval extraction", """
+        var command = new CliCommand("eval", "score a stage on a benchmark: eval dedup | eval screening | eval stopping | eval extraction", """
             Usage: spine-review eval dedup --records FILE --truth FILE [--json] [--found FILE]
                    spine-review eval screening --dataset FILE|FOLDER [--runs N] [--seed S] [--json]
+                   spine-review eval screening --panel DIR [--runs N] [--seed S] [--json]
+                   spine-review eval stopping --panel DIR [--runs N] [--seed S] [--target R] [--json]
                    spine-review eval extraction --gold FILE [--json] [--misses]
 
             eval screening simulates prioritised screening of a labelled dataset (an ASReview CSV with title,
             abstract and label_included; or a SYNERGY folder with labels.csv and works_*.zip): each run starts from
             one random inclusion and one random exclusion, retrains after every label and screens the
             highest-ranked record next. Prints WSS@95, WSS@100 and RRF@10 (means over runs, default 10) for the
-            project's model and for a TF-IDF + naive Bayes baseline run the same way.
+            project's model and for a TF-IDF + naive Bayes baseline run the same way. With --panel DIR it runs every
+            labelled set under DIR and puts the project's model beside each peer (eval screening --help names them).
+
+            eval stopping simulates the stopping rule on every set of a panel: ranked screening, then a random sample
+            of the rest until a hypergeometric test says recall reached the target with 95% confidence.
 
             eval extraction screens each record of a gold JSONL file (the protocol's format) with the rules the cycle
             uses, extracts the form from its text, and scores eligibility, exclusion reasons and every field (set fields
@@ -33,7 +39,8 @@ internal static class EvalCommands
             records placed in one group. Needs no storage.
             """);
         command.Add(Dedup(runner));
-        command.Add(Screening(runner));
+        command.Add(EvalScreeningCommands.Screening(runner));
+        command.Add(EvalScreeningCommands.Stopping(runner));
         command.Add(Extraction(runner));
         return command;
     }
@@ -84,41 +91,28 @@ internal static class EvalCommands
         return command;
     }
 
-    private static CliCommand Screening(Runner runner)
+    /// <summary>`eval screening --dataset`: the project's model and the baseline on one labelled set.</summary>
+    public static async Task<int> ScreeningOneAsync(string dataset, int n, int seed, bool asJson, CommandContext c)
     {
-        var dataset = Syntax.Value("--dataset", "FILE|FOLDER", "an ASReview CSV, or a SYNERGY folder (labels.csv and works_*.zip)");
-        Syntax.Check(dataset, d => File.Exists(d) || Directory.Exists(d) ? null : $"--dataset {d}: no such file or folder");
-        var runs = Syntax.Number("--runs", "N", 1, 1000, "simulated runs per model (default 10)");
-        var seed = Syntax.Number("--seed", "S", 0, int.MaxValue, "seed of the first run (default 1)");
-        var json = Json();
-        var command = new CliCommand("screening", "simulate prioritised screening of a labelled dataset",
-            "Usage: spine-review eval screening --dataset FILE|FOLDER [--runs N] [--seed S] [--json]\n\nWSS@95, WSS@100 and RRF@10 of the project's model and of a TF-IDF + naive Bayes baseline (eval --help says how).")
-            { dataset, runs, seed, json };
-        Syntax.Require(command, dataset, "needs --dataset FILE (an ASReview CSV) or FOLDER (a SYNERGY dataset)");
-        runner.HandleOffline(command, async (p, c) =>
+        IReadOnlyList<LabelledRecord> data;
+        try { data = ScreeningDataset.Read(dataset); }
+        catch (FormatException e) { throw new InvalidDataException(e.Message, e); }
+        if (!asJson) await c.Err.WriteLineAsync($"eval screening: {data.Count} records, {data.Count(d => d.Included)} included; {n} runs per model");
+        var result = await c.ComputeAsync(() => ScreeningEvaluation.Evaluate(data, n, seed, asJson ? null : c.Progress));
+        var (m, b) = (result.Project, result.Baseline);
+        if (asJson)
         {
-            var (n, asJson) = (p.GetValue(runs) ?? 10, p.GetValue(json));
-            IReadOnlyList<LabelledRecord> data;
-            try { data = ScreeningDataset.Read(p.GetValue(dataset)!); }
-            catch (FormatException e) { throw new InvalidDataException(e.Message, e); }
-            if (!asJson) await c.Err.WriteLineAsync($"eval screening: {data.Count} records, {data.Count(d => d.Included)} included; {n} runs per model");
-            var result = await c.ComputeAsync(() => ScreeningEvaluation.Evaluate(data, n, p.GetValue(seed) ?? 1, asJson ? null : c.Progress));
-            var (m, b) = (result.Project, result.Baseline);
-            if (asJson)
-            {
-                await c.Out.WriteLineAsync(JsonSerializer.Serialize(new ScreeningEvalJson(result.Records, result.Included, result.Runs, m.Wss95, m.Wss100, m.Rrf10,
-                    m.ScreenedAt95, m.Name, m.Wss95PerRun, new BaselineJson(b.Name, b.Wss95, b.Wss100, b.Rrf10, b.ScreenedAt95, b.Wss95PerRun), result.Seconds),
-                    CliJson.Screening.GetTypeInfo(typeof(ScreeningEvalJson))));
-                return ExitCodes.Success;
-            }
-            await c.Out.WriteLineAsync($"{"model",-62} {"WSS@95",7} {"WSS@100",8} {"RRF@10",7} {"screened at 95%",16}");
-            foreach (var x in new[] { m, b })
-                await c.Out.WriteLineAsync(FormattableString.Invariant($"{x.Name,-62} {x.Wss95,7:P1} {x.Wss100,8:P1} {x.Rrf10,7:P1} {x.ScreenedAt95,16:0}"));
-            await c.Out.WriteLineAsync(FormattableString.Invariant(
-                $"eval screening done: {result.Records} records, {result.Included} included, {n} runs; WSS@95 {m.Wss95:P1} against the baseline's {b.Wss95:P1}, {result.Seconds:0.0} s"));
+            await c.Out.WriteLineAsync(JsonSerializer.Serialize(new ScreeningEvalJson(result.Records, result.Included, result.Runs, m.Wss95, m.Wss100, m.Rrf10,
+                m.ScreenedAt95, m.Name, m.Wss95PerRun, new BaselineJson(b.Name, b.Wss95, b.Wss100, b.Rrf10, b.ScreenedAt95, b.Wss95PerRun), result.Seconds),
+                CliJson.Screening.GetTypeInfo(typeof(ScreeningEvalJson))));
             return ExitCodes.Success;
-        });
-        return command;
+        }
+        await c.Out.WriteLineAsync($"{"model",-62} {"WSS@95",7} {"WSS@100",8} {"RRF@10",7} {"screened at 95%",16}");
+        foreach (var x in new[] { m, b })
+            await c.Out.WriteLineAsync(FormattableString.Invariant($"{x.Name,-62} {x.Wss95,7:P1} {x.Wss100,8:P1} {x.Rrf10,7:P1} {x.ScreenedAt95,16:0}"));
+        await c.Out.WriteLineAsync(FormattableString.Invariant(
+            $"eval screening done: {result.Records} records, {result.Included} included, {n} runs; WSS@95 {m.Wss95:P1} against the baseline's {b.Wss95:P1}, {result.Seconds:0.0} s"));
+        return ExitCodes.Success;
     }
 
     private static CliCommand Extraction(Runner runner)

@@ -11,14 +11,16 @@ internal static class ScreenCommands
 {
     public static Command Create(Runner runner)
     {
-        var command = new CliCommand("screen", "rule pre-screen; people's screening: next, decide, conflicts, resolve, rank, status", """
+        var command = new CliCommand("screen", "rule pre-screen; people's screening: next, decide, conflicts, resolve, rank, status, stopping", """
             Usage: spine-review screen                 apply the rule pre-screen to every queued record
                    spine-review screen next [--json]   the highest-priority record waiting for you
                    spine-review screen decide KEY include|exclude|unsure [--reason CODE] [--note TEXT] [--etag ETAG]
                    spine-review screen conflicts [--json]
                    spine-review screen resolve KEY include|exclude [--reason CODE] [--note TEXT]
                    spine-review screen rank [--force]  retrain the model on people's decisions and re-rank the queue
-                   spine-review screen status          where screening stands: queue, agreement, estimated recall
+                   spine-review screen status          where screening stands: queue, agreement, estimated recall, stopping rule
+                   spine-review screen stopping [--propose] [--target R] [--json]
+                                                       the stopping rule: draw its random sample once, then where it stands
 
             Every record that passes the rules is screened by two people independently (setting
             Screening__ReviewersPerRecord); neither sees the other's decision. Agreement settles it; a disagreement,
@@ -35,6 +37,7 @@ internal static class ScreenCommands
         command.Add(Decide(runner, "resolve", "a third reviewer settles a conflict", "include|exclude"));
         command.Add(Rank(runner));
         command.Add(Status(runner));
+        command.Add(Stopping(runner));
         return command;
     }
 
@@ -162,7 +165,49 @@ internal static class ScreenCommands
             await c.Out.WriteLineAsync($"agreement between reviewers (Cohen's kappa): {q.Reviewers}");
             await c.Out.WriteLineAsync($"agreement of the model with people: {q.ModelVsPeople}");
             await c.Out.WriteLineAsync(q.RecallSentence());
+            await c.Out.WriteLineAsync((q with { Stopping = await c.Get<StoppingService>().StateAsync(c.Cancellation) }).StoppingSentence());
             await c.Out.WriteLineAsync($"screen status done: {q.Waiting + q.Conflicts} records unsettled, {q.IncludedByPeople + q.ExcludedByPeopleTotal} settled by people");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static CliCommand Stopping(Runner runner)
+    {
+        var propose = Syntax.Flag("--propose", "draw the random sample from every record people have not screened (once: a second --propose keeps the first)");
+        var target = Syntax.Value("--target", "R", "the recall to claim with 95% confidence when drawing the sample (default 0.95)");
+        Syntax.Check(target, t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is > 0 and < 1 ? null
+            : $"--target takes a share above 0 and below 1, such as 0.95, not '{t}'");
+        var json = Syntax.Flag("--json", "the state as one JSON object (null before a sample is drawn)");
+        var command = Sub("stopping", "the stopping rule: a random sample of the records left after ranked screening, and the recall it supports",
+            "stopping [--propose] [--target R] [--json]",
+            " Screen the sample's records in the order listed (spine-review screen decide KEY ...): only an unbroken run from the" +
+            " start of the sample counts. The rule then states the recall that holds with 95% confidence, or how many more sample records to screen.");
+        command.Add(propose);
+        command.Add(target);
+        command.Add(json);
+        runner.Handle(command, async (p, c) =>
+        {
+            var service = c.Get<StoppingService>();
+            var goal = p.GetValue(target) is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : 0.95;
+            StoppingState? state;
+            try { state = p.GetValue(propose) ? await service.ProposeAsync(goal, c.Cancellation) : await service.StateAsync(c.Cancellation); }
+            catch (InvalidOperationException e) { throw new InvalidDataException(e.Message, e); }
+            if (p.GetValue(json))
+            {
+                await c.Out.WriteLineAsync(state is null ? "null" : JsonSerializer.Serialize(state, CliJson.Screening.GetTypeInfo(typeof(StoppingState))));
+                return ExitCodes.Success;
+            }
+            if (state is null)
+            {
+                await c.Out.WriteLineAsync("screen stopping done: no random sample drawn yet; draw one with spine-review screen stopping --propose");
+                return ExitCodes.Success;
+            }
+            await c.Out.WriteLineAsync(state.Sentence());
+            if (state.Next.Count > 0) await c.Out.WriteLineAsync($"next in the sample: {string.Join(" ", state.Next)}");
+            await c.Out.WriteLineAsync(FormattableString.Invariant(
+                $"screen stopping done: sample drawn {state.DrawnAt:yyyy-MM-dd HH:mm}Z from {state.Urn} records; {state.Screened} screened, {state.Included} eligible; ") +
+                (state.Assessment.TargetMet ? "target met" : FormattableString.Invariant($"{state.Assessment.MoreToScreen} more to screen")));
             return ExitCodes.Success;
         });
         return command;

@@ -41,6 +41,12 @@ public sealed class ScreeningQualityComponent : IReportComponent
             "reviewers have settled (Platt scaling); their sum over the records not yet settled is the number of eligible studies expected among them. " +
             "For records the model excluded, the share found eligible in the audit sample is applied to all of them (with a 95% upper bound). " +
             "Kappa for the model counts a probability at or above the high threshold as \"include\", taken when the first reviewer decided.", small, Typography.Muted);
+        // The estimate above is the model grading its own work; the stopping rule's statement rests on a random sample instead.
+        w.Paragraph(q.StoppingSentence(), bold, Typography.Ink);
+        w.Paragraph("How the stopping rule works (Callaghan and M\u00fcller-Hansen 2020): once ranked screening stops finding eligible studies, a random " +
+            "sample is drawn from every record reviewers have not screened, and reviewers screen it in the drawn order. If recall were below the target, " +
+            "the records left would hold at least a certain number of eligible studies; a hypergeometric test gives the chance of finding as few as " +
+            "the sample did, and below 5% the target is claimed with 95% confidence.", small, Typography.Muted);
     }
 
     private static string KappaText(Kappa k) => k.Pairs == 0 ? "no pairs yet" : $"{k.Value.ToString("0.00", Fmt.C)} (n = {Fmt.N(k.Pairs)})";

@@ -17,7 +17,16 @@ public sealed record SimulationScore(double Wss95, double Wss100, double Rrf10, 
 public static class ScreeningSimulation
 {
     /// <summary>Runs one simulation; returns the order in which the non-seed records were screened, up to the last inclusion.</summary>
-    public static List<int> Run(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> truth, IRelevanceModel model, int seed, ModelSpec? spec = null)
+    public static List<int> Run(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> truth, IRelevanceModel model, int seed, ModelSpec? spec = null) =>
+        Run(vectors, truth, model, seed, spec, null, out _);
+
+    /// <summary>
+    /// Runs one simulation; with <paramref name="stop"/>, screening in ranked order ends when it says so (given the labels
+    /// screened so far, seeds first) or the pool is empty, not at the last inclusion: a reviewer does not know which that is.
+    /// </summary>
+    /// <param name="seeds">The two seed records (the inclusion, then the exclusion).</param>
+    public static List<int> Run(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> truth, IRelevanceModel model, int seed, ModelSpec? spec,
+        Func<IReadOnlyList<bool>, bool>? stop, out (int Included, int Excluded) seeds)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(truth);
@@ -32,6 +41,7 @@ public static class ScreeningSimulation
             throw new ArgumentException("a simulation needs one included and one excluded record whose text has words the model can read", nameof(vectors));
         var seedInc = seedable[random.Next(seedable.Length)];
         var seedExc = exc[random.Next(exc.Length)];
+        seeds = (seedInc, seedExc);
         // Ties are broken by a random rank drawn per run, not by file order, which can carry the reviewers' own sorting.
         var tieRank = Enumerable.Range(0, truth.Count).ToArray();
         random.Shuffle(tieRank);
@@ -45,7 +55,7 @@ public static class ScreeningSimulation
         // many top records from one ranking, so that a 40,000-record set costs minutes rather than hours.
         var batch = Math.Max(1, (int)Math.Ceiling(truth.Count / 5000.0));
         var scores = new double[truth.Count];
-        while (remaining > 0 && pool.Count > 0)
+        while ((stop is null ? remaining > 0 : !stop(labels)) && pool.Count > 0)
         {
             var background = spec is null ? [] : spec.Background(pool, random).Select(i => vectors[i]).ToList();
             model.Fit(labelledX, labels, background);
@@ -69,7 +79,7 @@ public static class ScreeningSimulation
                 labelledX.Add(vectors[c]);
                 labels.Add(truth[c]);
                 if (truth[c]) remaining--;
-                if (remaining == 0) break;
+                if (stop is null ? remaining == 0 : stop(labels)) break;
             }
         }
         return order;

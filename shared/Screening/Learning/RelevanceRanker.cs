@@ -92,7 +92,9 @@ public static class RelevanceRanker
                 return new RankedRecord(records[i].Key, p, low is { } l && p < l ? NearestReason(vectors[i], centroids) : null);
             })
             .OrderByDescending(r => r.Probability).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
-        var top = model is NaiveBayes nb && canTrain ? nb.TopTerms(tfidf, 12) : [];
+        // The words shown are naive Bayes's, alone or within the ensemble: its weights read as "this word raises the score".
+        var words = model as NaiveBayes ?? (model as Ensemble)?.Members.OfType<NaiveBayes>().FirstOrDefault();
+        var top = words is not null && canTrain ? words.TopTerms(tfidf, 12) : [];
         return new RankResult(ranked, includes, exclusions, coldInclude || coldExclude, platt is not null, low, top, spec.Name);
     }
 

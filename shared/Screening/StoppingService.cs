@@ -1,0 +1,122 @@
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using SpineReview.Screening.People;
+using SpineReview.Storage;
+
+namespace SpineReview.Screening;
+
+/// <summary>The random sample of the stopping rule, drawn once and kept (models container, screening/stopping-sample.json).</summary>
+/// <param name="FoundBefore">Inclusions by people when the sample was drawn.</param>
+/// <param name="Order">Every record still waiting for people then (the urn), in the random order it is to be screened.</param>
+public sealed record StoppingSample(DateTimeOffset DrawnAt, double Target, int FoundBefore, uint Seed, IReadOnlyList<string> Order);
+
+/// <summary>Where the stopping rule stands; the status, the report and the web pages all read this.</summary>
+/// <param name="Urn">Records not yet screened by people when the sample was drawn.</param>
+/// <param name="Screened">Sample records settled by people, counted from the start of the sample's order up to the first one still open.</param>
+/// <param name="Included">Inclusions among those.</param>
+/// <param name="Requested">How far into the sample's order people are asked to screen now (grows when an inclusion turns up).</param>
+/// <param name="Next">The next sample records to screen, in order (at most 10).</param>
+/// <param name="ModelExcluded">Records the model excluded: not in the urn (people do not screen them); the audit estimates their misses.</param>
+public sealed record StoppingState(DateTimeOffset DrawnAt, double Target, double Confidence, int FoundBefore, int Urn, int Screened, int Included,
+    int Requested, StoppingAssessment Assessment, IReadOnlyList<string> Next, int ModelExcluded = 0)
+{
+    /// <summary>The state in one sentence for people.</summary>
+    public string Sentence() => Assessment.TargetMet
+        ? FormattableString.Invariant(
+            $"Stopping rule: recall is at least {Assessment.RecallAtLeast * 100:0.0}% with {Confidence * 100:0}% confidence (target {Target * 100:0}% met): a random sample of {Screened} of the {Urn} records left after ranked screening found {Included} more eligible (hypergeometric test, p = {Assessment.PValue:0.0000}); screening may stop.")
+        : FormattableString.Invariant(
+            $"Stopping rule: recall is at least {Assessment.RecallAtLeast * 100:0.0}% with {Confidence * 100:0}% confidence; to claim {Target * 100:0}%, screen {Assessment.MoreToScreen} more records of the random sample ({Screened} of the {Urn} records left after ranked screening screened so far, {Included} eligible).")
+        + (ModelExcluded == 0 ? "" : FormattableString.Invariant($" The {ModelExcluded} records the model excluded are not in the sample: the audit estimates what was missed there."));
+}
+
+/// <summary>
+/// The stopping rule in storage: proposes the random sample once (reproducibly: the order is drawn from a hash of the
+/// records left, and the blob is written only if absent, so a second proposal or a rerun returns the first) and judges
+/// it from people's decisions whenever asked.
+/// </summary>
+public sealed class StoppingService(StorageClients storage, ScreeningStore store, TimeProvider time)
+{
+    private const string SampleBlob = "screening/stopping-sample.json";
+
+    /// <summary>The confidence the rule claims recall with.</summary>
+    public const double Confidence = 0.95;
+
+    /// <summary>The stored sample, or null before one is proposed.</summary>
+    public async Task<StoppingSample?> SampleAsync(CancellationToken ct)
+    {
+        try
+        {
+            var content = await storage.Container(storage.Names.ModelsContainer).GetBlobClient(SampleBlob).DownloadContentAsync(ct);
+            return JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, ScreeningJson.Default.StoppingSample);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Draws the sample from the records still waiting for people, unless one was drawn before, which is kept as it is.
+    /// Returns the state. The model's own exclusions are settled and never reach people, so they cannot be sampled: the
+    /// audit speaks for them.
+    /// </summary>
+    public async Task<StoppingState> ProposeAsync(double target, CancellationToken ct)
+    {
+        if (target is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(target), FormattableString.Invariant($"the target recall is {target}; give a share above 0 and at most 1, for example 0.95"));
+        var queue = await store.ListQueueAsync(null, ct);
+        if (await SampleAsync(ct) is { } existing) return Judge(existing, queue);
+        var urn = queue.Where(q => q.Status != ScreeningStatus.Final).Select(q => q.RecordKey).Order(StringComparer.Ordinal).ToArray();
+        if (urn.Length == 0) throw new InvalidOperationException("no queued record is waiting for people: there is nothing left to sample, and recall is what people found");
+        var seed = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(string.Join('\n', urn)));
+        new Random(unchecked((int)seed)).Shuffle(urn);
+        var sample = new StoppingSample(time.GetUtcNow(), target, queue.Count(q => ByPeople(q) && q.Included == true), seed, urn);
+        try
+        {
+            // Written only if absent: two proposals at once store one sample, and both return it.
+            await storage.Container(storage.Names.ModelsContainer).GetBlobClient(SampleBlob).UploadAsync(
+                new BinaryData(JsonSerializer.SerializeToUtf8Bytes(sample, ScreeningJson.Default.StoppingSample)),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            sample = await SampleAsync(ct) ?? throw new InvalidOperationException("the stopping sample was being written by another process and could not be read back; run again", e);
+        }
+        return Judge(sample, queue);
+    }
+
+    /// <summary>The rule's state, or null when no sample has been proposed.</summary>
+    public async Task<StoppingState?> StateAsync(CancellationToken ct)
+    {
+        var sample = await SampleAsync(ct);
+        return sample is null ? null : Judge(sample, await store.ListQueueAsync(null, ct));
+    }
+
+    /// <summary>Judges a sample against the queue as it stands. Pure.</summary>
+    public static StoppingState Judge(StoppingSample sample, IReadOnlyList<QueueEntry> queue)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(queue);
+        var entries = queue.ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
+        // Only an unbroken run from the start of the order is a random sample: records of the urn that people settled
+        // out of turn (screening on in ranked order) were chosen by the model, not by chance.
+        int screened = 0, included = 0;
+        foreach (var key in sample.Order)
+        {
+            // A record no longer queued (merged into another study) holds no eligible study of its own.
+            if (entries.TryGetValue(key, out var q) && !ByPeople(q)) break;
+            screened++;
+            if (q?.Included == true) included++;
+        }
+        var assessment = StoppingRule.Assess(sample.FoundBefore, sample.Order.Count, screened, included, sample.Target, Confidence);
+        var requested = screened + assessment.MoreToScreen;
+        var next = sample.Order.Skip(screened).Take(Math.Min(10, assessment.MoreToScreen))
+            .Where(k => entries.TryGetValue(k, out var q) && !ByPeople(q)).ToList();
+        return new StoppingState(sample.DrawnAt, sample.Target, Confidence, sample.FoundBefore, sample.Order.Count, screened, included, requested, assessment, next,
+            queue.Count(q => q.AutoExcluded));
+    }
+
+    private static bool ByPeople(QueueEntry q) => q.Status == ScreeningStatus.Final && !q.AutoExcluded;
+}
