@@ -83,10 +83,41 @@ public static partial class Normalise
         return (leakedVenue ? numbers[^1].Value : numbers[0].Value).TrimStart('0');
     }
 
+    /// <summary>The last page of a range in full ("1316-25" and "1316-1325" give "1325", "S12-S15" gives "15"); "" for a single page
+    /// or a range that ends where it starts.</summary>
+    public static string LastPage(string pages)
+    {
+        if (string.IsNullOrWhiteSpace(pages)) return "";
+        var parts = pages.Split(['-', '–', '—'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length < 2) return "";
+        var first = FirstPage(parts[0]);
+        var last = new string(parts[^1].Where(char.IsDigit).ToArray()).TrimStart('0');
+        if (first.Length == 0 || last.Length == 0) return "";
+        // Abbreviated: the missing leading digits are the first page's.
+        if (last.Length < first.Length) last = first[..(first.Length - last.Length)] + last;
+        return last == first ? "" : last;
+    }
+
+    /// <summary>The issue number: in parentheses after the volume ("16 (1)"), else the first number of the issue field ("SUPPL. 3"
+    /// gives "3"). An issue field that holds the article number instead (three digits or more, or the volume field says
+    /// "(no pagination)") gives "".</summary>
+    public static string Issue(string volume, string number)
+    {
+        if (!string.IsNullOrWhiteSpace(volume) && VolumeIssue().Match(volume) is { Success: true } m) return m.Groups[1].Value.TrimStart('0');
+        if (string.IsNullOrWhiteSpace(number)) return "";
+        if (volume?.Contains("no pagination", StringComparison.OrdinalIgnoreCase) == true) return "";
+        // Three digits or more is an article number ("791", "e0168396"), not an issue.
+        var n = Numbers().Match(number);
+        return n.Success && n.Value.TrimStart('0').Length <= 2 ? n.Value.TrimStart('0') : "";
+    }
+
+    [GeneratedRegex(@"^\s*\d+\s*\(\s*(\d+)\s*\)")]
+    private static partial Regex VolumeIssue();
+
     [GeneratedRegex(@"\d+")]
     private static partial Regex Numbers();
 
-    /// <summary>Whether a title announces a notice about another work (erratum, retraction, comment, reply).</summary>
+    /// <summary>Whether a title (as words) begins by announcing a notice about another work (erratum, retraction, comment, reply).</summary>
     public static bool IsNotice(string titleWords) => Notice().IsMatch(titleWords);
 
     /// <summary>Similarity of two strings from 0 to 1 (one minus the edit distance over the longer length).</summary>
@@ -150,12 +181,16 @@ public static partial class Normalise
     public static string Venue(string venue) =>
         string.IsNullOrWhiteSpace(venue) ? "" : new string(TitleWords(venue.Replace("&", " and ", StringComparison.Ordinal)).Where(char.IsLetterOrDigit).ToArray());
 
+    /// <summary>The title without the annotations databases add to it ("[Review]", "(Structured abstract)", "[Erratum appears in …]").</summary>
+    public static string WithoutAnnotations(string title) => string.IsNullOrEmpty(title) ? "" : Annotation().Replace(title, " ");
+
     [GeneratedRegex(@"<[^>]+>")]
     private static partial Regex Tags();
-    [GeneratedRegex(@"\((?:structured|provisional)\s+abstract\)|\[(?:review|\d+\s*refs?|article in [^\]]*|english abstract|japanese|german|french|chinese|russian|spanish|italian|portuguese|polish|dutch|korean|czech|hungarian|turkish|danish|swedish|norwegian|finnish|(?:erratum|comment|retraction|corrected and republished|update)s? (?:appears )?in [^\]]*)\]", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\((?:structured|provisional)\s+abstract\)|\[(?:review|\d+\s*refs?|article in [^\]]*|english abstract|japanese|german|french|chinese|russian|spanish|italian|portuguese|polish|dutch|korean|czech|hungarian|turkish|danish|swedish|norwegian|finnish|(?:erratum|comment|retraction|corrected and republished|update)s? (?:appears )?in [^\]]*)(?:\]|$)|\(\s*retracted article[^)]*\)", RegexOptions.IgnoreCase)]
     private static partial Regex Annotation();
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
-    [GeneratedRegex(@"\b(?:erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|comment on|reply|response to|in reply)\b")]
+    // At the start only: "… in response to humanitarian events" is a title, not a response.
+    [GeneratedRegex(@"^(?:erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|comment on|reply|response to|in reply)\b")]
     private static partial Regex Notice();
 }
