@@ -271,12 +271,12 @@ public static class Deduplicator
         // Volume fields are often polluted with issue and supplement numbers ("29 (7)", "1)"): pages decide, volume only adds weight.
         var bibliographicMatch = samePage && (a.Volume.Length == 0 || b.Volume.Length == 0 || a.Volume == b.Volume);
         // A year apart: only the same volume and pages make it the same work (online first vs print), or the same volume of the
-        // same venue where one record gives no pages.
+        // same venue where one record gives no pages (an entry indexed before its pages were known).
         // A conference paper and the proceedings' entry indexed the next year have no volume, and the entry no pages.
         var onePaged = (a.Page.Length == 0) != (b.Page.Length == 0);
         if (yearGap == 1 && !bibliographicMatch
-            && !(venues && titleSimilarity >= 0.97 && authorsKnownAgree && (a.Page.Length == 0 || b.Page.Length == 0)
-                 && (sameVolume || (a.Volume.Length == 0 && b.Volume.Length == 0 && onePaged && Math.Min(a.Words, b.Words) >= 5)))) return false;
+            && !(venues && titleSimilarity >= 0.97 && authorsKnownAgree && onePaged
+                 && (sameVolume || (a.Volume.Length == 0 && b.Volume.Length == 0 && Math.Min(a.Words, b.Words) >= 5)))) return false;
         // Short, generic titles ("Editorial", "Introduction") need the volume and pages as well, or the same issue of the same
         // volume of the same venue by the same first author where pages are not given.
         if (Math.Min(a.Words, b.Words) <= 3)

@@ -266,8 +266,9 @@ public class DedupStorageTests
         Assert.Equal(DedupBand.Merge, Deduplicator.Judge(article, F("b", Title.ToUpperInvariant(), "Smith J", 2022, "Eur Spine J", "100-110"), o).Band);
         Assert.Equal(DedupBand.Link, Deduplicator.Judge(article, F("c", Title, "Smith John", 2021, "medRxiv", "", "10.1101/2021.01.01.1"), o).Band);
         Assert.Equal(DedupBand.Review, Deduplicator.Judge(article, F("d", Title, "Smith JA", 2022, "Eur Spine J", "S12", volume: "29"), o).Band);
-        // An erratum about the article, and another work with its own DOI, are distinct.
-        Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("e", "Correction: " + Title, "Smith JA", 2022, "Eur Spine J", "111"), o).Band);
+        // An erratum printed with the article is counted with it as a notice; one printed later goes to a person; another work with its own DOI is distinct.
+        Assert.Equal(DedupBand.Notice, Deduplicator.Judge(article, F("e", "Correction: " + Title, "Smith JA", 2022, "Eur Spine J", "111"), o).Band);
+        Assert.Equal(DedupBand.Review, Deduplicator.Judge(article, F("e2", "Correction: " + Title, "Smith JA", 2023, "Eur Spine J", "9", volume: "13"), o).Band);
         Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("f", Title, "Smith JA", 2022, "Eur Spine J", "S12", "10.1007/x2"), o).Band);
         Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("g", "Radiomics of vertebral fractures on CT", "Smith JA", 2022, "Eur Spine J", "100-110"), o).Band);
     }
