@@ -29,7 +29,7 @@ internal static class EvalDedupCommand
             else if (r.GetResult(panel) is null && (r.GetResult(records) is null || r.GetResult(truth) is null))
                 r.AddError("needs --records FILE and --truth FILE (one benchmark), or --panel DIR (every benchmark under DIR)");
         });
-        runner.Handle(command, async (p, c) =>
+        runner.HandleOffline(command, async (p, c) =>
         {
             if (p.GetValue(panel) is { } dir) return await PanelAsync(dir, p.GetValue(json), c);
             if (p.GetValue(found) is { } target) OutputFiles.Check("--found", target);
