@@ -115,7 +115,7 @@ public static partial class AuthorNames
     private static string Letters(string s)
     {
         var sb = new StringBuilder(s.Length);
-        foreach (var ch in s.Normalize(NormalizationForm.FormD))
+        foreach (var ch in Normalise.FoldDiacritics(s))
         {
             if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark) continue;
             if (char.IsLetter(ch)) sb.Append(char.ToLowerInvariant(ch));

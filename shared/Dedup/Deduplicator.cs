@@ -41,6 +41,8 @@ public sealed record Fingerprint(DedupRecord Record, string Title, string Compac
     public static Fingerprint Of(DedupRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
+        // A preprint server's journal reference ("NeuroImage: Clinical 31 (2021) 102766") is where the work was published.
+        r = JournalReference.Apply(r);
         var form = TitleForms.Of(r.Title);
         var title = form.Words;
         var doi = Records.Identifiers.NormaliseDoi(r.Doi);
@@ -265,6 +267,10 @@ public static class Deduplicator
         // One page range of one issue of one venue holds one article, whatever language its title is given in.
         var fullRange = samePage && a.LastPage.Length > 0 && a.LastPage == b.LastPage && a.LastPage != a.Page;
         if (fullRange && sameYear && sameVolume && a.Issue.Length > 0 && a.Issue == b.Issue && venues && authorsKnownAgree) return true;
+        // So does an article number of five digits or more in one volume of one venue ("102766", "e0168396"), by the same authors:
+        // a title reworded on publication does not make it another work.
+        if (samePage && a.Page.Length >= 5 && a.LastPage.Length == 0 && b.LastPage.Length == 0 && sameYear && sameVolume && venues && authorsKnownAgree
+            && SharedSurnames(a, b) >= Math.Min(3, Math.Min(a.Surnames.Count, b.Surnames.Count))) return true;
         if (a.Compact.Length == 0 || b.Compact.Length == 0) return false;
         // First authors disagree (a group name, a lost diacritic, a reordered list): only full bibliographic identity overrides.
         if (!SurnamesAgree(a, b) && !(titleSimilarity >= 0.97 && sameYear && sameVolume && samePage)) return false;
@@ -288,6 +294,8 @@ public static class Deduplicator
         if (TitleStartsOther(a, b) && sameYear && samePage && !lastPageConflict && authorsKnownAgree && (venues || sameVolume)) return true;
         return titleSimilarity >= 0.85 && bibliographicMatch && a.Surname.Length > 0 && b.Surname.Length > 0;
     }
+
+    private static int SharedSurnames(Fingerprint a, Fingerprint b) => a.Surnames.Count(s => b.Surnames.Any(t => AuthorNames.SameSurname(s, t)));
 
     private static bool TitleStartsOther(Fingerprint a, Fingerprint b)
     {

@@ -22,7 +22,7 @@ public static class JournalNames
         var words = new List<string>();
         var breaks = new List<bool>();
         var sb = new StringBuilder();
-        var decomposed = System.Net.WebUtility.HtmlDecode(venue).Normalize(NormalizationForm.FormD);
+        var decomposed = Normalise.FoldDiacritics(System.Net.WebUtility.HtmlDecode(venue));
         void End(bool separator)
         {
             if (sb.Length > 0)

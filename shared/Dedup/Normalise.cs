@@ -14,6 +14,33 @@ public static partial class Normalise
         ['μ'] = "mu", ['π'] = "pi", ['σ'] = "sigma", ['τ'] = "tau", ['ω'] = "omega", ['Δ'] = "delta", ['Ω'] = "omega",
     };
 
+    // The runtime runs with invariant globalization, where string.Normalize leaves letters such as "ü" whole: the Latin
+    // letters with diacritics that names and titles carry are folded here instead.
+    private static readonly (string Letters, string Base)[] Folds =
+    [
+        ("ÀÁÂÃÄÅàáâãäåĀāĂăĄą", "a"), ("ÇçĆćĈĉĊċČč", "c"), ("ĎďĐđÐð", "d"), ("ÈÉÊËèéêëĒēĔĕĖėĘęĚě", "e"), ("ĜĝĞğĠġĢģ", "g"), ("ĤĥĦħ", "h"),
+        ("ÌÍÎÏìíîïĨĩĪīĬĭĮįİı", "i"), ("Ĵĵ", "j"), ("Ķķ", "k"), ("ĹĺĻļĽľĿŀŁł", "l"), ("ÑñŃńŅņŇň", "n"), ("ÒÓÔÕÖØòóôõöøŌōŎŏŐő", "o"),
+        ("ŔŕŖŗŘř", "r"), ("ŚśŜŝŞşŠšȘș", "s"), ("ŢţŤťŦŧȚț", "t"), ("ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų", "u"), ("Ŵŵ", "w"), ("ÝýÿŶŷŸ", "y"), ("ŹźŻżŽž", "z"),
+        ("ß", "ss"), ("Ææ", "ae"), ("Œœ", "oe"), ("Þþ", "th"),
+    ];
+
+    private static readonly Dictionary<char, string> Folded = Folds.SelectMany(f => f.Letters.Select(c => (c, f.Base))).ToDictionary(x => x.c, x => x.Base);
+
+    /// <summary>The text with Latin letters' diacritics removed ("Östensson" gives "Ostensson", "Straße" gives "Strasse"); other characters as they are.</summary>
+    public static string FoldDiacritics(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var s = text.Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(s.Length);
+        foreach (var ch in s)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark) continue;
+            if (ch >= '\u00C0' && Folded.TryGetValue(ch, out var b)) sb.Append(char.IsUpper(ch) ? b.ToUpperInvariant() : b);
+            else sb.Append(ch);
+        }
+        return sb.ToString();
+    }
+
     /// <summary>Title as lower-case ASCII words: markup, entities, accents, punctuation, Greek letters and the brackets of a
     /// translated title removed.</summary>
     public static string TitleWords(string title)
@@ -24,7 +51,7 @@ public static partial class Normalise
         s = Annotation().Replace(s, " ").Trim();
         if (s.StartsWith('[')) s = s.TrimStart('[').Replace("].", "", StringComparison.Ordinal).TrimEnd(']', '.');
         var sb = new StringBuilder(s.Length);
-        foreach (var ch in s.Normalize(NormalizationForm.FormD))
+        foreach (var ch in FoldDiacritics(s))
         {
             if (Greek.TryGetValue(ch, out var name)) { sb.Append(' ').Append(name).Append(' '); continue; }
             var cat = CharUnicodeInfo.GetUnicodeCategory(ch);
@@ -38,7 +65,7 @@ public static partial class Normalise
     public static string FirstSurname(string authors)
     {
         if (string.IsNullOrWhiteSpace(authors)) return "";
-        var s = authors.Normalize(NormalizationForm.FormD);
+        var s = FoldDiacritics(authors);
         var sb = new StringBuilder();
         foreach (var ch in s)
         {

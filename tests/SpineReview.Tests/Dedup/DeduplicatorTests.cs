@@ -98,6 +98,18 @@ public class DeduplicatorTests
             N("b", "Radiomics of osteoporotic vertebral fractures in older adults", "Greef, S.", 2020, "Spine Imaging", "27", "3", "205-226")));
 
     [Fact]
+    public void FindGroups_PreprintWithJournalReferenceAndArticleRetitled_Merged() =>
+        Assert.Single(Groups(
+            N("a", "Multiclass tumour segmentation on spinal MRI with deep learning", "Lemay, A and Gros, C and Cohen, J", 2020, "NeuroImage: Clinical 31 (2021) 102766", "", "", ""),
+            N("b", "Automatic multiclass intramedullary tumour segmentation on spinal MRI with deep learning", "Lemay A; Gros C; Cohen J", 2021, "NeuroImage. Clinical", "31", "", "102766")));
+
+    [Fact]
+    public void FindGroups_SameArticleNumberOtherAuthors_NotMerged() =>
+        Assert.Empty(Groups(
+            N("a", "Multiclass tumour segmentation on spinal MRI with deep learning", "Lemay, A and Gros, C and Cohen, J", 2021, "NeuroImage: Clinical", "31", "", "102766"),
+            N("b", "Radiomics of vertebral fractures in older adults", "Lemay, A and Park, K and Kim, Y", 2021, "NeuroImage: Clinical", "31", "", "102766")));
+
+    [Fact]
     public void FindGroups_ConferencePaperAndNextYearsProceedingsEntry_Merged() =>
         Assert.Single(Groups(
             N("a", "Call for bids to improve matching efficiency - evidence from spine clinics", "Guo, Xue and Gong, Jing", 2017, "International Conference on Information Systems", "", "", "1--12"),

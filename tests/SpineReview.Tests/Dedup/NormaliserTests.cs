@@ -89,6 +89,13 @@ public class NormaliserTests
         Assert.Equal(first, surnames.Length > 0 ? surnames[0] : "");
     }
 
+    [Theory]
+    [InlineData("Östensson", "Ostensson")]
+    [InlineData("Straße", "Strasse")]
+    [InlineData("Plattformökonomie für Ärzte", "Plattformokonomie fur Arzte")]
+    [InlineData("Łukasz Šťastný", "Lukasz Stastny")]
+    public void FoldDiacritics_LatinLettersLoseTheirMarks(string text, string expected) => Assert.Equal(expected, Normalise.FoldDiacritics(text));
+
     [Fact]
     public void Surnames_EmbaseListWithoutSeparators_EveryAuthor() =>
         Assert.Equal(["chen", "wang", "yan"], AuthorNames.Surnames("Chen R.Wang J.Yan C."));
@@ -131,6 +138,27 @@ public class NormaliserTests
     [InlineData("2016", "May", "")]
     [InlineData("12", "NA", "")]
     public void Issue_FromTheVolumeOrTheIssueField(string volume, string number, string expected) => Assert.Equal(expected, Normalise.Issue(volume, number));
+
+    [Theory]
+    [InlineData("Medical Image Analysis 73 (2021) 102166", "Medical Image Analysis", "73", "102166", 2021)]
+    [InlineData("NeuroImage: Clinical 31 (2021) 102766", "NeuroImage: Clinical", "31", "102766", 2021)]
+    [InlineData("Eur Spine J 29, (2020) 100-110", "Eur Spine J", "29", "100-110", 2020)]
+    [InlineData("Spine 45(3) (2020)", "Spine", "45", "", 2020)]
+    public void JournalReference_CitationInTheVenue_ReadApart(string venue, string name, string volume, string pages, int year)
+    {
+        var r = JournalReference.Apply(new DedupRecord("x", "A title", "Roe, R", 2019, venue, "", "", "", null, ""));
+        Assert.Equal((name, volume, pages, (int?)year), (r.Venue, r.Volume, r.Pages, r.Year));
+    }
+
+    [Theory]
+    [InlineData("Proceedings of MICCAI 2020")]
+    [InlineData("Journal of Neurosurgery: Spine")]
+    [InlineData("Spine (Phila Pa 1976)")]
+    public void JournalReference_PlainVenue_Unchanged(string venue)
+    {
+        var r = new DedupRecord("x", "A title", "Roe, R", 2019, venue, "", "", "", null, "");
+        Assert.Same(r, JournalReference.Apply(r));
+    }
 
     [Theory]
     [InlineData("Journal of Clinical Hypertension", "J Clin Hypertens")]
