@@ -53,17 +53,17 @@ public static partial class AuthorNames
 
     /// <summary>Whether the first authors of two lists are the same person: the same surname, a surname written as a given name (the
     /// export swapped them), or lists in another order (each first author is among the other's authors).</summary>
-    public static bool FirstAuthorsAgree(string[] surnamesA, string[] wordsA, string[] surnamesB, string[] wordsB)
+    public static bool FirstAuthorsAgree(IReadOnlyList<string> surnamesA, IReadOnlyList<string> wordsA, IReadOnlyList<string> surnamesB, IReadOnlyList<string> wordsB)
     {
         ArgumentNullException.ThrowIfNull(surnamesA);
         ArgumentNullException.ThrowIfNull(surnamesB);
         ArgumentNullException.ThrowIfNull(wordsA);
         ArgumentNullException.ThrowIfNull(wordsB);
-        if (surnamesA.Length == 0 || surnamesB.Length == 0) return false;
+        if (surnamesA.Count == 0 || surnamesB.Count == 0) return false;
         if (SameSurname(surnamesA[0], surnamesB[0])) return true;
         if (wordsA.Contains(surnamesB[0], StringComparer.Ordinal) || wordsB.Contains(surnamesA[0], StringComparer.Ordinal)) return true;
         // Reordered: both lists have two or more authors and each one's first author is among the other's.
-        return surnamesA.Length >= 2 && surnamesB.Length >= 2
+        return surnamesA.Count >= 2 && surnamesB.Count >= 2
             && surnamesB.Any(s => SameSurname(s, surnamesA[0])) && surnamesA.Any(s => SameSurname(s, surnamesB[0]));
     }
 

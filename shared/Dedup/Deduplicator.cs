@@ -211,7 +211,7 @@ public static class Deduplicator
         a.Surname.Length == 0 || b.Surname.Length == 0 || FirstAuthorsAgree(a, b);
 
     private static bool FirstAuthorsAgree(Fingerprint a, Fingerprint b) =>
-        AuthorNames.FirstAuthorsAgree([.. a.Surnames], [.. a.FirstAuthorWords], [.. b.Surnames], [.. b.FirstAuthorWords]);
+        AuthorNames.FirstAuthorsAgree(a.Surnames, a.FirstAuthorWords, b.Surnames, b.FirstAuthorWords);
 
     // Every rule that merges on title similarity needs at least 0.85 (or the merge threshold, if lower).
     private static double MergeRuleMinimum(DedupOptions options) => Math.Min(0.85, options.MergeTitleSimilarity);
@@ -255,12 +255,13 @@ public static class Deduplicator
         if (issueConflict && !sameDoi && (sameVolume || a.Volume.Length == 0 || b.Volume.Length == 0)) return false;
         // Pages disagree: an e-locator against printed pages, or a typo. Only a near-identical title in the same volume and year overrides.
         var venues = JournalNames.Agree(a.VenueName, b.VenueName);
-        var venuesDiffer = a.Venue.Length > 0 && b.Venue.Length > 0 && !venues && Normalise.Similarity(a.Venue, b.Venue) < 0.8;
+        // Computed only where a rule needs it: the edit distance of two venue names is not free.
+        bool VenuesDiffer() => a.Venue.Length > 0 && b.Venue.Length > 0 && !venues && Normalise.Similarity(a.Venue, b.Venue) < 0.8;
         // (Not when the venues differ: one abstract presented at two meetings has two page numbers, and "1)" is no volume to agree on.)
-        if (a.Page.Length > 0 && b.Page.Length > 0 && !samePage && !(titleSimilarity >= 0.97 && sameYear && sameVolume && !venuesDiffer && SurnamesAgree(a, b))) return false;
+        if (a.Page.Length > 0 && b.Page.Length > 0 && !samePage && !(titleSimilarity >= 0.97 && sameYear && sameVolume && !VenuesDiffer() && SurnamesAgree(a, b))) return false;
         // The same abstract presented in two journals is two records of two venues: a different volume in a different venue parts them.
         // (Volume alone does not: volume fields often carry issue or supplement numbers.)
-        if (a.Volume.Length > 0 && b.Volume.Length > 0 && a.Volume != b.Volume && venuesDiffer) return false;
+        if (a.Volume.Length > 0 && b.Volume.Length > 0 && a.Volume != b.Volume && VenuesDiffer()) return false;
         if (yearGap > 1) return false;
         // A DOI is shared by every abstract of a supplement: the same DOI counts only with the same title.
         if (sameDoi) return titleSimilarity >= 0.9 || a.Compact.Length == 0 || b.Compact.Length == 0 || (TitleStartsOther(a, b) && SurnamesAgree(a, b));
