@@ -105,14 +105,14 @@ public static class DedupBench
             var match = index.Match(f);
             switch (match?.Band)
             {
-                case DedupBand.Merge:
+                case DedupBand.Merge or DedupBand.Notice:
                     merged++;
                     if (Work(match.CandidateKey) != Work(r.Id)) wrong++;
                     break;
                 case DedupBand.Link: linked++; break;
                 case DedupBand.Review: review++; break;
             }
-            index.Add(new DedupCandidate(r.Id, match?.Band == DedupBand.Merge ? match.StudyKey : r.Id, f));
+            index.Add(new DedupCandidate(r.Id, match?.Band is DedupBand.Merge or DedupBand.Notice ? match.StudyKey : r.Id, f));
         }
         var seconds = clock.Elapsed.TotalSeconds;
         // A record should merge when its work is stored already or came earlier in the update.
@@ -144,10 +144,18 @@ public static class DedupBench
             .Select(g => (IReadOnlyList<string>)g.Select(i => records[i].Key).ToList()).ToList();
         var blind = records.Select(r => DedupRecord.From(r) with { Doi = null }).ToList();
         var clock = Stopwatch.StartNew();
-        var groups = Deduplicator.FindGroups(blind);
+        var found = Deduplicator.Find(blind);
+        var groups = found.Groups;
         var score = DedupEvaluation.Score(blind.Count, truth, groups, clock.Elapsed.TotalSeconds);
         output.WriteLine($"replay sample, identifiers hidden: {score.Records} records, {score.GroupsTrue} true groups ({score.PairsTrue} pairs); found {score.GroupsFound} groups ({score.PairsFound} pairs)");
-        output.WriteLine($"precision {score.Precision:0.0000}, recall {score.Recall:0.0000}, false-positive pairs {score.FalsePositivePairs}");
+        output.WriteLine($"precision {score.Precision:0.0000}, recall {score.Recall:0.0000}, false-positive pairs {score.FalsePositivePairs}, pairs for a person {found.ReviewPairs}");
+        var foundPairs = groups.SelectMany(g => g.SelectMany(a => g.Where(b => string.CompareOrdinal(a, b) < 0).Select(b => (a, b)))).ToHashSet();
+        var byKey = blind.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var g in truth)
+            foreach (var a in g)
+                foreach (var b in g.Where(b => string.CompareOrdinal(a, b) < 0))
+                    if (!foundPairs.Contains((a, b)))
+                        output.WriteLine($"  the same by identifiers, not found: {Describe(byKey[a])} || {Describe(byKey[b])}");
         var truthPairs = truth.SelectMany(g => g.SelectMany(a => g.Where(b => string.CompareOrdinal(a, b) < 0).Select(b => (a, b)))).ToHashSet();
         foreach (var g in groups)
             foreach (var a in g)
@@ -155,6 +163,9 @@ public static class DedupBench
                     if (!truthPairs.Contains((a, b))) output.WriteLine($"  merged but not the same by identifiers: {a} {b}");
         return 0;
     }
+
+    private static string Describe(DedupRecord r) =>
+        $"{r.Id}: {r.Title[..Math.Min(90, r.Title.Length)]} | {r.Authors[..Math.Min(40, r.Authors.Length)]} | {r.Year} | {r.Venue} {r.Volume}({r.Number}) {r.Pages}";
 
     private static string Shift(string pages, int by)
     {

@@ -29,6 +29,9 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
     public const string ByFingerprint = "title+authors";
     /// <summary><see cref="StoredRecord.DuplicateBy"/> of a preprint or published version linked to the same study.</summary>
     public const string ByVersion = "version";
+    /// <summary><see cref="StoredRecord.DuplicateBy"/> of a notice linked to the work it is about, followed by its kind:
+    /// "notice:erratum", "notice:retraction" or "notice:comment" (so a person and the report can name it "erratum of X").</summary>
+    public const string ByNotice = "notice:";
     /// <summary><see cref="StoredRecord.DuplicateBy"/> of a record a person merged.</summary>
     public const string ByPerson = "person";
 
@@ -61,6 +64,9 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
             {
                 case DedupBand.Merge: (duplicateOf, duplicateBy) = (match.StudyKey, ByFingerprint); break;
                 case DedupBand.Link: (duplicateOf, duplicateBy) = (match.StudyKey, ByVersion); break;
+                // The notice is linked to the work; a work that arrives after a notice about it is a study of its own, and the pair goes to a person.
+                case DedupBand.Notice when fingerprint.Kind != NoticeKind.None: (duplicateOf, duplicateBy) = (match.StudyKey, NoticeBy(fingerprint.Kind)); break;
+                case DedupBand.Notice: review = match; break;
                 case DedupBand.Review: review = match; break;
             }
         }
@@ -74,6 +80,9 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
         await identifiers.AddAsync(record, key, ct);
         return (RecordOutcome.New, null);
     }
+
+    /// <summary><see cref="StoredRecord.DuplicateBy"/> of a notice of this kind ("notice:erratum").</summary>
+    public static string NoticeBy(NoticeKind kind) => ByNotice + kind.ToString().ToLowerInvariant();
 
     /// <summary>The index keys a registration reads and writes (identifiers, the record's own key, its blocking keys):
     /// records that share one must be registered one after the other, so the second sees the first.</summary>

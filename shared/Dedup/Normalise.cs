@@ -14,6 +14,33 @@ public static partial class Normalise
         ['μ'] = "mu", ['π'] = "pi", ['σ'] = "sigma", ['τ'] = "tau", ['ω'] = "omega", ['Δ'] = "delta", ['Ω'] = "omega",
     };
 
+    // The runtime runs with invariant globalization, where string.Normalize leaves letters such as "ü" whole: the Latin
+    // letters with diacritics that names and titles carry are folded here instead.
+    private static readonly (string Letters, string Base)[] Folds =
+    [
+        ("ÀÁÂÃÄÅàáâãäåĀāĂăĄą", "a"), ("ÇçĆćĈĉĊċČč", "c"), ("ĎďĐđÐð", "d"), ("ÈÉÊËèéêëĒēĔĕĖėĘęĚě", "e"), ("ĜĝĞğĠġĢģ", "g"), ("ĤĥĦħ", "h"),
+        ("ÌÍÎÏìíîïĨĩĪīĬĭĮįİı", "i"), ("Ĵĵ", "j"), ("Ķķ", "k"), ("ĹĺĻļĽľĿŀŁł", "l"), ("ÑñŃńŅņŇň", "n"), ("ÒÓÔÕÖØòóôõöøŌōŎŏŐő", "o"),
+        ("ŔŕŖŗŘř", "r"), ("ŚśŜŝŞşŠšȘș", "s"), ("ŢţŤťŦŧȚț", "t"), ("ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų", "u"), ("Ŵŵ", "w"), ("ÝýÿŶŷŸ", "y"), ("ŹźŻżŽž", "z"),
+        ("ß", "ss"), ("Ææ", "ae"), ("Œœ", "oe"), ("Þþ", "th"),
+    ];
+
+    private static readonly Dictionary<char, string> Folded = Folds.SelectMany(f => f.Letters.Select(c => (c, f.Base))).ToDictionary(x => x.c, x => x.Base);
+
+    /// <summary>The text with Latin letters' diacritics removed ("Östensson" gives "Ostensson", "Straße" gives "Strasse"); other characters as they are.</summary>
+    public static string FoldDiacritics(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var s = text.Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(s.Length);
+        foreach (var ch in s)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark) continue;
+            if (ch >= '\u00C0' && Folded.TryGetValue(ch, out var b)) sb.Append(char.IsUpper(ch) ? b.ToUpperInvariant() : b);
+            else sb.Append(ch);
+        }
+        return sb.ToString();
+    }
+
     /// <summary>Title as lower-case ASCII words: markup, entities, accents, punctuation, Greek letters and the brackets of a
     /// translated title removed.</summary>
     public static string TitleWords(string title)
@@ -24,7 +51,7 @@ public static partial class Normalise
         s = Annotation().Replace(s, " ").Trim();
         if (s.StartsWith('[')) s = s.TrimStart('[').Replace("].", "", StringComparison.Ordinal).TrimEnd(']', '.');
         var sb = new StringBuilder(s.Length);
-        foreach (var ch in s.Normalize(NormalizationForm.FormD))
+        foreach (var ch in FoldDiacritics(s))
         {
             if (Greek.TryGetValue(ch, out var name)) { sb.Append(' ').Append(name).Append(' '); continue; }
             var cat = CharUnicodeInfo.GetUnicodeCategory(ch);
@@ -38,7 +65,7 @@ public static partial class Normalise
     public static string FirstSurname(string authors)
     {
         if (string.IsNullOrWhiteSpace(authors)) return "";
-        var s = authors.Normalize(NormalizationForm.FormD);
+        var s = FoldDiacritics(authors);
         var sb = new StringBuilder();
         foreach (var ch in s)
         {
@@ -83,10 +110,41 @@ public static partial class Normalise
         return (leakedVenue ? numbers[^1].Value : numbers[0].Value).TrimStart('0');
     }
 
+    /// <summary>The last page of a range in full ("1316-25" and "1316-1325" give "1325", "S12-S15" gives "15"); "" for a single page
+    /// or a range that ends where it starts.</summary>
+    public static string LastPage(string pages)
+    {
+        if (string.IsNullOrWhiteSpace(pages)) return "";
+        var parts = pages.Split(['-', '–', '—'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length < 2) return "";
+        var first = FirstPage(parts[0]);
+        var last = new string(parts[^1].Where(char.IsDigit).ToArray()).TrimStart('0');
+        if (first.Length == 0 || last.Length == 0) return "";
+        // Abbreviated: the missing leading digits are the first page's.
+        if (last.Length < first.Length) last = first[..(first.Length - last.Length)] + last;
+        return last == first ? "" : last;
+    }
+
+    /// <summary>The issue number: in parentheses after the volume ("16 (1)"), else the first number of the issue field ("SUPPL. 3"
+    /// gives "3"). An issue field that holds the article number instead (three digits or more, or the volume field says
+    /// "(no pagination)") gives "".</summary>
+    public static string Issue(string volume, string number)
+    {
+        if (!string.IsNullOrWhiteSpace(volume) && VolumeIssue().Match(volume) is { Success: true } m) return m.Groups[1].Value.TrimStart('0');
+        if (string.IsNullOrWhiteSpace(number)) return "";
+        if (volume?.Contains("no pagination", StringComparison.OrdinalIgnoreCase) == true) return "";
+        // Three digits or more is an article number ("791", "e0168396"), not an issue.
+        var n = Numbers().Match(number);
+        return n.Success && n.Value.TrimStart('0').Length <= 2 ? n.Value.TrimStart('0') : "";
+    }
+
+    [GeneratedRegex(@"^\s*\d+\s*\(\s*(\d+)\s*\)")]
+    private static partial Regex VolumeIssue();
+
     [GeneratedRegex(@"\d+")]
     private static partial Regex Numbers();
 
-    /// <summary>Whether a title announces a notice about another work (erratum, retraction, comment, reply).</summary>
+    /// <summary>Whether a title (as words) begins by announcing a notice about another work (erratum, retraction, comment, reply).</summary>
     public static bool IsNotice(string titleWords) => Notice().IsMatch(titleWords);
 
     /// <summary>Similarity of two strings from 0 to 1 (one minus the edit distance over the longer length).</summary>
@@ -150,12 +208,16 @@ public static partial class Normalise
     public static string Venue(string venue) =>
         string.IsNullOrWhiteSpace(venue) ? "" : new string(TitleWords(venue.Replace("&", " and ", StringComparison.Ordinal)).Where(char.IsLetterOrDigit).ToArray());
 
+    /// <summary>The title without the annotations databases add to it ("[Review]", "(Structured abstract)", "[Erratum appears in …]").</summary>
+    public static string WithoutAnnotations(string title) => string.IsNullOrEmpty(title) ? "" : Annotation().Replace(title, " ");
+
     [GeneratedRegex(@"<[^>]+>")]
     private static partial Regex Tags();
-    [GeneratedRegex(@"\((?:structured|provisional)\s+abstract\)|\[(?:review|\d+\s*refs?|article in [^\]]*|english abstract|japanese|german|french|chinese|russian|spanish|italian|portuguese|polish|dutch|korean|czech|hungarian|turkish|danish|swedish|norwegian|finnish|(?:erratum|comment|retraction|corrected and republished|update)s? (?:appears )?in [^\]]*)\]", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\((?:structured|provisional)\s+abstract\)|\[(?:review|\d+\s*refs?|article in [^\]]*|english abstract|japanese|german|french|chinese|russian|spanish|italian|portuguese|polish|dutch|korean|czech|hungarian|turkish|danish|swedish|norwegian|finnish|(?:erratum|comment|retraction|corrected and republished|update)s? (?:appears )?in [^\]]*)(?:\]|$)|\(\s*retracted article[^)]*\)", RegexOptions.IgnoreCase)]
     private static partial Regex Annotation();
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
-    [GeneratedRegex(@"\b(?:erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|comment on|reply|response to|in reply)\b")]
+    // At the start only: "… in response to humanitarian events" is a title, not a response.
+    [GeneratedRegex(@"^(?:erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|comment on|reply|response to|in reply)\b")]
     private static partial Regex Notice();
 }

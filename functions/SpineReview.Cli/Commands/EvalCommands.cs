@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using SpineReview.Dedup;
 using SpineReview.Extraction.Evaluation;
 using SpineReview.Screening.Evaluation;
 
@@ -15,6 +13,7 @@ internal static class EvalCommands
     {
         var command = new CliCommand("eval", "score a stage on a benchmark: eval dedup | eval screening | eval stopping | eval extraction", """
             Usage: spine-review eval dedup --records FILE --truth FILE [--json] [--found FILE]
+                   spine-review eval dedup --panel DIR [--json]
                    spine-review eval screening --dataset FILE|FOLDER [--runs N] [--seed S] [--json]
                    spine-review eval screening --panel DIR [--runs N] [--seed S] [--json]
                    spine-review eval stopping --panel DIR [--runs N] [--seed S] [--target R] [--json]
@@ -36,59 +35,24 @@ internal static class EvalCommands
 
             eval dedup deduplicates a benchmark (the bib-dedupe CSV or the ASySD CSV) and scores the groups found against its
             ground truth (one group per line, ids joined by ';', header merged_ids). Pairs are unordered pairs of
-            records placed in one group. Needs no storage.
+            records placed in one group; pairs left to a person (possible duplicates) are counted beside them. With --panel
+            DIR it scores every benchmark under DIR (a folder with a records CSV and a truth CSV named merged…), one row each.
+            Needs no storage.
             """);
-        command.Add(Dedup(runner));
+        command.Add(EvalDedupCommand.Create(runner));
         command.Add(EvalScreeningCommands.Screening(runner));
         command.Add(EvalScreeningCommands.Stopping(runner));
         command.Add(Extraction(runner));
         return command;
     }
 
-    private static Option<bool> Json() => Syntax.Flag("--json", "one JSON object on standard output, nothing else");
+    internal static Option<bool> Json() => Syntax.Flag("--json", "one JSON object on standard output, nothing else");
 
-    private static Option<string?> ExistingFile(string name, string description)
+    internal static Option<string?> ExistingFile(string name, string description)
     {
         var option = Syntax.Value(name, "FILE", description);
         Syntax.Check(option, Syntax.NoSuchFile);
         return option;
-    }
-
-    private static CliCommand Dedup(Runner runner)
-    {
-        var (records, truth) = (ExistingFile("--records", "the benchmark's records: a bib-dedupe or ASySD CSV"), ExistingFile("--truth", "its ground truth: one group per line, ids joined by ';'"));
-        var json = Json();
-        var found = Syntax.Value("--found", "FILE", "also write the groups found, in the truth file's format, to inspect them");
-        var command = new CliCommand("dedup", "deduplicate a benchmark and score it against its ground truth",
-            "Usage: spine-review eval dedup --records FILE --truth FILE [--json] [--found FILE]\n\nDeduplicates a benchmark and scores the groups found: precision, recall and F1 over pairs.")
-            { records, truth, json, found };
-        Syntax.Require(command, records, "needs --records FILE");
-        Syntax.Require(command, truth, "needs --truth FILE");
-        runner.HandleOffline(command, async (p, c) =>
-        {
-            if (p.GetValue(found) is { } target) OutputFiles.Check("--found", target);
-            var all = DedupFiles.ReadRecords(p.GetValue(records)!);
-            var groupsTrue = DedupFiles.ReadTruth(p.GetValue(truth)!, all);
-            var clock = Stopwatch.StartNew();
-            var groups = await c.ComputeAsync(() => Deduplicator.FindGroups(all));
-            clock.Stop();
-            var score = DedupEvaluation.Score(all.Count, groupsTrue, groups, clock.Elapsed.TotalSeconds);
-            if (p.GetValue(found) is { } path)
-            {
-                var lines = groups.Select(g => "\"" + string.Join(';', g.Order(StringComparer.Ordinal)) + "\"").Prepend("merged_ids");
-                await OutputFiles.WriteAsync("--found", path, Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"), c.Cancellation);
-            }
-            if (p.GetValue(json))
-            {
-                await c.Out.WriteLineAsync(JsonSerializer.Serialize(score, EvalJsonContext.Default.DedupScore));
-                return ExitCodes.Success;
-            }
-            await c.Out.WriteLineAsync($"records {score.Records}; true groups {score.GroupsTrue} ({score.PairsTrue} pairs); found groups {score.GroupsFound} ({score.PairsFound} pairs)");
-            await c.Out.WriteLineAsync($"eval dedup done: precision {score.Precision:0.0000}, recall {score.Recall:0.0000}, F1 {score.F1:0.0000}, " +
-                $"{score.FalsePositivePairs} false-positive pairs, {score.Seconds:0.000} s");
-            return ExitCodes.Success;
-        });
-        return command;
     }
 
     /// <summary>`eval screening --dataset`: the project's model and the baseline on one labelled set.</summary>

@@ -267,6 +267,28 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task EvalDedup_Panel_OneRowPerBenchmarkWithThePairsLeftToAPerson()
+    {
+        var (code, output, _) = await Run("eval", "dedup", "--panel", Path.Combine(TestPaths.Fixtures, "dedup"), "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var sets = doc.RootElement.GetProperty("sets").EnumerateArray().ToList();
+        Assert.Equal(["cytology_screening", "special_cases"], sets.Select(s => s.GetProperty("set").GetString()));
+        Assert.Equal([1856, 12], sets.Select(s => s.GetProperty("records").GetInt32()));
+        Assert.All(sets, s => Assert.True(s.TryGetProperty("review_pairs", out _)));
+        Assert.Equal(0, doc.RootElement.GetProperty("false_positive_pairs").GetInt64());
+        Assert.True(doc.RootElement.GetProperty("min_recall").GetDouble() >= 0.99);
+    }
+
+    [Fact]
+    public async Task EvalDedup_PanelWithRecords_Exit2()
+    {
+        var (code, _, err) = await Run("eval", "dedup", "--panel", Path.Combine(TestPaths.Fixtures, "dedup"), "--records", "x.csv");
+        Assert.Equal(2, code);
+        Assert.Contains("--panel", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EvalDedup_MissingTruth_Exit2()
     {
         var (code, _, err) = await Run("eval", "dedup", "--records", "x.csv");

@@ -60,6 +60,32 @@ public class DedupStorageTests
     }
 
     [Fact]
+    public async Task ErratumPrintedWithItsArticle_LinkedAsANoticeNamedErratum_LaterOneAndArticleAfterItGoToAPerson()
+    {
+        await using var host = TestHost.Create();
+        var store = host.Get<DedupService>();
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(PubMed("36000011", Title), "run1", At, default)).Outcome);
+        // Printed in the same volume: counted with the article, and named for what it is.
+        var erratum = OpenAlex("W200", "Erratum to: " + Title, "111");
+        Assert.Equal((RecordOutcome.Duplicate, "pubmed:36000011"), await store.RegisterAsync(erratum, "run1", At, default));
+        // A correction printed a year later is a record of its own; the pair waits for a person.
+        var later = OpenAlex("W201", "Correction: " + Title, "9", "32") with { Year = 2023 };
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(later, "run1", At, default)).Outcome);
+        // An article that arrives after a notice about it is never linked to the notice: it is a study, and the pair is listed.
+        var notice = OpenAlex("W300", "Retraction note: Radiomics of vertebral fractures on CT in older adults", "300");
+        var work = PubMed("36000012", "Radiomics of vertebral fractures on CT in older adults", "290-299");
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(notice, "run1", At, default)).Outcome);
+        Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(work, "run1", At, default)).Outcome);
+
+        var records = await All(host);
+        var linked = records.Single(r => r.Key == "openalex:W200");
+        Assert.Equal(("pubmed:36000011", "notice:erratum"), (linked.DuplicateOf, linked.DuplicateBy));
+        var review = await store.ReviewListAsync(default);
+        Assert.Contains(review, p => new[] { p.Pair.RecordKey, p.Pair.OtherKey }.Order().SequenceEqual(["openalex:W201", "pubmed:36000011"]));
+        Assert.Contains(review, p => new[] { p.Pair.RecordKey, p.Pair.OtherKey }.Order().SequenceEqual(["openalex:W300", "pubmed:36000012"]));
+    }
+
+    [Fact]
     public async Task PreprintThenPublishedArticle_LinkedAsOneStudy_BothRecordsKept()
     {
         await using var host = TestHost.Create();
@@ -258,8 +284,9 @@ public class DedupStorageTests
         Assert.Equal(DedupBand.Merge, Deduplicator.Judge(article, F("b", Title.ToUpperInvariant(), "Smith J", 2022, "Eur Spine J", "100-110"), o).Band);
         Assert.Equal(DedupBand.Link, Deduplicator.Judge(article, F("c", Title, "Smith John", 2021, "medRxiv", "", "10.1101/2021.01.01.1"), o).Band);
         Assert.Equal(DedupBand.Review, Deduplicator.Judge(article, F("d", Title, "Smith JA", 2022, "Eur Spine J", "S12", volume: "29"), o).Band);
-        // An erratum about the article, and another work with its own DOI, are distinct.
-        Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("e", "Correction: " + Title, "Smith JA", 2022, "Eur Spine J", "111"), o).Band);
+        // An erratum printed with the article is counted with it as a notice; one printed later goes to a person; another work with its own DOI is distinct.
+        Assert.Equal(DedupBand.Notice, Deduplicator.Judge(article, F("e", "Correction: " + Title, "Smith JA", 2022, "Eur Spine J", "111"), o).Band);
+        Assert.Equal(DedupBand.Review, Deduplicator.Judge(article, F("e2", "Correction: " + Title, "Smith JA", 2023, "Eur Spine J", "9", volume: "13"), o).Band);
         Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("f", Title, "Smith JA", 2022, "Eur Spine J", "S12", "10.1007/x2"), o).Band);
         Assert.Equal(DedupBand.Distinct, Deduplicator.Judge(article, F("g", "Radiomics of vertebral fractures on CT", "Smith JA", 2022, "Eur Spine J", "100-110"), o).Band);
     }
