@@ -21,6 +21,8 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
 {
     private int Required => Math.Max(1, options.Value.ReviewersPerRecord);
 
+    private bool Open(QueueEntry q, string reviewer) => !q.Reviewers.Contains(reviewer, StringComparer.Ordinal) && q.Reviewers.Count < Required;
+
     /// <summary>The highest-priority record this reviewer has not decided, or null when nothing waits for them.</summary>
     public async Task<ScreeningItem?> NextAsync(string reviewer, CancellationToken ct)
     {
@@ -28,13 +30,16 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
         await storage.EnsureCreatedAsync(ct);
         // Retrains only when decisions or the queue changed since the last training.
         await ranking.RankAsync(force: false, ct);
-        var waiting = (await store.ListQueueAsync(ScreeningStatus.Pending, ct))
-            .Where(q => !q.Reviewers.Contains(reviewer, StringComparer.Ordinal) && q.Reviewers.Count < Required)
+        // Ordered from the queue as recently read (the screening page answers a decision with the next record within 200 ms,
+        // and reading 10,000 rows takes longer); the row picked is read again, so a decision stored elsewhere meanwhile counts.
+        var waiting = (await store.ListQueueRecentAsync(ScreeningStore.RecentQueueAge, ct))
+            .Where(q => q.Status == ScreeningStatus.Pending && Open(q, reviewer))
             // The audit sample first: until it is screened the misses among the model's exclusions cannot be estimated.
             .OrderByDescending(q => q.Audit).ThenByDescending(q => q.Probability).ThenBy(q => q.EnqueuedAt).ThenBy(q => q.RecordKey, StringComparer.Ordinal)
             .ToList();
-        foreach (var q in waiting)
+        foreach (var listed in waiting)
         {
+            if (await store.GetQueueEntryAsync(listed.RecordKey, ct) is not { Status: ScreeningStatus.Pending } q || !Open(q, reviewer)) continue;
             var stored = await records.GetAsync(q.RecordKey, ct);
             if (stored is null || stored.DuplicateOf is not null) continue;
             // A decision stored without its queue row being updated (a crash between the two writes) is healed here, never served again.
