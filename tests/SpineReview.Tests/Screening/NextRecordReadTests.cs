@@ -22,7 +22,6 @@ public class NextRecordReadTests
 
     private static async Task<List<string>> SeedAsync(TestHost host, int from, int count)
     {
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var keys = new List<string>();
         for (var i = from; i < from + count; i++)
         {

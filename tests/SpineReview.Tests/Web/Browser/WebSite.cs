@@ -63,7 +63,6 @@ internal sealed class WebSite : IAsyncDisposable
         var app = LocalWebApp.Build(configuration, 0, logging: l => { });
         var site = new WebSite(app, browser, keys);
         await app.StartAsync();
-        await site.Get<StorageClients>().EnsureCreatedAsync();
         site.Url = LocalWebApp.Url(app);
         return site;
     }
@@ -73,6 +72,8 @@ internal sealed class WebSite : IAsyncDisposable
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         _contexts.Add(context);
+        // The machine may be shared with other builds and one storage emulator: give a slow answer a minute, not Playwright's 30 s.
+        context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
         page.Dialog += async (_, dialog) =>
         {
