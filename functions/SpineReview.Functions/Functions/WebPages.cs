@@ -82,7 +82,7 @@ public sealed class WebPages(IServiceProvider services)
     public Task<IActionResult> DuplicatesVerdict([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "duplicates/verdict")] HttpRequest request) => RunAsync(request, "DuplicatesVerdict");
 
     [Function("WebAdmin")]
-    public Task<IActionResult> Admin([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin")] HttpRequest request) => RunAsync(request, "Admin");
+    public Task<IActionResult> Admin([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage")] HttpRequest request) => RunAsync(request, "Admin");
 
     private async Task<IActionResult> RunAsync(HttpRequest request, string route)
     {
