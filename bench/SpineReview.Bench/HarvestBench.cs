@@ -75,6 +75,7 @@ public static class HarvestBench
         }).Build();
         var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddSpineReview(configuration).BuildServiceProvider();
         var storage = services.GetRequiredService<StorageClients>();
+        await services.GetRequiredService<StorageInitializer>().CreateAsync();
         try
         {
             var watch = Stopwatch.StartNew();
@@ -92,7 +93,7 @@ public static class HarvestBench
         finally
         {
             foreach (var t in storage.Names.Tables) await storage.Tables.DeleteTableAsync(t);
-            foreach (var q in storage.Names.Queues) await storage.Queue(q).DeleteIfExistsAsync();
+            foreach (var q in storage.Names.Queues.Concat(storage.Names.PoisonQueues)) await storage.Queue(q).DeleteIfExistsAsync();
             foreach (var c in storage.Names.Containers) await storage.Container(c).DeleteIfExistsAsync();
             await services.DisposeAsync();
             await app.StopAsync();

@@ -87,7 +87,7 @@ internal static class ReportBench
         await using var services = BenchStorage.Services();
         T Get<T>() where T : notnull => services.GetRequiredService<T>();
         var storage = Get<StorageClients>();
-        await storage.EnsureCreatedAsync();
+        await Get<StorageInitializer>().CreateAsync();
         try
         {
             var data = Generate(included, identified);

@@ -54,7 +54,7 @@ internal static class ScreeningBench
         await using var services = BenchStorage.Services();
         T Get<T>() where T : notnull => services.GetRequiredService<T>();
         var storage = Get<SpineReview.Storage.StorageClients>();
-        await storage.EnsureCreatedAsync();
+        await Get<SpineReview.Storage.StorageInitializer>().CreateAsync();
         try
         {
             var pool = ScreeningDataset.Read(Path.Combine(corpus, "screening", "asreview_srd", "Cohen_2006_ACEInhibitors.csv"))

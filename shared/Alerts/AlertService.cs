@@ -76,7 +76,6 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
     /// <summary>Recovers interrupted emails, makes up what is due for the scope, and sends every email whose time has come.</summary>
     public async Task<AlertRunSummary> RunAsync(AlertScope scope, IProgress<string>? progress, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         if (!mailer.Options.Configured)
         {
             var confirmed = (await subscribers.ListAsync(SubscriberStatus.Confirmed, ct)).Count;
@@ -100,7 +99,6 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
     /// <summary>Removes the queued nudges (each says a study was included); a pass reads what is due from the tables itself.</summary>
     public async Task<int> DrainNudgesAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         var n = 0;
         while (true)
         {
@@ -316,7 +314,6 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
     /// <summary>Counts by state, and the emails a person should look at (failed, unconfirmed) or that wait for a retry.</summary>
     public async Task<AlertStatus> StatusAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         var subs = await subscribers.ListAsync(null, ct);
         var byId = subs.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var all = await deliveries.ListAsync(null, ct);
@@ -339,7 +336,6 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
 
     private async Task<Delivery> ChangeAsync(string id, DeliveryState[] from, Func<Delivery, Delivery> change, string verb, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         if (string.IsNullOrWhiteSpace(id) || id.Length > 64 || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-')))
             throw new AlertRejectedException("give the id of an email as `spine-review alerts status` prints it (for example 20261101090000123-1a2b3c4d)");
         for (var attempt = 0; attempt < 10; attempt++)

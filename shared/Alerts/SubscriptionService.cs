@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using SpineReview.Storage;
 
 namespace SpineReview.Alerts;
 
@@ -33,7 +32,7 @@ public sealed record SubscriberView(string Id, string? Address, string? Name, st
 }
 
 /// <summary>Subscribing with double opt-in, confirming, unsubscribing in one click, and the subscriber list.</summary>
-public sealed class SubscriptionService(StorageClients storage, SubscriberStore store, SmtpMailer mailer, AlertLinks links, IOptions<AlertOptions> options,
+public sealed class SubscriptionService(SubscriberStore store, SmtpMailer mailer, AlertLinks links, IOptions<AlertOptions> options,
     TimeProvider time, ILogger<SubscriptionService> log)
 {
     private AlertOptions Options => options.Value;
@@ -52,7 +51,6 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
         if (!mailer.Options.Configured)
             throw new AlertRejectedException("alerts cannot be subscribed to on this server yet: email is not set up (setting Smtp:Host)", 503);
         var from = mailer.From();
-        await storage.EnsureCreatedAsync(ct);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var now = time.GetUtcNow();
@@ -125,7 +123,6 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
     {
         const string Invalid = "this confirmation link is not valid (it may have been replaced by a newer one): copy the whole link from the latest email, or subscribe again";
         if (!AlertTokens.TryParse(token, out var id, out var secret)) throw new AlertRejectedException(Invalid, 404);
-        await storage.EnsureCreatedAsync(ct);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var s = await store.GetAsync(id, ct);
@@ -160,7 +157,6 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
     {
         const string Invalid = "this unsubscribe link is not valid: use the whole link from the latest alert email";
         if (!AlertTokens.TryParse(token, out var id, out var secret)) throw new AlertRejectedException(Invalid, 404);
-        await storage.EnsureCreatedAsync(ct);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var s = await store.GetAsync(id, ct);
@@ -184,7 +180,6 @@ public sealed class SubscriptionService(StorageClients storage, SubscriberStore 
     /// <summary>Every subscriber (for admins).</summary>
     public async Task<List<Subscriber>> ListAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         return (await store.ListAsync(null, ct)).OrderBy(s => s.SubscribedAt).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
     }
 

@@ -12,7 +12,7 @@ public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQu
     AlertRunSummary Alerts, byte[] Pdf);
 
 /// <summary>One living-review cycle: harvest, screen, extract, report, immediate alerts. The console host runs it whole; in Azure each stage is its own function.</summary>
-public sealed class CycleService(StorageClients storage, Harvester harvester, WorkQueues queues, ScreeningService screening,
+public sealed class CycleService(Harvester harvester, WorkQueues queues, ScreeningService screening,
     RankingService ranking, ExtractionService extraction, ReportService reports, AlertService alerts, TimeProvider time)
 {
     /// <summary>The longest a queue message stays hidden by a run that stopped: the Functions host receives for 10 minutes (a cycle for <see cref="WorkQueues.Visibility"/>).</summary>
@@ -21,7 +21,6 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
     /// <summary>Runs every stage in turn, reporting progress per stage.</summary>
     public async Task<CycleSummary> RunAsync(HarvestRequest window, IProgress<string>? progress, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         progress?.Report($"[1/6] harvest: {string.Join(", ", harvester.Sources.Where(s => s.Enabled).Select(s => s.Name))}");
         var harvest = await harvester.HarvestAllAsync(window, progress, ct);
         progress?.Report("[2/6] screen: Crossref enrichment where the abstract is missing, then the rule pre-screen");
@@ -45,7 +44,6 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
     /// <summary>Screens every queued record.</summary>
     public async Task<WorkQueues.DrainResult> DrainScreenAsync(IProgress<string>? progress, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         return Said(await queues.DrainAsync(queues.Screen, screening.ScreenMessageAsync,
             Every(25, n => progress?.Report($"screen: {n} records")), ct, (body, e) => progress?.Report($"screen: {body} failed, left for a later run: {e.Message}"),
             (hidden, wait) => progress?.Report(Waiting("screen", hidden, wait))), "screen", progress);
@@ -54,7 +52,6 @@ public sealed class CycleService(StorageClients storage, Harvester harvester, Wo
     /// <summary>Extracts every queued record.</summary>
     public async Task<WorkQueues.DrainResult> DrainExtractAsync(IProgress<string>? progress, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         return Said(await queues.DrainAsync(queues.Extract, extraction.ExtractMessageAsync,
             Every(25, n => progress?.Report($"extract: {n} records")), ct, (body, e) => progress?.Report($"extract: {body} failed, left for a later run: {e.Message}"),
             (hidden, wait) => progress?.Report(Waiting("extract", hidden, wait))), "extract", progress);

@@ -15,7 +15,7 @@ public sealed record FieldAccuracy(string Field, int Checked, int Right)
 public sealed record FormField(string Field, IReadOnlyList<string> Values, IReadOnlyList<ExtractedValue> Automatic, string ExtractorVersion, Correction? Correction);
 
 /// <summary>The ExtractRecord stage: fills the review's form with evidence; people correct it.</summary>
-public sealed class ExtractionService(StorageClients storage, RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log)
+public sealed class ExtractionService(RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log)
 {
     /// <summary>Extracts the record a queue message names; a body that is not a record message throws (the runtime poison-queues it).</summary>
     public Task<IReadOnlyList<ExtractedField>> ExtractMessageAsync(string body, CancellationToken ct) => ExtractAsync(RecordMessage.Parse(body), ct);
@@ -24,7 +24,6 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
     public async Task<IReadOnlyList<ExtractedField>> ExtractAsync(RecordMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await storage.EnsureCreatedAsync(ct);
         var stored = await records.GetAsync(message.RecordKey, ct);
         if (stored is null)
         {
@@ -55,7 +54,6 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
     /// <summary>Re-extracts every stored study whose values come from another extractor version; people's corrections stay.</summary>
     public async Task<(int Reextracted, int Current)> ReextractAsync(IProgress<string>? progress, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         var stored = await store.ListStoredAsync(ct);
         int done = 0, current = 0;
         foreach (var (key, fields) in stored)
@@ -73,7 +71,6 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
     public async Task ReextractIfNewVersionAsync(IProgress<string>? progress, CancellationToken ct)
     {
         const string key = "extractor-version";
-        await storage.EnsureCreatedAsync(ct);
         if (await state.GetValueAsync(key, ct) == FormExtractor.Version) return;
         var (done, current) = await ReextractAsync(progress, ct);
         progress?.Report($"extract: {done} stored studies re-extracted with {FormExtractor.Version} ({current} were current); corrections kept");
@@ -110,7 +107,6 @@ public sealed class ExtractionService(StorageClients storage, RecordStore record
         }
         if (note is { Length: > 4000 }) throw new ArgumentException("keep the note under 4,000 characters");
         if (clean.Count > 50 || clean.Any(v => v.Length > 1000)) throw new ArgumentException("give at most 50 values of at most 1,000 characters each");
-        await storage.EnsureCreatedAsync(ct);
         if (await records.GetAsync(recordKey, ct) is null) throw new KeyNotFoundException($"record {recordKey} is not stored");
         if ((await store.GetAsync(recordKey, ct)).Count == 0)
             throw new KeyNotFoundException($"record {recordKey} has no extracted form to correct (forms are filled for records that passed the rules)");

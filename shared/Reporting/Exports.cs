@@ -4,7 +4,6 @@ using SpineReview.Extraction;
 using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Screening.People;
-using SpineReview.Storage;
 
 namespace SpineReview.Reporting;
 
@@ -77,7 +76,7 @@ public static class Exports
 }
 
 /// <summary>Collects the studies to export from storage: included by reviewers, or also those still being screened.</summary>
-public sealed class ExportService(StorageClients storage, RecordStore records, ScreeningStore screening, ExtractionStore extractions)
+public sealed class ExportService(RecordStore records, ScreeningStore screening, ExtractionStore extractions)
 {
     public const string Included = "included";
     public const string Provisional = "provisionally eligible";
@@ -85,7 +84,6 @@ public sealed class ExportService(StorageClients storage, RecordStore records, S
     /// <param name="withProvisional">Also the studies that passed the rules and no reviewer has excluded yet (status "provisionally eligible").</param>
     public async Task<List<ExportedStudy>> StudiesAsync(bool withProvisional, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         var queue = (await screening.ListQueueAsync(null, ct)).ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
         var fields = await extractions.ListAsync(ct);
         var list = new List<ExportedStudy>();

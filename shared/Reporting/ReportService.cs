@@ -36,7 +36,6 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
     /// </summary>
     public async Task<GeneratedReport> GenerateAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         await using var lease = await WorkLease.AcquireAsync(storage.Container(storage.Names.LocksContainer), PublishLock, "report generation", PublishWait, log, ct);
         // Under the lease no other run is between its two writes: a PDF that no manifest names was left by a run that died there.
         foreach (var orphan in await archive.RemoveUnnamedPdfsAsync(ct))
@@ -184,14 +183,12 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
     /// <summary>Every stored version, oldest first, with its counts and hash.</summary>
     public async Task<List<ReportSummary>> ListAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         return await archive.ListAsync(ct);
     }
 
     /// <summary>The newest version's manifest, or null before the first report.</summary>
     public async Task<ReportManifest?> LatestManifestAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         var versions = await archive.VersionsAsync(ct);
         return versions.Count == 0 ? null : await archive.ReadManifestAsync(versions[^1], ct);
     }
@@ -199,21 +196,18 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
     /// <summary>One version's manifest, or null when there is no such version.</summary>
     public async Task<ReportManifest?> GetManifestAsync(ReportVersion version, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         return await archive.ReadManifestAsync(version, ct);
     }
 
     /// <summary>The latest PDF with its ETag (the SHA-256 of its bytes), or null when no report exists yet.</summary>
     public async Task<StoredReport?> GetLatestAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         return await archive.GetLatestAsync(ct);
     }
 
     /// <summary>One version's PDF, or null when there is no such version.</summary>
     public async Task<StoredReport?> GetVersionAsync(ReportVersion version, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         return await archive.GetVersionAsync(version, ct);
     }
 }

@@ -32,7 +32,6 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
     /// <summary>The latest training's summary, or null before the first.</summary>
     public async Task<ModelSummary?> LatestAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         var blob = storage.Container(storage.Names.ModelsContainer).GetBlobClient(LatestBlob);
         try
         {
@@ -48,7 +47,6 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
     /// <summary>Retrains and re-ranks when labels or the queue changed since the last training (or always, when forced).</summary>
     public async Task<ModelSummary> RankAsync(bool force, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         var clock = Stopwatch.StartNew();
         var queue = await store.ListQueueAsync(null, ct);
         var latest = await LatestAsync(ct);

@@ -5,7 +5,7 @@ using SpineReview.Storage;
 namespace SpineReview.Screening;
 
 /// <summary>The ScreenRecord stage: rule pre-screen of one record; when it passes, into the people's queue and on to extraction.</summary>
-public sealed class ScreeningService(StorageClients storage, RecordStore records, ScreeningStore decisions, WorkQueues queues,
+public sealed class ScreeningService(RecordStore records, ScreeningStore decisions, WorkQueues queues,
     TimeProvider time, ILogger<ScreeningService> log)
 {
     /// <summary>Screens the record a queue message names; a body that is not a record message throws (the runtime poison-queues it).</summary>
@@ -15,7 +15,6 @@ public sealed class ScreeningService(StorageClients storage, RecordStore records
     public async Task<RuleDecision?> ScreenAsync(RecordMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await storage.EnsureCreatedAsync(ct);
         var stored = await records.GetAsync(message.RecordKey, ct);
         if (stored is null)
         {

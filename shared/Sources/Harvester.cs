@@ -65,7 +65,6 @@ public sealed class Harvester(
         ArgumentNullException.ThrowIfNull(request);
         if (!_sources.TryGetValue(name, out var source))
             throw new ArgumentException($"Unknown source '{name}'. Sources: {string.Join(", ", _sources.Keys)}.", nameof(name));
-        await storage.EnsureCreatedAsync(ct);
         var started = time.GetUtcNow();
         var today = DateOnly.FromDateTime(started.UtcDateTime);
         var missing = replay is null ? source.MissingConfiguration

@@ -70,18 +70,4 @@ public sealed class StorageClients
     public TableClient Table(string name) => Tables.GetTableClient(name);
     public QueueClient Queue(string name) => Queues.GetQueueClient(name);
     public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
-
-    private int _ready;
-
-    /// <summary>Creates every table, queue and container that is missing; once per process.</summary>
-    public async Task EnsureCreatedAsync(CancellationToken ct = default)
-    {
-        if (Volatile.Read(ref _ready) == 1) return;
-        // Storage that cannot be reached fails here as StorageUnavailableException (StorageReachPolicy), naming the endpoint.
-        await Task.WhenAll(
-            Names.Tables.Select(t => Tables.CreateTableIfNotExistsAsync(t, ct))
-                .Concat<Task>(Names.Queues.Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: ct)))
-                .Concat(Names.Containers.Select(c => Container(c).CreateIfNotExistsAsync(cancellationToken: ct))));
-        Volatile.Write(ref _ready, 1);
-    }
 }

@@ -60,6 +60,10 @@ public sealed partial class StorageNames
     public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable, ScreeningQueueTable,
         AlertSubscribersTable, AlertLogTable];
     public IEnumerable<string> Queues => [ScreenQueue, ExtractQueue, AlertsQueue];
+    /// <summary>Where a message goes after too many failed attempts: the queue's name and "-poison", as the Functions platform names it.</summary>
+    public static string PoisonQueue(string queue) => queue + "-poison";
+    /// <summary>The poison queue of each queue, made at start-up with the rest.</summary>
+    public IEnumerable<string> PoisonQueues => Queues.Select(PoisonQueue);
     public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer, LocksContainer, KeysContainer];
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,19}$")]

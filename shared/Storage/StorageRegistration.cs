@@ -16,6 +16,8 @@ public static class StorageRegistration
             .ValidateOnStart();
         services.AddSingleton(sp => new StorageNames(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix));
         services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>()));
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddSingleton<WorkQueues>();
         services.AddSingleton<StateStore>();
         return services;

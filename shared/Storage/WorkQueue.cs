@@ -199,8 +199,6 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
 
     private async Task MoveToPoisonAsync(QueueClient queue, string body, CancellationToken ct)
     {
-        var poison = storage.Queue(queue.Name + "-poison");
-        await poison.CreateIfNotExistsAsync(cancellationToken: ct);
-        await poison.SendMessageAsync(body, ct);
+        await storage.Queue(StorageNames.PoisonQueue(queue.Name)).SendMessageAsync(body, ct);
     }
 }

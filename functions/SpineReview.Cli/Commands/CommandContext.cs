@@ -18,6 +18,7 @@ internal sealed class CommandContext(CliEnvironment environment, string path, Ca
 {
     private readonly Dictionary<string, string?> _given = new(StringComparer.OrdinalIgnoreCase);
     private IHost? _host;
+    private bool _started;
 
     public TextWriter Out => environment.Output;
     public TextWriter Err => environment.Error;
@@ -31,6 +32,15 @@ internal sealed class CommandContext(CliEnvironment environment, string path, Ca
     public IProgress<string> Progress => new SyncProgress<string>(Err.WriteLine);
 
     public T Get<T>() where T : notnull => (_host ??= BuildHost()).Services.GetRequiredService<T>();
+
+    /// <summary>Starts the services as a host starts them: settings checked (ValidateOnStart) and storage made ready
+    /// (StorageInitializer), once, before the command's work.</summary>
+    public async Task StartAsync()
+    {
+        _host ??= BuildHost();
+        await _host.StartAsync(cancellation);
+        _started = true;
+    }
 
     /// <summary>A setting given on the command line (such as --replay); it wins over the settings files and the environment.</summary>
     public void Set(string key, string value)
@@ -87,6 +97,8 @@ internal sealed class CommandContext(CliEnvironment environment, string path, Ca
 
     public async ValueTask DisposeAsync()
     {
+        // Nothing the services run in the background outlives the command; stopping takes no token, the work is over.
+        if (_started) await _host!.StopAsync(CancellationToken.None);
         if (_host is IAsyncDisposable host) await host.DisposeAsync();
         else _host?.Dispose();
     }

@@ -21,8 +21,6 @@ internal static class CycleCommand
         var window = Syntax.Window(command);
         runner.Handle(command, async (p, c) =>
         {
-            Syntax.UseReplay(p, replay, c);
-            if (p.GetValue(output) is { } target) OutputFiles.Check("--out", target);
             var clock = Stopwatch.StartNew();
             var summary = await c.Get<CycleService>().RunAsync(window(p), c.Progress, c.Cancellation);
             await HarvestCommand.PrintAsync(c.Out, summary.Harvests);
@@ -43,6 +41,10 @@ internal static class CycleCommand
                 $"{(failedStages > 0 ? $", {failedStages} failed (left queued)" : "")}{(poisoned > 0 ? $", {poisoned} moved to the poison queues" : "")}, " +
                 $"report version {r.Version}{(written is null ? "" : $" written to {written}")}, {al.Sent} alert emails sent");
             return summary.Harvests.Any(h => h.Status is "failed" or "incomplete") || failedStages > 0 ? ExitCodes.Failed : ExitCodes.Success;
+        }, (p, c) =>
+        {
+            Syntax.UseReplay(p, replay, c);
+            if (p.GetValue(output) is { } target) OutputFiles.Check("--out", target);
         });
         return command;
     }

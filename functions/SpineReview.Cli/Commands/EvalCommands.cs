@@ -57,7 +57,7 @@ internal static class EvalCommands
             { records, truth, json, found };
         Syntax.Require(command, records, "needs --records FILE");
         Syntax.Require(command, truth, "needs --truth FILE");
-        runner.Handle(command, async (p, c) =>
+        runner.HandleOffline(command, async (p, c) =>
         {
             if (p.GetValue(found) is { } target) OutputFiles.Check("--found", target);
             var all = DedupFiles.ReadRecords(p.GetValue(records)!);
@@ -95,7 +95,7 @@ internal static class EvalCommands
             "Usage: spine-review eval screening --dataset FILE|FOLDER [--runs N] [--seed S] [--json]\n\nWSS@95, WSS@100 and RRF@10 of the project's model and of a TF-IDF + naive Bayes baseline (eval --help says how).")
             { dataset, runs, seed, json };
         Syntax.Require(command, dataset, "needs --dataset FILE (an ASReview CSV) or FOLDER (a SYNERGY dataset)");
-        runner.Handle(command, async (p, c) =>
+        runner.HandleOffline(command, async (p, c) =>
         {
             var (n, asJson) = (p.GetValue(runs) ?? 10, p.GetValue(json));
             IReadOnlyList<LabelledRecord> data;
@@ -130,7 +130,7 @@ internal static class EvalCommands
             "Usage: spine-review eval extraction --gold FILE [--json] [--misses]\n\nScores eligibility, exclusion reasons and every field of the form (eval --help says how).")
             { gold, json, misses };
         Syntax.Require(command, gold, "needs --gold FILE (the protocol's gold JSONL)");
-        runner.Handle(command, async (p, c) =>
+        runner.HandleOffline(command, async (p, c) =>
         {
             IReadOnlyList<GoldRecord> records;
             try { records = GoldSet.Read(p.GetValue(gold)!); }

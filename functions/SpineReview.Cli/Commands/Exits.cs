@@ -26,16 +26,25 @@ internal sealed class Runner(CliEnvironment environment)
 {
     public CliEnvironment Environment => environment;
 
-    /// <summary>Makes <paramref name="work"/> what <paramref name="command"/> does, with the invocation's token.</summary>
-    public void Handle(Command command, Func<ParseResult, CommandContext, Task<int>> work) =>
-        command.SetAction((parse, ct) => RunAsync(command, parse, work, ct));
+    /// <summary>Makes <paramref name="work"/> what <paramref name="command"/> does, with the invocation's token; the services
+    /// are started first (settings checked, every table, queue and container created), as a host starts.</summary>
+    /// <param name="prepare">What the command's options set or check before the services start (--replay, an --out path).</param>
+    public void Handle(Command command, Func<ParseResult, CommandContext, Task<int>> work, Action<ParseResult, CommandContext>? prepare = null) =>
+        command.SetAction((parse, ct) => RunAsync(command, parse, work, prepare, storage: true, ct));
 
-    private async Task<int> RunAsync(Command command, ParseResult parse, Func<ParseResult, CommandContext, Task<int>> work, CancellationToken ct)
+    /// <summary>As <see cref="Handle"/>, for a command that works on files only (parse, eval): it never needs storage.</summary>
+    public void HandleOffline(Command command, Func<ParseResult, CommandContext, Task<int>> work) =>
+        command.SetAction((parse, ct) => RunAsync(command, parse, work, null, storage: false, ct));
+
+    private async Task<int> RunAsync(Command command, ParseResult parse, Func<ParseResult, CommandContext, Task<int>> work,
+        Action<ParseResult, CommandContext>? prepare, bool storage, CancellationToken ct)
     {
         var path = PathOf(parse.CommandResult);
         try
         {
             await using var context = new CommandContext(environment, path, ct);
+            prepare?.Invoke(parse, context);
+            if (storage) await context.StartAsync();
             return await work(parse, context);
         }
         catch (Exception e)

@@ -27,7 +27,6 @@ internal static class HarvestCommand
         command.Add(replay);
         runner.Handle(command, async (p, c) =>
         {
-            Syntax.UseReplay(p, replay, c);
             var name = p.GetValue(source) ?? "all";
             var harvester = c.Get<Harvester>();
             IReadOnlyList<HarvestSummary> summaries = name == "all"
@@ -38,7 +37,7 @@ internal static class HarvestCommand
             await c.Out.WriteLineAsync($"harvest done: {summaries.Sum(h => h.New)} new, {summaries.Sum(h => h.Duplicates)} duplicates, " +
                 $"{summaries.Sum(h => h.AlreadyStored)} already stored from {summaries.Count} sources{(bad.Count == 0 ? "" : $"; {string.Join(", ", bad)}")}");
             return bad.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
-        });
+        }, (p, c) => Syntax.UseReplay(p, replay, c));
         return command;
     }
 

@@ -20,7 +20,7 @@ internal static class ParseCommand
         var command = new CliCommand("parse", "print the normalised records of one raw response file",
             "Usage: spine-review parse SOURCE FILE\n\nParses a raw response file of SOURCE (pubmed, ieee, europepmc, arxiv, openalex, crossref; .gz too)\nand prints the normalised records, one JSON object a line. Needs no storage.")
             { source, file };
-        runner.Handle(command, (p, c) => RunAsync(p.GetValue(source)!, p.GetValue(file)!, c));
+        runner.HandleOffline(command, (p, c) => RunAsync(p.GetValue(source)!, p.GetValue(file)!, c));
         return command;
     }
 

@@ -21,7 +21,7 @@ public sealed record DecisionResult(ReviewerDecision Decision, string ETag, Scre
 public sealed record ConflictItem(string RecordKey, string Title, int? Year, double Probability, IReadOnlyList<ReviewerDecision> Decisions);
 
 /// <summary>The people's side of screening: next record, decide, conflicts, resolve. The reviewer is always the caller's signed-in identity.</summary>
-public sealed class ReviewService(StorageClients storage, RecordStore records, ScreeningStore store, RankingService ranking, WorkQueues queues,
+public sealed class ReviewService(RecordStore records, ScreeningStore store, RankingService ranking, WorkQueues queues,
     IOptions<ScreeningOptions> options, TimeProvider time)
 {
     private int Required => Math.Max(1, options.Value.ReviewersPerRecord);
@@ -30,7 +30,6 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
     public async Task<ScreeningItem?> NextAsync(string reviewer, CancellationToken ct)
     {
         CheckReviewer(reviewer);
-        await storage.EnsureCreatedAsync(ct);
         // Retrains only when decisions or the queue changed since the last training.
         await ranking.RankAsync(force: false, ct);
         var waiting = (await store.ListQueueAsync(ScreeningStatus.Pending, ct))
@@ -89,7 +88,6 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
     /// <summary>Records whose screening decisions disagree, oldest first, with the decisions for the third reviewer to weigh.</summary>
     public async Task<List<ConflictItem>> ConflictsAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         var list = new List<ConflictItem>();
         foreach (var q in (await store.ListQueueAsync(ScreeningStatus.Conflict, ct)).OrderBy(q => q.EnqueuedAt).ThenBy(q => q.RecordKey, StringComparer.Ordinal))
         {
@@ -104,7 +102,6 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
     /// <param name="since">Agreement over decisions after this moment only (null: all).</param>
     public async Task<ScreeningQuality> QualityAsync(DateTimeOffset? since, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
         return ScreeningQuality.Compute(await store.ListQueueAsync(null, ct), await store.ListDecisionsAsync(ct), await ranking.LatestAsync(ct),
             options.Value.HighThreshold, since);
     }
@@ -120,7 +117,6 @@ public sealed class ReviewService(StorageClients storage, RecordStore records, S
         var verdict = ScreeningRules.ParseVerdict(verdictWord);
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         ScreeningRules.Validate(role, verdict, reason);
-        await storage.EnsureCreatedAsync(ct);
         var entry = await store.GetQueueEntryAsync(recordKey, ct)
             ?? throw new DecisionRejectedException($"record {recordKey} is not waiting for people (unknown, excluded by the rules, or a duplicate)", 404);
         var decision = new ReviewerDecision(recordKey, reviewer, role, verdict, reason, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),

@@ -62,7 +62,6 @@ internal static partial class AlertTestKit
     /// or (null) waiting for people with the given probability.</summary>
     public static async Task<string> SeedStudyAsync(TestHost host, BibRecord record, DateTimeOffset? settledAt, double probability = 0.5, DateTimeOffset? enqueuedAt = null)
     {
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         await host.Get<DedupService>().RegisterAsync(record, "run1", T0.AddDays(-30), default);
         var stored = await host.Get<RecordStore>().GetAsync(record.Key, default);
         await host.Get<ExtractionStore>().SaveAsync(record.Key, ExtractionService.Extract(stored!), T0.AddDays(-30), default);

@@ -51,7 +51,6 @@ public class AlertsApiTests
     {
         var (host, _) = Create();
         await using var _ = host;
-        await host.Get<SpineReview.Storage.StorageClients>().EnsureCreatedAsync();
         var address = MailDev.NewAddress();
         var result = Assert.IsType<ObjectResult>(await Api(host).Subscribe(Json(Body(email.Replace("{ADDRESS}", address, StringComparison.Ordinal), extra)), default));
         Assert.Equal(400, result.StatusCode);

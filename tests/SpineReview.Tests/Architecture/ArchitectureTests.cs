@@ -59,6 +59,28 @@ public sealed class ArchitectureTests
     private static string Probe() => new SpineReview.Storage.StorageUnavailableException("probe").Message;
 
     [Fact]
+    public void StorageCreation_OnlyInTheStorageInitializer()
+    {
+        string[] creators = ["CreateTableIfNotExists", "CreateTableIfNotExistsAsync", "CreateIfNotExists", "CreateIfNotExistsAsync", "CreateTable", "CreateTableAsync",
+            "CreateBlobContainer", "CreateBlobContainerAsync", "CreateQueue", "CreateQueueAsync", "Create", "CreateAsync"];
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var found = (from type in Shared.GetTypes().Concat(Functions.GetTypes())
+                     where !(type.FullName ?? "").StartsWith(typeof(SpineReview.Storage.StorageInitializer).FullName!, StringComparison.Ordinal)
+                     from method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all))
+                     from member in BodyMembers(method)
+                     where member is MethodInfo { DeclaringType.Namespace: { } ns } called && ns.StartsWith("Azure.", StringComparison.Ordinal)
+                         && creators.Contains(called.Name) && (ns.StartsWith("Azure.Data.Tables", StringComparison.Ordinal) || ns.StartsWith("Azure.Storage", StringComparison.Ordinal))
+                     select $"{type.FullName}.{method.Name} -> {member.DeclaringType!.Name}.{member.Name}").Distinct().ToList();
+        Assert.True(found.Count == 0, "tables, queues and containers are created in one place, StorageInitializer, when a host starts; found:\n  " + string.Join("\n  ", found));
+        // The scan must see the initializer's own calls, or the check above proves nothing.
+        var own = typeof(SpineReview.Storage.StorageInitializer).Assembly.GetTypes()
+            .Where(t => (t.FullName ?? "").StartsWith(typeof(SpineReview.Storage.StorageInitializer).FullName!, StringComparison.Ordinal))
+            .SelectMany(t => t.GetMethods(all).Cast<MethodBase>().Concat(t.GetConstructors(all))).SelectMany(BodyMembers)
+            .Count(m => m is MethodInfo { Name: "CreateTableIfNotExistsAsync" or "CreateIfNotExistsAsync" });
+        Assert.True(own >= 3, $"the scan saw {own} creating calls in StorageInitializer; expected the table, queue and container calls");
+    }
+
+    [Fact]
     public void CommandFiles_AreAtMost250Lines()
     {
         var files = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "functions", "SpineReview.Cli", "Commands"), "*.cs");
@@ -124,6 +146,18 @@ public sealed class ArchitectureTests
     /// <summary>The types that a method body's token operands resolve to (the declaring type for a method or field).</summary>
     private static IEnumerable<Type> BodyTypes(MethodBase method)
     {
+        foreach (var member in BodyMembers(method))
+        {
+            if (member is Type t) yield return t;
+            else if (member.DeclaringType is { } d) yield return d;
+            if (member is MethodInfo called) { yield return called.ReturnType; foreach (var p in called.GetParameters()) yield return p.ParameterType; }
+            if (member is FieldInfo field) yield return field.FieldType;
+        }
+    }
+
+    /// <summary>The types, methods and fields that a method body's token operands resolve to.</summary>
+    private static IEnumerable<MemberInfo> BodyMembers(MethodBase method)
+    {
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null) yield break;
         var module = method.Module;
@@ -143,10 +177,7 @@ public sealed class ArchitectureTests
                     try { member = module.ResolveMember(token, typeArgs, methodArgs); }
                     catch (ArgumentException) { }
                     catch (BadImageFormatException) { }
-                    if (member is Type t) yield return t;
-                    else if (member?.DeclaringType is { } d) yield return d;
-                    if (member is MethodInfo called) { yield return called.ReturnType; foreach (var p in called.GetParameters()) yield return p.ParameterType; }
-                    if (member is FieldInfo field) yield return field.FieldType;
+                    if (member is not null) yield return member;
                     i += 4;
                     break;
                 case OperandType.InlineSwitch:

@@ -311,7 +311,6 @@ public class CommandLineTests
     {
         var prefix = TestHost.NewPrefix();
         await using var host = TestHost.Create(prefix: prefix);
-        await host.Get<SpineReview.Storage.StorageClients>().EnsureCreatedAsync();
         var record = new SpineReview.Records.BibRecord
         {
             Source = "pubmed", SourceId = "860001", Pmid = "860001", Year = 2024, Title = "Deep learning grading of lumbar spinal stenosis on MRI",
@@ -388,7 +387,6 @@ public class CommandLineTests
     {
         var prefix = TestHost.NewPrefix();
         await using var host = TestHost.Create(prefix: prefix);
-        await host.Get<SpineReview.Storage.StorageClients>().EnsureCreatedAsync();
         var record = new SpineReview.Records.BibRecord
         {
             Source = "pubmed", SourceId = "880001", Pmid = "880001", Year = 2023, Title = "Deep learning detection of vertebral fractures on CT",

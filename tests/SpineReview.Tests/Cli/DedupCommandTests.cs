@@ -18,7 +18,6 @@ public class DedupCommandTests
     {
         var prefix = TestHost.NewPrefix();
         await using var host = TestHost.Create(prefix: prefix);
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var kept = new BibRecord { Source = "pubmed", SourceId = "36100001", Pmid = "36100001", Year = 2023, Title = "Vertebral fracture detection on CT with a convolutional network" };
         var copy = new BibRecord { Source = "openalex", SourceId = "W36100001", Year = 2023, Title = "Vertebral fracture detection on CT with a convolutional network: an abstract" };
         await host.Get<DedupService>().RegisterAsync(kept, "run1", At, default);

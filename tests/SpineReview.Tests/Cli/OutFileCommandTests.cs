@@ -49,7 +49,6 @@ public sealed class OutFileCommandTests : IDisposable
         var link = InFolder("out.csv");
         File.CreateSymbolicLink(link, victim);
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
 
         var (code, _, err) = await Run(new Dictionary<string, string?> { ["Storage:Prefix"] = host.Prefix }, "export", "--format", "csv", "--out", link);
 
@@ -68,7 +67,6 @@ public sealed class OutFileCommandTests : IDisposable
         File.WriteAllText(target, "an older export");
         File.CreateSymbolicLink(target + ".tmp", victim);
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
 
         var (code, output, err) = await Run(new Dictionary<string, string?> { ["Storage:Prefix"] = host.Prefix }, "export", "--format", "csv", "--out", target);
 
@@ -87,7 +85,6 @@ public sealed class OutFileCommandTests : IDisposable
         var fifo = InFolder("report.pdf");
         FileKinds.MakeFifo(fifo);
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = host.Prefix };
         var made = await Run(settings, "report");
         Assert.True(made.Code == 0, made.Err);
@@ -107,7 +104,6 @@ public sealed class OutFileCommandTests : IDisposable
         var device = InFolder("null");
         FileKinds.MakeCharacterDevice(device);
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
 
         var (code, _, err) = await Run(new Dictionary<string, string?> { ["Storage:Prefix"] = host.Prefix }, "report", "--out", device);
 
@@ -138,7 +134,6 @@ public sealed class OutFileCommandTests : IDisposable
         var folder = InFolder("exports");
         Directory.CreateDirectory(folder);
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
 
         var (code, _, err) = await Run(new Dictionary<string, string?> { ["Storage:Prefix"] = host.Prefix }, "export", "--format", "ris", "--out", folder);
 

@@ -39,7 +39,6 @@ public class DedupStorageTests
     public async Task SameStudyWithoutASharedIdentifier_LinkedThroughTheFingerprintIndex_AndCountedOnce()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var store = host.Get<DedupService>();
 
         Assert.Equal(RecordOutcome.New, (await store.RegisterAsync(PubMed("36000001", Title), "run1", At, default)).Outcome);
@@ -64,7 +63,6 @@ public class DedupStorageTests
     public async Task PreprintThenPublishedArticle_LinkedAsOneStudy_BothRecordsKept()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var store = host.Get<DedupService>();
         var preprint = new BibRecord
         {
@@ -89,7 +87,6 @@ public class DedupStorageTests
     {
         var prefix = TestHost.NewPrefix();
         await using var host = TestHost.Create(prefix: prefix);
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var store = host.Get<DedupService>();
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix };
         // Same title and authors, but other pages and volume: a conference abstract and the article? A person decides.
@@ -136,7 +133,6 @@ public class DedupStorageTests
     public async Task PersonMergesAKeptRecord_ItsIdentifiersThenLeadToTheStudy()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var store = host.Get<DedupService>();
         var article = PubMed("36000020", Title);
         var other = OpenAlex("W300", "Lumbar disc segmentation with deep learning in a multicentre cohort") with { Doi = "10.1016/j.other.2022.1" };
@@ -154,7 +150,6 @@ public class DedupStorageTests
     {
         var prefix = TestHost.NewPrefix();
         await using var host = TestHost.Create(prefix: prefix);
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var store = host.Get<DedupService>();
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix };
         await store.RegisterAsync(PubMed("36000030", Title), "run1", At, default);
@@ -175,7 +170,6 @@ public class DedupStorageTests
     public async Task Split_ByTheService_TheRecordIsQueuedForScreening_WithoutTheCommandLine()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var dedup = host.Get<DedupService>();
         var article = PubMed("36000040", Title);
         var copy = OpenAlex("W500", "Another title altogether") with { Doi = article.Doi };
@@ -191,7 +185,6 @@ public class DedupStorageTests
     public async Task Merge_ByTheService_TheRecordLeavesTheReviewersQueue_TheStudyStays()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var dedup = host.Get<DedupService>();
         var screening = host.Get<ScreeningStore>();
         var article = PubMed("36000050", Title);
@@ -212,7 +205,6 @@ public class DedupStorageTests
     public async Task Split_TwoPeopleAtOnce_SplitOnce_QueuedOnce_TheOtherIsTold()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var dedup = host.Get<DedupService>();
         const int Rounds = 20;
         var copies = new List<string>();

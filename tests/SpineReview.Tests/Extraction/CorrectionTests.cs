@@ -17,7 +17,6 @@ public class CorrectionTests
     public async Task Correct_WinsOverTheAutomaticValue_SurvivesReextraction_AndCountsForAccuracy()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = new BibRecord
         {
             Source = "pubmed", SourceId = "870001", Pmid = "870001", Year = 2022,
@@ -66,7 +65,6 @@ public class CorrectionTests
     public async Task ExtractionApi_CorrectionFromTheSignedInReviewer()
     {
         await using var host = TestHost.Create(settings: new Dictionary<string, string?> { ["Screening:TrustIdentityHeaders"] = "true" });
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = new BibRecord { Source = "pubmed", SourceId = "870002", Pmid = "870002", Year = 2021, Title = "Deep learning for scoliosis on radiographs",
             Abstract = "A CNN measured the Cobb angle on 300 radiographs." };
         await host.Get<DedupService>().RegisterAsync(record, "run1", T0, default);

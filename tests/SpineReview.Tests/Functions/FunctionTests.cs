@@ -27,7 +27,6 @@ public class FunctionTests
     public async Task ScreenRecord_QueueMessage_StoresDecisionAndQueuesExtraction()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = Eligible("900001");
         await host.Get<DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
 
@@ -65,7 +64,6 @@ public class FunctionTests
     public async Task ExtractRecord_QueueMessage_StoresModalityAndRegionWithEvidence()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var record = Eligible("900002");
         await host.Get<DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
 

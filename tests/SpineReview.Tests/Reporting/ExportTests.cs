@@ -58,7 +58,6 @@ public class ExportTests
     public async Task Export_FromStorage_IncludedOnlyUnlessAskedForProvisional()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var store = host.Get<ScreeningStore>();
         var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         foreach (var (pmid, included) in new[] { ("890001", (bool?)true), ("890002", null), ("890003", false) })

@@ -63,7 +63,6 @@ public class ReportPublishingTests
         var hosts = Enumerable.Range(0, 4).Select(i => TestHost.Create(prefix: prefix, cleanup: i == 0)).ToArray();
         try
         {
-            foreach (var h in hosts) await h.Get<StorageClients>().EnsureCreatedAsync();
             var wrong = new List<string>();
             var published = 0;
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -126,7 +125,6 @@ public class ReportPublishingTests
     public async Task Generate_NewVersionRendersOnce_NothingChangedRendersNothing_SameBytesAsStored()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         await AddRecordAsync(host, 1);
         var first = await GenerateCountingAsync(host);
         Assert.Equal((ReportVersion.First, false, 1L), (first.Report.Manifest.Version, first.Report.Unchanged, first.Renders));
@@ -148,7 +146,6 @@ public class ReportPublishingTests
     public async Task Generate_LatestMadeBeforeFingerprints_DecidedByRenderingIt_NoNewVersionForThat()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         await AddRecordAsync(host, 1);
         var first = await host.Get<ReportService>().GenerateAsync(default);
         // Its manifest as a version made before fingerprints were kept has it: without one (same metadata).
@@ -175,7 +172,6 @@ public class ReportPublishingTests
     public async Task Generate_WhileAnotherPublishes_WaitsAndPublishesWhatIsStoredWhenItsTurnComes()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         await AddRecordAsync(host, 1);
         var storage = host.Get<StorageClients>();
         Task<GeneratedReport> waiting;
@@ -197,7 +193,6 @@ public class ReportPublishingTests
     public async Task Generate_AfterARunDiedBetweenItsPdfAndItsManifest_RemovesTheUnnamedPdf()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         await AddRecordAsync(host, 1);
         var reports = host.Get<ReportService>();
         var first = await reports.GenerateAsync(default);
@@ -231,7 +226,6 @@ public class ReportPublishingTests
     {
         await using var host = TestHost.Create();
         var storage = host.Get<StorageClients>();
-        await storage.EnsureCreatedAsync();
         await AddRecordAsync(host, 1);
         var queues = host.Get<WorkQueues>();
         await queues.EnqueueAsync(queues.Screen, "pubmed:9300002", default);

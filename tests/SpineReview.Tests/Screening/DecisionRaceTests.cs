@@ -29,7 +29,6 @@ public class DecisionRaceTests
             var settings = new Dictionary<string, string?> { ["Screening:ReviewersPerRecord"] = required.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var hosts = Enumerable.Range(0, count).Select(i => TestHost.Create(prefix: prefix, settings: settings, cleanup: i == 0)).ToArray();
             // Each host creates its clients before the race, so that the race is between the decisions, not the set-up.
-            foreach (var h in hosts) await h.Get<StorageClients>().EnsureCreatedAsync();
             return new Racers { Hosts = hosts };
         }
 

@@ -27,7 +27,6 @@ public class PeopleScreeningTests
     /// <summary>Stores records and puts them in the people's queue with the given probabilities.</summary>
     private static async Task<List<string>> SeedAsync(TestHost host, params (string Pmid, double P)[] records)
     {
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var keys = new List<string>();
         foreach (var (pmid, p) in records)
         {
@@ -200,7 +199,6 @@ public class PeopleScreeningTests
     public async Task Rank_RecordsThatPassedTheRulesButWereNeverQueued_AreQueued_AndMergedOnesLeave()
     {
         await using var host = TestHost.Create();
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var kept = Record("840001", "Deep learning for cervical spine fractures on CT", "A network detected fractures on cervical CT.");
         var other = Record("840002", "Deep learning for vertebral fractures on CT scans", "A network detected vertebral fractures on CT.") with { Doi = null };
         foreach (var r in new[] { kept, other })
@@ -221,7 +219,6 @@ public class PeopleScreeningTests
     /// <summary>25 inclusions and 25 exclusions settled by people, then 30 spine records and 60 off-topic records waiting.</summary>
     private static async Task LabelledPoolAsync(TestHost host)
     {
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var store = host.Get<ScreeningStore>();
         string[] spine = ["lumbar disc herniation", "vertebral fracture", "scoliosis Cobb angle", "cervical myelopathy", "spinal metastasis"];
         string[] off = ["knee osteoarthritis", "breast cancer mammography", "retinal fundus", "liver fibrosis", "dental caries"];

@@ -52,7 +52,11 @@ internal sealed class TestHost : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSpineReview(configuration);
         configure?.Invoke(services);
-        return new TestHost(services.BuildServiceProvider(), prefix, cleanup);
+        var provider = services.BuildServiceProvider();
+        // As a host starts: every table, queue and container made once, before any service runs (a second host on the
+        // same prefix finds them made). Task.Run: no test's context is blocked on.
+        Task.Run(() => provider.GetRequiredService<StorageInitializer>().CreateAsync()).GetAwaiter().GetResult();
+        return new TestHost(provider, prefix, cleanup);
     }
 
     /// <summary>Fails with instructions when nothing listens on Azurite's ports.</summary>
@@ -78,7 +82,7 @@ internal sealed class TestHost : IAsyncDisposable
         }
         var storage = Services.GetRequiredService<StorageClients>();
         foreach (var t in storage.Names.Tables) await storage.Tables.DeleteTableAsync(t);
-        foreach (var q in storage.Names.Queues) await storage.Queue(q).DeleteIfExistsAsync();
+        foreach (var q in storage.Names.Queues.Concat(storage.Names.PoisonQueues)) await storage.Queue(q).DeleteIfExistsAsync();
         foreach (var c in storage.Names.Containers) await storage.Container(c).DeleteIfExistsAsync();
         await Services.DisposeAsync();
     }

@@ -46,7 +46,6 @@ internal sealed partial class WebServer : IAsyncDisposable
             ["Web:KeysDirectory"] = keys,
         };
         var host = TestHost.Create(settings: settings, prefix: prefix);
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var app = LocalWebApp.Build(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), 0, logging: _ => { });
         await app.StartAsync();
         return new WebServer(host, app, LocalWebApp.Url(app), keys);
