@@ -128,7 +128,7 @@ var names = {
 var storageLayout = {
   tables: ['Records', 'Identifiers', 'Screening', 'Extractions', 'SearchLog', 'State', 'Fingerprints', 'DedupPairs', 'ScreeningQueue', 'AlertSubscribers', 'AlertLog']
   queues: ['-screen', '-extract', '-alerts']
-  containers: ['-reports', '-raw', '-models', '-locks']
+  containers: ['-reports', '-raw', '-models', '-locks', '-keys']
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {

@@ -82,7 +82,7 @@ public static class Html
         if (user?.Reviewer == true)
             sb.Append(NavLink(context, "/screening", "Screening")).Append(NavLink(context, "/conflicts", "Conflicts"))
                 .Append(NavLink(context, "/charting", "Charting")).Append(NavLink(context, "/duplicates", "Duplicates"));
-        if (user?.Admin == true) sb.Append(NavLink(context, "/admin", "Admin"));
+        if (user?.Admin == true) sb.Append(NavLink(context, "/manage", "Admin"));
         sb.Append("</ul></nav><div class=\"who\">");
         if (user is null)
             sb.Append(context.LocalSignIn ? "<a href=\"/signin\">Sign in (local)</a>" : "<a href=\"/.auth/login/aad\">Sign in</a>");

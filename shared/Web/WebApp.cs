@@ -61,7 +61,7 @@ public static partial class WebApp
         new("ChartingCorrect", "POST", "/charting/correct", WebAccess.Reviewer, ChartingPage.CorrectAsync),
         new("Duplicates", "GET", "/duplicates", WebAccess.Reviewer, DuplicatesPage.ShowAsync),
         new("DuplicatesVerdict", "POST", "/duplicates/verdict", WebAccess.Reviewer, DuplicatesPage.VerdictAsync),
-        new("Admin", "GET", "/admin", WebAccess.Admin, AdminPage.ShowAsync),
+        new("Admin", "GET", "/manage", WebAccess.Admin, AdminPage.ShowAsync),
     ];
 
     /// <summary>The route called <paramref name="name"/>.</summary>

@@ -34,7 +34,9 @@ internal static class ServeCommand
             convenience for one's own machine, which is why any address but loopback is refused. In Azure the Function App
             serves the same pages behind Microsoft Entra ID sign-in.
             """) { port, address };
-        runner.Handle(command, async (p, c) =>
+        // The web app is a host of its own, which checks the settings and makes the storage ready as it starts: the command's
+        // services are not started as well.
+        runner.HandleOffline(command, async (p, c) =>
         {
             var app = LocalWebApp.Build(c.Settings(), p.GetValue(port) ?? LocalWebApp.DefaultPort, p.GetValue(address) ?? "127.0.0.1");
             await using (app)

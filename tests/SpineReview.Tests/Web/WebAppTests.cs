@@ -38,11 +38,11 @@ public sealed class WebAppTests
         }
 
         var ana = await web.SignedInAsync("ana");
-        Assert.Equal(HttpStatusCode.Forbidden, (await ana.GetAsync("/admin")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ana.GetAsync("/manage")).StatusCode);
         foreach (var page in ReviewerPages) Assert.True((await ana.GetAsync(page)).StatusCode == HttpStatusCode.OK, page);
 
         var root = await web.SignedInAsync("root");
-        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync("/admin")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync("/manage")).StatusCode);
         // An admin is not a reviewer unless named as one.
         Assert.Equal(HttpStatusCode.Forbidden, (await root.GetAsync("/screening")).StatusCode);
     }
@@ -111,7 +111,7 @@ public sealed class WebAppTests
         await web.SeedAsync("910003", "Deep learning for cervical spine CT");
         var ana = await web.SignedInAsync("ana");
         var root = await web.SignedInAsync("root");
-        var pages = new List<(HttpClient Browser, string Path)> { (web.Browser(), "/"), (web.Browser(), "/signin"), (web.Browser(), "/records?box=included"), (web.Browser(), "/nope"), (root, "/admin") };
+        var pages = new List<(HttpClient Browser, string Path)> { (web.Browser(), "/"), (web.Browser(), "/signin"), (web.Browser(), "/records?box=included"), (web.Browser(), "/nope"), (root, "/manage") };
         pages.AddRange(ReviewerPages.Select(p => (ana, p)));
         foreach (var (browser, path) in pages)
         {
