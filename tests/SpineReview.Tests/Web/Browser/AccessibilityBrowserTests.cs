@@ -58,7 +58,7 @@ public class AccessibilityBrowserTests(BrowserFixture browser)
             (reviewer, "/charting", "charting"),
             (reviewer, "/charting/study?key=" + Uri.EscapeDataString(first.RecordKey), "charting-study"),
             (reviewer, "/duplicates", "duplicates"),
-            (admin, "/admin", "admin"),
+            (admin, "/manage", "admin"),
         ];
         var failures = new List<string>();
         foreach (var (page, path, name) in pages)
