@@ -5,6 +5,7 @@ metadata description = 'SpineReview: the whole system in one resource group. Sto
 metadata localOnlySettings = {
   Replay__Directory: 'answers source requests from recorded files; local runs and tests only'
   Screening__Reviewer: 'who screens at a terminal of the command-line host; in Azure the sign-in names the reviewer'
+  Web__KeysDirectory: 'spine-review serve keeps the web app\'s signing keys in a folder; in Azure they are a blob in the <prefix>-keys container'
 }
 
 targetScope = 'resourceGroup'
@@ -75,6 +76,18 @@ param keyVaultOfficerObjectId string = ''
 @description('Optional. Key Vault purge protection (recommended in production; once on it cannot be turned off, and the vault name stays taken for the retention period after a delete).')
 param keyVaultPurgeProtection bool = true
 
+@description('Optional. Who may use the web app\'s reviewer pages (screening, conflicts, charting, duplicates): sign-in names, comma-separated (setting Web__Reviewers).')
+param webReviewers string = ''
+
+@description('Optional. Who may use the web app\'s admin page: sign-in names, comma-separated (setting Web__Admins).')
+param webAdmins string = ''
+
+@description('Optional. Object id of a Microsoft Entra group whose members are reviewers (setting Web__ReviewerGroup; the app registration must emit the groups claim).')
+param webReviewerGroup string = ''
+
+@description('Optional. Object id of a Microsoft Entra group whose members are admins (setting Web__AdminGroup).')
+param webAdminGroup string = ''
+
 @description('Optional. Turn on App Service authentication (Microsoft Entra ID) so that reviewers can sign in to the screening and extraction routes. Needs authClientId.')
 param enableAuthentication bool = false
 
@@ -115,7 +128,7 @@ var names = {
 var storageLayout = {
   tables: ['Records', 'Identifiers', 'Screening', 'Extractions', 'SearchLog', 'State', 'Fingerprints', 'DedupPairs', 'ScreeningQueue', 'AlertSubscribers', 'AlertLog']
   queues: ['-screen', '-extract', '-alerts']
-  containers: ['-reports', '-raw', '-models', '-locks']
+  containers: ['-reports', '-raw', '-models', '-locks', '-keys']
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
@@ -226,6 +239,12 @@ module functionApp 'modules/functionapp.bicep' = {
       Screening__HighThreshold: '0.5'
       // App Service authentication says who is signed in; headers are never trusted without it.
       Screening__TrustIdentityHeaders: 'false'
+
+      // The web app: who may use the reviewers' and admins' pages (names, or Entra groups from the sign-in's groups claim).
+      Web__Reviewers: webReviewers
+      Web__Admins: webAdmins
+      Web__ReviewerGroup: webReviewerGroup
+      Web__AdminGroup: webAdminGroup
 
       // E-mail alerts: any SMTP server (Azure Communication Services or another provider); user name and password from Key Vault.
       Alerts__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${names.app}.azurewebsites.net' : publicBaseUrl

@@ -8,11 +8,13 @@
 #   scripts/bench.sh screening [WAITING] retrain and re-rank a queue of WAITING records (default 10,000; target under 2 s),
 #                                        then eval screening --runs 10 on the ACE inhibitors and Jeyaraman sets, and the
 #                                        classifiers tried, side by side
+#   scripts/bench.sh web [DECISIONS]     the screening page's decision -> next record over HTTP against the web app in-process, with
+#                                        10,000 records waiting on Azurite: p50/p95 of DECISIONS (default 200; target p95 under 200 ms)
 #   scripts/bench.sh report              the PDF report at the paper's scale (365 of 1,475) and at 10,000 of 40,000, in memory and through storage
 #                                        (generated data): generation time (median of 3) and size
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 what="${1:-}"; records="${2:-}"; [ -n "$records" ] || { [ "$what" = dedup ] && records=100000 || records=10000; }
-case "$what" in harvest|parse|dedup|screening|report) ;; *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$what" in harvest|parse|dedup|screening|report|web) ;; *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 require_toolchains
 install_npm_packages
 say "building (Release)"
@@ -51,6 +53,13 @@ if [ "$what" = screening ]; then
     "$bench" screening-compare "$set" 10 || exit $?
   done
   exit 0
+fi
+
+if [ "$what" = web ]; then
+  AZURITE_IN_MEMORY=1 start_azurite
+  say "command: scripts/bench.sh web ${2:-200}"
+  "$bench" web "${2:-200}" 10000
+  exit $?
 fi
 
 if [ "$what" = harvest ]; then

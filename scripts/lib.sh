@@ -67,20 +67,24 @@ install_npm_packages() {
 }
 
 # Debian packages the tests need (pdftoppm renders report pages to PNG; python3 reads the test results for the list of
-# skipped tests). Installed only when missing.
+# skipped tests; chromium is the headless browser the web app's tests drive through Playwright, which is told its path
+# and never downloads a browser of its own). Installed only when missing: as root with apt-get (CI on a new machine),
+# otherwise through sudo when it can run without a password prompt, else the run stops saying what to install.
 install_debian_packages() {
   local missing=()
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   command -v python3 >/dev/null || missing+=(python3)
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      say "installing Debian packages: ${missing[*]}"
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2 \
-        || die "apt-get could not install ${missing[*]}"
-    else
-      die "missing ${missing[*]}: install it with your package manager (Debian: apt-get install ${missing[*]})"
-    fi
+  [ -x "${SPINE_REVIEW_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  local as_root=()
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then as_root=(sudo -n)
+    else die "missing ${missing[*]}: install it with your package manager (Debian: sudo apt-get install ${missing[*]}), or run scripts/test.sh as root"; fi
   fi
+  command -v apt-get >/dev/null || die "missing ${missing[*]} and there is no apt-get here: install it with your package manager"
+  say "installing Debian packages: ${missing[*]}${as_root:+ (through sudo)}"
+  ("${as_root[@]}" apt-get update -qq && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2 \
+    || die "apt-get could not install ${missing[*]} (see above)"
 }
 
 # The Bicep CLI comes from NuGet, so it works offline once restored.

@@ -10,6 +10,7 @@ using SpineReview.Reporting;
 using SpineReview.Screening;
 using SpineReview.Sources;
 using SpineReview.Storage;
+using SpineReview.Web;
 
 namespace SpineReview;
 
@@ -33,6 +34,8 @@ public static class SpineReviewServiceCollectionExtensions
             .AddReporting()
             .AddCycle()
             // Alerts' settings are checked when alerts use them, so a mistake there stops the alerts, not the host.
-            .AddAlerts();
+            .AddAlerts()
+            // The web app's pages call the services above; its keys and identity are registered in every host, used by those that serve pages.
+            .AddWeb();
     }
 }

@@ -64,6 +64,7 @@ public static class CommandLine
             EvalCommands.Create(runner),
             DedupCommands.Create(runner),
             ParseCommand.Create(runner),
+            ServeCommand.Create(runner),
         };
         // "spine-review help [COMMAND ...]", as well as --help.
         var words = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore };

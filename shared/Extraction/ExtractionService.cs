@@ -40,9 +40,15 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
     public static IReadOnlyList<ExtractedField> Extract(StoredRecord stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        return FormExtractor.Extract(Text(stored), stored.Record.Authors.SelectMany(a => a.Affiliations).ToList());
+    }
+
+    /// <summary>The text a stored record's values are extracted from (their evidence offsets point into it): title, abstract, keywords, MeSH.</summary>
+    public static string Text(StoredRecord stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
         var r = stored.Record;
-        var text = string.Join("\n", [r.Title, r.Abstract ?? "", string.Join("; ", r.Keywords), string.Join("; ", r.Mesh)]);
-        return FormExtractor.Extract(text, r.Authors.SelectMany(a => a.Affiliations).ToList());
+        return string.Join("\n", [r.Title, r.Abstract ?? "", string.Join("; ", r.Keywords), string.Join("; ", r.Mesh)]);
     }
 
     /// <summary>Re-extracts every stored study whose values come from another extractor version; people's corrections stay.</summary>

@@ -163,6 +163,24 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             new ReviewMethod(rules, extractor, options.ReviewersPerRecord, options.AutoExclude));
     }
 
+    /// <summary>The PRISMA flow over what is stored now (not as of the latest version), each box with its records.</summary>
+    public async Task<PrismaFlow> FlowAsync(CancellationToken ct)
+    {
+        var all = new List<StoredRecord>();
+        await foreach (var r in records.ListAsync(ct)) all.Add(r);
+        return PrismaFlow.Of(all, await screening.ListRuleDecisionsAsync(ct), await screening.ListQueueAsync(null, ct));
+    }
+
+    /// <summary>Stored records by key (those not stored are left out), for pages that list the records behind a count.</summary>
+    public async Task<IReadOnlyList<StoredRecord>> RecordsAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var list = new List<StoredRecord>();
+        foreach (var key in keys)
+            if (await records.GetAsync(key, ct) is { } r) list.Add(r);
+        return list;
+    }
+
     /// <summary>Every stored version, oldest first, with its counts and hash.</summary>
     public async Task<List<ReportSummary>> ListAsync(CancellationToken ct)
     {

@@ -48,9 +48,11 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
     public async Task<ModelSummary> RankAsync(bool force, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var queue = await store.ListQueueAsync(null, ct);
         var latest = await LatestAsync(ct);
-        if (!force && latest is not null && latest.LabelsFingerprint == Fingerprint(queue)) return latest;
+        // Whether anything changed is decided on the queue as recently read (this is asked before every next record); a
+        // training reads it whole.
+        if (!force && latest is not null && latest.LabelsFingerprint == Fingerprint(await store.ListQueueRecentAsync(ScreeningStore.RecentQueueAge, ct))) return latest;
+        var queue = await store.ListQueueAsync(null, ct);
 
         var rules = await store.ListRuleDecisionsAsync(ct);
         var ruleExcluded = rules.Where(d => d.Excluded).Select(d => d.RecordKey).ToHashSet(StringComparer.Ordinal);

@@ -76,13 +76,13 @@ public static partial class RuleScreener
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:systematic(?:al)? review|meta-analys[ie]s|scoping review|narrative review|literature review|review of (?:the )?literature|umbrella review|state[- ]of[- ]the[- ]art review|a (?:comprehensive|critical|brief|short|narrative|systematic|scoping|pictorial) review)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex ReviewTitle();
+    internal static partial System.Text.RegularExpressions.Regex ReviewTitle();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:editorial\b|letter to the editor|comment(?:ary)? on\b|reply to\b|in reply\b|erratum\b|corrigendum\b|correction to\b)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex LetterTitle();
+    internal static partial System.Text.RegularExpressions.Regex LetterTitle();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:rats?|mice|mouse(?![- ]click)|murine|rodents?|canines?|dogs?|porcine|pigs?|swine|sheep|ovine|goats?|rabbits?|primates?|monkeys?|macaques?)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex Animal();
+    internal static partial System.Text.RegularExpressions.Regex Animal();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:patients?|humans?|subjects?|participants?|volunteers?|children|adults?|adolescents?|individuals?|men|women|people|persons?|cases?|cohort|radiologists?|surgeons?|clinicians?|physicians?|readers?|VerSe|clinical)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex People();

@@ -24,12 +24,22 @@ public sealed record DecisionSnapshot(string RecordKey, IReadOnlyList<(ReviewerD
 /// that passed the rules. Decisions are rows of their own, so two people deciding at once never write the same row; the
 /// stamp makes "how many have decided" part of the write; the queue row is recomputed from them under ETag concurrency.
 /// </summary>
-public sealed class ScreeningStore(StorageClients storage)
+public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
 {
     private TableClient Table => storage.Table(storage.Names.ScreeningTable);
     private TableClient Queue => storage.Table(storage.Names.ScreeningQueueTable);
     private const string RulesRow = "rules";
     private const string QueuePartition = "queue";
+
+    /// <summary>How old the queue that the next record is chosen from may be: a record another process queues shows up within this.</summary>
+    public static readonly TimeSpan RecentQueueAge = TimeSpan.FromSeconds(30);
+
+    // The queue as this process last read it whole, kept current with this process's own writes (ListQueueRecentAsync).
+    private readonly Lock _viewLock = new();
+    private Dictionary<string, QueueEntry>? _view;
+    private long _viewReadAt;
+    private bool _viewIncomplete;
+    private long _writes;
 
     public Task SaveRuleDecisionAsync(RuleDecision d, CancellationToken ct)
     {
@@ -172,7 +182,7 @@ public sealed class ScreeningStore(StorageClients storage)
     {
         try
         {
-            await Queue.AddEntityAsync(new TableEntity(QueuePartition, recordKey)
+            var entity = new TableEntity(QueuePartition, recordKey)
             {
                 ["Probability"] = probability,
                 ["Reviewers"] = "",
@@ -181,7 +191,10 @@ public sealed class ScreeningStore(StorageClients storage)
                 ["Audit"] = false,
                 ["AutoExcluded"] = false,
                 ["EnqueuedAt"] = now,
-            }, ct);
+            };
+            var response = await Queue.AddEntityAsync(entity, ct);
+            entity.ETag = response.Headers.ETag ?? default;
+            Changed(recordKey, _ => ToEntry(entity));
         }
         catch (RequestFailedException e) when (e.Status == 409) { }
     }
@@ -205,6 +218,44 @@ public sealed class ScreeningStore(StorageClients storage)
     }
 
     /// <summary>
+    /// The whole queue as read at most <paramref name="maxAge"/> ago, with every queue write this process made since then applied:
+    /// for the next-record query, which must not read 10,000 rows per request (about half a second on Azurite). A row another
+    /// process changed meanwhile may be out of date, and one it added missing, for up to <paramref name="maxAge"/>: a caller
+    /// that acts on a row reads it again with <see cref="GetQueueEntryAsync"/>.
+    /// </summary>
+    public async Task<List<QueueEntry>> ListQueueRecentAsync(TimeSpan maxAge, CancellationToken ct)
+    {
+        long writes;
+        lock (_viewLock)
+        {
+            if (_view is not null && !_viewIncomplete && time.GetElapsedTime(_viewReadAt) <= maxAge) return [.. _view.Values];
+            writes = _writes;
+        }
+        var started = time.GetTimestamp();
+        var rows = await ListQueueAsync(null, ct);
+        lock (_viewLock)
+        {
+            _view = rows.ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
+            _viewReadAt = started;
+            // A write of this process that landed while the rows were being read may be missing from them: read again next time.
+            _viewIncomplete = _writes != writes;
+        }
+        return rows;
+    }
+
+    /// <summary>Applies one of this process's queue writes to the view (null: the row is gone).</summary>
+    private void Changed(string recordKey, Func<QueueEntry?, QueueEntry?> change)
+    {
+        lock (_viewLock)
+        {
+            _writes++;
+            if (_view is null) return;
+            if (change(_view.GetValueOrDefault(recordKey)) is { } now) _view[recordKey] = now;
+            else _view.Remove(recordKey);
+        }
+    }
+
+    /// <summary>
     /// Replaces a queue row with <paramref name="change"/> applied to what is stored now, retrying when another writer got
     /// there first (412): each writer's change is applied to the other's result, so none is lost.
     /// </summary>
@@ -218,7 +269,9 @@ public sealed class ScreeningStore(StorageClients storage)
             try
             {
                 var response = await Queue.UpdateEntityAsync(ToEntity(next), current.ETag, TableUpdateMode.Replace, ct);
-                return next with { ETag = response.Headers.ETag ?? default };
+                var stored = next with { ETag = response.Headers.ETag ?? default };
+                Changed(recordKey, _ => stored);
+                return stored;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 50)
             {
@@ -232,6 +285,7 @@ public sealed class ScreeningStore(StorageClients storage)
     {
         try { await Queue.DeleteEntityAsync(QueuePartition, recordKey, ETag.All, ct); }
         catch (RequestFailedException e) when (e.Status == 404) { }
+        Changed(recordKey, _ => null);
     }
 
     /// <summary>Writes the model's new probabilities (merge: nothing else on the rows changes).</summary>
@@ -244,6 +298,8 @@ public sealed class ScreeningStore(StorageClients storage)
             var actions = chunk.Select(u => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
                 new TableEntity(QueuePartition, u.Key) { ["Probability"] = u.Probability })).ToList();
             await Queue.SubmitTransactionAsync(actions, ct);
+            // The merge changed each row's ETag, which the view cannot know: whoever updates a row reads it first anyway.
+            foreach (var u in chunk) Changed(u.Key, q => q is null ? null : q with { Probability = u.Probability });
         }
     }
 

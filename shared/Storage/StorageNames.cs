@@ -54,6 +54,9 @@ public sealed partial class StorageNames
     /// <summary>Small blobs whose leases let one process at a time do a piece of work (the alert pass, publishing a report version).</summary>
     public string LocksContainer => $"{Prefix}-locks";
 
+    /// <summary>The keys that sign the web app's cookies and anti-forgery tokens in Azure (ASP.NET Core data protection's key ring).</summary>
+    public string KeysContainer => $"{Prefix}-keys";
+
     public IEnumerable<string> Tables => [RecordsTable, IdentifiersTable, ScreeningTable, ExtractionsTable, SearchLogTable, StateTable, FingerprintsTable, DedupPairsTable, ScreeningQueueTable,
         AlertSubscribersTable, AlertLogTable];
     public IEnumerable<string> Queues => [ScreenQueue, ExtractQueue, AlertsQueue];
@@ -61,7 +64,7 @@ public sealed partial class StorageNames
     public static string PoisonQueue(string queue) => queue + "-poison";
     /// <summary>The poison queue of each queue, made at start-up with the rest.</summary>
     public IEnumerable<string> PoisonQueues => Queues.Select(PoisonQueue);
-    public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer, LocksContainer];
+    public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer, LocksContainer, KeysContainer];
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,19}$")]
     private static partial Regex PrefixPattern();

@@ -10,6 +10,15 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
     public QueueClient Extract => storage.Queue(storage.Names.ExtractQueue);
     public QueueClient Alerts => storage.Queue(storage.Names.AlertsQueue);
 
+    /// <summary>Each work queue's name and its approximate number of messages (those being processed included).</summary>
+    public async Task<IReadOnlyList<(string Queue, int Messages)>> DepthsAsync(CancellationToken ct)
+    {
+        var list = new List<(string, int)>();
+        foreach (var name in storage.Names.Queues)
+            list.Add((name, (await storage.Queue(name).GetPropertiesAsync(ct)).Value.ApproximateMessagesCount));
+        return list;
+    }
+
     /// <summary>Puts one message body on <paramref name="queue"/>; what the body says is the sending feature's business.</summary>
     public async Task SendAsync(QueueClient queue, string body, CancellationToken ct)
     {

@@ -65,21 +65,34 @@ internal sealed class CommandContext(CliEnvironment environment, string path, Ca
             throw new UsageException("this native build of spine-review runs the commands that need no storage (parse, eval); " +
                 "run storage commands with the regular build: scripts/run.sh, or dotnet run --project functions/SpineReview.Cli");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            // Locally the storage is Azurite unless a setting says otherwise.
-            [StorageClients.Setting] = "UseDevelopmentStorage=true",
-        });
-        builder.Configuration.AddInMemoryCollection(LocalSettings.Read(System.IO.Path.Combine(Environment.CurrentDirectory, "local.settings.json")));
-        builder.Configuration.AddEnvironmentVariables();
-        if (environment.Settings is not null) builder.Configuration.AddInMemoryCollection(environment.Settings);
-        builder.Configuration.AddInMemoryCollection(_given);
+        AddSettings(builder.Configuration);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; }).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSpineReview(builder.Configuration);
         environment.Configure?.Invoke(builder.Services);
         return builder.Build();
+    }
+
+    /// <summary>The settings every command reads, for a command that builds a host of its own (serve).</summary>
+    public IConfiguration Settings()
+    {
+        var builder = new ConfigurationBuilder();
+        AddSettings(builder);
+        return builder.Build();
+    }
+
+    private void AddSettings(IConfigurationBuilder configuration)
+    {
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Locally the storage is Azurite unless a setting says otherwise.
+            [StorageClients.Setting] = "UseDevelopmentStorage=true",
+        });
+        configuration.AddInMemoryCollection(LocalSettings.Read(System.IO.Path.Combine(Environment.CurrentDirectory, "local.settings.json")));
+        configuration.AddEnvironmentVariables();
+        if (environment.Settings is not null) configuration.AddInMemoryCollection(environment.Settings);
+        configuration.AddInMemoryCollection(_given);
     }
 
     public async ValueTask DisposeAsync()

@@ -21,7 +21,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
 
     /// <summary>POST /api/alerts/subscriptions {"email", "name", "modality": [...], "region": [...], "condition": [...], "task": [...], "frequency": "immediate|daily|weekly"}.</summary>
     [Function("AlertsSubscribe")]
-    public async Task<IActionResult> Subscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/subscriptions")] HttpRequest request, CancellationToken ct)
+    public async Task<IActionResult> Subscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/alerts/subscriptions")] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
@@ -37,7 +37,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
 
     /// <summary>GET /api/alerts/confirm?token=...: a page with a button that confirms (no change on GET).</summary>
     [Function("AlertsConfirmPage")]
-    public IActionResult ConfirmPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/confirm")] HttpRequest request)
+    public IActionResult ConfirmPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/alerts/confirm")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var token = request.Query["token"].ToString();
@@ -49,7 +49,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
 
     /// <summary>POST /api/alerts/confirm?token=...: confirms the subscription.</summary>
     [Function("AlertsConfirm")]
-    public async Task<IActionResult> Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/confirm")] HttpRequest request, CancellationToken ct)
+    public async Task<IActionResult> Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/alerts/confirm")] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
@@ -65,7 +65,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
 
     /// <summary>GET /api/alerts/unsubscribe?token=...: a page with a button that unsubscribes (no change on GET).</summary>
     [Function("AlertsUnsubscribePage")]
-    public IActionResult UnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/unsubscribe")] HttpRequest request)
+    public IActionResult UnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/alerts/unsubscribe")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var token = request.Query["token"].ToString();
@@ -76,7 +76,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
 
     /// <summary>POST /api/alerts/unsubscribe?token=... (RFC 8058 one-click, body List-Unsubscribe=One-Click): unsubscribes.</summary>
     [Function("AlertsUnsubscribe")]
-    public async Task<IActionResult> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/unsubscribe")] HttpRequest request, CancellationToken ct)
+    public async Task<IActionResult> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/alerts/unsubscribe")] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
@@ -93,7 +93,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
 
     /// <summary>GET /api/alerts/subscriptions: every subscriber (admins named in Alerts:Admins, signed in through the platform).</summary>
     [Function("AlertsSubscribers")]
-    public async Task<IActionResult> Subscribers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/subscriptions")] HttpRequest request, CancellationToken ct)
+    public async Task<IActionResult> Subscribers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/alerts/subscriptions")] HttpRequest request, CancellationToken ct)
     {
         var (who, refusal) = Problems.SignedIn(request, screeningOptions.Value.TrustIdentityHeaders, "Listing subscribers");
         if (refusal is not null) return refusal;

@@ -13,7 +13,7 @@ public sealed class ExtractionApi(ExtractionService extraction, IOptions<Screeni
 {
     /// <summary>GET /api/extraction/{recordKey}: every field with its automatic values, evidence and any correction.</summary>
     [Function("ExtractionForm")]
-    public async Task<IActionResult> Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "extraction/{recordKey}")] HttpRequest request,
+    public async Task<IActionResult> Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/extraction/{recordKey}")] HttpRequest request,
         string recordKey, CancellationToken ct)
     {
         if (Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Reading the charting form").Refusal is { } refused) return refused;
@@ -23,7 +23,7 @@ public sealed class ExtractionApi(ExtractionService extraction, IOptions<Screeni
 
     /// <summary>POST /api/extraction/{recordKey}/{field} {"values": [...], "note": "..."}: a correction that wins and survives re-extraction.</summary>
     [Function("ExtractionCorrect")]
-    public async Task<IActionResult> Correct([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "extraction/{recordKey}/{field}")] HttpRequest request,
+    public async Task<IActionResult> Correct([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/extraction/{recordKey}/{field}")] HttpRequest request,
         string recordKey, string field, CancellationToken ct)
     {
         var (reviewer, refused) = Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Correcting the charting form");

@@ -10,7 +10,7 @@ namespace SpineReview.Functions.Functions;
 public sealed class GetExport(ExportService exports)
 {
     [Function(nameof(GetExport))]
-    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "exports/included.{format}")] HttpRequest request,
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/exports/included.{format}")] HttpRequest request,
         string format, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);

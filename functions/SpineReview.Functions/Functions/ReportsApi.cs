@@ -12,7 +12,7 @@ namespace SpineReview.Functions.Functions;
 public sealed class GetLatestReport(ReportService reports)
 {
     [Function(nameof(GetLatestReport))]
-    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/latest")] HttpRequest request, CancellationToken ct)
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/latest")] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         // A new version can replace latest.pdf between reading its properties and opening it: read both again.
@@ -35,7 +35,7 @@ public sealed class GetLatestReport(ReportService reports)
 public sealed class ListReports(ReportService reports)
 {
     [Function(nameof(ListReports))]
-    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports")] HttpRequest request, CancellationToken ct)
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports")] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new OkObjectResult(await reports.ListAsync(ct));
@@ -46,7 +46,7 @@ public sealed class ListReports(ReportService reports)
 public sealed class GetReportVersion(ReportService reports)
 {
     [Function(nameof(GetReportVersion))]
-    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/{version}")] HttpRequest request, string version, CancellationToken ct)
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/{version}")] HttpRequest request, string version, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (string.Equals(version, "latest", StringComparison.OrdinalIgnoreCase))

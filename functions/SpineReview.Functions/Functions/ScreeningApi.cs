@@ -15,7 +15,7 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
 {
     /// <summary>GET /api/screening/next: the highest-priority record the caller has not decided; 204 when none waits.</summary>
     [Function("ScreeningNext")]
-    public Task<IActionResult> Next([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "screening/next")] HttpRequest request, CancellationToken ct) =>
+    public Task<IActionResult> Next([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/screening/next")] HttpRequest request, CancellationToken ct) =>
         Handle(request, async reviewer =>
         {
             var item = await people.NextAsync(reviewer, ct);
@@ -24,7 +24,7 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
 
     /// <summary>POST /api/screening/decisions {"recordKey", "decision": include|exclude|unsure, "reason", "note"}.</summary>
     [Function("ScreeningDecide")]
-    public Task<IActionResult> Decide([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screening/decisions")] HttpRequest request, CancellationToken ct) =>
+    public Task<IActionResult> Decide([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/screening/decisions")] HttpRequest request, CancellationToken ct) =>
         Handle(request, async reviewer =>
         {
             var body = await DecisionRequest.ReadJsonAsync(request.Body, ct);
@@ -34,12 +34,12 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
 
     /// <summary>GET /api/screening/conflicts: records whose two decisions disagree, with both decisions.</summary>
     [Function("ScreeningConflicts")]
-    public Task<IActionResult> Conflicts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "screening/conflicts")] HttpRequest request, CancellationToken ct) =>
+    public Task<IActionResult> Conflicts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/screening/conflicts")] HttpRequest request, CancellationToken ct) =>
         Handle(request, async _ => new OkObjectResult(await people.ConflictsAsync(ct)));
 
     /// <summary>POST /api/screening/conflicts/{recordKey}/resolution {"decision": include|exclude, "reason", "note"}: a third reviewer settles it.</summary>
     [Function("ScreeningResolve")]
-    public Task<IActionResult> Resolve([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screening/conflicts/{recordKey}/resolution")] HttpRequest request,
+    public Task<IActionResult> Resolve([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/screening/conflicts/{recordKey}/resolution")] HttpRequest request,
         string recordKey, CancellationToken ct) =>
         Handle(request, async reviewer =>
         {
@@ -51,7 +51,7 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
 
     /// <summary>GET /api/screening/status: counts, Cohen's kappa (reviewers; model against people) and the estimated recall.</summary>
     [Function("ScreeningStatus")]
-    public Task<IActionResult> Status([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "screening/status")] HttpRequest request, CancellationToken ct) =>
+    public Task<IActionResult> Status([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/screening/status")] HttpRequest request, CancellationToken ct) =>
         Handle(request, async _ =>
         {
             var q = await people.QualityAsync(null, ct);

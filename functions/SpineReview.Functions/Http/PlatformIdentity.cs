@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 
 namespace SpineReview.Functions.Http;
@@ -10,59 +8,19 @@ namespace SpineReview.Functions.Http;
 /// </summary>
 public static class PlatformIdentity
 {
-    public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
-    public const string NameHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
+    public const string PrincipalHeader = SpineReview.Web.PlatformPrincipal.PrincipalHeader;
+    public const string NameHeader = SpineReview.Web.PlatformPrincipal.NameHeader;
 
     /// <summary>App Service sets this to "True" when its authentication is on (and then strips forged principal headers).</summary>
-    public const string AuthEnabledVariable = "WEBSITE_AUTH_ENABLED";
+    public const string AuthEnabledVariable = SpineReview.Web.PlatformPrincipal.AuthEnabledVariable;
 
     /// <summary>
     /// Whether the principal headers can be believed: only when App Service authentication is on, or when setting
     /// Screening:TrustIdentityHeaders says a trusted proxy in front of the app sets them (local testing). Otherwise anyone
     /// could name themselves in a header.
     /// </summary>
-    public static bool Trusted(bool trustSetting) =>
-        trustSetting || string.Equals(Environment.GetEnvironmentVariable(AuthEnabledVariable), "True", StringComparison.OrdinalIgnoreCase);
+    public static bool Trusted(bool trustSetting) => SpineReview.Web.PlatformPrincipal.Trusted(trustSetting);
 
     /// <summary>The signed-in person's name, or null when the request carries no platform identity.</summary>
-    public static string? Reviewer(IHeaderDictionary headers)
-    {
-        ArgumentNullException.ThrowIfNull(headers);
-        if (headers.TryGetValue(PrincipalHeader, out var encoded) && !string.IsNullOrWhiteSpace(encoded))
-        {
-            try
-            {
-                var principal = JsonSerializer.Deserialize(Convert.FromBase64String(encoded.ToString()), PlatformJson.Default.ClientPrincipal);
-                if (principal?.Claims is { } claims)
-                {
-                    string? Claim(string? type) => type is null ? null
-                        : claims.Where(c => c is not null && c.Type == type).Select(c => c.Value).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-                    // Sign-in names first: unique per person, unlike a display name.
-                    var name = Claim("preferred_username") ?? Claim("upn") ?? Claim("email")
-                               ?? Claim("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn")
-                               ?? Claim("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress")
-                               ?? Claim(principal.NameType) ?? Claim("name");
-                    if (name is not null) return name.Trim();
-                }
-            }
-            catch (Exception e) when (e is FormatException or JsonException)
-            {
-                // A malformed principal is no identity; the name header may still carry one.
-            }
-        }
-        return headers.TryGetValue(NameHeader, out var plain) && !string.IsNullOrWhiteSpace(plain) ? plain.ToString().Trim() : null;
-    }
+    public static string? Reviewer(IHeaderDictionary headers) => SpineReview.Web.PlatformPrincipal.Read(headers)?.Name;
 }
-
-/// <summary>The JSON in X-MS-CLIENT-PRINCIPAL: the sign-in's claims, and which claim type holds the person's name.</summary>
-internal sealed record ClientPrincipal(
-    [property: JsonPropertyName("auth_typ")] string? AuthType,
-    [property: JsonPropertyName("name_typ")] string? NameType,
-    [property: JsonPropertyName("claims")] IReadOnlyList<PrincipalClaim>? Claims);
-
-/// <summary>One claim of a <see cref="ClientPrincipal"/>.</summary>
-internal sealed record PrincipalClaim([property: JsonPropertyName("typ")] string? Type, [property: JsonPropertyName("val")] string? Value);
-
-/// <summary>The platform's identity header as JSON, generated at compile time (its names as App Service writes them).</summary>
-[JsonSerializable(typeof(ClientPrincipal))]
-internal sealed partial class PlatformJson : JsonSerializerContext;

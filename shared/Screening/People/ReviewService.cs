@@ -6,8 +6,13 @@ using SpineReview.Storage;
 namespace SpineReview.Screening.People;
 
 /// <summary>A record served to one reviewer: what they need to decide, and nothing of anyone else's decision.</summary>
+/// <param name="Source">The source that returned the record, and its publication types and MeSH terms (empty when it gives none).</param>
 public sealed record ScreeningItem(string RecordKey, string Title, string? Abstract, string Authors, string? Journal, int? Year, string? Doi, string? Pmid,
-    IReadOnlyList<string> Keywords, double Probability, bool Likely, bool Audit, int WaitingForYou, string RuleEvidence);
+    IReadOnlyList<string> Keywords, double Probability, bool Likely, bool Audit, int WaitingForYou, string RuleEvidence,
+    string? Source = null, IReadOnlyList<string>? PublicationTypes = null, IReadOnlyList<string>? Mesh = null);
+
+/// <summary>A record a reviewer decided, shown again so they can change their decision: the record and their own decision with its ETag.</summary>
+public sealed record OwnDecision(ScreeningItem Item, ReviewerDecision Decision, string ETag);
 
 /// <summary>What a decision led to.</summary>
 public sealed record DecisionResult(ReviewerDecision Decision, string ETag, ScreeningStatus Status, bool? Included, string? Reason, string How);
@@ -21,33 +26,61 @@ public sealed class ReviewService(RecordStore records, ScreeningStore store, Ran
 {
     private int Required => Math.Max(1, options.Value.ReviewersPerRecord);
 
+    private bool Open(QueueEntry q, string reviewer) => !q.Reviewers.Contains(reviewer, StringComparer.Ordinal) && q.Reviewers.Count < Required;
+
     /// <summary>The highest-priority record this reviewer has not decided, or null when nothing waits for them.</summary>
     public async Task<ScreeningItem?> NextAsync(string reviewer, CancellationToken ct)
     {
         CheckReviewer(reviewer);
         // Retrains only when decisions or the queue changed since the last training.
         await ranking.RankAsync(force: false, ct);
-        var waiting = (await store.ListQueueAsync(ScreeningStatus.Pending, ct))
-            .Where(q => !q.Reviewers.Contains(reviewer, StringComparer.Ordinal) && q.Reviewers.Count < Required)
+        // Ordered from the queue as recently read (the screening page answers a decision with the next record within 200 ms,
+        // and reading 10,000 rows takes longer); the row picked is read again, so a decision stored elsewhere meanwhile counts.
+        var waiting = (await store.ListQueueRecentAsync(ScreeningStore.RecentQueueAge, ct))
+            .Where(q => q.Status == ScreeningStatus.Pending && Open(q, reviewer))
             // The audit sample first: until it is screened the misses among the model's exclusions cannot be estimated.
             .OrderByDescending(q => q.Audit).ThenByDescending(q => q.Probability).ThenBy(q => q.EnqueuedAt).ThenBy(q => q.RecordKey, StringComparer.Ordinal)
             .ToList();
-        foreach (var q in waiting)
+        foreach (var listed in waiting)
         {
-            var stored = await records.GetAsync(q.RecordKey, ct);
+            // The row as stored now, the record and its decisions, read at once: one wait instead of three.
+            var row = store.GetQueueEntryAsync(listed.RecordKey, ct);
+            var read = records.GetAsync(listed.RecordKey, ct);
+            var decided = store.DecisionsAsync(listed.RecordKey, ct);
+            await Task.WhenAll(row, read, decided);
+            if (await row is not { Status: ScreeningStatus.Pending } q || !Open(q, reviewer)) continue;
+            var stored = await read;
             if (stored is null || stored.DuplicateOf is not null) continue;
             // A decision stored without its queue row being updated (a crash between the two writes) is healed here, never served again.
-            if ((await store.DecisionsAsync(q.RecordKey, ct)).Any(d => d.Decision.Role == DecisionRole.Screen && d.Decision.Reviewer == reviewer))
+            if ((await decided).Any(d => d.Decision.Role == DecisionRole.Screen && d.Decision.Reviewer == reviewer))
             {
                 await SettleAsync(q.RecordKey, ct);
                 continue;
             }
-            var r = stored.Record;
-            var rule = await store.GetRuleDecisionAsync(q.RecordKey, ct);
-            return new ScreeningItem(q.RecordKey, r.Title, r.Abstract, string.Join("; ", r.Authors.Select(a => a.Name)), r.Journal, r.Year, r.Doi, r.Pmid,
-                r.Keywords, Math.Round(q.Probability, 4), q.Probability >= options.Value.HighThreshold, q.Audit, waiting.Count, rule?.Evidence ?? "");
+            return await ItemAsync(stored, q, waiting.Count, ct);
         }
         return null;
+    }
+
+    /// <summary>A record this reviewer screened, with their own decision and its ETag, to change it (nothing of anyone else's decision).</summary>
+    public async Task<OwnDecision> OwnDecisionAsync(string reviewer, string recordKey, CancellationToken ct)
+    {
+        CheckReviewer(reviewer);
+        var q = await store.GetQueueEntryAsync(recordKey, ct)
+            ?? throw new DecisionRejectedException($"record {recordKey} is not waiting for people (unknown, excluded by the rules, or a duplicate)", 404);
+        var own = (await store.DecisionsAsync(recordKey, ct)).FirstOrDefault(d => d.Decision.Role == DecisionRole.Screen && d.Decision.Reviewer == reviewer);
+        if (own.Decision is null) throw new DecisionRejectedException($"{reviewer} has no decision on record {recordKey} to change", 404);
+        var stored = await records.GetAsync(recordKey, ct) ?? throw new DecisionRejectedException($"record {recordKey} is not stored", 404);
+        return new OwnDecision(await ItemAsync(stored, q, 0, ct), own.Decision, own.ETag.ToString());
+    }
+
+    private async Task<ScreeningItem> ItemAsync(StoredRecord stored, QueueEntry q, int waiting, CancellationToken ct)
+    {
+        var r = stored.Record;
+        var rule = await store.GetRuleDecisionAsync(q.RecordKey, ct);
+        return new ScreeningItem(q.RecordKey, r.Title, r.Abstract, string.Join("; ", r.Authors.Select(a => a.Name)), r.Journal, r.Year, r.Doi, r.Pmid,
+            r.Keywords, Math.Round(q.Probability, 4), q.Probability >= options.Value.HighThreshold, q.Audit, waiting, rule?.Evidence ?? "",
+            r.Source, r.PublicationTypes, r.Mesh);
     }
 
     /// <summary>

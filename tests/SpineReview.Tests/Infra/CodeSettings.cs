@@ -36,6 +36,12 @@ internal static class CodeSettings
         [SpineReview.Functions.Http.PlatformIdentity.AuthEnabledVariable] = "set by App Service when its authentication is on (functions/SpineReview.Functions/Http/PlatformIdentity.cs)",
     };
 
+    /// <summary>Read from configuration by a framework the app registers, not by the app's code: not the app's settings to document.</summary>
+    public static IReadOnlyDictionary<string, string> FrameworkReads { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ReadOnlyDataProtectionKeyDirectory"] = "ASP.NET Core data protection's own key folder for read-only containers; the web app's keys are in Web__KeysDirectory or the <prefix>-keys blob",
+    };
+
     private static readonly Lazy<IReadOnlyList<CodeSetting>> Found = new(Discover);
 
     public static IReadOnlyList<CodeSetting> All => Found.Value;
@@ -95,7 +101,7 @@ internal static class CodeSettings
             rawReads.AddRange(recorder.Take().Select(k => (k, $"a direct read constructing {descriptor.ServiceType.Name}")));
         }
         // Options created again inside a constructor read their own sections; those are not direct reads.
-        foreach (var (key, by) in rawReads.Where(r => !sections.Contains(r.Key)))
+        foreach (var (key, by) in rawReads.Where(r => !sections.Contains(r.Key) && !FrameworkReads.ContainsKey(r.Key)))
             found.TryAdd(AppSettingName(key), new CodeSetting(AppSettingName(key), by));
 
         foreach (var (key, by) in TriggerSettings())
