@@ -39,7 +39,7 @@ public sealed class CoverComponent(IReadOnlyList<OutlineEntry> contents) : IRepo
         [
             // The previous version cited (PRISMA-LSR): its number, date and hash; the hash in full is under Living mode.
             ("Version", $"{m.Version}" + (m.Living?.Previous is { } cited
-                ? $"; previous version {cited.Version} of {Fmt.Date(cited.Created)}, SHA-256 {cited.Sha256[..16]}..."
+                ? $"; previous version {cited.Version} of {Fmt.Date(cited.Created)}, SHA-256 {(cited.Sha256.Length > 16 ? cited.Sha256[..16] + "..." : cited.Sha256)}"
                 : m.PreviousVersion is { } p ? $" (previous: {p})" : " (first version)")),
             ("Created (newest fact in the data)", Fmt.Date(m.Created)),
             ("Data cut-off (last complete search)", Fmt.Date(m.DataCutoff)),

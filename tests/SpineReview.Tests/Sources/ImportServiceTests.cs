@@ -170,7 +170,7 @@ public class ImportServiceTests
         Assert.Contains("Records identified (n = 70 [70])", text, StringComparison.Ordinal);
         Assert.Contains("Duplicate records (n = 1 [1])", text, StringComparison.Ordinal);
         var methods = pages.First(p => p.Contains("Latest search per source", StringComparison.Ordinal));
-        Assert.Contains("Embase (Ovid) has no search API: a reviewer searches it on the platform and imports the export file", methods, StringComparison.Ordinal);
+        Assert.Contains("Embase (Ovid) has no search API: a reviewer searches it on the platform and imports the export file", text, StringComparison.Ordinal);
         Assert.Matches(@"Embase \(Ovid\) \d{4}-\d\d-\d\d \d\d:\d\d searched 2026-11-30 \(file\) 3 3 2 1 0 complete", methods);
         Assert.Contains("exp deep learning/ or exp convolutional neural network/", string.Join(" ", pages.Skip(pages.FindIndex(p => p.Contains("A. Search queries", StringComparison.Ordinal)))), StringComparison.Ordinal);
     }
