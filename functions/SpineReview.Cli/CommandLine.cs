@@ -56,6 +56,7 @@ public static class CommandLine
             new VersionOption { Description = "print the version", Action = new Help.PrintVersion() },
             CycleCommand.Create(runner),
             HarvestCommand.Create(runner),
+            ImportCommand.Create(runner),
             ScreenCommands.Create(runner),
             ExtractCommands.Create(runner),
             ExportCommand.Create(runner),

@@ -4,10 +4,19 @@ using SpineReview.Storage;
 
 namespace SpineReview.Records;
 
-/// <summary>One source's part of a harvest run, as the search log keeps it.</summary>
+/// <summary>One source's part of a harvest run, or one imported export file, as the search log keeps it.</summary>
+/// <param name="To">For an import: the date the database was searched (<paramref name="From"/> the same).</param>
+/// <param name="Database">For an import: the database searched ("Embase"); null for an API search.</param>
+/// <param name="Platform">For an import: the platform it was searched on ("Ovid"); null for an API search.</param>
+/// <param name="File">For an import: the file read, as "name sha256:HEX"; null for an API search.</param>
 public sealed record SearchLogEntry(
     string Source, string RunId, DateTimeOffset Started, string Query, DateOnly From, DateOnly To, string RequestUrl,
-    int Reported, int Retrieved, int New, int Duplicates, int AlreadyStored, int Calls, double Seconds, string Status, string? Message, int TooMany = 0);
+    int Reported, int Retrieved, int New, int Duplicates, int AlreadyStored, int Calls, double Seconds, string Status, string? Message, int TooMany = 0,
+    string? Database = null, string? Platform = null, string? File = null)
+{
+    /// <summary>True for a search a person ran on a database's platform and imported as a file.</summary>
+    public bool IsImport => Database is not null;
+}
 
 /// <summary>The search log table: what was searched, when, and what came back.</summary>
 public sealed class SearchLog(StorageClients storage)
@@ -35,8 +44,18 @@ public sealed class SearchLog(StorageClients storage)
             ["Seconds"] = e.Seconds,
             ["Status"] = e.Status,
             ["Message"] = e.Message,
+            ["Database"] = e.Database,
+            ["Platform"] = e.Platform,
+            ["File"] = e.File,
         };
         return Table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>One logged run, or null.</summary>
+    public async Task<SearchLogEntry?> GetAsync(string source, string runId, CancellationToken ct)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(source, runId, cancellationToken: ct);
+        return row.HasValue ? Read(row.Value!) : null;
     }
 
     /// <summary>Every logged run, oldest first.</summary>
@@ -45,13 +64,17 @@ public sealed class SearchLog(StorageClients storage)
         var list = new List<SearchLogEntry>();
         await foreach (var r in Table.QueryAsync<TableEntity>(cancellationToken: ct))
         {
-            list.Add(new SearchLogEntry(r.PartitionKey, r.RowKey, r.GetDateTimeOffset("Started") ?? default, r.GetString("Query") ?? "",
-                DateOnly.ParseExact(r.GetString("From")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                DateOnly.ParseExact(r.GetString("To")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                r.GetString("RequestUrl") ?? "", r.GetInt32("Reported") ?? 0, r.GetInt32("Retrieved") ?? 0, r.GetInt32("New") ?? 0,
-                r.GetInt32("Duplicates") ?? 0, r.GetInt32("AlreadyStored") ?? 0, r.GetInt32("Calls") ?? 0, r.GetDouble("Seconds") ?? 0,
-                r.GetString("Status") ?? "", r.GetString("Message"), r.GetInt32("TooMany") ?? 0));
+            list.Add(Read(r));
         }
         return list.OrderBy(e => e.Started).ToList();
     }
+
+    private static SearchLogEntry Read(TableEntity r) =>
+        new(r.PartitionKey, r.RowKey, r.GetDateTimeOffset("Started") ?? default, r.GetString("Query") ?? "",
+            DateOnly.ParseExact(r.GetString("From")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DateOnly.ParseExact(r.GetString("To")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            r.GetString("RequestUrl") ?? "", r.GetInt32("Reported") ?? 0, r.GetInt32("Retrieved") ?? 0, r.GetInt32("New") ?? 0,
+            r.GetInt32("Duplicates") ?? 0, r.GetInt32("AlreadyStored") ?? 0, r.GetInt32("Calls") ?? 0, r.GetDouble("Seconds") ?? 0,
+            r.GetString("Status") ?? "", r.GetString("Message"), r.GetInt32("TooMany") ?? 0,
+            r.GetString("Database"), r.GetString("Platform"), r.GetString("File"));
 }

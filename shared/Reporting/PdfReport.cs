@@ -11,7 +11,7 @@ public static class PdfReport
     /// <summary>The components after the cover, in reading order.</summary>
     public static IReadOnlyList<IReportComponent> Components { get; } =
     [
-        new WhatsNewComponent(), new MethodsComponent(), new PrismaComponent(), new ResultsComponent(), new StudiesTableComponent(),
+        new WhatsNewComponent(), new LivingModeComponent(), new MethodsComponent(), new PrismaComponent(), new ResultsComponent(), new StudiesTableComponent(),
         new ScreeningQualityComponent(), new ExtractionQualityComponent(), new AppendixComponent(),
     ];
 

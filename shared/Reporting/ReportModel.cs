@@ -88,7 +88,8 @@ public sealed record ReportModel(
     ScreeningQuality? ScreeningThisUpdate = null,
     bool AutoExclude = false,
     IReadOnlyList<Extraction.FieldAccuracy>? ExtractionAccuracy = null,
-    PendingWork? Pending = null)
+    PendingWork? Pending = null,
+    LivingMode? Living = null)
 {
     /// <summary>Each source's latest search, in the sources' usual order (the methods table and the appendix's queries).</summary>
     public IReadOnlyList<SearchLogEntry> LatestSearches => Searches.GroupBy(s => s.Source).Select(g => g.OrderBy(s => s.Started).Last())

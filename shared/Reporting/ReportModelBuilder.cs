@@ -12,9 +12,11 @@ public static class ReportModelBuilder
     /// <summary>Assembles one version's model.</summary>
     /// <param name="previous">The previous version's manifest (null for the first): what it showed and included, and when.</param>
     /// <param name="method">How the review is run now; by default the current rule set and extractor.</param>
+    /// <param name="living">The living mode from settings (by default the settings' defaults); the previous version's citation is added from <paramref name="previous"/>.</param>
     public static ReportModel Build(ReportVersion version, DateTimeOffset created, IReadOnlyList<StoredRecord> records, IReadOnlyList<RuleDecision> decisions,
         IReadOnlyDictionary<string, List<ExtractedField>> extractions, IReadOnlyList<SearchLogEntry> searches,
-        ReportManifest? previous, PeopleScreening? people = null, IReadOnlyList<FieldAccuracy>? extractionAccuracy = null, ReviewMethod? method = null)
+        ReportManifest? previous, PeopleScreening? people = null, IReadOnlyList<FieldAccuracy>? extractionAccuracy = null, ReviewMethod? method = null,
+        LivingMode? living = null)
     {
         people ??= PeopleScreening.None;
         ArgumentNullException.ThrowIfNull(records);
@@ -81,7 +83,9 @@ public static class ReportModelBuilder
         };
         var qualityUpdate = ScreeningQuality.Compute(keptQueue, keptDecisions, people.Model, people.HighThreshold, previous?.Created);
         return new ReportModel(version, created, cutoff, cumulative, update, studies, Results.Compute(studies), searches,
-            studies.Count(s => s.NewInThisVersion), previous?.Version, changes, method, quality, qualityUpdate, people.AutoExclude, extractionAccuracy ?? []);
+            studies.Count(s => s.NewInThisVersion), previous?.Version, changes, method, quality, qualityUpdate, people.AutoExclude, extractionAccuracy ?? [],
+            Living: (living ?? LivingMode.From(new Configuration.ScheduleOptions(), new LivingOptions(), searches))
+                with { Previous = previous is null ? null : new VersionCitation(previous.Version, previous.Created, previous.Sha256) });
     }
 
     private static string FirstAuthor(Records.BibRecord rec) =>

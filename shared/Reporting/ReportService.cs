@@ -22,7 +22,8 @@ public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool U
 /// renders it, and publishes it through the <see cref="ReportArchive"/> under the publishing lease.
 /// </summary>
 public sealed class ReportService(StorageClients storage, ReportArchive archive, ReportRenderer renderer, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
-    SearchLog searchLog, RankingService ranking, StoppingService stopping, Microsoft.Extensions.Options.IOptions<ScreeningOptions> screeningOptions, ILogger<ReportService> log)
+    SearchLog searchLog, RankingService ranking, StoppingService stopping, Microsoft.Extensions.Options.IOptions<ScreeningOptions> screeningOptions,
+    Microsoft.Extensions.Options.IOptions<Configuration.ScheduleOptions> schedules, Microsoft.Extensions.Options.IOptions<LivingOptions> livingOptions, ILogger<ReportService> log)
 {
     /// <summary>How long a generation waits for another to finish publishing before it gives up.</summary>
     public static readonly TimeSpan PublishWait = TimeSpan.FromMinutes(10);
@@ -46,9 +47,10 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             // before the run it waited for (a study that one showed as included would look "no longer included").
             var pending = await PendingAsync(ct);
             var data = await ReadAsync(ct);
-            ReportModel ModelFor(ReportVersion v, ReportManifest? previous, PendingWork? waiting) =>
-                ReportModelBuilder.Build(v, data.Created, data.Records, data.Rules, data.Fields, data.Searches, previous, data.People, data.Accuracy, data.Method)
-                    with { Pending = waiting };
+            var living = LivingMode.From(schedules.Value, livingOptions.Value, data.Searches);
+            ReportModel ModelFor(ReportVersion v, ReportManifest? previous, PendingWork? waiting, string? why) =>
+                ReportModelBuilder.Build(v, data.Created, data.Records, data.Rules, data.Fields, data.Searches, previous, data.People, data.Accuracy, data.Method,
+                    living with { Why = why }) with { Pending = waiting };
 
             var versions = await archive.VersionsAsync(ct);
             var latest = versions.Count > 0 ? await archive.ReadManifestAsync(versions[^1], ct) : null;
@@ -57,7 +59,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
                 // Nothing changed when the latest version, rebuilt from today's data against the version before it, shows what it
                 // showed. It is rebuilt with the work that was waiting then: waiting work alone never makes a version.
                 var before = versions.Count > 1 ? await archive.ReadManifestAsync(versions[^2], ct) : null;
-                if (await StoredIfUnchangedAsync(latest, ModelFor(latest.Version, before, latest.Pending), ct) is { } stored)
+                if (await StoredIfUnchangedAsync(latest, ModelFor(latest.Version, before, latest.Pending, latest.Change), ct) is { } stored)
                 {
                     ReportLog.Unchanged(log, latest.Version);
                     await archive.PromoteLatestAsync(latest, stored, ct);
@@ -65,10 +67,10 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
                 }
             }
 
-            var draft = ModelFor(latest?.Version ?? ReportVersion.First, latest, pending);
+            var draft = ModelFor(latest?.Version ?? ReportVersion.First, latest, pending, null);
             var (version, why) = ReportVersioning.Next(latest, draft.Method, draft.Studies.Select(s => s.Key).ToList(),
                 draft.Studies.Where(s => s.Included).Select(s => s.Key).ToList());
-            var model = draft with { Version = version };
+            var model = draft with { Version = version, Living = draft.Living! with { Why = why } };
             var rendered = renderer.Render(model);
             var sha = Convert.ToHexStringLower(SHA256.HashData(rendered.Pdf));
             var c = model.Cumulative;

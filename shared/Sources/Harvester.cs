@@ -15,6 +15,9 @@ public sealed record HarvestRequest(DateOnly? From = null, DateOnly? To = null);
 public sealed record HarvestSummary(string Source, string Query, DateOnly From, DateOnly To, int Reported, int Retrieved, int New,
     int Duplicates, int AlreadyStored, int Calls, int TooMany, double Seconds, string Status, string? Message = null);
 
+/// <summary>What storing a batch of records did to each of them.</summary>
+public sealed record StoredCounts(int New, int Duplicates, int AlreadyStored);
+
 /// <summary>Harvests any source the same way: pages archived as received, records stored and linked, new ones queued
 /// for screening, counts reconciled, the watermark moved only when everything reported was retrieved.</summary>
 public sealed class Harvester(
@@ -175,6 +178,19 @@ public sealed class Harvester(
         var entry = Entry(complete ? "complete" : "incomplete", message);
         await searchLog.WriteAsync(entry, ct);
         return (Summary(entry), null);
+    }
+
+    /// <summary>Stores records read elsewhere (an imported export file) the way a harvested page's are: each stored unless
+    /// this source record is stored already, linked when it duplicates a stored study, completed from Crossref and handed
+    /// over to screening when new. Run again, it stores nothing twice and hands over what a stopped run did not.</summary>
+    public async Task<StoredCounts> StoreRecordsAsync(IReadOnlyList<Records.BibRecord> records, string runId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var tally = new Tally();
+        if (records.Count == 0) return new StoredCounts(0, 0, 0);
+        if (!await CheckOriginAsync(ct)) await ClaimOriginAsync(ct);
+        await StorePageAsync(records, runId, tally, ct);
+        return new StoredCounts(tally.New, tally.Duplicates, tally.AlreadyStored);
     }
 
     // The replayed sample and a live review never share storage: a live harvest over the sample would go on from the sample's

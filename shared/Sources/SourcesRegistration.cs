@@ -71,6 +71,7 @@ public static class SourcesRegistration
         services.AddTransient<ISource>(sp => Create<OpenAlexSource>(sp, "openalex"));
         services.AddTransient(sp => Create<CrossrefClient>(sp, "crossref"));
         services.AddTransient<Harvester>();
+        services.AddTransient<Imports.ImportService>();
         services.AddSingleton<ScreeningHandover>();
         services.AddTransient<Enricher>();
         return services;

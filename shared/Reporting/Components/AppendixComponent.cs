@@ -22,7 +22,7 @@ public sealed class AppendixComponent : IReportComponent
         if (latest.Count == 0) w.Paragraph("No search has run yet.", body, Typography.Muted);
         foreach (var q in latest)
         {
-            w.Paragraph($"{SourceName.DisplayNameOf(q.Source)} (latest run {q.Started.UtcDateTime.ToString("yyyy-MM-dd", Fmt.C)})", label, Typography.Ink, after: 2);
+            w.Paragraph($"{SourceName.DisplayNameOf(q.Source, m.Searches)} (latest run {q.Started.UtcDateTime.ToString("yyyy-MM-dd", Fmt.C)})", label, Typography.Ink, after: 2);
             w.Paragraph(q.Query, mono, Typography.Muted);
         }
 

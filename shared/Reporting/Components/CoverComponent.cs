@@ -22,7 +22,8 @@ public sealed class CoverComponent(IReadOnlyList<OutlineEntry> contents) : IRepo
         var box = new SKRect(w.Left, 0, w.Right, 236);
         w.Text("LIVING SCOPING REVIEW", w.Left, 96, kicker, pale, box);
         var y = 128f;
-        foreach (var line in PageWriter.Wrap("Deep learning in medical imaging to improve spine care", title, w.ContentWidth))
+        // PRISMA-LSR item 1: the title says the review is living and which version this is.
+        foreach (var line in PageWriter.Wrap($"Deep learning in medical imaging to improve spine care: a living scoping review, version {m.Version}", title, w.ContentWidth))
         {
             w.Text(line, w.Left, y, title, white, box);
             y += 30;
@@ -36,7 +37,10 @@ public sealed class CoverComponent(IReadOnlyList<OutlineEntry> contents) : IRepo
         using var ink = new SKPaint { Color = Typography.Ink, IsAntialias = true };
         (string, string)[] facts =
         [
-            ("Version", $"{m.Version}" + (m.PreviousVersion is { } p ? $" (previous: {p})" : " (first version)")),
+            // The previous version cited (PRISMA-LSR): its number, date and hash; the hash in full is under Living mode.
+            ("Version", $"{m.Version}" + (m.Living?.Previous is { } cited
+                ? $"; previous version {cited.Version} of {Fmt.Date(cited.Created)}, SHA-256 {(cited.Sha256.Length > 16 ? cited.Sha256[..16] + "..." : cited.Sha256)}"
+                : m.PreviousVersion is { } p ? $" (previous: {p})" : " (first version)")),
             ("Created (newest fact in the data)", Fmt.Date(m.Created)),
             ("Data cut-off (last complete search)", Fmt.Date(m.DataCutoff)),
             ("Eligibility method", m.Method.Eligibility),

@@ -45,7 +45,7 @@ public sealed class PrismaComponent : IReportComponent
         var rightW = w.Right - rightX;
         var y = w.Y;
 
-        var sources = string.Join("\n", p.IdentifiedBySource.Select(kv => $"{SourceName.DisplayNameOf(kv.Key)} ({N(kv.Value, u.IdentifiedBySource.GetValueOrDefault(kv.Key))})"));
+        var sources = string.Join("\n", p.IdentifiedBySource.Select(kv => $"{SourceName.DisplayNameOf(kv.Key, m.Searches)} ({N(kv.Value, u.IdentifiedBySource.GetValueOrDefault(kv.Key))})"));
         var excluded = p.ExcludedByRules.Count == 0 ? "none"
             : string.Join("\n", p.ExcludedByRules.Select(kv => $"{ReasonCodes.Describe(kv.Key)} ({N(kv.Value, u.ExcludedByRules.GetValueOrDefault(kv.Key))})"));
 

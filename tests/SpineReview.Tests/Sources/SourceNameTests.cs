@@ -39,10 +39,35 @@ public class SourceNameTests
     }
 
     [Fact]
-    public void UnknownStoredName_ShownAsStored_SortedFirst()
+    public void UnknownStoredName_ShownAsStored_SortedAfterTheApiSources()
     {
         Assert.Equal("scopus", SourceName.DisplayNameOf("scopus"));
-        Assert.Equal(-1, SourceName.OrderOf("scopus"));
+        Assert.Equal(SourceName.All.Count, SourceName.OrderOf("scopus"));
+    }
+
+    [Fact]
+    public void TryImport_NamedByThePerson_ShownAsDatabaseAndPlatform_AfterTheApiSources()
+    {
+        Assert.True(SourceName.TryImport("embase-ovid", " Embase ", "Ovid", out var s, out var error), error);
+        Assert.Equal(("embase-ovid", "Embase (Ovid)", "Embase", "Ovid", true), (s.Name, s.DisplayName, s.Database, s.Platform, s.IsImport));
+        Assert.False(SourceName.PubMed.IsImport);
+        var log = new SearchLogEntry("embase-ovid", "r1", DateTimeOffset.UnixEpoch, "q", default, default, "", 3, 3, 3, 0, 0, 0, 0, "complete", null,
+            Database: "Embase", Platform: "Ovid");
+        Assert.Equal("Embase (Ovid)", SourceName.DisplayNameOf("embase-ovid", [log]));
+        Assert.Equal("PubMed", SourceName.DisplayNameOf("pubmed", [log]));
+        Assert.True(SourceName.OrderOf("embase-ovid") > SourceName.OrderOf("crossref"));
+    }
+
+    [Theory]
+    [InlineData("pubmed", "Source name 'pubmed' is taken by a source searched through its API; name the imported database another way (for example pubmed-export).")]
+    [InlineData("Embase", "Source name 'Embase' is not usable: use lower-case letters, digits and hyphens, starting with a letter, at most 32 (for example embase-ovid).")]
+    [InlineData("embase:ovid", "Source name 'embase:ovid' is not usable: use lower-case letters, digits and hyphens, starting with a letter, at most 32 (for example embase-ovid).")]
+    [InlineData("", "Source name '' is not usable: use lower-case letters, digits and hyphens, starting with a letter, at most 32 (for example embase-ovid).")]
+    public void TryImport_UnusableName_SaysWhatIsWrong(string name, string expected)
+    {
+        Assert.False(SourceName.TryImport(name, "Embase", "Ovid", out var s, out var error));
+        Assert.Null(s);
+        Assert.Equal(expected, error);
     }
 
     [Fact]
