@@ -14,4 +14,7 @@ internal static partial class ScreeningLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Screening model {Version}: {Includes} includes, {Exclusions} exclusions, {Ranked} ranked, " +
         "low threshold {Low}, {AutoExcluded} excluded automatically, {Audit} to the audit")]
     public static partial void Trained(ILogger logger, int version, int includes, int exclusions, int ranked, double? low, int autoExcluded, int audit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Screening model: retraining failed; the queue keeps the last model's order and the next round tries again")]
+    public static partial void RetrainFailed(ILogger logger, Exception error);
 }

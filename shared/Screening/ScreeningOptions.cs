@@ -21,6 +21,9 @@ public sealed class ScreeningOptions
     /// them, or for local testing). In Azure, leave it off and turn App Service authentication on.
     /// </summary>
     public bool TrustIdentityHeaders { get; set; }
+    /// <summary>How often the web app on one's own machine (spine-review serve) retrains the model when decisions arrived; in
+    /// Azure the RankScreening timer does it (Schedules:RankScreening).</summary>
+    public int RetrainEverySeconds { get; set; } = 60;
     /// <summary>Console host only: who is screening at this terminal (in Azure the identity comes from the platform's sign-in).</summary>
     public string? Reviewer { get; set; }
 }

@@ -48,6 +48,8 @@ public static class LocalWebApp
         else logging(builder.Logging);
         builder.Services.AddSpineReview(builder.Configuration);
         builder.Services.AddSingleton<LocalSignIn>();
+        // The model retrains beside the requests, never inside one (in Azure the RankScreening timer does this).
+        builder.Services.AddHostedService<SpineReview.Screening.RankingRefresher>();
         // Whoever built the app stops it (serve on Ctrl+C, a test when it is done): no console lifetime taking the signals from them.
         builder.Services.AddSingleton<IHostLifetime, CallerLifetime>();
         var app = builder.Build();

@@ -54,6 +54,8 @@ internal static class ScreenCommands
         runner.Handle(command, async (p, c) =>
         {
             var who = c.Reviewer("screening");
+            // One person at a terminal: the order served is retrained on every decision so far (only when one arrived).
+            await c.Get<RankingService>().RankAsync(force: false, c.Cancellation);
             var item = await c.Get<ReviewService>().NextAsync(who, c.Cancellation);
             if (p.GetValue(json))
             {

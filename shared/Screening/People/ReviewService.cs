@@ -32,8 +32,9 @@ public sealed class ReviewService(RecordStore records, ScreeningStore store, Ran
     public async Task<ScreeningItem?> NextAsync(string reviewer, CancellationToken ct)
     {
         CheckReviewer(reviewer);
-        // Retrains only when decisions or the queue changed since the last training.
-        await ranking.RankAsync(force: false, ct);
+        // No training here: at 10,000 waiting a training reads every record and rewrites the changed probabilities, which
+        // a person would wait for after each decision. The hosts retrain beside the requests (the Functions timer, the web
+        // app's RankingRefresher; the command line's screen next retrains first), and the order served is the latest model's.
         // Ordered from the queue as recently read (the screening page answers a decision with the next record within 200 ms,
         // and reading 10,000 rows takes longer); the row picked is read again, so a decision stored elsewhere meanwhile counts.
         var waiting = (await store.ListQueueRecentAsync(ScreeningStore.RecentQueueAge, ct))

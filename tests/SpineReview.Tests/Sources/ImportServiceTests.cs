@@ -52,7 +52,6 @@ public class ImportServiceTests
     public async Task Import_EachFormat_StoredUnderTheSource_QueuedForScreening_LoggedAsOneSearch(string sample, string source, string database, string platform, int count)
     {
         await using var host = TestHost.Create(settings: TestHost.PubMedOnly());
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var result = await ImportAsync(host, sample, source, database, platform, "deep learning AND spine");
 
         Assert.Equal((count, count, 0, 0, false, "complete"), (result.Read, result.New, result.Duplicates, result.AlreadyStored, result.Rerun, result.Status));
@@ -71,7 +70,6 @@ public class ImportServiceTests
     public async Task Import_SameFileTwice_StoresNothingTwice_TheSecondIsTheSameSearch()
     {
         await using var host = TestHost.Create(settings: TestHost.PubMedOnly());
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var first = await ImportAsync(host, "embase-ovid.ris", "embase-ovid");
         var second = await ImportAsync(host, "embase-ovid.ris", "embase-ovid");
 
@@ -92,7 +90,6 @@ public class ImportServiceTests
             var hosts = Enumerable.Range(0, 3).Select(i => TestHost.Create(settings: TestHost.PubMedOnly(), prefix: prefix, cleanup: i == 0)).ToArray();
             try
             {
-                await hosts[0].Get<StorageClients>().EnsureCreatedAsync();
                 var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var runs = hosts.Select(h => Task.Run(async () =>
                 {
@@ -144,7 +141,6 @@ public class ImportServiceTests
     public async Task Import_FileWithBrokenEntries_TheRestStored_SearchLoggedIncompleteWithEachLine()
     {
         await using var host = TestHost.Create(settings: TestHost.PubMedOnly());
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var result = await ImportAsync(host, "scopus-with-errors.ris", "scopus", "Scopus", "Elsevier");
 
         Assert.Equal((4, 2, 2, "incomplete"), (result.Entries, result.Read, result.New, result.Status));
@@ -180,7 +176,6 @@ public class ImportServiceTests
     {
         var prefix = TestHost.NewPrefix();
         await using var host = TestHost.Create(prefix: prefix);
-        await host.Get<StorageClients>().EnsureCreatedAsync();
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = prefix, ["Crossref:Enabled"] = "false" };
         async Task<(int Code, string Out, string Err)> Run(params string[] args)
         {
