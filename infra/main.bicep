@@ -5,6 +5,7 @@ metadata description = 'SpineReview: the whole system in one resource group. Sto
 metadata localOnlySettings = {
   Replay__Directory: 'answers source requests from recorded files; local runs and tests only'
   Screening__Reviewer: 'who screens at a terminal of the command-line host; in Azure the sign-in names the reviewer'
+  Screening__RetrainEverySeconds: 'spine-review serve retrains the model beside the requests; in Azure the RankScreening timer (Schedules__RankScreening) does it'
   Web__KeysDirectory: 'spine-review serve keeps the web app\'s signing keys in a folder; in Azure they are a blob in the <prefix>-keys container'
 }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using SpineReview.Alerts;
+using SpineReview.Tests.Support;
 using Xunit;
 
 namespace SpineReview.Tests.Alerts;
@@ -176,6 +177,8 @@ public class AlertRulesTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Smtp:Host"] = "127.0.0.1", ["Smtp:Security"] = "None", ["Smtp:FromAddress"] = "alerts@example.org", ["Smtp:FromName"] = "Alerts\u2028Bcc: x@example.org",
+            // The host starts for real: its storage is made (on Azurite, under a prefix of the test's own) as a host's is.
+            [SpineReview.Storage.StorageClients.Setting] = TestHost.Azurite, ["Storage:Prefix"] = TestHost.NewPrefix(),
         });
         builder.Services.AddSpineReview(builder.Configuration);
         using var host = builder.Build();
@@ -185,6 +188,10 @@ public class AlertRulesTests
         var e = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<SmtpOptions>>().Value);
         Assert.Contains("Setting Smtp:FromName must be one line", e.Message, StringComparison.Ordinal);
         await host.StopAsync();
+        var storage = host.Services.GetRequiredService<SpineReview.Storage.StorageClients>();
+        foreach (var t in storage.Names.Tables) await storage.Tables.DeleteTableAsync(t);
+        foreach (var q in storage.Names.Queues.Concat(storage.Names.PoisonQueues)) await storage.Queue(q).DeleteIfExistsAsync();
+        foreach (var c in storage.Names.Containers) await storage.Container(c).DeleteIfExistsAsync();
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public class CommandLineTests
     [InlineData("report", new[] { "report", "--out" }, "spine-review report: option --out needs a value")]
     [InlineData("screen decide", new[] { "screen", "decide" }, "spine-review screen decide: missing KEY and VERDICT")]
     [InlineData("report", new[] { "report", "frobnicate" }, "spine-review report: unknown report action 'frobnicate': list or get")]
-    [InlineData("eval", new[] { "eval" }, "spine-review eval: takes one of: dedup, screening or extraction")]
+    [InlineData("eval", new[] { "eval" }, "spine-review eval: takes one of: dedup, screening, stopping or extraction")]
     [InlineData("export", new[] { "export", "--format", "csv" }, "spine-review export: needs --out FILE")]
     [InlineData("export", new[] { "export", "--format", "csv", "extra" }, "spine-review export: unexpected argument 'extra'\nspine-review export: needs --out FILE")]
     [InlineData("harvest", new[] { "harvest", "--from", "2024-02-01", "--to", "2024-01-01" }, "--from 2024-02-01 is after --to 2024-01-01")]
