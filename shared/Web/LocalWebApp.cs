@@ -48,11 +48,20 @@ public static class LocalWebApp
         else logging(builder.Logging);
         builder.Services.AddSpineReview(builder.Configuration);
         builder.Services.AddSingleton<LocalSignIn>();
+        // A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) would reach the local sign-in through the
+        // browser: only requests that name this machine by a loopback name are answered (400 otherwise).
+        builder.Services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
+            o.AllowEmptyHosts = false;
+            o.IncludeFailureMessage = true;
+        });
         // The model retrains beside the requests, never inside one (in Azure the RankScreening timer does this).
         builder.Services.AddHostedService<SpineReview.Screening.RankingRefresher>();
         // Whoever built the app stops it (serve on Ctrl+C, a test when it is done): no console lifetime taking the signals from them.
         builder.Services.AddSingleton<IHostLifetime, CallerLifetime>();
         var app = builder.Build();
+        app.UseHostFiltering();
         foreach (var route in WebApp.Routes)
             app.MapMethods(route.Path, [route.Method], (RequestDelegate)(http => WebApp.RunAsync(http, route, http.RequestServices)));
         // Any other path: the pipeline's answer for a page that does not exist, with the same headers.

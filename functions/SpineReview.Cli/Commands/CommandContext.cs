@@ -18,7 +18,6 @@ internal sealed class CommandContext(CliEnvironment environment, string path, Ca
 {
     private readonly Dictionary<string, string?> _given = new(StringComparer.OrdinalIgnoreCase);
     private IHost? _host;
-    private bool _started;
 
     public TextWriter Out => environment.Output;
     public TextWriter Err => environment.Error;
@@ -33,13 +32,14 @@ internal sealed class CommandContext(CliEnvironment environment, string path, Ca
 
     public T Get<T>() where T : notnull => (_host ??= BuildHost()).Services.GetRequiredService<T>();
 
-    /// <summary>Starts the services as a host starts them: settings checked (ValidateOnStart) and storage made ready
-    /// (StorageInitializer), once, before the command's work.</summary>
+    /// <summary>Does what a host does when it starts, for the command's work: settings checked (those validated on start) and
+    /// storage made ready (StorageInitializer). The other hosts' background services (the web app's key ring, retraining
+    /// beside requests) are not the command line's, and no host lifetime takes Ctrl+C from the command.</summary>
     public async Task StartAsync()
     {
         _host ??= BuildHost();
-        await _host.StartAsync(cancellation);
-        _started = true;
+        _host.Services.GetService<IStartupValidator>()?.Validate();
+        await _host.Services.GetRequiredService<StorageInitializer>().CreateAsync(cancellation);
     }
 
     /// <summary>A setting given on the command line (such as --replay); it wins over the settings files and the environment.</summary>
@@ -97,8 +97,6 @@ internal sealed class CommandContext(CliEnvironment environment, string path, Ca
 
     public async ValueTask DisposeAsync()
     {
-        // Nothing the services run in the background outlives the command; stopping takes no token, the work is over.
-        if (_started) await _host!.StopAsync(CancellationToken.None);
         if (_host is IAsyncDisposable host) await host.DisposeAsync();
         else _host?.Dispose();
     }

@@ -55,7 +55,10 @@ internal static class SignInPage
         return context.RedirectAsync("/");
     }
 
-    /// <summary>Only a path on this site: a return address elsewhere would make the sign-in an open redirect.</summary>
-    private static string SafeReturn(string? path) =>
-        path is { Length: > 0 } p && p[0] == '/' && !p.StartsWith("//", StringComparison.Ordinal) && !p.Contains('\\', StringComparison.Ordinal) ? p : "/screening";
+    /// <summary>Only a path on this site: a return address elsewhere would make the sign-in an open redirect. Browsers drop
+    /// tabs and line breaks from an address ("/\t/evil.example" becomes "//evil.example"), so any control character, space
+    /// or backslash refuses it, as does "//".</summary>
+    internal static string SafeReturn(string? path) =>
+        path is { Length: > 0 } p && p[0] == '/' && !p.StartsWith("//", StringComparison.Ordinal)
+            && !p.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\') ? p : "/screening";
 }

@@ -300,4 +300,37 @@ public sealed class WebAppTests
         Assert.Equal(2, code);
         Assert.Contains("10.0.0.5 is not a loopback address", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/\t/evil.example")]
+    [InlineData("/\n/evil.example")]
+    [InlineData("/\r/evil.example")]
+    [InlineData("//evil.example")]
+    [InlineData("/\\evil.example")]
+    [InlineData("/ /evil.example")]
+    [InlineData("https://evil.example/")]
+    public void SignIn_ReturnAddressThatBrowsersReadAsAnotherSite_GoesToScreeningInstead(string address)
+    {
+        Assert.Equal("/screening", SpineReview.Web.Pages.SignInPage.SafeReturn(address));
+        Assert.Equal("/conflicts?x=1", SpineReview.Web.Pages.SignInPage.SafeReturn("/conflicts?x=1"));
+    }
+
+    [Fact]
+    public async Task AnyPage_HostHeaderNotThisMachine_Refused_LoopbackNamesAnswered()
+    {
+        await using var web = await WebServer.StartAsync();
+        using var client = web.Browser();
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/signin");
+        rebound.Headers.Host = "rebind.attacker.example";
+        var refused = await client.SendAsync(rebound);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.DoesNotContain("ana", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var port = new Uri(web.Url).Port;
+        foreach (var name in new[] { "localhost", "127.0.0.1" })
+        {
+            using var local = new HttpRequestMessage(HttpMethod.Get, "/signin");
+            local.Headers.Host = $"{name}:{port}";
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendAsync(local)).StatusCode);
+        }
+    }
 }
