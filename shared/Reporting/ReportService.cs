@@ -139,7 +139,9 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
         var storedFields = await extractions.ListStoredAsync(ct);
         var fields = ExtractionStore.Effective(storedFields);
         var accuracy = ExtractionService.Accuracy(storedFields.Values.SelectMany(f => f));
-        var searches = await searchLog.ListAsync(ct);
+        // An import that never stored its records (refused, or stopped before the first record) is not a search the review
+        // ran: the report names a database only once one of its files is in. An API search that failed stays: it was run.
+        var searches = (await searchLog.ListAsync(ct)).Where(s => !s.IsImport || s.Status is "complete" or "incomplete").ToList();
         var options = screeningOptions.Value;
         var model = await ranking.LatestAsync(ct);
         var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), model,

@@ -172,6 +172,26 @@ public class ImportServiceTests
     }
 
     [Fact]
+    public async Task Report_ImportThatStoredNothing_NamesNoDatabase()
+    {
+        // Storage that holds the replayed sample refuses a live import after it has claimed and logged the file: that row
+        // is not a search the review ran, so the report must not name the database anywhere.
+        await using var host = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly());
+        await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(), null, default);
+        await using var live = TestHost.Create(settings: TestHost.PubMedOnly(), prefix: host.Prefix, cleanup: false);
+        await Assert.ThrowsAnyAsync<Exception>(() => ImportAsync(live, "embase-ovid.ris", "embase-ovid"));
+        Assert.Contains(await live.Get<SearchLog>().ListAsync(default), s => s.IsImport);
+
+        var report = await live.Get<ReportService>().GenerateAsync(default);
+
+        var text = string.Join(" ", Pdf.PageTexts(report.Pdf));
+        Assert.Contains("PubMed (n = 67 [67])", text, StringComparison.Ordinal);
+        // (The 2023 review's own methods name Embase; the import's source would read "Embase (Ovid)".)
+        Assert.DoesNotContain("Embase (Ovid)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("has no search API", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cli_Import_PrintsWhatItDid_BadUsageIsExit2_BrokenEntriesExit1WithTheirLines()
     {
         var prefix = TestHost.NewPrefix();
