@@ -104,4 +104,7 @@ public static class Html
     /// <summary>A short page that says what happened and what to do.</summary>
     public static string Message(WebContext context, string title, string text, string? link = null, string? linkText = null) =>
         Page(context, title, $"<p>{E(text)}</p>" + (link is null ? "" : $"<p><a href=\"{E(link)}\">{E(linkText ?? link)}</a></p>"));
+
+    /// <summary>A message or note as a sentence of its own: capital first letter, full stop at the end.</summary>
+    public static string Sentence(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..] + (text.EndsWith('.') ? "" : ".");
 }

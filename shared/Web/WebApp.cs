@@ -124,7 +124,7 @@ public static partial class WebApp
         }
         catch (Exception e) when (Refusal(e) is { } refusal && !http.Response.HasStarted)
         {
-            await FailAsync(context, refusal.Status, refusal.Title, Sentence(e.Message));
+            await FailAsync(context, refusal.Status, refusal.Title, Html.Sentence(e.Message));
         }
         catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
         {
@@ -145,9 +145,6 @@ public static partial class WebApp
         InvalidOperationException => (409, "Not possible"),
         _ => null,
     };
-
-    private static string Sentence(string message) =>
-        message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? "" : ".");
 
     /// <summary>An error as a page, or as plain text to the small script (which shows it in the page's status line).</summary>
     private static Task FailAsync(WebContext context, int status, string title, string text)

@@ -31,7 +31,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
         }
         catch (AlertRejectedException e)
         {
-            return Problems.Of(e.Status, Sentence(e.Message));
+            return Problems.Of(e.Status, Web.Html.Sentence(e.Message));
         }
     }
 
@@ -59,7 +59,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
         }
         catch (AlertRejectedException e)
         {
-            return Page(request, e.Status, e.Status == 410 ? "Link expired" : "Link not valid", Sentence(e.Message));
+            return Page(request, e.Status, e.Status == 410 ? "Link expired" : "Link not valid", Web.Html.Sentence(e.Message));
         }
     }
 
@@ -87,7 +87,7 @@ public sealed class AlertsApi(SubscriptionService subscriptions, IOptions<Screen
         }
         catch (AlertRejectedException e)
         {
-            return Page(request, e.Status, "Link not valid", Sentence(e.Message));
+            return Page(request, e.Status, "Link not valid", Web.Html.Sentence(e.Message));
         }
     }
 

@@ -44,7 +44,4 @@ internal static class LinkPages
         AlertFrequency.Weekly => "in a weekly digest",
         _ => "as soon as they are found",
     };
-
-    /// <summary>A service's message (a lower-case clause) as a sentence.</summary>
-    public static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? "" : ".");
 }

@@ -27,7 +27,7 @@ internal static class LivingReviewPage
         {
             var c = latest.Counts;
             body.Append("<p>Version <strong>").Append(E(latest.Version.ToString())).Append("</strong>, made ").Append(E(latest.Created.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)))
-                .Append(", sources searched up to ").Append(E(latest.DataCutoff.ToString("d MMMM yyyy", CultureInfo.InvariantCulture))).Append(". ").Append(E(Sentence(latest.Change))).Append("</p>")
+                .Append(", sources searched up to ").Append(E(latest.DataCutoff.ToString("d MMMM yyyy", CultureInfo.InvariantCulture))).Append(". ").Append(E(Html.Sentence(latest.Change))).Append("</p>")
                 .Append("<dl class=\"counts\">")
                 .Append(Count("Records identified", c.Identified)).Append(Count("Included by reviewers", c.Included))
                 .Append(Count("Provisionally eligible", c.Provisional)).Append(Count("New in this version", c.NewInThisVersion)).Append("</dl>")
@@ -177,7 +177,4 @@ internal static class LivingReviewPage
         await context.FileAsync(new UTF8Encoding(false).GetBytes(text), format == "csv" ? "text/csv; charset=utf-8" : "application/x-research-info-systems",
             $"spine-review-included.{format}");
     }
-
-    /// <summary>The manifest's change note ("first version") as a sentence of its own.</summary>
-    private static string Sentence(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..] + (text.EndsWith('.') ? "" : ".");
 }
