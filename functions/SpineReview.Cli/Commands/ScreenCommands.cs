@@ -177,15 +177,17 @@ internal static class ScreenCommands
     private static CliCommand Stopping(Runner runner)
     {
         var propose = Syntax.Flag("--propose", "draw the random sample from every record people have not screened (once: a second --propose keeps the first)");
+        var redraw = Syntax.Flag("--redraw", "with --propose: when records arrived after the sample was drawn, draw a new one over everything waiting now (the old one is archived)");
         var target = Syntax.Value("--target", "R", "the recall to claim with 95% confidence when drawing the sample (default 0.95)");
         Syntax.Check(target, t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is > 0 and < 1 ? null
             : $"--target takes a share above 0 and below 1, such as 0.95, not '{t}'");
         var json = Syntax.Flag("--json", "the state as one JSON object (null before a sample is drawn)");
         var command = Sub("stopping", "the stopping rule: a random sample of the records left after ranked screening, and the recall it supports",
-            "stopping [--propose] [--target R] [--json]",
+            "stopping [--propose [--redraw]] [--target R] [--json]",
             " Screen the sample's records in the order listed (spine-review screen decide KEY ...): only an unbroken run from the" +
             " start of the sample counts. The rule then states the recall that holds with 95% confidence, or how many more sample records to screen.");
         command.Add(propose);
+        command.Add(redraw);
         command.Add(target);
         command.Add(json);
         runner.Handle(command, async (p, c) =>
@@ -193,8 +195,12 @@ internal static class ScreenCommands
             var service = c.Get<StoppingService>();
             var goal = p.GetValue(target) is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : 0.95;
             StoppingState? state;
-            try { state = p.GetValue(propose) ? await service.ProposeAsync(goal, c.Cancellation) : await service.StateAsync(c.Cancellation); }
+            if (p.GetValue(redraw) && !p.GetValue(propose)) throw new UsageException("--redraw draws a new sample: give it with --propose");
+            var before = p.GetValue(redraw) ? await service.SampleAsync(c.Cancellation) : null;
+            try { state = p.GetValue(propose) ? await service.ProposeAsync(goal, c.Cancellation, p.GetValue(redraw)) : await service.StateAsync(c.Cancellation); }
             catch (InvalidOperationException e) { throw new InvalidDataException(e.Message, e); }
+            if (before is not null && state?.DrawnAt == before.DrawnAt)
+                await c.Err.WriteLineAsync("no record arrived after the sample was drawn: it covers every record waiting, so it is kept; screen it in its order");
             if (p.GetValue(json))
             {
                 await c.Out.WriteLineAsync(state is null ? "null" : JsonSerializer.Serialize(state, CliJson.Screening.GetTypeInfo(typeof(StoppingState))));
@@ -209,7 +215,8 @@ internal static class ScreenCommands
             if (state.Next.Count > 0) await c.Out.WriteLineAsync($"next in the sample: {string.Join(" ", state.Next)}");
             await c.Out.WriteLineAsync(FormattableString.Invariant(
                 $"screen stopping done: sample drawn {state.DrawnAt:yyyy-MM-dd HH:mm}Z from {state.Urn} records; {state.Screened} screened, {state.Included} eligible; ") +
-                (state.Assessment.TargetMet ? "target met" : FormattableString.Invariant($"{state.Assessment.MoreToScreen} more to screen")));
+                (state.Assessment.TargetMet ? "target met" : FormattableString.Invariant($"{state.Assessment.MoreToScreen} more to screen")) +
+                (state.Arrived == 0 ? "" : FormattableString.Invariant($"; {state.Arrived} arrived since, outside the sample")));
             return ExitCodes.Success;
         });
         return command;

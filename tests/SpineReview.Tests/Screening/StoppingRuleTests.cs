@@ -158,6 +158,42 @@ public class StoppingRuleTests
     }
 
     [Fact]
+    public async Task State_RecordsArrivedAfterTheDraw_AreOutsideTheClaim_AndARedrawCoversThem()
+    {
+        await using var host = await SeedAsync();
+        var service = host.Get<StoppingService>();
+        var store = host.Get<ScreeningStore>();
+        var first = (await service.ProposeAsync(0.95, default)).DrawnAt;
+        var order = (await service.SampleAsync(default))!.Order;
+        // Nothing arrived: a redraw would only let people pick another order of the same records, so the sample is kept.
+        Assert.Equal(first, (await service.ProposeAsync(0.95, default, redraw: true)).DrawnAt);
+        Assert.Equal(order, (await service.SampleAsync(default))!.Order);
+        foreach (var key in order) await Settle(store, key, false);
+        Assert.Contains("screening may stop", (await service.StateAsync(default))!.Sentence(), StringComparison.Ordinal);
+
+        // The next harvest queues three records: the sample never saw them, so the rule no longer says screening may stop.
+        foreach (var key in new[] { "pubmed:2001", "pubmed:2002", "pubmed:2003" }) await store.EnqueueAsync(key, 0.5, T0.AddDays(30), default);
+        var state = await service.StateAsync(default);
+        Assert.True(state!.Assessment.TargetMet);
+        Assert.Equal(3, state.Arrived);
+        Assert.DoesNotContain("screening may stop", state.Sentence(), StringComparison.Ordinal);
+        Assert.Contains("3 records arrived since and wait for people outside the sample", state.Sentence(), StringComparison.Ordinal);
+        // Without --redraw the old sample stays.
+        Assert.Equal(order, (await service.SampleAsync(default))!.Order);
+
+        // Five redraws at once: one new sample over the three waiting, the old one archived, and all five return the new one.
+        var states = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => host.Get<StoppingService>().ProposeAsync(0.95, default, redraw: true))));
+        var redrawn = (await service.SampleAsync(default))!;
+        Assert.Equal(["pubmed:2001", "pubmed:2002", "pubmed:2003"], redrawn.Order.Order(StringComparer.Ordinal));
+        Assert.Equal(10, redrawn.FoundBefore);
+        Assert.All(states, s => Assert.Equal((redrawn.DrawnAt, 3, 0), (s.DrawnAt, s.Urn, s.Arrived)));
+        var container = host.Get<StorageClients>().Container(host.Get<StorageClients>().Names.ModelsContainer);
+        var archived = new List<string>();
+        await foreach (var item in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "screening/stopping-sample-" })) archived.Add(item.Name);
+        Assert.Equal([FormattableString.Invariant($"screening/stopping-sample-{first:yyyyMMdd'T'HHmmss'Z'}.json")], archived);
+    }
+
+    [Fact]
     public async Task ScreenStoppingCli_ProposeThenStatus_ShowTheSampleAndWhatIsLeftToScreen()
     {
         var prefix = TestHost.NewPrefix();
@@ -176,6 +212,9 @@ public class StoppingRuleTests
         (code, _, var err) = await Run("screen", "stopping", "--propose", "--target", "1.5");
         Assert.Equal(2, code);
         Assert.Contains("--target takes a share above 0 and below 1", err, StringComparison.Ordinal);
+        (code, _, err) = await Run("screen", "stopping", "--redraw");
+        Assert.Equal(2, code);
+        Assert.Contains("give it with --propose", err, StringComparison.Ordinal);
 
         (code, output, _) = await Run("screen", "stopping", "--propose");
         Assert.Equal(0, code);
@@ -184,6 +223,12 @@ public class StoppingRuleTests
         Assert.Contains("to claim 95%, screen 37 more records of the random sample (0 of the 38 records", output, StringComparison.Ordinal);
         Assert.Contains("The 2 records the model excluded are not in the sample", output, StringComparison.Ordinal);
         Assert.Contains("screen stopping done: sample drawn", output, StringComparison.Ordinal);
+
+        // Nothing arrived since the draw: --redraw keeps the sample and says why.
+        (code, _, err) = await Run("screen", "stopping", "--propose", "--redraw");
+        Assert.Equal(0, code);
+        Assert.Contains("no record arrived after the sample was drawn", err, StringComparison.Ordinal);
+        Assert.Equal(order, (await host.Get<StoppingService>().SampleAsync(default))!.Order);
 
         await Settle(host.Get<ScreeningStore>(), order[0], false);
         (code, output, _) = await Run("screen", "status");
