@@ -87,9 +87,10 @@ public sealed class LinearSvm(int dimension, double cost = 1.0, int maxEpochs = 
 /// <summary>
 /// L2-regularised logistic regression with class weights that balance includes against exclusions (each class weighs
 /// n / (2 n_class)), fitted by stochastic gradient descent. Warm-started: each fit continues from the previous weights,
-/// so retraining after every decision costs a few passes over the labels, not a fit from zero.
+/// so retraining after every decision costs a few passes over the labels, not a fit from zero (unless
+/// <paramref name="warm"/> is false: the benchmark compares both).
 /// </summary>
-public sealed class LogisticRegression(int dimension, double lambda = 1e-4, int epochs = 4, double rate = 0.5, int seed = 17) : IRelevanceModel
+public sealed class LogisticRegression(int dimension, double lambda = 1e-4, int epochs = 4, double rate = 0.5, int seed = 17, bool warm = true) : IRelevanceModel
 {
     private readonly double[] weights = new double[dimension];
     private double bias;
@@ -108,6 +109,11 @@ public sealed class LogisticRegression(int dimension, double lambda = 1e-4, int 
         var wPos = n / (2.0 * positives);
         var wNeg = n / (2.0 * (n - positives));
         var order = Enumerable.Range(0, n).ToArray();
+        if (!warm)
+        {
+            Array.Clear(weights);
+            bias = 0;
+        }
         // A plain global step: per-coordinate steps would give a rare word the same push as a telling one while labels
         // are few, and undo the TF-IDF weighting exactly when it matters most.
         for (var e = 0; e < epochs; e++)
