@@ -7,7 +7,7 @@ using SpineReview.Sources.Replay;
 
 namespace SpineReview.Living;
 
-/// <summary>Registers what keeps the review living beyond the database searches: citation searching.</summary>
+/// <summary>Registers what keeps the review living beyond the database searches: citation searching and the refresh of stored studies.</summary>
 public static class LivingRegistration
 {
     /// <summary>Adds citation searching as source "citations" (run by <c>harvest --source citations</c>; not part of "all").</summary>
@@ -19,6 +19,7 @@ public static class LivingRegistration
         SourcesRegistration.Pipeline(services.AddHttpClient(CitationSource.Client), CitationSource.Client,
             sp => sp.GetRequiredService<IOptionsMonitor<SourceOptions>>().Get(SourceName.OpenAlex.Name), replayDirectory, gate: SourceName.OpenAlex.Name);
         services.AddTransient<ISource, CitationSource>();
+        services.AddTransient<RecordRefresher>();
         return services;
     }
 }
