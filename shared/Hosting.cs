@@ -5,6 +5,7 @@ using SpineReview.Alerts;
 using SpineReview.Cycle;
 using SpineReview.Dedup;
 using SpineReview.Extraction;
+using SpineReview.Living;
 using SpineReview.Records;
 using SpineReview.Reporting;
 using SpineReview.Screening;
@@ -30,6 +31,7 @@ public static class SpineReviewServiceCollectionExtensions
             .AddDedup()
             .AddSources(configuration)
             .AddScreening()
+            .AddLiving(configuration)
             .AddExtraction()
             .AddReporting()
             .AddCycle()

@@ -39,11 +39,21 @@ switch (args.FirstOrDefault())
     case "screening-panel":
         if (args.Length < 2) goto default;
         return ScreeningBench.Panel(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2, args.Length > 3 ? args[3] : null, Console.Out);
+    case "import-read":
+        if (args.Length < 2) goto default;
+        return await ImportBench.ReadAsync(args[1], Console.Out);
+    case "make-import":
+        if (args.Length < 3) goto default;
+        return ImportBench.MakeExport(Path.Combine(replay, "..", "import"), double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]);
+    case "make-long-entry":
+        if (args.Length < 4) goto default;
+        return ImportBench.MakeLongEntry(args[1], double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args[3]);
     case "parse-steady":
         if (args.Length < 2) goto default;
         return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
         Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
+            " | import-read FILE | make-import MEGABYTES FILE | make-long-entry ris|medline MEGABYTES FILE" +
             " | web [DECISIONS] [WAITING] | web-service [WAITING] [DECISIONS] | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | screening-panel DIR [RUNS] [IDS] | report [INCLUDED] [IDENTIFIED] [--out FILE] | report-stored [INCLUDED] [IDENTIFIED]");
         return 2;
 }

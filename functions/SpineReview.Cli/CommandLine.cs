@@ -57,6 +57,7 @@ public static class CommandLine
             CycleCommand.Create(runner),
             HarvestCommand.Create(runner),
             ImportCommand.Create(runner),
+            RefreshCommand.Create(runner),
             ScreenCommands.Create(runner),
             ExtractCommands.Create(runner),
             ExportCommand.Create(runner),

@@ -22,6 +22,17 @@ public sealed partial class SourceName
     /// import sources after them).</summary>
     public static IReadOnlyList<SourceName> All { get; } = [PubMed, Ieee, EuropePmc, Arxiv, OpenAlex, Crossref];
 
+    /// <summary>Citation searching (PRISMA-S item 5): the works the included studies reference and the works that cite them, found
+    /// through OpenAlex. Not a database search: PRISMA 2020 counts its records under "other methods", and the harvest of every
+    /// database leaves it out (it runs on its own, after studies are included).</summary>
+    public static SourceName Citations { get; } = new("citations", "Citation searching");
+
+    /// <summary>True for records found by other methods than searching a database (citation searching).</summary>
+    public bool IsOtherMethod => ReferenceEquals(this, Citations);
+
+    /// <summary>Whether a stored source name is one of the other methods (<see cref="Citations"/>).</summary>
+    public static bool IsOtherMethodName(string name) => name == Citations.Name;
+
     /// <summary>The name as stored (<see cref="BibRecord.Source"/>, the first part of a record key) and typed on the command line.</summary>
     public string Name { get; }
 
@@ -43,8 +54,8 @@ public sealed partial class SourceName
     /// error that names the input and lists the valid names.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out SourceName? source, [NotNullWhen(false)] out string? error)
     {
-        source = All.FirstOrDefault(s => string.Equals(s.Name, text, StringComparison.Ordinal));
-        error = source is null ? $"Unknown source '{text}'. Sources: {string.Join(", ", All.Select(s => s.Name))}." : null;
+        source = All.Append(Citations).FirstOrDefault(s => string.Equals(s.Name, text, StringComparison.Ordinal));
+        error = source is null ? $"Unknown source '{text}'. Sources: {string.Join(", ", All.Append(Citations).Select(s => s.Name))}." : null;
         return source is not null;
     }
 
@@ -57,7 +68,7 @@ public sealed partial class SourceName
         source = null;
         if (string.IsNullOrEmpty(name) || !ImportPattern().IsMatch(name))
             error = $"Source name '{name}' is not usable: use lower-case letters, digits and hyphens, starting with a letter, at most 32 (for example embase-ovid).";
-        else if (All.Any(s => s.Name == name) || name == "all")
+        else if (All.Any(s => s.Name == name) || name == Citations.Name || name == "all")
             error = $"Source name '{name}' is taken by a source searched through its API; name the imported database another way (for example {name}-export).";
         else if (string.IsNullOrWhiteSpace(database))
             error = "The database searched must be named (for example Embase, Web of Science Core Collection, Scopus).";
@@ -91,8 +102,9 @@ public sealed partial class SourceName
         return row is null ? name : Of(row).DisplayName;
     }
 
-    /// <summary>Where a stored source name comes in the harvest order; every other name (import sources) after the API sources.</summary>
-    public static int OrderOf(string name) => TryParse(name, out var s, out _) ? IndexOf(s) : All.Count;
+    /// <summary>Where a stored source name comes in the harvest order; every other name (import sources) after the API sources,
+    /// and citation searching (another method, not a database) last.</summary>
+    public static int OrderOf(string name) => name == Citations.Name ? All.Count + 1 : TryParse(name, out var s, out _) ? IndexOf(s) : All.Count;
 
     private static int IndexOf(SourceName s)
     {

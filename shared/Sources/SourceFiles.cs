@@ -22,6 +22,9 @@ public static class SourceFiles
         [SourceName.Ieee] = content => IeeeJson.Parse(content) is var i ? (i.Records, i.TotalRecords) : default,
         [SourceName.Arxiv] = content => ArxivAtom.Parse(content) is var a ? (a.Records, a.TotalResults) : default,
         [SourceName.Crossref] = content => (CrossrefJson.Parse(content), null),
+        // Citation searching stores OpenAlex works under its own name (Living.CitationSource).
+        [SourceName.Citations] = content => OpenAlexJson.Parse(content) is var c
+            ? (c.Records.Select(r => r with { Source = SourceName.Citations.Name }).ToList(), c.Count) : default,
     };
 
     /// <summary>The records in the file and, where the answer states one, the total the source reported.</summary>

@@ -80,8 +80,9 @@ public static class SourcesRegistration
     private static T Create<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceProvider sp, string name) =>
         ActivatorUtilities.CreateInstance<T>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(name), sp.GetRequiredService<IOptionsMonitor<SourceOptions>>().Get(name));
 
-    // Resilience outside, then per-attempt metering, then the rate limiter (so retries are spaced), then the network or the replay.
-    private static void Pipeline(IHttpClientBuilder client, string name, Func<IServiceProvider, SourceOptions> options, string? replayDirectory)
+    /// <summary>A source's HTTP pipeline: resilience outside, then per-attempt metering under <paramref name="name"/>, then the rate
+    /// limiter (so retries are spaced) shared by every client of <paramref name="gate"/> (default: the name), then the network or the replay.</summary>
+    internal static void Pipeline(IHttpClientBuilder client, string name, Func<IServiceProvider, SourceOptions> options, string? replayDirectory, string? gate = null)
     {
         client.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
         {
@@ -106,7 +107,7 @@ public static class SourcesRegistration
         client.Services.AddLogging(b => b.AddFilter($"System.Net.Http.HttpClient.{client.Name}", LogLevel.Warning));
         client.AddHttpMessageHandler(sp => new MeteringHandler(name, sp.GetRequiredService<SourceMeters>()));
         client.AddHttpMessageHandler(sp => new RateLimitHandler(
-            sp.GetRequiredService<RateGates>().For(name, options(sp).RequestsPerSecond), honourRateHeaders: name == "crossref"));
+            sp.GetRequiredService<RateGates>().For(gate ?? name, options(sp).RequestsPerSecond), honourRateHeaders: name == "crossref"));
         if (!string.IsNullOrWhiteSpace(replayDirectory))
             client.ConfigurePrimaryHttpMessageHandler(sp => new ReplayHandler(sp.GetRequiredService<ReplayResponder>(), name));
     }

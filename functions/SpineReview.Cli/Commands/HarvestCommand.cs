@@ -8,10 +8,10 @@ internal static class HarvestCommand
 {
     public static Command Create(Runner runner)
     {
-        var source = Syntax.Value("--source", "NAME|all", "one source (pubmed, ieee, europepmc, arxiv, openalex) or all enabled ones (the default)");
-        Syntax.Check(source, s => s == "all" || SourceFiles.Names.Contains(s) && s != "crossref"
+        var source = Syntax.Value("--source", "NAME|all", "one source (pubmed, ieee, europepmc, arxiv, openalex, citations) or all enabled databases (the default)");
+        Syntax.Check(source, s => s == "all" || s == "citations" || SourceFiles.Names.Contains(s) && s != "crossref"
             ? null
-            : $"--source {s}: the sources are pubmed, ieee, europepmc, arxiv, openalex, or all (Crossref only enriches)");
+            : $"--source {s}: the sources are pubmed, ieee, europepmc, arxiv, openalex, citations, or all (Crossref only enriches)");
         var replay = Syntax.Replay();
         var command = new CliCommand("harvest", "search sources and store new records", """
             Usage: spine-review harvest [--source NAME|all] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--replay DIR]
@@ -19,7 +19,9 @@ internal static class HarvestCommand
             Searches one source, or every enabled one (the default), over a window (default: since the last complete
             search, to today), stores new records, links duplicates (shared DOI, PMID, PMCID or arXiv id; else title,
             authors and bibliographic details) and queues new records for screening. Sources: pubmed, ieee, europepmc, arxiv, openalex. A source that needs a key and has none is
-            skipped with a message; the others run. Prints per source: query, window, reported total, retrieved,
+            skipped with a message; the others run. --source citations follows the citations of the included studies
+            through OpenAlex (the works they reference and the works citing them; citation searching, counted under
+            "other methods" in the PRISMA flow); "all" leaves it out. Prints per source: query, window, reported total, retrieved,
             new, duplicates, calls, 429s and status. With --replay DIR the sources are answered from recorded responses,
             stored under the prefix spinedemo unless Storage__Prefix is set; a live harvest refuses storage that holds them.
             """) { source };

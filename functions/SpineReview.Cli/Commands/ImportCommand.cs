@@ -22,8 +22,8 @@ internal static class ImportCommand
             Usage: spine-review import FILE --source NAME --database NAME --platform NAME --searched YYYY-MM-DD [--query-file FILE]
 
             Reads the records of a database's export (RIS from Ovid, Web of Science, Scopus and others; MEDLINE/.nbib from
-            PubMed; BibTeX; EndNote XML), recognised from the content whatever the file is called, in UTF-8, UTF-16 or
-            Windows-1252. Stores them as source NAME, links duplicates of stored records, and queues new ones for screening,
+            PubMed; BibTeX; EndNote XML), recognised from the content whatever the file is called, in UTF-8 or UTF-16 (with
+            or without a byte-order mark); a line that is not UTF-8 is read as Windows-1252 and named in a warning. Stores them as source NAME, links duplicates of stored records, and queues new ones for screening,
             as a harvest does; the search is logged (database, platform, date, query, entries in the file, records read),
             so the report's PRISMA flow and methods count it. An entry that cannot be read is named by its line and the rest
             are imported (exit code 1 then). Importing the same file again under the same NAME is the same search: nothing
@@ -48,6 +48,7 @@ internal static class ImportCommand
             await c.Out.WriteLineAsync($"entries:    {r.Entries} in the file, {r.Read} read, {r.Problems.Count} not read");
             await c.Out.WriteLineAsync($"records:    {r.New} new, {r.Duplicates} duplicates, {r.AlreadyStored} already stored");
             foreach (var problem in r.Problems) await c.Out.WriteLineAsync($"not read:   {problem}");
+            if (r.EncodingWarning is { } encoding) await c.Out.WriteLineAsync($"warning:    {encoding}");
             await c.Out.WriteLineAsync(r.Rerun
                 ? $"import done: {request.FileName} was imported before as {r.Source}; nothing new stored, the search log keeps the one search"
                 : $"import done: {r.New} new, {r.Duplicates} duplicates, {r.AlreadyStored} already stored from {r.Read} of {r.Entries} entries of {request.FileName}" +

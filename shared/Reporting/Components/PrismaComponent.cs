@@ -45,7 +45,11 @@ public sealed class PrismaComponent : IReportComponent
         var rightW = w.Right - rightX;
         var y = w.Y;
 
-        var sources = string.Join("\n", p.IdentifiedBySource.Select(kv => $"{SourceName.DisplayNameOf(kv.Key, m.Searches)} ({N(kv.Value, u.IdentifiedBySource.GetValueOrDefault(kv.Key))})"));
+        string Line(KeyValuePair<string, int> kv) => $"{SourceName.DisplayNameOf(kv.Key, m.Searches)} ({N(kv.Value, u.IdentifiedBySource.GetValueOrDefault(kv.Key))})";
+        // PRISMA 2020 keeps records found by other methods (citation searching) apart from those of databases and registers.
+        var others = p.IdentifiedBySource.Where(kv => SourceName.IsOtherMethodName(kv.Key)).ToList();
+        var sources = string.Join("\n", p.IdentifiedBySource.Where(kv => !SourceName.IsOtherMethodName(kv.Key)).Select(Line)) +
+            (others.Count == 0 ? "" : "\nIdentified via other methods:\n" + string.Join("\n", others.Select(Line)));
         var excluded = p.ExcludedByRules.Count == 0 ? "none"
             : string.Join("\n", p.ExcludedByRules.Select(kv => $"{ReasonCodes.Describe(kv.Key)} ({N(kv.Value, u.ExcludedByRules.GetValueOrDefault(kv.Key))})"));
 

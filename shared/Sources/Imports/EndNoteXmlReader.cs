@@ -35,6 +35,15 @@ public static class EndNoteXmlReader
                 else reader.Read();
             }
         }
+        catch (XmlException) when (entries == 0 && DoctypeLine(text) is { } doctype)
+        {
+            // The DTD is refused (an entity in it could expand without bound or point at another file); what the person can do
+            // about that is export the file again without one, or take the line out, not change the reader's settings.
+            entries++;
+            problems.Add(new ImportProblem(doctype, "the file declares a document type (<!DOCTYPE ...>), which EndNote's XML export does not write and which " +
+                "is not read, for safety; nothing was imported. Export the library from EndNote again (File > Export, type \"XML\"), or delete the " +
+                "<!DOCTYPE ...> line and import the file again."));
+        }
         catch (XmlException e)
         {
             entries++;
@@ -42,6 +51,14 @@ public static class EndNoteXmlReader
         }
         if (entries == 0) problems.Add(new ImportProblem(1, "the XML holds no <record> element; is it an EndNote XML export?"));
         return new ImportedFile(ImportFormat.EndNoteXml, records, entries, problems);
+    }
+
+    // The line of a document type declaration before the first record (XmlException gives no line for a refused DTD).
+    private static int? DoctypeLine(string text)
+    {
+        var at = text.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
+        var record = text.IndexOf("<record", StringComparison.Ordinal);
+        return at < 0 || (record >= 0 && record < at) ? null : 1 + text.AsSpan(0, at).Count('\n');
     }
 
     private static (BibRecord?, ImportProblem?) Complete(XElement r, int line, string source)

@@ -24,8 +24,9 @@ public sealed record ImportRequest(string Source, string Database, string Platfo
 /// <param name="Rerun">The same file was imported under the same source before (<paramref name="FirstImported"/>): the same search,
 /// not a new one; records stored then were not stored again.</param>
 /// <param name="Problems">Each entry not read, with its line.</param>
+/// <param name="EncodingWarning">The lines read as Windows-1252 because they were not UTF-8, and what to check; null when none were.</param>
 public sealed record ImportResult(string Source, string DisplayName, string RunId, ImportFormat Format, int Entries, int Read, int New, int Duplicates,
-    int AlreadyStored, IReadOnlyList<ImportProblem> Problems, bool Rerun, DateTimeOffset FirstImported, string Sha256, string Status);
+    int AlreadyStored, IReadOnlyList<ImportProblem> Problems, bool Rerun, DateTimeOffset FirstImported, string Sha256, string Status, string? EncodingWarning = null);
 
 /// <summary>Imports a database's export file as one search of an import source: read (any of the formats, detected from the
 /// content), archived as received, each record stored, deduplicated and handed to screening the way the harvest does
@@ -63,11 +64,14 @@ public sealed class ImportService(Harvester harvester, RecordStore records, Sear
         SourceName.TryImport(request.Source, request.Database, request.Platform, out var source, out _);
         var clock = Stopwatch.StartNew();
 
-        var bytes = await ReadAllAsync(content, ct);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var file = ImportReader.Read(bytes, source!.Name);
+        var (bytes, sha, file) = await ReadFileAsync(content, source!.Name, ct);
         progress?.Report($"{source.Name}: {request.FileName} is {Describe(file.Format)}; {file.Records.Count} of {file.Entries} entries read");
         foreach (var p in file.Problems) progress?.Report($"{source.Name}: {request.FileName} {p}");
+        if (file.EncodingWarning is { } encoding)
+        {
+            progress?.Report($"{source.Name}: {request.FileName}: {encoding}");
+            ImportLog.LegacyLines(log, source.Name, request.FileName, file.LegacyLines.Count);
+        }
         if (file.Records.Count == 0)
             throw new InvalidDataException($"No entry of {request.FileName} could be read ({Describe(file.Format)}): " +
                 string.Join("; ", file.Problems.Take(5).Select(p => p.ToString())) + (file.Problems.Count > 5 ? $"; and {file.Problems.Count - 5} more" : "") + ".");
@@ -81,7 +85,7 @@ public sealed class ImportService(Harvester harvester, RecordStore records, Sear
             progress?.Report($"{source.Name}: this file was imported on {firstImported:yyyy-MM-dd HH:mm} UTC (run {runId}); the same search, nothing new stored");
             ImportLog.Rerun(log, source.Name, request.FileName, runId);
             return new ImportResult(source.Name, source.DisplayName, runId, file.Format, file.Entries, file.Records.Count, again.New, again.Duplicates,
-                again.AlreadyStored, file.Problems, true, firstImported, sha, before.Status);
+                again.AlreadyStored, file.Problems, true, firstImported, sha, before.Status, file.EncodingWarning);
         }
 
         await archive.SaveAsync(source.Name, runId, ArchiveName(request.FileName), bytes, ct);
@@ -95,13 +99,15 @@ public sealed class ImportService(Harvester harvester, RecordStore records, Sear
         await harvester.StoreRecordsAsync(file.Records, runId, ct);
         var counts = await CountAsync(file.Records, runId, ct);
         var status = file.Problems.Count == 0 ? "complete" : "incomplete";
-        var message = file.Problems.Count == 0 ? null
+        var unread = file.Problems.Count == 0 ? null
             : $"{file.Problems.Count} of {file.Entries} entries could not be read: {string.Join("; ", file.Problems.Take(5).Select(p => p.ToString()))}{(file.Problems.Count > 5 ? "; ..." : "")}";
+        // Lines read as Windows-1252 do not make the search incomplete (every entry was read), but the log keeps which they were.
+        var message = unread is null ? file.EncodingWarning : file.EncodingWarning is null ? unread : $"{unread}; {file.EncodingWarning}";
         var entry = Entry(status, counts, message);
         await searchLog.WriteAsync(entry, ct);
         ImportLog.Imported(log, source.Name, request.FileName, entry.Retrieved, entry.New, entry.Duplicates, file.Problems.Count);
         return new ImportResult(source.Name, source.DisplayName, runId, file.Format, file.Entries, file.Records.Count, entry.New, entry.Duplicates,
-            entry.AlreadyStored, file.Problems, rerun, firstImported, sha, status);
+            entry.AlreadyStored, file.Problems, rerun, firstImported, sha, status, file.EncodingWarning);
     }
 
     // The search's figures come from what is stored, not from what this run happened to write: a record stored by this search
@@ -139,14 +145,35 @@ public sealed class ImportService(Harvester harvester, RecordStore records, Sear
         }
     }
 
+    /// <summary>The file's bytes (archived as received), their SHA-256 and what they hold: the import's whole reading step, without storage.</summary>
+    /// <exception cref="InvalidDataException">The file is too large, or is not an export this reads.</exception>
+    public static async Task<(byte[] Bytes, string Sha256, ImportedFile File)> ReadFileAsync(Stream content, string source, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var bytes = await ReadAllAsync(content, ct);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        return (bytes, sha, ImportReader.Read(bytes, source));
+    }
+
     private static async Task<byte[]> ReadAllAsync(Stream content, CancellationToken ct)
     {
+        var tooLarge = $"The file is larger than {MaxBytes / (1024 * 1024)} MB; export the results in parts and import each.";
+        if (content.CanSeek)
+        {
+            // A file (the command line) says its length: read into one array of that size, not a growing buffer copied at the end.
+            var length = content.Length - content.Position;
+            if (length > MaxBytes) throw new InvalidDataException(tooLarge);
+            var bytes = new byte[length];
+            await content.ReadExactlyAsync(bytes, ct);
+            if (content.ReadByte() >= 0) throw new InvalidDataException("The file grew while it was read; import it again when nothing is writing to it.");
+            return bytes;
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int n;
         while ((n = await content.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + n > MaxBytes) throw new InvalidDataException($"The file is larger than {MaxBytes / (1024 * 1024)} MB; export the results in parts and import each.");
+            if (buffer.Length + n > MaxBytes) throw new InvalidDataException(tooLarge);
             buffer.Write(chunk, 0, n);
         }
         return buffer.ToArray();
@@ -175,6 +202,9 @@ internal static partial class ImportLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Imported {File} as source {Source}: {Read} read, {New} new, {Duplicates} duplicates, {Problems} entries not read")]
     public static partial void Imported(ILogger logger, string source, string file, int read, int @new, int duplicates, int problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File} imported as source {Source}: {Lines} lines were not UTF-8 and were read as Windows-1252")]
+    public static partial void LegacyLines(ILogger logger, string source, string file, int lines);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{File} was imported before as source {Source} (run {RunId}): nothing new stored")]
     public static partial void Rerun(ILogger logger, string source, string file, string runId);

@@ -16,12 +16,21 @@ public static partial class MedlineReader
         var problems = new List<ImportProblem>();
         var entries = 0;
         List<(string Tag, string Value)>? fields = null;
+        // The entry's last field, which continuation lines add to.
+        var last = new ContinuedField();
         var start = 0;
         string? broken = null;
+
+        void Flush()
+        {
+            if (last.Tag is not null) fields!.Add((last.Tag, last.Value));
+            last.Clear();
+        }
 
         void Close()
         {
             if (fields is null) return;
+            Flush();
             entries++;
             if (broken is not null) problems.Add(new ImportProblem(start, broken));
             else if (!fields.Any(f => f.Tag == "PMID")) problems.Add(new ImportProblem(start, "the entry has no PMID line (a MEDLINE entry starts with one); it was not imported"));
@@ -35,10 +44,8 @@ public static partial class MedlineReader
             broken = null;
         }
 
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var (number, line) in ImportText.Lines(text))
         {
-            var line = lines[i].TrimEnd('\r');
             if (line.Trim().Length == 0)
             {
                 Close();
@@ -50,15 +57,16 @@ public static partial class MedlineReader
                 var tag = m.Groups[1].Value;
                 // A new PMID without a blank line before it still starts a new entry.
                 if (tag == "PMID" && fields is not null) Close();
-                if (fields is null) (fields, start) = ([], i + 1);
-                fields.Add((tag, m.Groups[2].Value.Trim()));
+                if (fields is null) (fields, start) = ([], number);
+                Flush();
+                last.Start(tag, m.Groups[2].Value.Trim());
             }
-            else if (line.StartsWith("      ", StringComparison.Ordinal) && fields is { Count: > 0 })
-                fields[^1] = (fields[^1].Tag, fields[^1].Value + " " + line.Trim());
+            else if (line.StartsWith("      ", StringComparison.Ordinal) && last.Tag is not null)
+                last.Continue(line.Trim());
             else
             {
-                if (fields is null) (fields, start) = ([], i + 1);
-                broken ??= $"line {i + 1} is neither a field (\"TAG - value\") nor the continuation of one; the entry was not imported";
+                if (fields is null) (fields, start) = ([], number);
+                broken ??= $"line {number} is neither a field (\"TAG - value\") nor the continuation of one; the entry was not imported";
             }
         }
         Close();

@@ -17,11 +17,16 @@ public static partial class RisReader
         var problems = new List<ImportProblem>();
         var entries = 0;
         Entry? open = null;
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        // After a field that comes before any TY: the lines up to the next ER or TY are that headless entry's, skipped.
+        var skipping = false;
+        foreach (var (number, line) in ImportText.Lines(text))
         {
-            var line = lines[i].TrimEnd('\r');
-            var number = i + 1;
+            if (skipping)
+            {
+                if (line.StartsWith("ER  -", StringComparison.Ordinal)) { skipping = false; continue; }
+                if (!line.StartsWith("TY  -", StringComparison.Ordinal)) continue;
+                skipping = false;
+            }
             var m = TagLine().Match(line);
             if (!m.Success)
             {
@@ -47,8 +52,7 @@ public static partial class RisReader
                 // A field before any TY: an entry whose first line is lost. Read to its ER and report it.
                 entries++;
                 problems.Add(new ImportProblem(number, $"field {tag} comes before any TY line (the entry's start is missing); the entry was not imported"));
-                while (i + 1 < lines.Length && !lines[i + 1].StartsWith("ER  -", StringComparison.Ordinal) && !lines[i + 1].StartsWith("TY  -", StringComparison.Ordinal)) i++;
-                if (i + 1 < lines.Length && lines[i + 1].StartsWith("ER  -", StringComparison.Ordinal)) i++;
+                skipping = true;
                 continue;
             }
             if (tag == "ER")
@@ -75,16 +79,22 @@ public static partial class RisReader
         public EntryDraft Draft { get; } = draft;
         private readonly List<(string Tag, string Value)> _fields = [];
 
-        public void Append(string tag, string value) => _fields.Add((tag, value));
+        // The last field's lines so far: a field wrapped over thousands of lines is joined once, not copied again for each line.
+        private readonly ContinuedField _last = new();
+
+        public void Append(string tag, string value)
+        {
+            if (_last.Tag is not null) _fields.Add((_last.Tag, _last.Value));
+            _last.Start(tag, value);
+        }
 
         /// <summary>A line without a tag: more of the field before it.</summary>
-        public void Continue(string text)
-        {
-            if (_fields.Count > 0) _fields[^1] = (_fields[^1].Tag, (_fields[^1].Value + " " + text).Trim());
-        }
+        public void Continue(string text) => _last.Continue(text);
 
         public (BibRecord?, ImportProblem?) Complete(string source)
         {
+            if (_last.Tag is not null) _fields.Add((_last.Tag, _last.Value));
+            _last.Clear();
             var d = Draft;
             string? First(params string[] tags) => tags.Select(t => _fields.FirstOrDefault(f => f.Tag == t && f.Value.Length > 0).Value).FirstOrDefault(v => v is not null);
             IEnumerable<string> All(params string[] tags) => _fields.Where(f => tags.Contains(f.Tag) && f.Value.Length > 0).Select(f => f.Value);

@@ -6,6 +6,9 @@ namespace SpineReview.Sources.OpenAlex;
 /// <summary>One page of an OpenAlex works list.</summary>
 public sealed record OpenAlexPage(int Count, string? NextCursor, IReadOnlyList<BibRecord> Records);
 
+/// <summary>A work's identifiers and the works it references (OpenAlex short ids, "W2741809807"): what citation searching follows.</summary>
+public sealed record OpenAlexLinks(string Id, string? Doi, string? Pmid, IReadOnlyList<string> ReferencedWorks);
+
 /// <summary>Maps OpenAlex works (2023 and 2026 schemas; a results page, a bare array, or one work) to normalised records. Pure.</summary>
 public static class OpenAlexJson
 {
@@ -21,6 +24,30 @@ public static class OpenAlexJson
         if (root.Prop("id") is not null)
             return new OpenAlexPage(1, null, [Map(root)]);
         throw new SourceException($"OpenAlex answer has neither results nor a work{(root.Prop("error").Str() is { } e ? $": {e} {root.Prop("message").Str()}" : "")}.");
+    }
+
+    /// <summary>Each work of a results page (or one work) with its identifiers and <c>referenced_works</c>.</summary>
+    public static IReadOnlyList<OpenAlexLinks> Links(Stream json)
+    {
+        using var doc = JsonRead.Parse(json, "OpenAlex");
+        var root = doc.RootElement;
+        IEnumerable<JsonElement> works = root.Prop("results") is { } results ? ((JsonElement?)results).Items()
+            : root.Prop("id") is not null ? [root]
+            : throw new SourceException($"OpenAlex answer has neither results nor a work{(root.Prop("error").Str() is { } e ? $": {e} {root.Prop("message").Str()}" : "")}.");
+        return works.Select(w =>
+        {
+            var pmid = w.Path("ids", "pmid").Str();
+            return new OpenAlexLinks(ShortId(w.Prop("id").Str() ?? ""), Identifiers.NormaliseDoi(w.Prop("doi").Str() ?? w.Path("ids", "doi").Str()),
+                pmid?[(pmid.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/'),
+                w.Prop("referenced_works").Strings().Select(ShortId).Where(id => id.Length > 0).ToList());
+        }).Where(l => l.Id.Length > 0).ToList();
+    }
+
+    /// <summary>"W2741809807" from "https://openalex.org/W2741809807" (or from itself).</summary>
+    public static string ShortId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id[(id.LastIndexOf('/') + 1)..];
     }
 
     /// <summary>Rebuilds the abstract from OpenAlex's inverted index (word to positions).</summary>

@@ -41,6 +41,9 @@ public sealed class ReplayResponder
                 return RespondPubMed(uri, query);
             case "europepmc":
                 return Cursor(folder, "search_*.json", query["cursorMark"], "nextCursorMark", "application/json");
+            case "openalex" when CitationFilter(query["filter"]):
+            case "citations":
+                return Citations(Path.Combine(_directory, "citations"), query);
             case "openalex":
                 return Cursor(folder, "works_*.json", query["cursor"], "next_cursor", "application/json");
             case "arxiv":
@@ -97,6 +100,29 @@ public sealed class ReplayResponder
             default:
                 return (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No recorded response for {uri.AbsolutePath} in {_directory}."));
         }
+    }
+
+    // Citation searching asks OpenAlex for works by id, DOI or PMID, and for the works citing some: each filter's answers are
+    // recorded as citations/FILTER_PAGE.json, the filter written with '-' for ':', '+' for '|' and '_' for '/', in lower case.
+    private static bool CitationFilter(string? filter) =>
+        filter is not null && (filter.StartsWith("cites:", StringComparison.Ordinal) || filter.StartsWith("openalex:", StringComparison.Ordinal)
+                               || filter.StartsWith("doi:", StringComparison.Ordinal) || filter.StartsWith("pmid:", StringComparison.Ordinal));
+
+    /// <summary>The recorded file name (without the page) of a citation-searching filter.</summary>
+    public static string CitationFileName(string filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return filter.ToLowerInvariant().Replace(':', '-').Replace('|', '+').Replace('/', '_');
+    }
+
+    private static (HttpStatusCode, string, byte[]) Citations(string folder, System.Collections.Specialized.NameValueCollection query)
+    {
+        var name = CitationFileName(query["filter"] ?? "");
+        // A filter nothing was recorded for matches no work, as OpenAlex answers then.
+        if (!Directory.Exists(folder) || Directory.GetFiles(folder, name + "_*.json").Length == 0)
+            return (HttpStatusCode.OK, "application/json", Encoding.UTF8.GetBytes(
+                "{\"meta\":{\"count\":0,\"db_response_time_ms\":3,\"page\":null,\"per_page\":50,\"next_cursor\":null,\"groups_count\":null},\"results\":[],\"group_by\":[]}"));
+        return Cursor(folder, name + "_*.json", query["cursor"], "next_cursor", "application/json");
     }
 
     // Cursor-paged sources: "*" is the first page; each later page answers the cursor its predecessor carried.

@@ -13,7 +13,7 @@ public sealed class ArchitectureTests
 
     private static readonly string[] Features =
         ["SpineReview.Records", "SpineReview.Dedup", "SpineReview.Sources", "SpineReview.Screening", "SpineReview.Extraction",
-         "SpineReview.Reporting", "SpineReview.Alerts", "SpineReview.Cycle", "SpineReview.Web"];
+         "SpineReview.Reporting", "SpineReview.Alerts", "SpineReview.Cycle", "SpineReview.Web", "SpineReview.Living"];
 
     [Fact]
     public void Storage_NamesNoFeatureType()

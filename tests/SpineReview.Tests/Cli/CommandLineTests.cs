@@ -116,6 +116,7 @@ public class CommandLineTests
     [InlineData("dedup split", "KEY", "--by NAME")]
     [InlineData("dedup distinct", "KEY", "--from OTHER", "--by NAME")]
     [InlineData("parse", "SOURCE", "FILE")]
+    [InlineData("refresh")]
     public async Task Help_EverySubcommand_ItsUsageAndEachArgumentAndOptionItTakes(string command, params string[] takes)
     {
         var (code, output, err) = await Run([.. command.Split(' '), "--help"]);
@@ -130,7 +131,7 @@ public class CommandLineTests
     {
         var (code, output, _) = await Run("--help");
         Assert.Equal(0, code);
-        foreach (var command in new[] { "cycle", "harvest", "screen", "extract", "export", "alerts", "report", "eval", "dedup", "parse" })
+        foreach (var command in new[] { "cycle", "harvest", "refresh", "screen", "extract", "export", "alerts", "report", "eval", "dedup", "parse" })
             Assert.Contains($"\n  {command} ", output, StringComparison.Ordinal);
         Assert.Contains("130 cancelled by Ctrl+C (143 by SIGTERM)", output, StringComparison.Ordinal);
         Assert.Equal(output, (await Run("help")).Out);

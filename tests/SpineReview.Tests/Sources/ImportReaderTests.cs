@@ -229,4 +229,87 @@ public class ImportReaderTests
         Assert.Equal(6, file.Problems[1].Line);
         Assert.Contains("the XML breaks here", file.Problems[1].Message, StringComparison.Ordinal);
     }
+
+    /// <summary>An export as EndNote and Reference Manager often write one: UTF-8, with one record's lines in Windows-1252.</summary>
+    internal static byte[] MixedEncodingRis()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return
+        [
+            .. Encoding.UTF8.GetBytes("TY  - JOUR\nTI  - Lumbar MRI segmentation\nAU  - Müller, Jürgen\nAU  - Østergaard, Søren\nPY  - 2024\nER  - \n\n"),
+            .. Encoding.GetEncoding(1252).GetBytes("TY  - JOUR\nTI  - Fracturas cervicales en TC: análisis\nAU  - García-López, Iñigo\nPY  - 2023\nER  - \n\n"),
+            .. Encoding.UTF8.GetBytes("TY  - JOUR\nTI  - Scoliosis radiographs\nAU  - Dvořák, Tomáš\nPY  - 2025\nER  - \n"),
+        ];
+    }
+
+    [Fact]
+    public void Read_MostlyUtf8WithWindows1252Lines_EachLineAsWhatItIs_TheLegacyLinesNamed()
+    {
+        var file = ImportReader.Read(MixedEncodingRis(), "test-source");
+
+        // Decoded whole as Windows-1252, the UTF-8 names would read "MÃ¼ller" and "DvoÅ™Ã¡k".
+        Assert.Equal(["Müller J", "Østergaard S", "García-López I", "Dvořák T"], file.Records.SelectMany(r => r.Authors).Select(a => a.Name));
+        Assert.Equal(["Lumbar MRI segmentation", "Fracturas cervicales en TC: análisis", "Scoliosis radiographs"], file.Records.Select(r => r.Title));
+        // Only the lines of the second record that hold a byte above 127 are not UTF-8; its ASCII lines read the same either way.
+        Assert.Equal([9, 10], file.LegacyLines);
+        Assert.Equal("lines 9-10 are not UTF-8 and were read as Windows-1252 (as older Windows exports are), the rest as UTF-8: check the accented " +
+            "letters of the entries on those lines (a file in another legacy code page reads wrongly there).", file.EncodingWarning);
+    }
+
+    [Fact]
+    public void Read_Utf8OrWindows1252Throughout_NoLegacyLinesOrEveryAccentedLine()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var text = File.ReadAllText(Sample("wos.ris"));
+        Assert.Empty(ImportReader.Read(Encoding.UTF8.GetBytes(text), "test-source").LegacyLines);
+        var legacy = ImportReader.Read(Encoding.GetEncoding(1252).GetBytes(text), "test-source");
+        var accented = text.Split('\n').Select((l, i) => (l, i + 1)).Where(x => x.l.Any(c => c > 127)).Select(x => x.Item2);
+        Assert.Equal(accented, legacy.LegacyLines);
+    }
+
+    [Theory]
+    [InlineData("utf-16LE")]
+    [InlineData("utf-16BE")]
+    public void Read_Utf16WithoutByteOrderMark_TheSameRecords(string encoding)
+    {
+        var text = File.ReadAllText(Sample("wos.ris"));
+        var bytes = (encoding == "utf-16LE" ? Encoding.Unicode : Encoding.BigEndianUnicode).GetBytes(text);
+        var file = ImportReader.Read(bytes, "test-source");
+        Assert.Equal(["Brennan SM", "Yilmaz K", "Huang WT", "Müller J", "Østergaard S", "García-López I"], file.Records.SelectMany(r => r.Authors).Select(a => a.Name));
+        Assert.Empty(file.LegacyLines);
+    }
+
+    [Theory]
+    [InlineData("ris")]
+    [InlineData("medline")]
+    public void Read_OneEntryOfOneAndAHalfMegabytes_ReadWhole(string format)
+    {
+        // A platform wraps a long field over many lines without a tag (RIS) or indented six spaces (MEDLINE): 20,000 of them here.
+        const string Wrapped = "deep learning segmentation of lumbar vertebrae on sagittal magnetic resonance";
+        var medline = format == "medline";
+        var text = new StringBuilder(medline ? "PMID- 1\nTI  - One long entry\nDP  - 2024\nAB  - Start.\n" : "TY  - JOUR\nTI  - One long entry\nPY  - 2024\nAB  - Start.\n");
+        for (var i = 0; i < 20_000; i++) text.Append(medline ? "      " : "").Append(Wrapped).Append('\n');
+        text.Append(medline ? "KW  - spine\n" : "KW  - spine\nER  - \n");
+        Assert.True(text.Length > 1_500_000);
+
+        var file = ImportReader.Read(Encoding.UTF8.GetBytes(text.ToString()), "test-source");
+
+        var record = Assert.Single(file.Records);
+        Assert.Equal("One long entry", record.Title);
+        Assert.Equal("Start. " + string.Join(' ', Enumerable.Repeat(Wrapped, 20_000)), record.Abstract);
+        Assert.Equal(medline ? Array.Empty<string>() : ["spine"], record.Keywords);
+    }
+
+    [Fact]
+    public void Read_EndNoteXmlWithADocumentType_SaysWhatToDo()
+    {
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE xml SYSTEM \"endnote.dtd\">\n<xml><records>\n" +
+                   "<record><titles><title>Spine one</title></titles><dates><year>2024</year></dates></record>\n</records></xml>";
+        var file = ImportReader.Read(Encoding.UTF8.GetBytes(text), "test-source");
+        Assert.Empty(file.Records);
+        var problem = Assert.Single(file.Problems);
+        Assert.Equal("line 2: the file declares a document type (<!DOCTYPE ...>), which EndNote's XML export does not write and which is not read, " +
+            "for safety; nothing was imported. Export the library from EndNote again (File > Export, type \"XML\"), or delete the <!DOCTYPE ...> line " +
+            "and import the file again.", problem.ToString());
+    }
 }

@@ -233,4 +233,34 @@ public class ImportServiceTests
         Assert.Equal(2, notExport.Code);
         Assert.Contains("is not an export this reads", notExport.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cli_Import_MostlyUtf8WithWindows1252Lines_AccentsKept_WarnsWithTheLines_TheSearchLogKeepsThem()
+    {
+        var prefix = TestHost.NewPrefix();
+        await using var host = TestHost.Create(prefix: prefix);
+        var path = Path.Combine(Path.GetTempPath(), $"{prefix}-mixed.ris");
+        await File.WriteAllBytesAsync(path, ImportReaderTests.MixedEncodingRis());
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var code = await CommandLine.RunAsync(["import", path, "--source", "endnote-library", "--database", "MEDLINE", "--platform", "EndNote", "--searched", "2026-11-30"],
+                output, error, new Dictionary<string, string?> { ["Storage:Prefix"] = prefix, ["Crossref:Enabled"] = "false" });
+
+            // Every entry was read: the import is complete, and says which lines it read as Windows-1252.
+            Assert.True(code == 0, error.ToString());
+            Assert.Contains("warning:    lines 9-10 are not UTF-8 and were read as Windows-1252", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("lines 9-10 are not UTF-8", error.ToString(), StringComparison.Ordinal);
+            var authors = (await StoredAsync(host, "endnote-library")).SelectMany(r => r.Record.Authors).Select(a => a.Name).Order(StringComparer.Ordinal);
+            Assert.Equal(["Dvořák T", "García-López I", "Müller J", "Østergaard S"], authors);
+            var row = Assert.Single(await host.Get<SearchLog>().ListAsync(default));
+            Assert.Equal("complete", row.Status);
+            Assert.StartsWith("lines 9-10 are not UTF-8 and were read as Windows-1252", row.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -35,7 +35,7 @@ public class SourceNameTests
     {
         Assert.False(SourceName.TryParse(text, out var s, out var error));
         Assert.Null(s);
-        Assert.Equal($"Unknown source '{text}'. Sources: pubmed, ieee, europepmc, arxiv, openalex, crossref.", error);
+        Assert.Equal($"Unknown source '{text}'. Sources: pubmed, ieee, europepmc, arxiv, openalex, crossref, citations.", error);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class SourceNameTests
     {
         using var s = new MemoryStream();
         var e = Assert.Throws<ArgumentException>(() => SourceFiles.Parse("scopus", s));
-        Assert.StartsWith("Unknown source 'scopus'. Sources: pubmed, ieee, europepmc, arxiv, openalex, crossref.", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Unknown source 'scopus'. Sources: pubmed, ieee, europepmc, arxiv, openalex, crossref, citations.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
