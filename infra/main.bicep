@@ -227,6 +227,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Schedules__HarvestEuropePmc: '0 20 3 * * *'
       Schedules__HarvestArxiv: '0 30 3 * * *'
       Schedules__HarvestOpenAlex: '0 40 3 * * *'
+      Schedules__SearchCitations: '0 50 3 * * 1'
+      Schedules__RefreshStudies: '0 0 5 * * 1'
       Schedules__ReextractStudies: '0 0 4 * * *'
       Schedules__RegenerateReport: '0 30 4 * * *'
       Living__RetireWhen: 'when two consecutive yearly checks find no new eligible study, or when the review team judges the question answered; the last version then says that it is the last'

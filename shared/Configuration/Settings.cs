@@ -10,6 +10,10 @@ public sealed class ScheduleOptions
     public string HarvestArxiv { get; set; } = "0 30 3 * * *";
     public string HarvestOpenAlex { get; set; } = "0 40 3 * * *";
     public string RegenerateReport { get; set; } = "0 30 4 * * *";
+    /// <summary>Citation searching: the works citing and cited by the included studies (OpenAlex), weekly.</summary>
+    public string SearchCitations { get; set; } = "0 50 3 * * 1";
+    /// <summary>Retractions, corrections and journal versions of the included and eligible studies (Crossref), weekly.</summary>
+    public string RefreshStudies { get; set; } = "0 0 5 * * 1";
     /// <summary>Retrain the screening model and re-rank the queue (only when decisions arrived since the last training).</summary>
     public string RankScreening { get; set; } = "0 */15 * * * *";
     /// <summary>Check for a new extractor version and re-extract stored studies once (cheap when nothing changed).</summary>

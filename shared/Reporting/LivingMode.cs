@@ -47,6 +47,7 @@ public sealed record LivingMode(IReadOnlyList<SourceSchedule> Schedules, string 
             (SourceName.Arxiv, schedules.HarvestArxiv), (SourceName.OpenAlex, schedules.HarvestOpenAlex),
         };
         var rows = api.Select(a => new SourceSchedule(a.Source.DisplayName, "API search since its last complete search", Describe(a.Cron))).ToList();
+        rows.Add(new SourceSchedule(SourceName.Citations.DisplayName, "works citing and cited by the included studies, through OpenAlex", Describe(schedules.SearchCitations)));
         foreach (var import in searches.Where(s => s.IsImport).GroupBy(s => s.Source).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var dates = import.Select(s => s.To).Distinct().Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();

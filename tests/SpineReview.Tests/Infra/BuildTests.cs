@@ -84,6 +84,8 @@ public class BuildTests
             ["HarvestEuropePmc"] = "timerTrigger",
             ["HarvestArxiv"] = "timerTrigger",
             ["HarvestOpenAlex"] = "timerTrigger",
+            ["SearchCitations"] = "timerTrigger",
+            ["RefreshStudies"] = "timerTrigger",
             ["ScreenRecord"] = "queueTrigger",
             ["ExtractRecord"] = "queueTrigger",
             ["RegenerateReport"] = "timerTrigger",

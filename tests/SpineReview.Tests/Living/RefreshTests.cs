@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using SpineReview.Functions.Functions;
 using SpineReview.Living;
 using SpineReview.Records;
 using SpineReview.Reporting;
@@ -77,7 +79,8 @@ public sealed class RefreshTests : IDisposable
         Assert.Contains("1 newly retracted study among those shown", text, StringComparison.Ordinal);
         Assert.Matches(@"Newly retracted \(marked by the source\) \(1\) • Hallinan J[^•]*still counted as included until reviewers decide", text);
 
-        // Run again: nothing found twice, the record marked once.
+        // Run again, as the weekly timer runs it: nothing found twice, the record marked once.
+        await NewTimer(host).RefreshStudies(new TimerInfo(), default);
         var again = await refresher.RefreshAsync(null, default);
         Assert.Empty(again.New);
         Assert.Equal(2, (await refresher.ListAsync(default)).Count);
@@ -90,5 +93,11 @@ public sealed class RefreshTests : IDisposable
         await using var host = TestHost.Create(settings: new Dictionary<string, string?> { ["Crossref:Enabled"] = "false" });
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Get<RecordRefresher>().RefreshAsync(null, default));
         Assert.Equal("Crossref is switched off (setting Crossref__Enabled is false); the refresh asks Crossref about each study's DOI. Switch it on and run again.", e.Message);
+        // The weekly timer does not fail every week over a choice the team made: it does nothing.
+        await NewTimer(host).RefreshStudies(new TimerInfo(), default);
+        Assert.Empty(await host.Get<RecordRefresher>().ListAsync(default));
     }
+
+    private static LivingChecks NewTimer(TestHost host) => new(host.Get<Harvester>(), host.Get<RecordRefresher>(),
+        host.Get<Microsoft.Extensions.Options.IOptionsMonitor<SourceOptions>>());
 }

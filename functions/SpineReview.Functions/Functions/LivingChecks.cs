@@ -1,0 +1,28 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using SpineReview.Living;
+using SpineReview.Records;
+using SpineReview.Sources;
+
+namespace SpineReview.Functions.Functions;
+
+/// <summary>Weekly timers of a living review beyond the database searches: citation searching from the included studies, and
+/// what has happened to the studies since they were stored (retractions, corrections, journal versions). A failure is thrown
+/// so the run shows as failed; both are safe to run again.</summary>
+public sealed class LivingChecks(Harvester harvester, RecordRefresher refresher, IOptionsMonitor<SourceOptions> sources)
+{
+    [Function("SearchCitations")]
+    public async Task SearchCitations([TimerTrigger("%Schedules:SearchCitations%")] TimerInfo timer, CancellationToken ct)
+    {
+        if (harvester.Sources.FirstOrDefault(s => s.Name == SourceName.Citations.Name) is { Enabled: false }) return;
+        await harvester.HarvestAsync(SourceName.Citations.Name, new HarvestRequest(), progress: null, ct);
+    }
+
+    [Function("RefreshStudies")]
+    public async Task RefreshStudies([TimerTrigger("%Schedules:RefreshStudies%")] TimerInfo timer, CancellationToken ct)
+    {
+        // Switched off on purpose (setting Crossref__Enabled): nothing to ask, and not a failure to show every week.
+        if (!sources.Get(SourceName.Crossref.Name).Enabled) return;
+        await refresher.RefreshAsync(progress: null, ct);
+    }
+}
