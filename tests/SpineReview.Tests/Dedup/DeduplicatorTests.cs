@@ -199,6 +199,45 @@ public class DeduplicatorTests
     [InlineData("", "")]
     public void Digits_VolumeFields_GiveTheVolume(string field, string expected) => Assert.Equal(expected, Normalise.Digits(field));
 
+    // The pairs are judged in parallel: the groups (in their order), the pairs for a person and the links must not depend on how
+    // many threads judged them, nor on which thread finished first (so each count of threads runs several times).
+    [Fact]
+    public void Find_OneTwoOrFourThreads_SameFindings()
+    {
+        var records = DedupFiles.ReadRecords(TestPaths.Fixture("dedup", "cytology_screening", "records_pre_merged.csv"));
+        var one = Deduplicator.Find(records, null, 1);
+        Assert.True(one.Groups.Count > 500 && one.ReviewPairs > 0, $"{one.Groups.Count} groups, {one.ReviewPairs} pairs for a person");
+        foreach (var threads in new[] { 2, 2, 2, 4, 4 })
+        {
+            var many = Deduplicator.Find(records, null, threads);
+            Assert.Equal(one.Groups, many.Groups);
+            Assert.Equal((one.ReviewPairs, one.NoticeLinks, one.VersionLinks), (many.ReviewPairs, many.NoticeLinks, many.VersionLinks));
+        }
+    }
+
+    // A pair that shares several blocking keys (the DOI, the title's start and end, the first author with year and page) is judged
+    // once: a review pair counted twice would send a person the same pair twice.
+    [Fact]
+    public void Find_PairSharingEveryBlockingKey_CountedOnce()
+    {
+        var found = Deduplicator.Find([
+            R("a", "Erratum: Deep learning grading of lumbar stenosis on MRI", doi: "10.1/x"),
+            R("b", "Erratum: Deep learning grading of lumbar stenosis on MRI", year: 2023, volume: "48", doi: "10.1/x")]);
+        Assert.Empty(found.Groups);
+        Assert.Equal(1, found.ReviewPairs);
+    }
+
+    [Fact]
+    public void Judge_DifferentDoisSettledWithoutTheTitle_StillReportsTheTitleSimilarity()
+    {
+        var options = new DedupOptions();
+        var a = Fingerprint.Of(R("a", "Deep learning grading of lumbar stenosis on MRI", doi: "10.1/a"));
+        var b = Fingerprint.Of(R("b", "Deep learning grading of lumbar stenosis on CT", pages: "200-210", doi: "10.1/b"));
+        var (band, similarity) = Deduplicator.Judge(a, b, options);
+        Assert.Equal(DedupBand.Distinct, band);
+        Assert.Equal(Normalise.Similarity(a.Compact, b.Compact), similarity, 6);
+    }
+
     [Fact]
     public void Eval_SpecialCases_FindsTheThreeTrueGroupsOnly()
     {
