@@ -125,7 +125,12 @@ public static class Deduplicator
         options ??= new DedupOptions();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var prepared = new Fingerprint[records.Count];
-        Parallel.For(0, records.Count, parallel, i => prepared[i] = Fingerprint.Of(records[i]));
+        var counts = new ushort[records.Count][];
+        Parallel.For(0, records.Count, parallel, i =>
+        {
+            prepared[i] = Fingerprint.Of(records[i]);
+            counts[i] = Normalise.CharacterCounts(prepared[i].Compact);
+        });
 
         // Blocking: records that share any key are compared. Keys become numbers in the order first seen, and each record keeps
         // its keys' numbers, so that a pair sharing several keys is compared in one block only (the lowest-numbered shared one).
@@ -165,7 +170,7 @@ public static class Deduplicator
                 {
                     int i = members[a], j = members[b];
                     if (SharedEarlier(keysOf[i], keysOf[j], k, used)) continue;
-                    var title = new TitleMeasure(prepared[i], prepared[j], options);
+                    var title = new TitleMeasure(prepared[i], prepared[j], options, counts[i], counts[j]);
                     var band = Relate(prepared[i], prepared[j], options, ref title).Band;
                     if (band != DedupBand.Distinct) (kept ??= []).Add((i, j, band));
                 }
@@ -240,12 +245,12 @@ public static class Deduplicator
 
     /// <summary>The title similarity of a pair, computed once and only when a rule asks for it. Exact down to the lowest
     /// threshold any band or merge rule uses; below it, some value below that threshold.</summary>
-    internal struct TitleMeasure(Fingerprint a, Fingerprint b, DedupOptions options)
+    internal struct TitleMeasure(Fingerprint a, Fingerprint b, DedupOptions options, ushort[]? countsA = null, ushort[]? countsB = null)
     {
         private double _similarity = -1;
 
         public double Similarity => _similarity >= 0 ? _similarity
-            : _similarity = TitleSimilarity(a, b, Math.Min(MergeRuleMinimum(options), Math.Min(options.ReviewTitleSimilarity, options.LinkTitleSimilarity)));
+            : _similarity = TitleSimilarity(a, b, Math.Min(MergeRuleMinimum(options), Math.Min(options.ReviewTitleSimilarity, options.LinkTitleSimilarity)), countsA, countsB);
     }
 
     // A notice is linked to the work whose title it repeats when it is printed alongside it (same venue, volume and year) by the same
@@ -277,10 +282,11 @@ public static class Deduplicator
     private static double MergeRuleMinimum(DedupOptions options) => Math.Min(0.85, options.MergeTitleSimilarity);
 
     // The best of the title against the other's title or the original in brackets of a translated title.
-    private static double TitleSimilarity(Fingerprint a, Fingerprint b, double minimum)
+    // countsA, countsB: the character counts of the two titles (Compact), when the caller has them.
+    private static double TitleSimilarity(Fingerprint a, Fingerprint b, double minimum, ushort[]? countsA, ushort[]? countsB)
     {
         if (a.Compact.Length == 0 || b.Compact.Length == 0) return 0;
-        var best = Normalise.Similarity(a.Compact, b.Compact, minimum);
+        var best = Normalise.Similarity(a.Compact, b.Compact, minimum, countsA, countsB);
         if (best < 1 && a.Alternative.Length > 0) best = Math.Max(best, Normalise.Similarity(a.Alternative, b.Compact, minimum));
         if (best < 1 && b.Alternative.Length > 0) best = Math.Max(best, Normalise.Similarity(a.Compact, b.Alternative, minimum));
         return best;
