@@ -11,6 +11,105 @@ public static class DedupBench
 {
     public static int Run(string corpus, int target, TextWriter output)
     {
+        var (records, truth, fresh, allTruth, random) = Replicate(corpus, target);
+        GC.Collect();
+        var clock = Stopwatch.StartNew();
+        var groups = Deduplicator.FindGroups(records);
+        clock.Stop();
+        var score = DedupEvaluation.Score(records.Count, truth, groups, clock.Elapsed.TotalSeconds);
+        output.WriteLine($"dedup: {score.Records} records in {score.Seconds:0.00} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB");
+        output.WriteLine($"groups true {score.GroupsTrue}, found {score.GroupsFound}; precision {score.Precision:0.0000}, recall {score.Recall:0.0000}, false-positive pairs {score.FalsePositivePairs}");
+        if (Environment.GetEnvironmentVariable("SPINE_REVIEW_BENCH_FALSE_PAIRS") == "1") FalsePairs(records, truth, groups, output);
+        Update(records, fresh, allTruth, random, output);
+        return 0;
+    }
+
+    // Each false pair with both records as the matcher saw them: to tell a matcher's error from two records the replica made
+    // indistinguishable.
+    private static void FalsePairs(List<DedupRecord> records, List<IReadOnlyList<string>> truth, List<List<string>> groups, TextWriter output)
+    {
+        var workOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var g = 0; g < truth.Count; g++) foreach (var id in truth[g]) workOf[id] = g;
+        var byId = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var g in groups)
+            for (var a = 0; a < g.Count; a++)
+                for (var b = a + 1; b < g.Count; b++)
+                    if (!workOf.TryGetValue(g[a], out var wa) || !workOf.TryGetValue(g[b], out var wb) || wa != wb)
+                        output.WriteLine($"  false pair:\n    {Describe(byId[g[a]])} doi {byId[g[a]].Doi}\n    {Describe(byId[g[b]])} doi {byId[g[b]].Doi}");
+    }
+
+    /// <summary>Where the batch run's time goes at each size: normal forms, blocking (keys, the largest blocks), the candidate pairs
+    /// compared and the comparisons, each phase timed on its own on one thread through the public API; then the whole batch on one
+    /// thread and on two.</summary>
+    public static int Profile(string corpus, IReadOnlyList<int> sizes, TextWriter output)
+    {
+        var options = new DedupOptions();
+        foreach (var n in sizes)
+        {
+            var (records, _, _, _, _) = Replicate(corpus, n);
+            GC.Collect();
+            var clock = Stopwatch.StartNew();
+            var prepared = records.Select(Fingerprint.Of).ToList();
+            var fingerprints = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var blocks = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            var keysOf = new List<string>[prepared.Count];
+            for (var i = 0; i < prepared.Count; i++)
+            {
+                keysOf[i] = [.. prepared[i].BlockingKeys()];
+                foreach (var key in keysOf[i])
+                {
+                    if (!blocks.TryGetValue(key, out var list)) blocks[key] = list = [];
+                    list.Add(i);
+                }
+            }
+            var blocking = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            // Each pair once: in the first block (in the order keys were first seen) the two share.
+            var order = blocks.Keys.Select((k, i) => (k, i)).ToDictionary(x => x.k, x => x.i, StringComparer.Ordinal);
+            bool Used(string key) => blocks[key].Count is >= 2 and var c && c <= options.MaxBlockSize;
+            var pairs = new List<(int, int)>();
+            long pairsInBlocks = 0;
+            var pairsByKind = new Dictionary<char, long>();
+            foreach (var (key, members) in blocks)
+            {
+                if (!Used(key)) continue;
+                pairsInBlocks += (long)members.Count * (members.Count - 1) / 2;
+                var k = order[key];
+                for (var a = 0; a < members.Count; a++)
+                    for (var b = a + 1; b < members.Count; b++)
+                        if (!keysOf[members[a]].Any(x => order[x] < k && Used(x) && keysOf[members[b]].Contains(x)))
+                        {
+                            pairs.Add((members[a], members[b]));
+                            pairsByKind[key[0]] = pairsByKind.GetValueOrDefault(key[0]) + 1;
+                        }
+            }
+            var enumerate = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var bands = new long[5];
+            foreach (var (i, j) in pairs) bands[(int)Deduplicator.Judge(prepared[i], prepared[j], options).Band]++;
+            var judging = clock.Elapsed.TotalSeconds;
+            var whole = new List<string>();
+            foreach (var threads in new[] { 1, 2 })
+            {
+                clock.Restart();
+                Deduplicator.Find(records, options, threads);
+                whole.Add($"{threads} thread{(threads > 1 ? "s" : "")} {clock.Elapsed.TotalSeconds:0.00} s");
+            }
+            var sizesSorted = blocks.Values.Select(b => b.Count).Where(c => c > 1).OrderDescending().ToList();
+            output.WriteLine($"profile {n} records: normal forms {fingerprints:0.00} s; blocking {blocking:0.00} s ({blocks.Count} keys, {sizesSorted.Count} shared, " +
+                $"largest {string.Join(" ", sizesSorted.Take(5))}, {sizesSorted.Count(c => c > options.MaxBlockSize)} over the cap)");
+            output.WriteLine($"  pairs in blocks {pairsInBlocks}, distinct pairs {pairs.Count} ({string.Join(", ", pairsByKind.OrderBy(k => k.Key).Select(k => $"{k.Key}: {k.Value}"))}) " +
+                $"enumerated in {enumerate:0.00} s; Judge (with the similarity) {judging:0.00} s ({judging / Math.Max(1, pairs.Count) * 1e6:0.00} µs a pair)");
+            output.WriteLine($"  bands: distinct {bands[0]}, review {bands[1]}, link {bands[2]}, notice {bands[3]}, merge {bands[4]}");
+            output.WriteLine($"  Deduplicator.Find, the whole batch: {string.Join(", ", whole)}");
+        }
+        return 0;
+    }
+
+    private static (List<DedupRecord> Records, List<IReadOnlyList<string>> Truth, List<DedupRecord> Fresh, List<IReadOnlyList<string>> AllTruth, Random Random)
+        Replicate(string corpus, int target)
+    {
         var sets = new[]
         {
             ("bib_dedupe/cytology_screening/records_pre_merged.csv", "bib_dedupe/cytology_screening/merged_record_ids.csv"),
@@ -65,15 +164,7 @@ public static class DedupBench
         var allTruth = truth;
         var present = records.Select(r => r.Id).ToHashSet();
         truth = truth.Select(g => (IReadOnlyList<string>)g.Where(present.Contains).ToList()).Where(g => g.Count > 1).ToList();
-        GC.Collect();
-        var clock = Stopwatch.StartNew();
-        var groups = Deduplicator.FindGroups(records);
-        clock.Stop();
-        var score = DedupEvaluation.Score(records.Count, truth, groups, clock.Elapsed.TotalSeconds);
-        output.WriteLine($"dedup: {score.Records} records in {score.Seconds:0.00} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB");
-        output.WriteLine($"groups true {score.GroupsTrue}, found {score.GroupsFound}; precision {score.Precision:0.0000}, recall {score.Recall:0.0000}, false-positive pairs {score.FalsePositivePairs}");
-        Update(records, fresh, allTruth, random, output);
-        return 0;
+        return (records, truth, fresh, allTruth, random);
     }
 
     // A monthly update against the stored set: 1,000 incoming records, 500 of them copies of stored records as another

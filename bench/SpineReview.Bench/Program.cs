@@ -14,6 +14,8 @@ switch (args.FirstOrDefault())
         File.WriteAllText(args[2], EFetchGenerator.Document(EFetchGenerator.Articles(replay, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture))));
         Console.WriteLine($"wrote {args[1]} articles to {args[2]} ({new FileInfo(args[2]).Length / 1e6:0.0} MB)");
         return 0;
+    case "dedup-profile":
+        return DedupBench.Profile(Path.Combine(Corpus(), "dedup"), args.Length > 1 ? [.. args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))] : [10_000, 20_000, 40_000], Console.Out);
     case "dedup-sample":
         return DedupBench.Sample(replay, Console.Out);
     case "screening-rank":
@@ -52,7 +54,7 @@ switch (args.FirstOrDefault())
         if (args.Length < 2) goto default;
         return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
-        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
+        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | dedup-profile [RECORDS...] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
             " | import-read FILE | make-import MEGABYTES FILE | make-long-entry ris|medline MEGABYTES FILE" +
             " | web [DECISIONS] [WAITING] | web-service [WAITING] [DECISIONS] | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | screening-panel DIR [RUNS] [IDS] | report [INCLUDED] [IDENTIFIED] [--out FILE] | report-stored [INCLUDED] [IDENTIFIED]");
         return 2;

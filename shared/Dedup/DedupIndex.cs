@@ -16,12 +16,16 @@ public static class DedupMatcher
     {
         ArgumentNullException.ThrowIfNull(incoming);
         ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(options);
         DedupMatch? best = null;
         foreach (var c in candidates)
         {
             if (c.Key == incoming.Record.Id) continue;
-            var (band, similarity) = Deduplicator.Judge(incoming, c.Fingerprint, options);
+            // The title similarity only for a candidate that is not distinct: most are settled by cheaper fields.
+            var title = new Deduplicator.TitleMeasure(incoming, c.Fingerprint, options);
+            var (band, notice) = Deduplicator.Relate(incoming, c.Fingerprint, options, ref title);
             if (band == DedupBand.Distinct) continue;
+            var similarity = notice ?? title.Similarity;
             if (best is null || band > best.Band || (band == best.Band && similarity > best.TitleSimilarity))
                 best = new DedupMatch(band, c.Key, c.StudyKey, similarity);
         }

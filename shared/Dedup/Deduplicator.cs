@@ -114,51 +114,96 @@ public static class Deduplicator
 
     /// <summary>Groups of record ids counted as one work (merged, or a notice with the work it is about), with the number of pairs
     /// sent to a person and of links made.</summary>
-    public static DedupFindings Find(IReadOnlyList<DedupRecord> records, DedupOptions? options = null)
+    public static DedupFindings Find(IReadOnlyList<DedupRecord> records, DedupOptions? options = null) => Find(records, options, Environment.ProcessorCount);
+
+    /// <summary>As <see cref="Find(IReadOnlyList{DedupRecord}, DedupOptions?)"/> on at most <paramref name="threads"/> threads; the
+    /// findings are the same whatever the number.</summary>
+    public static DedupFindings Find(IReadOnlyList<DedupRecord> records, DedupOptions? options, int threads)
     {
         ArgumentNullException.ThrowIfNull(records);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         options ??= new DedupOptions();
-        var prepared = records.Select(Fingerprint.Of).ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        var prepared = new Fingerprint[records.Count];
+        var counts = new ushort[records.Count][];
+        Parallel.For(0, records.Count, parallel, i =>
+        {
+            prepared[i] = Fingerprint.Of(records[i]);
+            counts[i] = Normalise.CharacterCounts(prepared[i].Compact);
+        });
 
-        // Blocking: records that share any key are compared.
-        var blocks = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        for (var i = 0; i < prepared.Count; i++)
+        // Blocking: records that share any key are compared. Keys become numbers in the order first seen, and each record keeps
+        // its keys' numbers, so that a pair sharing several keys is compared in one block only (the lowest-numbered shared one).
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var blocks = new List<List<int>>();
+        var keysOf = new int[prepared.Length][];
+        var keys = new List<int>(8);
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            keys.Clear();
             foreach (var key in prepared[i].BlockingKeys())
             {
-                if (!blocks.TryGetValue(key, out var list)) blocks[key] = list = [];
-                list.Add(i);
+                if (!ids.TryGetValue(key, out var id))
+                {
+                    ids[key] = id = blocks.Count;
+                    blocks.Add([]);
+                }
+                blocks[id].Add(i);
+                keys.Add(id);
             }
+            keysOf[i] = [.. keys];
+        }
+        // A key shared by more records than the cap is too common to compare on; one held by a single record compares nothing.
+        var used = blocks.Select(m => m.Count >= 2 && m.Count <= options.MaxBlockSize).ToArray();
+        var work = Enumerable.Range(0, blocks.Count).Where(k => used[k]).OrderByDescending(k => blocks[k].Count).ToArray();
 
-        var parent = Enumerable.Range(0, prepared.Count).ToArray();
-        int Root(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
-        var compared = new HashSet<long>();
-        var review = new List<(int, int)>();
-        var (notices, versions) = (0, 0);
-        foreach (var members in blocks.Values)
+        // The pairs are judged in parallel; every pair is judged once, in the same block whatever the thread, and only the pairs
+        // that are not distinct are kept. Joining them afterwards gives groups that do not depend on the order they were found in.
+        var found = new List<(int I, int J, DedupBand Band)>[work.Length];
+        Parallel.For(0, work.Length, parallel, w =>
         {
-            if (members.Count < 2 || members.Count > options.MaxBlockSize) continue;
+            var k = work[w];
+            var members = blocks[k];
+            List<(int, int, DedupBand)>? kept = null;
             for (var a = 0; a < members.Count; a++)
                 for (var b = a + 1; b < members.Count; b++)
                 {
                     int i = members[a], j = members[b];
-                    var pair = ((long)Math.Min(i, j) << 32) | (uint)Math.Max(i, j);
-                    if (!compared.Add(pair)) continue;
-                    switch (Judge(prepared[i], prepared[j], options).Band)
-                    {
-                        case DedupBand.Merge: parent[Root(i)] = Root(j); break;
-                        case DedupBand.Notice: parent[Root(i)] = Root(j); notices++; break;
-                        // Two versions of one study stay two records (the benchmarks count a preprint and its article as two).
-                        case DedupBand.Link: versions++; break;
-                        case DedupBand.Review: review.Add((i, j)); break;
-                    }
+                    if (SharedEarlier(keysOf[i], keysOf[j], k, used)) continue;
+                    var title = new TitleMeasure(prepared[i], prepared[j], options, counts[i], counts[j]);
+                    var band = Relate(prepared[i], prepared[j], options, ref title).Band;
+                    if (band != DedupBand.Distinct) (kept ??= []).Add((i, j, band));
                 }
-        }
-        var groups = Enumerable.Range(0, prepared.Count).GroupBy(Root)
+            found[w] = kept ?? [];
+        });
+
+        var parent = Enumerable.Range(0, prepared.Length).ToArray();
+        int Root(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+        var review = new List<(int, int)>();
+        var (notices, versions) = (0, 0);
+        foreach (var (i, j, band) in found.SelectMany(f => f))
+            switch (band)
+            {
+                case DedupBand.Merge: parent[Root(i)] = Root(j); break;
+                case DedupBand.Notice: parent[Root(i)] = Root(j); notices++; break;
+                // Two versions of one study stay two records (the benchmarks count a preprint and its article as two).
+                case DedupBand.Link: versions++; break;
+                case DedupBand.Review: review.Add((i, j)); break;
+            }
+        var groups = Enumerable.Range(0, prepared.Length).GroupBy(Root)
             .Where(g => g.Count() > 1)
             .Select(g => g.Select(i => prepared[i].Record.Id).ToList())
             .ToList();
         // A pair already joined through other records needs no person.
         return new DedupFindings(groups, review.Count(p => Root(p.Item1) != Root(p.Item2)), notices, versions);
+    }
+
+    // Whether two records share a used key numbered below k: then that block compares them.
+    private static bool SharedEarlier(int[] keysA, int[] keysB, int k, bool[] used)
+    {
+        foreach (var x in keysA)
+            if (x < k && used[x] && Array.IndexOf(keysB, x) >= 0) return true;
+        return false;
     }
 
     /// <summary>How two records relate, with the title similarity that decided it.</summary>
@@ -167,25 +212,45 @@ public static class Deduplicator
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(options);
-        // Exact down to the lowest threshold any band or merge rule uses.
-        var similarity = TitleSimilarity(a, b, Math.Min(MergeRuleMinimum(options), Math.Min(options.ReviewTitleSimilarity, options.LinkTitleSimilarity)));
-        if (Same(a, b, options, similarity)) return (DedupBand.Merge, similarity);
+        var title = new TitleMeasure(a, b, options);
+        var (band, notice) = Relate(a, b, options, ref title);
+        return (band, notice ?? title.Similarity);
+    }
+
+    // Judge without the similarity where the band does not need it: for a pair the cheaper fields settle (another DOI, other volume
+    // and pages) the title's edit distance is never computed. noticeSimilarity: the similarity a notice band was decided on.
+    internal static (DedupBand Band, double? NoticeSimilarity) Relate(Fingerprint a, Fingerprint b, DedupOptions options, ref TitleMeasure title)
+    {
+        if (Same(a, b, options, ref title)) return (DedupBand.Merge, null);
         // A notice (erratum, retraction, reply) is never the article it is about, nor a version of it: at most it is about it.
         if (a.Notice != b.Notice)
         {
             var about = a.Notice ? NoticeAbout(a, b, options) : NoticeAbout(b, a, options);
             return about;
         }
-        if (similarity == 0) return (DedupBand.Distinct, similarity);
+        // Two DOIs that differ name two works (supplements aside, which Same handles): not worth a person's time.
+        // (Before the similarity: a preprint and an article, the only pair a DOI does not settle, are linked below.)
+        if (a.Doi is not null && b.Doi is not null && a.Doi != b.Doi && a.Preprint == b.Preprint) return (DedupBand.Distinct, null);
+        // The parts of a series ("Volume 1", "Volume 2") are different works.
+        if (a.Preprint == b.Preprint && TitleForms.DifferOnlyInNumbers(a.Title, b.Title)) return (DedupBand.Distinct, null);
+        var similarity = title.Similarity;
+        if (similarity == 0) return (DedupBand.Distinct, null);
         // A preprint and a published article: the same study when the titles nearly agree and so does the first author.
         if (a.Preprint != b.Preprint && similarity >= options.LinkTitleSimilarity && a.Surname.Length > 0 && SurnamesAgree(a, b)
             && (a.Record.Year is not int ya || b.Record.Year is not int yb || Math.Abs(ya - yb) <= options.LinkMaxYears))
-            return (DedupBand.Link, similarity);
-        // Two DOIs that differ name two works (supplements aside, which Same handles): not worth a person's time.
-        if (a.Doi is not null && b.Doi is not null && a.Doi != b.Doi && a.Preprint == b.Preprint) return (DedupBand.Distinct, similarity);
-        // The parts of a series ("Volume 1", "Volume 2") are different works.
-        if (TitleForms.DifferOnlyInNumbers(a.Title, b.Title)) return (DedupBand.Distinct, similarity);
-        return (similarity >= options.ReviewTitleSimilarity ? DedupBand.Review : DedupBand.Distinct, similarity);
+            return (DedupBand.Link, null);
+        if (a.Preprint != b.Preprint && TitleForms.DifferOnlyInNumbers(a.Title, b.Title)) return (DedupBand.Distinct, null);
+        return (similarity >= options.ReviewTitleSimilarity ? DedupBand.Review : DedupBand.Distinct, null);
+    }
+
+    /// <summary>The title similarity of a pair, computed once and only when a rule asks for it. Exact down to the lowest
+    /// threshold any band or merge rule uses; below it, some value below that threshold.</summary>
+    internal struct TitleMeasure(Fingerprint a, Fingerprint b, DedupOptions options, ushort[]? countsA = null, ushort[]? countsB = null)
+    {
+        private double _similarity = -1;
+
+        public double Similarity => _similarity >= 0 ? _similarity
+            : _similarity = TitleSimilarity(a, b, Math.Min(MergeRuleMinimum(options), Math.Min(options.ReviewTitleSimilarity, options.LinkTitleSimilarity)), countsA, countsB);
     }
 
     // A notice is linked to the work whose title it repeats when it is printed alongside it (same venue, volume and year) by the same
@@ -217,17 +282,19 @@ public static class Deduplicator
     private static double MergeRuleMinimum(DedupOptions options) => Math.Min(0.85, options.MergeTitleSimilarity);
 
     // The best of the title against the other's title or the original in brackets of a translated title.
-    private static double TitleSimilarity(Fingerprint a, Fingerprint b, double minimum)
+    // countsA, countsB: the character counts of the two titles (Compact), when the caller has them.
+    private static double TitleSimilarity(Fingerprint a, Fingerprint b, double minimum, ushort[]? countsA, ushort[]? countsB)
     {
         if (a.Compact.Length == 0 || b.Compact.Length == 0) return 0;
-        var best = Normalise.Similarity(a.Compact, b.Compact, minimum);
+        var best = Normalise.Similarity(a.Compact, b.Compact, minimum, countsA, countsB);
         if (best < 1 && a.Alternative.Length > 0) best = Math.Max(best, Normalise.Similarity(a.Alternative, b.Compact, minimum));
         if (best < 1 && b.Alternative.Length > 0) best = Math.Max(best, Normalise.Similarity(a.Compact, b.Alternative, minimum));
         return best;
     }
 
-    // titleSimilarity: exact at or above MergeRuleMinimum, below it otherwise.
-    private static bool Same(Fingerprint a, Fingerprint b, DedupOptions options, double titleSimilarity)
+    // title.Similarity: exact at or above MergeRuleMinimum, below it otherwise; asked for last in each rule, so that a pair the
+    // bibliographic fields settle costs no edit distance.
+    private static bool Same(Fingerprint a, Fingerprint b, DedupOptions options, ref TitleMeasure title)
     {
         var ra = a.Record;
         var rb = b.Record;
@@ -246,35 +313,36 @@ public static class Deduplicator
         var lastPageConflict = a.LastPage.Length > 0 && b.LastPage.Length > 0 && a.LastPage != b.LastPage;
         var authorsKnownAgree = a.Surname.Length > 0 && b.Surname.Length > 0 && FirstAuthorsAgree(a, b);
         // One DOI and one title: one work, whatever an export did to its pages or volume ("i428" read as "1428", "1)" for "31").
-        if (sameDoi && titleSimilarity >= 0.97 && yearGap <= 1) return true;
+        if (sameDoi && yearGap <= 1 && title.Similarity >= 0.97) return true;
         // Different DOIs mean different works, except where a record carries its supplement's or a sister journal's DOI:
         // then only the same title, year, first page and first author, and no other issue or last page, make them one.
         if (a.Doi is not null && b.Doi is not null && !sameDoi
-            && !(titleSimilarity >= 0.97 && sameYear && samePage && SurnamesAgree(a, b) && !issueConflict && !lastPageConflict)) return false;
+            && !(sameYear && samePage && !issueConflict && !lastPageConflict && SurnamesAgree(a, b) && title.Similarity >= 0.97)) return false;
         // Another issue of the same volume: a column that recurs under one title ("Editorial Introduction", "Editor's Comments").
         if (issueConflict && !sameDoi && (sameVolume || a.Volume.Length == 0 || b.Volume.Length == 0)) return false;
         // Pages disagree: an e-locator against printed pages, or a typo. Only a near-identical title in the same volume and year overrides.
-        var venues = JournalNames.Agree(a.VenueName, b.VenueName);
-        // Computed only where a rule needs it: the edit distance of two venue names is not free.
-        bool VenuesDiffer() => a.Venue.Length > 0 && b.Venue.Length > 0 && !venues && Normalise.Similarity(a.Venue, b.Venue) < 0.8;
+        // Computed only where a rule needs them: neither the venue names' agreement nor their edit distance is free.
+        bool? venuesAgree = null;
+        bool Venues() => venuesAgree ??= JournalNames.Agree(a.VenueName, b.VenueName);
+        bool VenuesDiffer() => a.Venue.Length > 0 && b.Venue.Length > 0 && !Venues() && Normalise.Similarity(a.Venue, b.Venue) < 0.8;
         // (Not when the venues differ: one abstract presented at two meetings has two page numbers, and "1)" is no volume to agree on.)
-        if (a.Page.Length > 0 && b.Page.Length > 0 && !samePage && !(titleSimilarity >= 0.97 && sameYear && sameVolume && !VenuesDiffer() && SurnamesAgree(a, b))) return false;
+        if (a.Page.Length > 0 && b.Page.Length > 0 && !samePage && !(sameYear && sameVolume && SurnamesAgree(a, b) && title.Similarity >= 0.97 && !VenuesDiffer())) return false;
         // The same abstract presented in two journals is two records of two venues: a different volume in a different venue parts them.
         // (Volume alone does not: volume fields often carry issue or supplement numbers.)
         if (a.Volume.Length > 0 && b.Volume.Length > 0 && a.Volume != b.Volume && VenuesDiffer()) return false;
         if (yearGap > 1) return false;
         // A DOI is shared by every abstract of a supplement: the same DOI counts only with the same title.
-        if (sameDoi) return titleSimilarity >= 0.9 || a.Compact.Length == 0 || b.Compact.Length == 0 || (TitleStartsOther(a, b) && SurnamesAgree(a, b));
+        if (sameDoi) return title.Similarity >= 0.9 || a.Compact.Length == 0 || b.Compact.Length == 0 || (TitleStartsOther(a, b) && SurnamesAgree(a, b));
         // One page range of one issue of one venue holds one article, whatever language its title is given in.
         var fullRange = samePage && a.LastPage.Length > 0 && a.LastPage == b.LastPage && a.LastPage != a.Page;
-        if (fullRange && sameYear && sameVolume && a.Issue.Length > 0 && a.Issue == b.Issue && venues && authorsKnownAgree) return true;
+        if (fullRange && sameYear && sameVolume && a.Issue.Length > 0 && a.Issue == b.Issue && authorsKnownAgree && Venues()) return true;
         // So does an article number of five digits or more in one volume of one venue ("102766", "e0168396"), by the same authors:
         // a title reworded on publication does not make it another work.
-        if (samePage && a.Page.Length >= 5 && a.LastPage.Length == 0 && b.LastPage.Length == 0 && sameYear && sameVolume && venues && authorsKnownAgree
+        if (samePage && a.Page.Length >= 5 && a.LastPage.Length == 0 && b.LastPage.Length == 0 && sameYear && sameVolume && authorsKnownAgree && Venues()
             && SharedSurnames(a, b) >= Math.Min(3, Math.Min(a.Surnames.Count, b.Surnames.Count))) return true;
         if (a.Compact.Length == 0 || b.Compact.Length == 0) return false;
         // First authors disagree (a group name, a lost diacritic, a reordered list): only full bibliographic identity overrides.
-        if (!SurnamesAgree(a, b) && !(titleSimilarity >= 0.97 && sameYear && sameVolume && samePage)) return false;
+        if (!SurnamesAgree(a, b) && !(sameYear && sameVolume && samePage && title.Similarity >= 0.97)) return false;
         // Volume fields are often polluted with issue and supplement numbers ("29 (7)", "1)"): pages decide, volume only adds weight.
         var bibliographicMatch = samePage && (a.Volume.Length == 0 || b.Volume.Length == 0 || a.Volume == b.Volume);
         // A year apart: only the same volume and pages make it the same work (online first vs print), or the same volume of the
@@ -282,18 +350,19 @@ public static class Deduplicator
         // A conference paper and the proceedings' entry indexed the next year have no volume, and the entry no pages.
         var onePaged = (a.Page.Length == 0) != (b.Page.Length == 0);
         if (yearGap == 1 && !bibliographicMatch
-            && !(venues && titleSimilarity >= 0.97 && authorsKnownAgree && onePaged
+            && !(authorsKnownAgree && onePaged && Venues() && title.Similarity >= 0.97
                  && (sameVolume || (a.Volume.Length == 0 && b.Volume.Length == 0 && Math.Min(a.Words, b.Words) >= 5)))) return false;
         // Short, generic titles ("Editorial", "Introduction") need the volume and pages as well, or the same issue of the same
         // volume of the same venue by the same first author where pages are not given.
         if (Math.Min(a.Words, b.Words) <= 3)
-            return titleSimilarity >= 0.99 && (bibliographicMatch
-                || (sameYear && sameVolume && a.Issue.Length > 0 && a.Issue == b.Issue && venues && authorsKnownAgree && (a.Page.Length == 0 || b.Page.Length == 0)));
-        if (titleSimilarity >= options.MergeTitleSimilarity) return true;
+            return (bibliographicMatch
+                || (sameYear && sameVolume && a.Issue.Length > 0 && a.Issue == b.Issue && authorsKnownAgree && (a.Page.Length == 0 || b.Page.Length == 0) && Venues()))
+                && title.Similarity >= 0.99;
+        if (title.Similarity >= options.MergeTitleSimilarity) return true;
         // One title is the start of the other (a subtitle dropped, a study group's name appended): the same venue, year, first
         // page and first author make them one.
-        if (TitleStartsOther(a, b) && sameYear && samePage && !lastPageConflict && authorsKnownAgree && (venues || sameVolume)) return true;
-        return titleSimilarity >= 0.85 && bibliographicMatch && a.Surname.Length > 0 && b.Surname.Length > 0;
+        if (sameYear && samePage && !lastPageConflict && authorsKnownAgree && (sameVolume || Venues()) && TitleStartsOther(a, b)) return true;
+        return bibliographicMatch && a.Surname.Length > 0 && b.Surname.Length > 0 && title.Similarity >= 0.85;
     }
 
     private static int SharedSurnames(Fingerprint a, Fingerprint b) => a.Surnames.Count(s => b.Surnames.Any(t => AuthorNames.SameSurname(s, t)));

@@ -30,6 +30,8 @@ public static partial class Normalise
     public static string FoldDiacritics(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        // Most titles and names are plain ASCII: nothing to fold.
+        if (!text.AsSpan().ContainsAnyExceptInRange('\u0000', '\u007F')) return text;
         var s = text.Normalize(NormalizationForm.FormD);
         var sb = new StringBuilder(s.Length);
         foreach (var ch in s)
@@ -53,12 +55,21 @@ public static partial class Normalise
         var sb = new StringBuilder(s.Length);
         foreach (var ch in FoldDiacritics(s))
         {
-            if (Greek.TryGetValue(ch, out var name)) { sb.Append(' ').Append(name).Append(' '); continue; }
+            if (Greek.TryGetValue(ch, out var name)) { Space(sb); sb.Append(name); Space(sb); continue; }
             var cat = CharUnicodeInfo.GetUnicodeCategory(ch);
             if (cat == UnicodeCategory.NonSpacingMark) continue;
-            sb.Append(char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : ' ');
+            if (char.IsLetterOrDigit(ch)) sb.Append(char.ToLowerInvariant(ch));
+            else Space(sb);
         }
-        return Spaces().Replace(sb.ToString(), " ").Trim();
+        if (sb.Length > 0 && sb[^1] == ' ') sb.Length--;
+        return sb.ToString();
+    }
+
+    // One space between words, none before the first: the words as a regular expression's collapsing would leave them, without
+    // its pass over every title.
+    private static void Space(StringBuilder sb)
+    {
+        if (sb.Length > 0 && sb[^1] != ' ') sb.Append(' ');
     }
 
     /// <summary>The first author's surname in lower-case letters ("Zuna, R E and …" and "Adeli K.Lewis G." both give the first surname).</summary>
@@ -171,7 +182,25 @@ public static partial class Normalise
     /// <summary>Similarity as <see cref="Similarity(string, string)"/> when it is at least <paramref name="minimum"/>; otherwise some
     /// value below <paramref name="minimum"/>. Only the diagonal band of the edit-distance table that can stay above the
     /// minimum is computed, and the work stops as soon as a row leaves it: several times faster on dissimilar titles.</summary>
-    public static double Similarity(string a, string b, double minimum)
+    public static double Similarity(string a, string b, double minimum) => Similarity(a, b, minimum, null, null);
+
+    /// <summary>How often each character occurs in a text, in 64 counts (letters and digits each their own, other characters
+    /// shared): for <see cref="Similarity(string, string, double, ushort[], ushort[])"/>.</summary>
+    internal static ushort[] CharacterCounts(string text)
+    {
+        var counts = new ushort[64];
+        foreach (var ch in text)
+        {
+            var bin = ch is >= 'a' and <= 'z' ? ch - 'a' : ch is >= '0' and <= '9' ? 26 + ch - '0' : 36 + ch % 28;
+            if (counts[bin] < ushort.MaxValue) counts[bin]++;
+        }
+        return counts;
+    }
+
+    /// <summary>As <see cref="Similarity(string, string, double)"/>, with the texts' <see cref="CharacterCounts"/>: characters one text
+    /// has more of than the other must each be edited, so when they alone exceed the edits the minimum allows, the pair is below
+    /// it without the edit-distance table (the same value the table would give).</summary>
+    internal static double Similarity(string a, string b, double minimum, ushort[]? countsA, ushort[]? countsB)
     {
         if (a.Length == 0 || b.Length == 0) return 0;
         if (a == b) return 1;
@@ -179,6 +208,18 @@ public static partial class Normalise
         var k = (int)Math.Floor((1 - minimum) * longer + 1e-9);
         var below = 1 - (double)(k + 1) / longer;
         if (Math.Abs(a.Length - b.Length) > k) return Math.Min(below, 1 - (double)Math.Abs(a.Length - b.Length) / longer);
+        if (countsA is not null && countsB is not null)
+        {
+            // A substitution removes one surplus on each side, an insertion or deletion one on one side: the edit distance is at
+            // least the larger surplus. (A count capped at its maximum only lowers the bound.)
+            int more = 0, fewer = 0;
+            for (var i = 0; i < countsA.Length; i++)
+            {
+                var d = countsA[i] - countsB[i];
+                if (d > 0) more += d; else fewer -= d;
+            }
+            if (Math.Max(more, fewer) > k) return below;
+        }
         int n = a.Length, m = b.Length;
         const int Far = int.MaxValue / 4;
         Span<int> prev = m < 512 ? stackalloc int[m + 2] : new int[m + 2];
@@ -215,8 +256,6 @@ public static partial class Normalise
     private static partial Regex Tags();
     [GeneratedRegex(@"\((?:structured|provisional)\s+abstract\)|\[(?:review|\d+\s*refs?|article in [^\]]*|english abstract|japanese|german|french|chinese|russian|spanish|italian|portuguese|polish|dutch|korean|czech|hungarian|turkish|danish|swedish|norwegian|finnish|(?:erratum|comment|retraction|corrected and republished|update)s? (?:appears )?in [^\]]*)(?:\]|$)|\(\s*retracted article[^)]*\)", RegexOptions.IgnoreCase)]
     private static partial Regex Annotation();
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Spaces();
     // At the start only: "… in response to humanitarian events" is a title, not a response.
     [GeneratedRegex(@"^(?:erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|comment on|reply|response to|in reply)\b")]
     private static partial Regex Notice();

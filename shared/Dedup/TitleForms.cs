@@ -76,17 +76,30 @@ public static partial class TitleForms
         ArgumentNullException.ThrowIfNull(wordsA);
         ArgumentNullException.ThrowIfNull(wordsB);
         if (wordsA == wordsB) return false;
-        var a = wordsA.Split(' ');
-        var b = wordsB.Split(' ');
-        if (a.Length != b.Length) return false;
+        // Word by word without splitting: this runs for every candidate pair.
+        ReadOnlySpan<char> a = wordsA, b = wordsB;
         var differ = false;
-        for (var i = 0; i < a.Length; i++)
+        while (true)
         {
-            if (a[i] == b[i]) continue;
-            if (!a[i].All(char.IsDigit) || !b[i].All(char.IsDigit)) return false;
-            differ = true;
+            int endA = a.IndexOf(' '), endB = b.IndexOf(' ');
+            var wordA = endA < 0 ? a : a[..endA];
+            var wordB = endB < 0 ? b : b[..endB];
+            if (!wordA.SequenceEqual(wordB))
+            {
+                if (!AllDigits(wordA) || !AllDigits(wordB)) return false;
+                differ = true;
+            }
+            if (endA < 0 || endB < 0) return endA < 0 && endB < 0 && differ;
+            a = a[(endA + 1)..];
+            b = b[(endB + 1)..];
         }
-        return differ;
+    }
+
+    private static bool AllDigits(ReadOnlySpan<char> word)
+    {
+        foreach (var ch in word)
+            if (!char.IsDigit(ch)) return false;
+        return true;
     }
 
     private static string DropArticle(string words) =>

@@ -180,6 +180,8 @@ public class DeduplicatorTests
             var banded = Normalise.Similarity(a, b, minimum);
             if (full >= minimum) Assert.Equal(full, banded, 12);
             else Assert.True(banded < minimum, $"{a} / {b}: full {full}, banded {banded}, minimum {minimum}");
+            // The character counts' bound only skips the table where it would have given "below": the very same value.
+            Assert.Equal(banded, Normalise.Similarity(a, b, minimum, Normalise.CharacterCounts(a), Normalise.CharacterCounts(b)));
             checkedPairs++;
         }
         Assert.Equal(3000, checkedPairs);
@@ -198,6 +200,65 @@ public class DeduplicatorTests
     [InlineData("Korsakova. Part 2. 117", "117")]
     [InlineData("", "")]
     public void Digits_VolumeFields_GiveTheVolume(string field, string expected) => Assert.Equal(expected, Normalise.Digits(field));
+
+    // Pairs of titles with many letters in other numbers (the case the bound skips) and pairs that stay close: the same value with
+    // the counts as without, on both sides of the minimum.
+    [Fact]
+    public void CountedSimilarity_DissimilarAndSimilarTitles_SameAsTheTable()
+    {
+        var random = new Random(11);
+        var words = new[] { "spine", "lumbar", "deep", "learning", "mri", "ct", "segmentation", "vertebral", "fracture", "2020", "of", "in", "the" };
+        int below = 0, close = 0;
+        for (var n = 0; n < 2000; n++)
+        {
+            var a = string.Concat(Enumerable.Range(0, random.Next(3, 14)).Select(_ => words[random.Next(words.Length)]));
+            var b = random.Next(2) == 0 ? a[..(a.Length / 2)] + string.Concat(Enumerable.Range(0, random.Next(1, 4)).Select(_ => words[random.Next(words.Length)])) : a.Replace("e", "o");
+            var (ca, cb) = (Normalise.CharacterCounts(a), Normalise.CharacterCounts(b));
+            var plain = Normalise.Similarity(a, b, 0.8);
+            Assert.Equal(plain, Normalise.Similarity(a, b, 0.8, ca, cb));
+            if (plain < 0.8) below++; else close++;
+        }
+        Assert.True(below > 100 && close > 100, $"{below} below, {close} above");
+    }
+
+    // The pairs are judged in parallel: the groups (in their order), the pairs for a person and the links must not depend on how
+    // many threads judged them, nor on which thread finished first (so each count of threads runs several times).
+    [Fact]
+    public void Find_OneTwoOrFourThreads_SameFindings()
+    {
+        var records = DedupFiles.ReadRecords(TestPaths.Fixture("dedup", "cytology_screening", "records_pre_merged.csv"));
+        var one = Deduplicator.Find(records, null, 1);
+        Assert.True(one.Groups.Count > 500 && one.ReviewPairs > 0, $"{one.Groups.Count} groups, {one.ReviewPairs} pairs for a person");
+        foreach (var threads in new[] { 2, 2, 2, 4, 4 })
+        {
+            var many = Deduplicator.Find(records, null, threads);
+            Assert.Equal(one.Groups, many.Groups);
+            Assert.Equal((one.ReviewPairs, one.NoticeLinks, one.VersionLinks), (many.ReviewPairs, many.NoticeLinks, many.VersionLinks));
+        }
+    }
+
+    // A pair that shares several blocking keys (the DOI, the title's start and end, the first author with year and page) is judged
+    // once: a review pair counted twice would send a person the same pair twice.
+    [Fact]
+    public void Find_PairSharingEveryBlockingKey_CountedOnce()
+    {
+        var found = Deduplicator.Find([
+            R("a", "Erratum: Deep learning grading of lumbar stenosis on MRI", doi: "10.1/x"),
+            R("b", "Erratum: Deep learning grading of lumbar stenosis on MRI", year: 2023, volume: "48", doi: "10.1/x")]);
+        Assert.Empty(found.Groups);
+        Assert.Equal(1, found.ReviewPairs);
+    }
+
+    [Fact]
+    public void Judge_DifferentDoisSettledWithoutTheTitle_StillReportsTheTitleSimilarity()
+    {
+        var options = new DedupOptions();
+        var a = Fingerprint.Of(R("a", "Deep learning grading of lumbar stenosis on MRI", doi: "10.1/a"));
+        var b = Fingerprint.Of(R("b", "Deep learning grading of lumbar stenosis on CT", pages: "200-210", doi: "10.1/b"));
+        var (band, similarity) = Deduplicator.Judge(a, b, options);
+        Assert.Equal(DedupBand.Distinct, band);
+        Assert.Equal(Normalise.Similarity(a.Compact, b.Compact), similarity, 6);
+    }
 
     [Fact]
     public void Eval_SpecialCases_FindsTheThreeTrueGroupsOnly()
