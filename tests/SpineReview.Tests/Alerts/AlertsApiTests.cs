@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
 using SpineReview.Functions.Functions;
-using SpineReview.Functions.Http;
 using SpineReview.Tests.Support;
 using Xunit;
 using static SpineReview.Tests.Alerts.AlertTestKit;
@@ -173,7 +172,7 @@ public class AlertsApiTests
     private static HttpRequest SignedIn(string? who)
     {
         var context = new DefaultHttpContext();
-        if (who is not null) context.Request.Headers[PlatformIdentity.NameHeader] = who;
+        if (who is not null) context.Request.Headers[SpineReview.Web.PlatformPrincipal.NameHeader] = who;
         return context.Request;
     }
 
