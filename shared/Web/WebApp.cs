@@ -82,6 +82,10 @@ public static partial class WebApp
         if (!route.Path.StartsWith("/static/", StringComparison.Ordinal)) headers.CacheControl = "no-store";
 
         var identity = services.GetRequiredService<WebIdentity>();
+        // In Azure the platform ends TLS and forwards over http, saying the browser's scheme in X-Forwarded-Proto: the Secure
+        // cookies and the anti-forgery check go by it. serve listens on loopback http and believes no such header.
+        if (!identity.Local && !http.Request.IsHttps && string.Equals(http.Request.Headers["X-Forwarded-Proto"], "https", StringComparison.OrdinalIgnoreCase))
+            http.Request.Scheme = "https";
         var user = identity.Current(http);
         // The anti-forgery token is bound to the person: a token issued to one is refused for another.
         if (user is not null) http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Name)], "SpineReview"));
@@ -128,30 +132,36 @@ public static partial class WebApp
         }
         catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
         {
-            LogFailure(services.GetRequiredService<ILoggerFactory>().CreateLogger("SpineReview.Web"), e, route.Path);
-            await FailAsync(context, 500, "Something went wrong", "The page could not be made; nothing you sent was half-stored. Try again in a moment; if it keeps failing, tell the review's admin.");
+            // The details stay in the log; the person gets a reference that finds them there.
+            var reference = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+            LogFailure(services.GetRequiredService<ILoggerFactory>().CreateLogger("SpineReview.Web"), e, route.Path, reference);
+            await FailAsync(context, 500, "Something went wrong",
+                "The page could not be made; nothing you sent was half-stored. Try again in a moment; if it keeps failing, tell the review's admin the reference below.", reference);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Web page {Path} failed")]
-    private static partial void LogFailure(ILogger logger, Exception exception, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Web page {Path} failed (reference {Reference})")]
+    private static partial void LogFailure(ILogger logger, Exception exception, string path, string reference);
 
+    // Only refusals written for a person show their message; an ArgumentException or InvalidOperationException from deeper
+    // down may name storage, keys or code, so it is a failure with a reference instead.
     private static (int Status, string Title)? Refusal(Exception e) => e switch
     {
         DecisionRejectedException d => (d.Status, d.Status switch { 403 => "Not allowed", 404 => "Not found", 409 => "Already decided", 412 => "Changed meanwhile", _ => "Not accepted" }),
         AlertRejectedException a => (a.Status, a.Status == 503 ? "Not available" : "Not accepted"),
-        KeyNotFoundException => (404, "Not found"),
-        ArgumentException => (400, "Not accepted"),
-        InvalidOperationException => (409, "Not possible"),
+        UserFacingException u => (u.Status, u.Status switch { 404 => "Not found", 409 => "Not possible", 413 => "Too large", _ => "Not accepted" }),
         _ => null,
     };
 
     /// <summary>An error as a page, or as plain text to the small script (which shows it in the page's status line).</summary>
-    private static Task FailAsync(WebContext context, int status, string title, string text)
+    private static Task FailAsync(WebContext context, int status, string title, string text, string? reference = null)
     {
-        if (!context.Fragment) return context.HtmlAsync(Html.Message(context, title, text, "/", "Back to the living review"), status);
+        if (!context.Fragment)
+            return context.HtmlAsync(reference is null
+                ? Html.Message(context, title, text, "/", "Back to the living review")
+                : Html.Page(context, title, $"<p>{Html.E(text)}</p><p>Your reference <code>{Html.E(reference)}</code> finds the details in the app's log.</p><p><a href=\"/\">Back to the living review</a></p>"), status);
         context.Http.Response.StatusCode = status;
         context.Http.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Http.Response.WriteAsync(text, context.Cancellation);
+        return context.Http.Response.WriteAsync(reference is null ? text : $"{text} (reference {reference})", context.Cancellation);
     }
 }

@@ -22,7 +22,7 @@ internal static class AdminPage
             sb.Append("<table><caption>The three latest searches of each source</caption><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Started (UTC)</th><th scope=\"col\">Window</th>")
                 .Append("<th scope=\"col\">Status</th><th scope=\"col\">Retrieved</th><th scope=\"col\">New</th><th scope=\"col\">Message</th></tr></thead><tbody>");
             foreach (var s in searches.GroupBy(s => s.Source).OrderBy(g => SourceName.OrderOf(g.Key)).SelectMany(g => g.OrderByDescending(s => s.Started).Take(3)))
-                sb.Append("<tr><th scope=\"row\">").Append(E(SourceName.DisplayNameOf(s.Source))).Append("</th><td>").Append(E(s.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
+                sb.Append("<tr><th scope=\"row\">").Append(E(SourceName.DisplayNameOf(s.Source, searches))).Append("</th><td>").Append(E(s.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
                     .Append("</td><td>").Append(E($"{s.From:yyyy-MM-dd} to {s.To:yyyy-MM-dd}")).Append("</td><td class=\"status-").Append(E(s.Status)).Append("\">").Append(E(s.Status))
                     .Append("</td><td>").Append(N(s.Retrieved)).Append("</td><td>").Append(N(s.New)).Append("</td><td>").Append(E(s.Message)).Append("</td></tr>");
             sb.Append("</tbody></table>");
