@@ -23,7 +23,8 @@ public enum WebAccess
 /// <summary>One page or action of the web app: its method, path, who may use it, and the handler both hosts call.</summary>
 /// <param name="Name">A stable name (the Functions host's function is Web + this).</param>
 /// <param name="Path">The path, starting with "/"; values travel in the query string or the form, never in the path.</param>
-public sealed record WebRoute(string Name, string Method, string Path, WebAccess Access, Func<WebContext, Task> Handle);
+/// <param name="MaxBodyBytes">The largest request body the route takes (an upload); null: the host's limit.</param>
+public sealed record WebRoute(string Name, string Method, string Path, WebAccess Access, Func<WebContext, Task> Handle, long? MaxBodyBytes = null);
 
 /// <summary>
 /// The web app: every route, and the one pipeline each request goes through in either host (Kestrel for spine-review serve,
@@ -62,6 +63,8 @@ public static partial class WebApp
         new("Duplicates", "GET", "/duplicates", WebAccess.Reviewer, DuplicatesPage.ShowAsync),
         new("DuplicatesVerdict", "POST", "/duplicates/verdict", WebAccess.Reviewer, DuplicatesPage.VerdictAsync),
         new("Admin", "GET", "/manage", WebAccess.Admin, AdminPage.ShowAsync),
+        new("AdminImportPage", "GET", "/manage/import", WebAccess.Admin, ImportPage.ShowAsync),
+        new("AdminImport", "POST", "/manage/import", WebAccess.Admin, ImportPage.ImportAsync, ImportPage.MaxBytes),
     ];
 
     /// <summary>The route called <paramref name="name"/>.</summary>
@@ -117,6 +120,16 @@ public static partial class WebApp
                     await FailAsync(context, 403, "Not allowed", $"{user.Name} may not use this page: it is for {role}. Ask the review's admin to add you.");
                     return;
                 }
+            }
+            if (route.MaxBodyBytes is { } max)
+            {
+                // Refused before anything is read (the anti-forgery check reads the form); a body without a length stops at the limit.
+                if (http.Request.ContentLength > max)
+                {
+                    await FailAsync(context, 413, "Too large", $"This takes at most {max / (1024 * 1024)} MB and nothing was stored. Send a smaller file: export the results in parts and send each.");
+                    return;
+                }
+                if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
             }
             if (route.Method == "POST" && !await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
             {

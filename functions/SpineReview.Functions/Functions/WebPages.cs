@@ -84,6 +84,12 @@ public sealed class WebPages(IServiceProvider services)
     [Function("WebAdmin")]
     public Task<IActionResult> Admin([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage")] HttpRequest request) => RunAsync(request, "Admin");
 
+    [Function("WebAdminImportPage")]
+    public Task<IActionResult> AdminImportPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/import")] HttpRequest request) => RunAsync(request, "AdminImportPage");
+
+    [Function("WebAdminImport")]
+    public Task<IActionResult> AdminImport([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/import")] HttpRequest request) => RunAsync(request, "AdminImport");
+
     private async Task<IActionResult> RunAsync(HttpRequest request, string route)
     {
         ArgumentNullException.ThrowIfNull(request);

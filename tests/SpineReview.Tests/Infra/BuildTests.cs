@@ -110,6 +110,8 @@ public class BuildTests
             ["SendAlerts"] = "queueTrigger",
             // The web app: one HTTP function per page or action (Functions/WebPagesTests checks them against the routes).
             ["WebAdmin"] = "httpTrigger",
+            ["WebAdminImport"] = "httpTrigger",
+            ["WebAdminImportPage"] = "httpTrigger",
             ["WebCharting"] = "httpTrigger",
             ["WebChartingCorrect"] = "httpTrigger",
             ["WebChartingStudy"] = "httpTrigger",
