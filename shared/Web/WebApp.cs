@@ -24,7 +24,9 @@ public enum WebAccess
 /// <param name="Name">A stable name (the Functions host's function is Web + this).</param>
 /// <param name="Path">The path, starting with "/"; values travel in the query string or the form, never in the path.</param>
 /// <param name="MaxBodyBytes">The largest request body the route takes (an upload); null: the host's limit.</param>
-public sealed record WebRoute(string Name, string Method, string Path, WebAccess Access, Func<WebContext, Task> Handle, long? MaxBodyBytes = null);
+/// <param name="LinkToken">A POST whose proof is the secret token in its address (an alert email's link), so it takes no
+/// anti-forgery token: RFC 8058's one-click unsubscribe is posted by the mail provider, which has none.</param>
+public sealed record WebRoute(string Name, string Method, string Path, WebAccess Access, Func<WebContext, Task> Handle, long? MaxBodyBytes = null, bool LinkToken = false);
 
 /// <summary>
 /// The web app: every route, and the one pipeline each request goes through in either host (Kestrel for spine-review serve,
@@ -51,6 +53,11 @@ public static partial class WebApp
         new("SignInPage", "GET", "/signin", WebAccess.Public, SignInPage.ShowAsync),
         new("SignIn", "POST", "/signin", WebAccess.Public, SignInPage.SignInAsync),
         new("SignOut", "POST", "/signout", WebAccess.Public, SignInPage.SignOutAsync),
+        // At the addresses the alert emails carry (Alerts:PublicBaseUrl + /api/alerts/...), served by both hosts.
+        new("AlertsConfirmPage", "GET", "/api/alerts/confirm", WebAccess.Public, AlertLinkPages.ConfirmPageAsync),
+        new("AlertsConfirm", "POST", "/api/alerts/confirm", WebAccess.Public, AlertLinkPages.ConfirmAsync, LinkToken: true),
+        new("AlertsUnsubscribePage", "GET", "/api/alerts/unsubscribe", WebAccess.Public, AlertLinkPages.UnsubscribePageAsync),
+        new("AlertsUnsubscribe", "POST", "/api/alerts/unsubscribe", WebAccess.Public, AlertLinkPages.UnsubscribeAsync, LinkToken: true),
         new("Screening", "GET", "/screening", WebAccess.Reviewer, ScreeningPage.ShowAsync),
         new("ScreeningNext", "GET", "/screening/next", WebAccess.Reviewer, ScreeningPage.NextAsync),
         new("ScreeningChange", "GET", "/screening/change", WebAccess.Reviewer, ScreeningPage.ChangeAsync),
@@ -131,7 +138,7 @@ public static partial class WebApp
                 }
                 if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
             }
-            if (route.Method == "POST" && !await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+            if (route.Method == "POST" && !route.LinkToken && !await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
             {
                 await FailAsync(context, 400, "Form expired or forged",
                     "The form did not carry a valid anti-forgery token, so nothing was changed. Reload the page and send it again.");
