@@ -105,6 +105,26 @@ public static class Html
     public static string Message(WebContext context, string title, string text, string? link = null, string? linkText = null) =>
         Page(context, title, $"<p>{E(text)}</p>" + (link is null ? "" : $"<p><a href=\"{E(link)}\">{E(linkText ?? link)}</a></p>"));
 
+    /// <summary>
+    /// The status line after a form was sent, from ?done=KEY: a fixed message per key, nothing for a key not listed, so that an
+    /// address someone else made cannot put words of theirs in the app's page.
+    /// </summary>
+    public static string Done(WebContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Query("done") is { } key && DoneMessages.TryGetValue(key, out var message) ? $"<p class=\"done\" role=\"status\">{E(message)}</p>" : "";
+    }
+
+    /// <summary>The keys ?done= may carry, and what each says.</summary>
+    public static IReadOnlyDictionary<string, string> DoneMessages { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["merged"] = "The two records are merged into one study.",
+        ["apart"] = "The two records are kept apart as different works.",
+        ["split"] = "The record is split from the study it was linked to and goes to screening as a study of its own.",
+        ["settled"] = "The conflict is settled.",
+        ["corrected"] = "Your correction is stored.",
+    };
+
     /// <summary>A message or note as a sentence of its own: capital first letter, full stop at the end.</summary>
     public static string Sentence(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..] + (text.EndsWith('.') ? "" : ".");
 }

@@ -48,6 +48,8 @@ public static class LocalWebApp
         else logging(builder.Logging);
         builder.Services.AddSpineReview(builder.Configuration);
         builder.Services.AddSingleton<LocalSignIn>();
+        // Loopback over http: a cookie marked Secure would never come back, so the anti-forgery cookie follows the request.
+        builder.Services.PostConfigure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         // A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) would reach the local sign-in through the
         // browser: only requests that name this machine by a loopback name are answered (400 otherwise).
         builder.Services.AddHostFiltering(o =>

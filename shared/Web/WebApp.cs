@@ -23,7 +23,10 @@ public enum WebAccess
 /// <summary>One page or action of the web app: its method, path, who may use it, and the handler both hosts call.</summary>
 /// <param name="Name">A stable name (the Functions host's function is Web + this).</param>
 /// <param name="Path">The path, starting with "/"; values travel in the query string or the form, never in the path.</param>
-public sealed record WebRoute(string Name, string Method, string Path, WebAccess Access, Func<WebContext, Task> Handle);
+/// <param name="MaxBodyBytes">The largest request body the route takes (an upload); null: the host's limit.</param>
+/// <param name="LinkToken">A POST whose proof is the secret token in its address (an alert email's link), so it takes no
+/// anti-forgery token: RFC 8058's one-click unsubscribe is posted by the mail provider, which has none.</param>
+public sealed record WebRoute(string Name, string Method, string Path, WebAccess Access, Func<WebContext, Task> Handle, long? MaxBodyBytes = null, bool LinkToken = false);
 
 /// <summary>
 /// The web app: every route, and the one pipeline each request goes through in either host (Kestrel for spine-review serve,
@@ -50,6 +53,11 @@ public static partial class WebApp
         new("SignInPage", "GET", "/signin", WebAccess.Public, SignInPage.ShowAsync),
         new("SignIn", "POST", "/signin", WebAccess.Public, SignInPage.SignInAsync),
         new("SignOut", "POST", "/signout", WebAccess.Public, SignInPage.SignOutAsync),
+        // At the addresses the alert emails carry (Alerts:PublicBaseUrl + /api/alerts/...), served by both hosts.
+        new("AlertsConfirmPage", "GET", "/api/alerts/confirm", WebAccess.Public, AlertLinkPages.ConfirmPageAsync),
+        new("AlertsConfirm", "POST", "/api/alerts/confirm", WebAccess.Public, AlertLinkPages.ConfirmAsync, LinkToken: true),
+        new("AlertsUnsubscribePage", "GET", "/api/alerts/unsubscribe", WebAccess.Public, AlertLinkPages.UnsubscribePageAsync),
+        new("AlertsUnsubscribe", "POST", "/api/alerts/unsubscribe", WebAccess.Public, AlertLinkPages.UnsubscribeAsync, LinkToken: true),
         new("Screening", "GET", "/screening", WebAccess.Reviewer, ScreeningPage.ShowAsync),
         new("ScreeningNext", "GET", "/screening/next", WebAccess.Reviewer, ScreeningPage.NextAsync),
         new("ScreeningChange", "GET", "/screening/change", WebAccess.Reviewer, ScreeningPage.ChangeAsync),
@@ -62,6 +70,8 @@ public static partial class WebApp
         new("Duplicates", "GET", "/duplicates", WebAccess.Reviewer, DuplicatesPage.ShowAsync),
         new("DuplicatesVerdict", "POST", "/duplicates/verdict", WebAccess.Reviewer, DuplicatesPage.VerdictAsync),
         new("Admin", "GET", "/manage", WebAccess.Admin, AdminPage.ShowAsync),
+        new("AdminImportPage", "GET", "/manage/import", WebAccess.Admin, ImportPage.ShowAsync),
+        new("AdminImport", "POST", "/manage/import", WebAccess.Admin, ImportPage.ImportAsync, ImportPage.MaxBytes),
     ];
 
     /// <summary>The route called <paramref name="name"/>.</summary>
@@ -82,6 +92,10 @@ public static partial class WebApp
         if (!route.Path.StartsWith("/static/", StringComparison.Ordinal)) headers.CacheControl = "no-store";
 
         var identity = services.GetRequiredService<WebIdentity>();
+        // In Azure the platform ends TLS and forwards over http, saying the browser's scheme in X-Forwarded-Proto: the Secure
+        // cookies and the anti-forgery check go by it. serve listens on loopback http and believes no such header.
+        if (!identity.Local && !http.Request.IsHttps && string.Equals(http.Request.Headers["X-Forwarded-Proto"], "https", StringComparison.OrdinalIgnoreCase))
+            http.Request.Scheme = "https";
         var user = identity.Current(http);
         // The anti-forgery token is bound to the person: a token issued to one is refused for another.
         if (user is not null) http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Name)], "SpineReview"));
@@ -114,7 +128,17 @@ public static partial class WebApp
                     return;
                 }
             }
-            if (route.Method == "POST" && !await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+            if (route.MaxBodyBytes is { } max)
+            {
+                // Refused before anything is read (the anti-forgery check reads the form); a body without a length stops at the limit.
+                if (http.Request.ContentLength > max)
+                {
+                    await FailAsync(context, 413, "Too large", $"This takes at most {max / (1024 * 1024)} MB and nothing was stored. Send a smaller file: export the results in parts and send each.");
+                    return;
+                }
+                if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
+            }
+            if (route.Method == "POST" && !route.LinkToken && !await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
             {
                 await FailAsync(context, 400, "Form expired or forged",
                     "The form did not carry a valid anti-forgery token, so nothing was changed. Reload the page and send it again.");
@@ -128,30 +152,36 @@ public static partial class WebApp
         }
         catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
         {
-            LogFailure(services.GetRequiredService<ILoggerFactory>().CreateLogger("SpineReview.Web"), e, route.Path);
-            await FailAsync(context, 500, "Something went wrong", "The page could not be made; nothing you sent was half-stored. Try again in a moment; if it keeps failing, tell the review's admin.");
+            // The details stay in the log; the person gets a reference that finds them there.
+            var reference = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+            LogFailure(services.GetRequiredService<ILoggerFactory>().CreateLogger("SpineReview.Web"), e, route.Path, reference);
+            await FailAsync(context, 500, "Something went wrong",
+                "The page could not be made; nothing you sent was half-stored. Try again in a moment; if it keeps failing, tell the review's admin the reference below.", reference);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Web page {Path} failed")]
-    private static partial void LogFailure(ILogger logger, Exception exception, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Web page {Path} failed (reference {Reference})")]
+    private static partial void LogFailure(ILogger logger, Exception exception, string path, string reference);
 
+    // Only refusals written for a person show their message; an ArgumentException or InvalidOperationException from deeper
+    // down may name storage, keys or code, so it is a failure with a reference instead.
     private static (int Status, string Title)? Refusal(Exception e) => e switch
     {
         DecisionRejectedException d => (d.Status, d.Status switch { 403 => "Not allowed", 404 => "Not found", 409 => "Already decided", 412 => "Changed meanwhile", _ => "Not accepted" }),
         AlertRejectedException a => (a.Status, a.Status == 503 ? "Not available" : "Not accepted"),
-        KeyNotFoundException => (404, "Not found"),
-        ArgumentException => (400, "Not accepted"),
-        InvalidOperationException => (409, "Not possible"),
+        UserFacingException u => (u.Status, u.Status switch { 404 => "Not found", 409 => "Not possible", 413 => "Too large", _ => "Not accepted" }),
         _ => null,
     };
 
     /// <summary>An error as a page, or as plain text to the small script (which shows it in the page's status line).</summary>
-    private static Task FailAsync(WebContext context, int status, string title, string text)
+    private static Task FailAsync(WebContext context, int status, string title, string text, string? reference = null)
     {
-        if (!context.Fragment) return context.HtmlAsync(Html.Message(context, title, text, "/", "Back to the living review"), status);
+        if (!context.Fragment)
+            return context.HtmlAsync(reference is null
+                ? Html.Message(context, title, text, "/", "Back to the living review")
+                : Html.Page(context, title, $"<p>{Html.E(text)}</p><p>Your reference <code>{Html.E(reference)}</code> finds the details in the app's log.</p><p><a href=\"/\">Back to the living review</a></p>"), status);
         context.Http.Response.StatusCode = status;
         context.Http.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Http.Response.WriteAsync(text, context.Cancellation);
+        return context.Http.Response.WriteAsync(reference is null ? text : $"{text} (reference {reference})", context.Cancellation);
     }
 }

@@ -55,6 +55,13 @@ public sealed class WebContext
         return _form.TryGetValue(name, out var v) ? v.Where(s => s is not null).Select(s => s!).ToList() : [];
     }
 
+    /// <summary>An uploaded file of a multipart form, or null when none was sent under <paramref name="name"/>.</summary>
+    public async Task<IFormFile?> UploadAsync(string name)
+    {
+        _form ??= Http.Request.HasFormContentType ? await Http.Request.ReadFormAsync(Cancellation) : FormCollection.Empty;
+        return _form.Files.GetFile(name);
+    }
+
     /// <summary>The anti-forgery form field's name and this request's token (its cookie half is set on the response).</summary>
     public (string Field, string Value) AntiforgeryToken()
     {

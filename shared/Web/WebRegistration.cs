@@ -32,7 +32,9 @@ public static class WebRegistration
         {
             o.Cookie.Name = "spine-af";
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Sent over https only: the Function App is https-only (infra: httpsOnly). spine-review serve, which listens on
+            // loopback over http, follows the request instead (LocalWebApp).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             o.FormFieldName = "__RequestVerificationToken";
             o.HeaderName = "X-CSRF-TOKEN";
             // The pipeline sends X-Frame-Options DENY and frame-ancestors 'none' itself.

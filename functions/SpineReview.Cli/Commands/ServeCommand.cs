@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SpineReview.Storage;
 using SpineReview.Web;
 
 namespace SpineReview.Cli.Commands;
@@ -47,6 +48,9 @@ internal static class ServeCommand
                     Interlocked.Increment(ref served);
                     await next(http);
                 });
+                // Storage answers first, or serve stops with the one line that says what to do: started inside the host, a failure
+                // would be logged with its stack trace before that line. The host's own start then finds everything made.
+                await app.Services.GetRequiredService<StorageInitializer>().CreateAsync(c.Cancellation);
                 try
                 {
                     await app.StartAsync(c.Cancellation);

@@ -8,15 +8,15 @@ using SpineReview.Screening;
 
 namespace SpineReview.Functions.Functions;
 
-/// <summary>HTTP: one study's extraction form, and people's corrections (the reviewer is the platform's signed-in identity).</summary>
-public sealed class ExtractionApi(ExtractionService extraction, IOptions<ScreeningOptions> options)
+/// <summary>HTTP: one study's extraction form, and people's corrections: for reviewers (the platform's signed-in identity, its role as the pages check it).</summary>
+public sealed class ExtractionApi(ExtractionService extraction, SpineReview.Web.WebIdentity identity, IOptions<ScreeningOptions> options)
 {
     /// <summary>GET /api/extraction/{recordKey}: every field with its automatic values, evidence and any correction.</summary>
     [Function("ExtractionForm")]
     public async Task<IActionResult> Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/extraction/{recordKey}")] HttpRequest request,
         string recordKey, CancellationToken ct)
     {
-        if (Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Reading the charting form").Refusal is { } refused) return refused;
+        if (Problems.Reviewer(request, identity, options.Value.TrustIdentityHeaders, "Reading the charting form").Refusal is { } refused) return refused;
         var form = await extraction.FormAsync(recordKey, ct);
         return form.Count == 0 ? Problems.Of(404, $"No extraction form is stored for {recordKey}.") : new OkObjectResult(form);
     }
@@ -26,7 +26,7 @@ public sealed class ExtractionApi(ExtractionService extraction, IOptions<Screeni
     public async Task<IActionResult> Correct([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/extraction/{recordKey}/{field}")] HttpRequest request,
         string recordKey, string field, CancellationToken ct)
     {
-        var (reviewer, refused) = Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Correcting the charting form");
+        var (reviewer, refused) = Problems.Reviewer(request, identity, options.Value.TrustIdentityHeaders, "Correcting the charting form");
         if (refused is not null) return refused;
         try
         {

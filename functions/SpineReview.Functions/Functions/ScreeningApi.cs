@@ -9,9 +9,9 @@ namespace SpineReview.Functions.Functions;
 
 /// <summary>
 /// HTTP: people's screening. The reviewer is the caller's platform identity (App Service authentication); routes answer 401
-/// without one. Decisions are stored under ETag concurrency: send If-Match only to change one's own earlier decision.
+/// without one and 403 to a person who is not a reviewer, as the pages do. Decisions are stored under ETag concurrency: send If-Match only to change one's own earlier decision.
 /// </summary>
-public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Options.IOptions<ScreeningOptions> options)
+public sealed class ScreeningApi(ReviewService people, SpineReview.Web.WebIdentity identity, Microsoft.Extensions.Options.IOptions<ScreeningOptions> options)
 {
     /// <summary>GET /api/screening/next: the highest-priority record the caller has not decided; 204 when none waits.</summary>
     [Function("ScreeningNext")]
@@ -64,7 +64,7 @@ public sealed class ScreeningApi(ReviewService people, Microsoft.Extensions.Opti
 
     private async Task<IActionResult> Handle(HttpRequest request, Func<string, Task<IActionResult>> action)
     {
-        var (reviewer, refusal) = Problems.SignedIn(request, options.Value.TrustIdentityHeaders, "Screening");
+        var (reviewer, refusal) = Problems.Reviewer(request, identity, options.Value.TrustIdentityHeaders, "Screening");
         if (refusal is not null) return refusal;
         try
         {

@@ -81,8 +81,26 @@ public sealed class WebPages(IServiceProvider services)
     [Function("WebDuplicatesVerdict")]
     public Task<IActionResult> DuplicatesVerdict([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "duplicates/verdict")] HttpRequest request) => RunAsync(request, "DuplicatesVerdict");
 
+    [Function("WebAlertsConfirmPage")]
+    public Task<IActionResult> AlertsConfirmPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/alerts/confirm")] HttpRequest request) => RunAsync(request, "AlertsConfirmPage");
+
+    [Function("WebAlertsConfirm")]
+    public Task<IActionResult> AlertsConfirm([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/alerts/confirm")] HttpRequest request) => RunAsync(request, "AlertsConfirm");
+
+    [Function("WebAlertsUnsubscribePage")]
+    public Task<IActionResult> AlertsUnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/alerts/unsubscribe")] HttpRequest request) => RunAsync(request, "AlertsUnsubscribePage");
+
+    [Function("WebAlertsUnsubscribe")]
+    public Task<IActionResult> AlertsUnsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/alerts/unsubscribe")] HttpRequest request) => RunAsync(request, "AlertsUnsubscribe");
+
     [Function("WebAdmin")]
     public Task<IActionResult> Admin([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage")] HttpRequest request) => RunAsync(request, "Admin");
+
+    [Function("WebAdminImportPage")]
+    public Task<IActionResult> AdminImportPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/import")] HttpRequest request) => RunAsync(request, "AdminImportPage");
+
+    [Function("WebAdminImport")]
+    public Task<IActionResult> AdminImport([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/import")] HttpRequest request) => RunAsync(request, "AdminImport");
 
     private async Task<IActionResult> RunAsync(HttpRequest request, string route)
     {

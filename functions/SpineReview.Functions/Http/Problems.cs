@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using SpineReview.Web;
 
 namespace SpineReview.Functions.Http;
 
@@ -22,15 +23,34 @@ public static class Problems
     };
 
     /// <summary>
+    /// The signed-in reviewer, or the answer to send: 401 when App Service authentication is off (the headers could be anyone's)
+    /// or the request carries no platform identity, 403 when the person signed in is not a reviewer (setting Web:Reviewers or
+    /// the group in Web:ReviewerGroup), the same rule the pages follow. <paramref name="what"/> names the action ("Screening").
+    /// </summary>
+    public static (string? Reviewer, ObjectResult? Refusal) Reviewer(HttpRequest request, WebIdentity identity, bool trustHeaders, string what)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(identity);
+        if (!PlatformPrincipal.Trusted(trustHeaders))
+            return (null, Of(401, $"{what} needs App Service authentication, which is switched off for this app: turn it on (Authentication in the portal, or the infrastructure template), so that the platform names the reviewer."));
+        var user = identity.Current(request.HttpContext);
+        if (user is null)
+            return (null, Of(401, $"Sign in first: {what.ToLowerInvariant()} needs the platform's sign-in (App Service authentication), which names the reviewer."));
+        return user.Reviewer
+            ? (user.Name, null)
+            : (null, Of(403, $"{user.Name} is signed in but is not a reviewer: {what.ToLowerInvariant()} is for reviewers (setting Web__Reviewers or the group in Web__ReviewerGroup). Ask the review's admin to add you."));
+    }
+
+    /// <summary>
     /// The signed-in reviewer, or the 401 to send: when App Service authentication is off (the headers could be anyone's)
     /// or the request carries no platform identity. <paramref name="what"/> names the action for the message ("Screening").
     /// </summary>
     public static (string? Reviewer, ObjectResult? Refusal) SignedIn(HttpRequest request, bool trustHeaders, string what)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!PlatformIdentity.Trusted(trustHeaders))
+        if (!PlatformPrincipal.Trusted(trustHeaders))
             return (null, Of(401, $"{what} needs App Service authentication, which is switched off for this app: turn it on (Authentication in the portal, or the infrastructure template), so that the platform names the reviewer."));
-        return PlatformIdentity.Reviewer(request.Headers) is { } reviewer
+        return PlatformPrincipal.Read(request.Headers)?.Name is { } reviewer
             ? (reviewer, null)
             : (null, Of(401, $"Sign in first: {what.ToLowerInvariant()} needs the platform's sign-in (App Service authentication), which names the reviewer."));
     }

@@ -28,14 +28,14 @@ internal static class ChartingPage
 
     public static async Task StudyAsync(WebContext context)
     {
-        var key = context.Query("key") ?? throw new ArgumentException("say which study: /charting/study?key=RECORD");
+        var key = context.Query("key") ?? throw new UserFacingException("say which study: /charting/study?key=RECORD");
         var extraction = context.Get<ExtractionService>();
         var record = await context.Get<ReportService>().RecordsAsync([key], context.Cancellation) is [var one] ? one
-            : throw new KeyNotFoundException($"record {key} is not stored");
+            : throw new UserFacingException($"record {key} is not stored", 404);
         var form = await extraction.FormAsync(key, context.Cancellation);
         var text = ExtractionService.Text(record);
         var sb = new StringBuilder();
-        if (context.Query("corrected") is { } corrected) sb.Append("<p class=\"done\" role=\"status\">Your correction of ").Append(E(corrected)).Append(" is stored.</p>");
+        sb.Append(Done(context));
         sb.Append("<section aria-labelledby=\"text-h\"><h2 id=\"text-h\">The text the values come from</h2><div class=\"source-text\">")
             .Append(WithEvidence(text, form.SelectMany(f => f.Automatic).Select(v => (v.Start, v.Length))).Replace("\n", "<br>", StringComparison.Ordinal))
             .Append("</div></section>");
@@ -96,7 +96,19 @@ internal static class ChartingPage
         var field = await context.FormAsync("field") ?? "";
         var values = (await context.FormValuesAsync("value")).ToList();
         if (await context.FormAsync("text") is { } typed) values.AddRange(typed.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        await context.Get<ExtractionService>().CorrectAsync(context.Me, key, field, values, await context.FormAsync("note"), context.Cancellation);
-        await context.RedirectAsync($"/charting/study?key={Q(key)}&corrected={Q(field)}");
+        try
+        {
+            await context.Get<ExtractionService>().CorrectAsync(context.Me, key, field, values, await context.FormAsync("note"), context.Cancellation);
+        }
+        // CorrectAsync's refusals are written for the person correcting (the vocabulary, the record not stored).
+        catch (ArgumentException e)
+        {
+            throw new UserFacingException(e.Message, 400, e);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new UserFacingException(e.Message, 404, e);
+        }
+        await context.RedirectAsync($"/charting/study?key={Q(key)}&done=corrected");
     }
 }

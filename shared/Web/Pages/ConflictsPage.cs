@@ -13,8 +13,7 @@ internal static class ConflictsPage
     {
         var conflicts = await context.Get<ReviewService>().ConflictsAsync(context.Cancellation);
         var sb = new StringBuilder();
-        if (context.Query("settled") is { } settled)
-            sb.Append("<p class=\"done\" role=\"status\">Record <code>").Append(E(settled)).Append("</code> is settled.</p>");
+        sb.Append(Done(context));
         if (conflicts.Count == 0) sb.Append("<p>No conflict waits for a third reviewer.</p>");
         var n = 0;
         foreach (var c in conflicts)
@@ -54,6 +53,6 @@ internal static class ConflictsPage
         // An "include" with a reason left selected would be refused; the reason goes with an exclusion only.
         var reason = decision == "include" ? null : await context.FormAsync("reason");
         await context.Get<ReviewService>().ResolveAsync(context.Me, key, decision, reason, await context.FormAsync("note"), null, context.Cancellation);
-        await context.RedirectAsync($"/conflicts?settled={Q(key)}");
+        await context.RedirectAsync("/conflicts?done=settled");
     }
 }

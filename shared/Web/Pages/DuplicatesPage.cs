@@ -14,7 +14,7 @@ internal static class DuplicatesPage
         var dedup = context.Get<DedupService>();
         var pairs = await dedup.ReviewListAsync(context.Cancellation);
         var sb = new StringBuilder();
-        if (context.Query("done") is { } done) sb.Append("<p class=\"done\" role=\"status\">").Append(E(done)).Append("</p>");
+        sb.Append(Done(context));
         sb.Append("<p>").Append(N(pairs.Count)).Append(pairs.Count == 1 ? " pair" : " pairs").Append(" the matcher was unsure of, most alike first.</p>");
         var n = 0;
         foreach (var p in pairs.Take(20))
@@ -27,7 +27,7 @@ internal static class DuplicatesPage
                 .Append(E(p.Pair.TitleSimilarity.ToString("0.00", CultureInfo.InvariantCulture))).Append("</h2>")
                 .Append("<table class=\"side\"><caption>The two records; rows that differ are marked “differs”</caption><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">")
                 .Append(E(one.Key)).Append("</th><th scope=\"col\">").Append(E(two.Key)).Append("</th></tr></thead><tbody>");
-            foreach (var (label, a, b) in Fields(one, two))
+            foreach (var (label, a, b) in Fields(one, two, await SourceNames.ForAsync(context, [one.Record.Source, two.Record.Source])))
             {
                 var differs = !string.Equals(a, b, StringComparison.Ordinal);
                 sb.Append(differs ? "<tr class=\"differs\">" : "<tr>").Append("<th scope=\"row\">").Append(E(label)).Append(differs ? " <span class=\"tag\">differs</span>" : "")
@@ -45,14 +45,14 @@ internal static class DuplicatesPage
         await context.HtmlAsync(Page(context, "Possible duplicates", sb.ToString()));
     }
 
-    private static IEnumerable<(string Label, string A, string B)> Fields(StoredRecord one, StoredRecord two)
+    private static IEnumerable<(string Label, string A, string B)> Fields(StoredRecord one, StoredRecord two, Func<string, string> sourceName)
     {
         var (a, b) = (one.Record, two.Record);
         yield return ("Title", a.Title, b.Title);
         yield return ("Authors", string.Join("; ", a.Authors.Select(x => x.Name)), string.Join("; ", b.Authors.Select(x => x.Name)));
         yield return ("Year", a.Year?.ToString(CultureInfo.InvariantCulture) ?? "", b.Year?.ToString(CultureInfo.InvariantCulture) ?? "");
         yield return ("Venue", a.Journal ?? "", b.Journal ?? "");
-        yield return ("Source", SourceName.DisplayNameOf(a.Source), SourceName.DisplayNameOf(b.Source));
+        yield return ("Source", sourceName(a.Source), sourceName(b.Source));
         yield return ("DOI", a.Doi ?? "", b.Doi ?? "");
         yield return ("PMID", a.Pmid ?? "", b.Pmid ?? "");
         yield return ("Volume, issue, pages", $"{a.Volume} {a.Issue} {a.Pages}".Trim(), $"{b.Volume} {b.Issue} {b.Pages}".Trim());
@@ -63,26 +63,31 @@ internal static class DuplicatesPage
     {
         var dedup = context.Get<DedupService>();
         var now = context.Get<TimeProvider>().GetUtcNow();
-        var key = await context.FormAsync("key") ?? throw new ArgumentException("name the record (key)");
+        var key = await context.FormAsync("key") ?? throw new UserFacingException("name the record (key)");
         var other = await context.FormAsync("other");
-        string done;
-        switch (await context.FormAsync("verdict"))
+        var verdict = await context.FormAsync("verdict");
+        try
         {
-            case "merge":
-                var study = await dedup.MergeAsync(key, other ?? throw new ArgumentException("name the record to merge into (other)"), context.Me, now, context.Cancellation);
-                done = $"{key} is merged into study {study}.";
-                break;
-            case "different":
-                await dedup.KeepApartAsync(key, other ?? throw new ArgumentException("name the other record (other)"), context.Me, now, context.Cancellation);
-                done = $"{key} and {other} are kept apart as different works.";
-                break;
-            case "split":
-                var from = await dedup.SplitAsync(key.Trim(), context.Me, now, context.Cancellation);
-                done = $"{key} is split from {from} and goes to screening as a study of its own.";
-                break;
-            default:
-                throw new ArgumentException("the verdict is one of merge, different, split");
+            switch (verdict)
+            {
+                case "merge":
+                    await dedup.MergeAsync(key, other ?? throw new UserFacingException("name the record to merge into (other)"), context.Me, now, context.Cancellation);
+                    break;
+                case "different":
+                    await dedup.KeepApartAsync(key, other ?? throw new UserFacingException("name the other record (other)"), context.Me, now, context.Cancellation);
+                    break;
+                case "split":
+                    await dedup.SplitAsync(key.Trim(), context.Me, now, context.Cancellation);
+                    break;
+                default:
+                    throw new UserFacingException("the verdict is one of merge, different, split");
+            }
         }
-        await context.RedirectAsync($"/duplicates?done={Q(done)}");
+        // DedupService refuses with words for the person deciding (a record not stored, not linked, already linked).
+        catch (InvalidOperationException e)
+        {
+            throw new UserFacingException(e.Message, 409, e);
+        }
+        await context.RedirectAsync(verdict switch { "merge" => "/duplicates?done=merged", "different" => "/duplicates?done=apart", _ => "/duplicates?done=split" });
     }
 }

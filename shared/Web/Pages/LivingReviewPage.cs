@@ -18,6 +18,7 @@ internal static class LivingReviewPage
         var latest = await reports.LatestManifestAsync(ct);
         var versions = await reports.ListAsync(ct);
         var flow = await reports.FlowAsync(ct);
+        var sourceName = await SourceNames.ForAsync(context, flow.Boxes.Where(b => b.Id.StartsWith(IdentifiedIn, StringComparison.Ordinal)).Select(b => b.Id[IdentifiedIn.Length..]));
         var body = new StringBuilder();
 
         body.Append("<section aria-labelledby=\"latest-h\"><h2 id=\"latest-h\">Latest version</h2>");
@@ -33,11 +34,11 @@ internal static class LivingReviewPage
                 .Append(Count("Provisionally eligible", c.Provisional)).Append(Count("New in this version", c.NewInThisVersion)).Append("</dl>")
                 .Append("<p><a href=\"/report?version=").Append(Q(latest.Version.ToString())).Append("\">Download the report (PDF, version ")
                 .Append(E(latest.Version.ToString())).Append(")</a> <span class=\"hash\">SHA-256 <code>").Append(E(latest.Sha256)).Append("</code></span></p>");
-            body.Append(await WhatIsNewAsync(context, latest, versions));
+            body.Append(await WhatIsNewAsync(context, latest, versions, sourceName));
         }
         body.Append("</section>");
 
-        body.Append(Flow(flow));
+        body.Append(Flow(flow, sourceName));
 
         body.Append("<section aria-labelledby=\"versions-h\"><h2 id=\"versions-h\">Version history</h2>");
         if (versions.Count == 0) body.Append("<p>No versions yet.</p>");
@@ -64,7 +65,7 @@ internal static class LivingReviewPage
 
     private static string Count(string label, int n) => $"<div><dt>{E(label)}</dt><dd>{N(n)}</dd></div>";
 
-    private static async Task<string> WhatIsNewAsync(WebContext context, ReportManifest latest, List<ReportSummary> versions)
+    private static async Task<string> WhatIsNewAsync(WebContext context, ReportManifest latest, List<ReportSummary> versions, Func<string, string> sourceName)
     {
         var reports = context.Get<ReportService>();
         var before = latest.PreviousVersion is { } p ? await reports.GetManifestAsync(p, context.Cancellation) : null;
@@ -76,16 +77,23 @@ internal static class LivingReviewPage
             return sb.ToString();
         }
         sb.Append("<p>").Append(N(newly.Count)).Append(newly.Count == 1 ? " study" : " studies").Append(" newly included").Append(before is null ? " (the first version)" : $" since version {E(before.Version.ToString())}").Append(":</p><ul>");
-        foreach (var r in await reports.RecordsAsync(newly.Take(50), context.Cancellation)) sb.Append("<li>").Append(Citation(r)).Append("</li>");
+        foreach (var r in await reports.RecordsAsync(newly.Take(50), context.Cancellation)) sb.Append("<li>").Append(Citation(r, sourceName)).Append("</li>");
         if (newly.Count > 50) sb.Append("<li>and ").Append(N(newly.Count - 50)).Append(" more (see the report)</li>");
         return sb.Append("</ul>").ToString();
     }
 
-    private static string Citation(StoredRecord r) =>
-        $"{E(r.Record.Title)} <span class=\"meta\">({E(r.Record.Year?.ToString(CultureInfo.InvariantCulture) ?? "n.d.")}, {E(r.Record.Journal ?? SourceName.DisplayNameOf(r.Record.Source))})</span>";
+    private static string Citation(StoredRecord r, Func<string, string> sourceName) =>
+        $"{E(r.Record.Title)} <span class=\"meta\">({E(r.Record.Year?.ToString(CultureInfo.InvariantCulture) ?? "n.d.")}, {E(r.Record.Journal ?? sourceName(r.Record.Source))})</span>";
+
+    // The flow's boxes per source ("identified-embase-ovid"), whose words name the source.
+    private const string IdentifiedIn = "identified-";
+
+    /// <summary>A box's words, an imported source's box naming the database as the report does.</summary>
+    private static string Label(PrismaBox box, Func<string, string> sourceName) =>
+        box.Id.StartsWith(IdentifiedIn, StringComparison.Ordinal) ? $"Identified in {sourceName(box.Id[IdentifiedIn.Length..])}" : box.Label;
 
     /// <summary>The PRISMA 2020 flow as nested lists of linked boxes, in reading order (an accessible figure without a picture).</summary>
-    private static string Flow(PrismaFlow flow)
+    private static string Flow(PrismaFlow flow, Func<string, string> sourceName)
     {
         var sb = new StringBuilder("<section aria-labelledby=\"flow-h\"><h2 id=\"flow-h\">PRISMA flow, as stored now</h2>")
             .Append("<figure class=\"flow\"><figcaption>How records move from the searches to the included studies. Each count links to the records behind it.</figcaption><ol class=\"flow-steps\">");
@@ -93,7 +101,7 @@ internal static class LivingReviewPage
         {
             var b = flow.Box(id);
             if (b is null) return "";
-            return $"<a class=\"box{(css is null ? "" : " " + css)}\" href=\"/records?box={Q(id)}\" data-box=\"{E(id)}\"><span class=\"label\">{E(b.Label)}</span> <span class=\"n\">{N(b.Keys.Count)}</span></a>";
+            return $"<a class=\"box{(css is null ? "" : " " + css)}\" href=\"/records?box={Q(id)}\" data-box=\"{E(id)}\"><span class=\"label\">{E(Label(b, sourceName))}</span> <span class=\"n\">{N(b.Keys.Count)}</span></a>";
         }
         string Sub(string prefix) => string.Concat(flow.Boxes.Where(b => b.Id.StartsWith(prefix, StringComparison.Ordinal)).Select(b => $"<li>{Box(b.Id, "sub")}</li>"));
         sb.Append("<li class=\"step\"><h3>Identification</h3>").Append(Box("identified")).Append("<ul>").Append(Sub("identified-")).Append("</ul>")
@@ -138,20 +146,24 @@ internal static class LivingReviewPage
         var id = context.Query("box") ?? "";
         var reports = context.Get<ReportService>();
         var flow = await reports.FlowAsync(context.Cancellation);
-        var box = flow.Box(id) ?? throw new KeyNotFoundException($"\"{id}\" is not a box of the PRISMA flow; follow a count on the living review's page");
+        var box = flow.Box(id) ?? throw new UserFacingException($"\"{id}\" is not a box of the PRISMA flow; follow a count on the living review's page", 404);
         const int most = 500;
+        IReadOnlyList<StoredRecord> records = box.Keys.Count == 0 ? [] : await reports.RecordsAsync(box.Keys.Take(most), context.Cancellation);
+        var sources = records.Select(r => r.Record.Source);
+        var sourceName = await SourceNames.ForAsync(context, id.StartsWith(IdentifiedIn, StringComparison.Ordinal) ? sources.Append(id[IdentifiedIn.Length..]) : sources);
+        var label = Label(box, sourceName);
         var sb = new StringBuilder("<p>").Append(N(box.Keys.Count)).Append(box.Keys.Count == 1 ? " record" : " records").Append(" as stored now.")
             .Append(box.Keys.Count > most ? $" The first {N(most)} by key are listed." : "").Append("</p>");
-        if (box.Keys.Count > 0)
+        if (records.Count > 0)
         {
-            sb.Append("<table><caption>").Append(E(box.Label)).Append("</caption><thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Year</th><th scope=\"col\">Source</th><th scope=\"col\">Key</th></tr></thead><tbody>");
-            foreach (var r in await reports.RecordsAsync(box.Keys.Take(most), context.Cancellation))
+            sb.Append("<table><caption>").Append(E(label)).Append("</caption><thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Year</th><th scope=\"col\">Source</th><th scope=\"col\">Key</th></tr></thead><tbody>");
+            foreach (var r in records)
                 sb.Append("<tr><td>").Append(E(r.Record.Title)).Append("</td><td>").Append(E(r.Record.Year?.ToString(CultureInfo.InvariantCulture) ?? ""))
-                    .Append("</td><td>").Append(E(SourceName.DisplayNameOf(r.Record.Source))).Append("</td><td><code>").Append(E(r.Key)).Append("</code></td></tr>");
+                    .Append("</td><td>").Append(E(sourceName(r.Record.Source))).Append("</td><td><code>").Append(E(r.Key)).Append("</code></td></tr>");
             sb.Append("</tbody></table>");
         }
         sb.Append("<p><a href=\"/\">Back to the living review</a></p>");
-        await context.HtmlAsync(Page(context, box.Label, sb.ToString()));
+        await context.HtmlAsync(Page(context, label, sb.ToString()));
     }
 
     public static async Task ReportAsync(WebContext context)
@@ -161,8 +173,8 @@ internal static class LivingReviewPage
         StoredReport? report;
         if (asked is null or "latest") report = await reports.GetLatestAsync(context.Cancellation);
         else if (ReportVersion.TryParse(asked, out var v)) report = await reports.GetVersionAsync(v, context.Cancellation);
-        else throw new ArgumentException($"\"{asked}\" is not a report version: ask for MAJOR.MINOR.PATCH, as the version history lists them");
-        if (report is null) throw new KeyNotFoundException($"there is no report version {asked ?? "yet"}; the version history lists those there are");
+        else throw new UserFacingException($"\"{asked}\" is not a report version: ask for MAJOR.MINOR.PATCH, as the version history lists them");
+        if (report is null) throw new UserFacingException($"there is no report version {asked ?? "yet"}; the version history lists those there are", 404);
         context.Http.Response.ContentType = "application/pdf";
         context.Http.Response.Headers.ETag = report.ETag;
         context.Http.Response.Headers.ContentDisposition = $"attachment; filename=\"{report.FileName}\"";

@@ -21,7 +21,7 @@ internal static class ScreeningPage
         var quality = await people.QualityAsync(null, context.Cancellation);
         var body = new StringBuilder(Progress(quality))
             .Append("<p id=\"status\" role=\"status\" aria-live=\"polite\"></p>")
-            .Append(Item(context, item, null, Last(context.Query("last"), context.Query("etag"))))
+            .Append(Item(context, item, await SourceOfAsync(context, item), null, Last(context.Query("last"), context.Query("etag"))))
             .Append(Shortcuts());
         await context.HtmlAsync(Page(context, "Screening", body.ToString()));
     }
@@ -30,15 +30,15 @@ internal static class ScreeningPage
     public static async Task NextAsync(WebContext context)
     {
         var item = await context.Get<ReviewService>().NextAsync(context.Me, context.Cancellation);
-        await context.HtmlAsync(Item(context, item, null, Last(context.Query("last"), context.Query("etag"))));
+        await context.HtmlAsync(Item(context, item, await SourceOfAsync(context, item), null, Last(context.Query("last"), context.Query("etag"))));
     }
 
     /// <summary>A record I decided, shown again with my decision, to change it.</summary>
     public static async Task ChangeAsync(WebContext context)
     {
-        var key = context.Query("key") ?? throw new ArgumentException("say which decision to change: /screening/change?key=RECORD");
+        var key = context.Query("key") ?? throw new UserFacingException("say which decision to change: /screening/change?key=RECORD");
         var own = await context.Get<ReviewService>().OwnDecisionAsync(context.Me, key, context.Cancellation);
-        var html = Item(context, own.Item, own, null);
+        var html = Item(context, own.Item, await SourceOfAsync(context, own.Item), own, null);
         await context.HtmlAsync(context.Fragment ? html : Page(context, "Change a decision", "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p>" + html + Shortcuts()));
     }
 
@@ -54,8 +54,11 @@ internal static class ScreeningPage
             return;
         }
         var next = await people.NextAsync(context.Me, context.Cancellation);
-        await context.HtmlAsync(Item(context, next, null, Last(key, result.ETag, result.Decision.Verdict, result.Decision.Reason)));
+        await context.HtmlAsync(Item(context, next, await SourceOfAsync(context, next), null, Last(key, result.ETag, result.Decision.Verdict, result.Decision.Reason)));
     }
+
+    private static async Task<string?> SourceOfAsync(WebContext context, ScreeningItem? item) =>
+        item?.Source is { } source ? (await SourceNames.ForAsync(context, [source]))(source) : null;
 
     private static (string Key, string? ETag, Verdict? Verdict, string? Reason)? Last(string? key, string? etag, Verdict? verdict = null, string? reason = null) =>
         key is null ? null : (key, etag, verdict, reason);
@@ -75,7 +78,7 @@ internal static class ScreeningPage
     }
 
     /// <summary>The record to decide (or the note that none waits), the decision form, and my last decision with a way to change it.</summary>
-    private static string Item(WebContext context, ScreeningItem? item, OwnDecision? own, (string Key, string? ETag, Verdict? Verdict, string? Reason)? last)
+    private static string Item(WebContext context, ScreeningItem? item, string? sourceName, OwnDecision? own, (string Key, string? ETag, Verdict? Verdict, string? Reason)? last)
     {
         var sb = new StringBuilder("<div id=\"screen-item\">");
         if (last is { } l)
@@ -92,7 +95,7 @@ internal static class ScreeningPage
         var details = new List<string>();
         if (item.Year is { } y) details.Add(y.ToString(CultureInfo.InvariantCulture));
         if (!string.IsNullOrWhiteSpace(item.Journal)) details.Add(item.Journal);
-        if (item.Source is { } s) details.Add(SourceName.DisplayNameOf(s));
+        if (sourceName is not null) details.Add(sourceName);
         sb.Append("<article aria-labelledby=\"item-title\" data-record=\"").Append(E(item.RecordKey)).Append("\">")
             .Append("<h2 id=\"item-title\" tabindex=\"-1\">").Append(Highlighted(item.Title)).Append("</h2>")
             .Append("<p class=\"meta\">").Append(E(string.Join(" · ", details))).Append(" · <code>").Append(E(item.RecordKey)).Append("</code>")

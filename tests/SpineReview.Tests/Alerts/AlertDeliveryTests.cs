@@ -338,12 +338,12 @@ public class AlertDeliveryTests
         await host.Get<AlertService>().RunAsync(AlertScope.Immediate, null, default);
         var alert = (await MailDev.WaitForAsync(address, 2))[1];
         var token = UnsubscribeToken(alert);
-        var api = new AlertsApi(host.Get<SubscriptionService>(), host.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
+        var api = new LinkPages(host);
 
         // GET (what a link scanner does) changes nothing: it shows a button that posts.
         var get = new DefaultHttpContext();
         get.Request.QueryString = new QueryString($"?token={token}");
-        var page = Assert.IsType<ContentResult>(api.UnsubscribePage(get.Request));
+        var page = Assert.IsType<ContentResult>(await api.UnsubscribePage(get.Request));
         Assert.Equal(200, page.StatusCode);
         Assert.Contains("<form method=\"post\"", page.Content, StringComparison.Ordinal);
         Assert.Contains("name=\"List-Unsubscribe\" value=\"One-Click\"", page.Content, StringComparison.Ordinal);

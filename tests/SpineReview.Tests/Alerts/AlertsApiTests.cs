@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SpineReview.Alerts;
 using SpineReview.Functions.Functions;
-using SpineReview.Functions.Http;
 using SpineReview.Tests.Support;
 using Xunit;
 using static SpineReview.Tests.Alerts.AlertTestKit;
@@ -89,7 +88,7 @@ public class AlertsApiTests
         Assert.Equal(202, first.Item1);
         Assert.Contains(AlertsApi.Accepted, first.Item2, StringComparison.Ordinal);
         var confirmation = (await MailDev.WaitForAsync(address, 1))[0];
-        await api.Confirm(WithToken(ConfirmToken(confirmation), "POST"), default);
+        await new LinkPages(host).Confirm(WithToken(ConfirmToken(confirmation), "POST"), default);
 
         // Someone types the same address with other filters: the same answer, and nothing changes until the new link is followed.
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -99,12 +98,12 @@ public class AlertsApiTests
         Assert.Equal((SubscriberStatus.Confirmed, AlertFrequency.Weekly), (stored.Status, stored.Preferences.Frequency));
         Assert.Equal(["MRI"], stored.Preferences.Filters.Modality);
         Assert.Equal(["CT"], stored.Requested!.Filters.Modality);
-        var page = Assert.IsType<ContentResult>(await api.Confirm(WithToken(ConfirmToken(mail[1]), "POST"), default));
+        var page = Assert.IsType<ContentResult>(await new LinkPages(host).Confirm(WithToken(ConfirmToken(mail[1]), "POST"), default));
         Assert.Contains("modality CT, as soon as they are found", page.Content, StringComparison.Ordinal);
         stored = (await host.Get<SubscriberStore>().ListAsync(null, default)).Single();
         Assert.Equal((AlertFrequency.Immediate, "CT"), (stored.Preferences.Frequency, stored.Preferences.Filters.Modality.Single()));
         // The first link was replaced by the second.
-        var old = Assert.IsType<ContentResult>(await api.Confirm(WithToken(ConfirmToken(confirmation), "POST"), default));
+        var old = Assert.IsType<ContentResult>(await new LinkPages(host).Confirm(WithToken(ConfirmToken(confirmation), "POST"), default));
         Assert.Equal(404, old.StatusCode);
     }
 
@@ -147,33 +146,33 @@ public class AlertsApiTests
         Assert.Equal(202, Assert.IsType<ObjectResult>(await api.Subscribe(Json(Body(address)), default)).StatusCode);
         var token = ConfirmToken((await MailDev.WaitForAsync(address, 1))[0]);
 
-        var page = Assert.IsType<ContentResult>(api.ConfirmPage(WithToken(token, "GET")));
+        var page = Assert.IsType<ContentResult>(await new LinkPages(host).ConfirmPage(WithToken(token, "GET")));
         Assert.Equal((200, "text/html; charset=utf-8"), (page.StatusCode, page.ContentType));
         Assert.Contains($"<form method=\"post\" action=\"?token={Uri.EscapeDataString(token)}\">", page.Content, StringComparison.Ordinal);
         Assert.Equal(SubscriberStatus.Pending, (await host.Get<SubscriberStore>().ListAsync(null, default)).Single().Status);
-        Assert.Equal(404, Assert.IsType<ContentResult>(api.ConfirmPage(WithToken("nonsense", "GET"))).StatusCode);
+        Assert.Equal(404, Assert.IsType<ContentResult>(await new LinkPages(host).ConfirmPage(WithToken("nonsense", "GET"))).StatusCode);
 
         clock.Advance(TimeSpan.FromHours(49));
-        var expired = Assert.IsType<ContentResult>(await api.Confirm(WithToken(token, "POST"), default));
+        var expired = Assert.IsType<ContentResult>(await new LinkPages(host).Confirm(WithToken(token, "POST"), default));
         Assert.Equal(410, expired.StatusCode);
         Assert.Contains("has expired (links are valid for 48 hours): subscribe again", expired.Content, StringComparison.Ordinal);
         Assert.Equal(SubscriberStatus.Pending, (await host.Get<SubscriberStore>().ListAsync(null, default)).Single().Status);
 
         Assert.Equal(202, Assert.IsType<ObjectResult>(await api.Subscribe(Json(Body(address)), default)).StatusCode);
         var fresh = ConfirmToken((await MailDev.WaitForAsync(address, 2))[1]);
-        var done = Assert.IsType<ContentResult>(await api.Confirm(WithToken(fresh, "POST"), default));
+        var done = Assert.IsType<ContentResult>(await new LinkPages(host).Confirm(WithToken(fresh, "POST"), default));
         Assert.Equal(200, done.StatusCode);
         Assert.Contains("Subscription confirmed", done.Content, StringComparison.Ordinal);
         Assert.Equal(SubscriberStatus.Confirmed, (await host.Get<SubscriberStore>().ListAsync(null, default)).Single().Status);
         // A wrong secret for a real subscriber is as unknown as any other token.
         var forged = fresh[..33] + AlertTokens.NewSecret();
-        Assert.Equal(404, Assert.IsType<ContentResult>(await api.Confirm(WithToken(forged, "POST"), default)).StatusCode);
+        Assert.Equal(404, Assert.IsType<ContentResult>(await new LinkPages(host).Confirm(WithToken(forged, "POST"), default)).StatusCode);
     }
 
     private static HttpRequest SignedIn(string? who)
     {
         var context = new DefaultHttpContext();
-        if (who is not null) context.Request.Headers[PlatformIdentity.NameHeader] = who;
+        if (who is not null) context.Request.Headers[SpineReview.Web.PlatformPrincipal.NameHeader] = who;
         return context.Request;
     }
 

@@ -64,12 +64,12 @@ public class CorrectionTests
     [Fact]
     public async Task ExtractionApi_CorrectionFromTheSignedInReviewer()
     {
-        await using var host = TestHost.Create(settings: new Dictionary<string, string?> { ["Screening:TrustIdentityHeaders"] = "true" });
+        await using var host = TestHost.Create(settings: new Dictionary<string, string?> { ["Screening:TrustIdentityHeaders"] = "true", ["Web:Reviewers"] = "ben@example.org" });
         var record = new BibRecord { Source = "pubmed", SourceId = "870002", Pmid = "870002", Year = 2021, Title = "Deep learning for scoliosis on radiographs",
             Abstract = "A CNN measured the Cobb angle on 300 radiographs." };
         await host.Get<DedupService>().RegisterAsync(record, "run1", T0, default);
         await host.Get<ExtractionService>().ExtractAsync(new RecordMessage(record.Key), default);
-        var api = new SpineReview.Functions.Functions.ExtractionApi(host.Get<ExtractionService>(),
+        var api = new SpineReview.Functions.Functions.ExtractionApi(host.Get<ExtractionService>(), host.Get<SpineReview.Web.WebIdentity>(),
             host.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
 
         var anonymous = new Microsoft.AspNetCore.Http.DefaultHttpContext();

@@ -4,6 +4,7 @@ using SpineReview.Alerts;
 using SpineReview.Extraction;
 using SpineReview.Functions.Http;
 using SpineReview.Screening.People;
+using SpineReview.Web;
 using Xunit;
 
 namespace SpineReview.Tests.Functions;
@@ -101,7 +102,7 @@ public class RequestBodyTests
         Assert.StartsWith(says, e.Message, StringComparison.Ordinal);
     }
 
-    private static HeaderDictionary Principal(string json) => new() { [PlatformIdentity.PrincipalHeader] = Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) };
+    private static HeaderDictionary Principal(string json) => new() { [PlatformPrincipal.PrincipalHeader] = Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) };
 
     [Theory]
     [InlineData("""{"auth_typ":"aad","name_typ":"name","claims":[{"typ":"name","val":"Dana"},{"typ":"preferred_username","val":" dana@example.org "}]}""", "dana@example.org")]
@@ -110,13 +111,13 @@ public class RequestBodyTests
     [InlineData("""{"claims":{"typ":"name","val":"Ana"}}""", null)]
     [InlineData("""{"claims":[{"typ":7,"val":"Ana"}]}""", null)]
     [InlineData("""[1, 2]""", null)]
-    public void PlatformIdentity_ThePrincipalsSignInName_OrNoneWhenMalformed(string principal, string? expected) =>
-        Assert.Equal(expected, PlatformIdentity.Reviewer(Principal(principal)));
+    public void PlatformPrincipal_ThePrincipalsSignInName_OrNoneWhenMalformed(string principal, string? expected) =>
+        Assert.Equal(expected, PlatformPrincipal.Read(Principal(principal))?.Name);
 
     [Fact]
-    public void PlatformIdentity_PrincipalNotBase64_TheNameHeaderStillCounts()
+    public void PlatformPrincipal_PrincipalNotBase64_TheNameHeaderStillCounts()
     {
-        var headers = new HeaderDictionary { [PlatformIdentity.PrincipalHeader] = "not base64 json", [PlatformIdentity.NameHeader] = "carl@example.org" };
-        Assert.Equal("carl@example.org", PlatformIdentity.Reviewer(headers));
+        var headers = new HeaderDictionary { [PlatformPrincipal.PrincipalHeader] = "not base64 json", [PlatformPrincipal.NameHeader] = "carl@example.org" };
+        Assert.Equal("carl@example.org", PlatformPrincipal.Read(headers)?.Name);
     }
 }

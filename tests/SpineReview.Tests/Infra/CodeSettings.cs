@@ -33,7 +33,7 @@ internal static class CodeSettings
     /// <summary>Read from the environment but set by the platform itself, never by an app setting.</summary>
     public static IReadOnlyDictionary<string, string> PlatformProvided { get; } = new Dictionary<string, string>
     {
-        [SpineReview.Functions.Http.PlatformIdentity.AuthEnabledVariable] = "set by App Service when its authentication is on (functions/SpineReview.Functions/Http/PlatformIdentity.cs)",
+        [SpineReview.Web.PlatformPrincipal.AuthEnabledVariable] = "set by App Service when its authentication is on (shared/Web/PlatformPrincipal.cs)",
     };
 
     /// <summary>Read from configuration by a framework the app registers, not by the app's code: not the app's settings to document.</summary>

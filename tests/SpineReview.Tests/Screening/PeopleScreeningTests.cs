@@ -243,15 +243,15 @@ public class PeopleScreeningTests
         await using (var untrusted = TestHost.Create(prefix: prefix, cleanup: false))
         {
             // Without App Service authentication a header is anyone's word: refused, whoever it names.
-            var refusedApi = new ScreeningApi(untrusted.Get<ReviewService>(), untrusted.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
+            var refusedApi = new ScreeningApi(untrusted.Get<ReviewService>(), untrusted.Get<SpineReview.Web.WebIdentity>(), untrusted.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
             var forged = new DefaultHttpContext();
             forged.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "someone";
             Assert.Equal(401, ((ObjectResult)await refusedApi.Next(forged.Request, default)).StatusCode);
             Assert.Equal(401, ((ObjectResult)await refusedApi.Next(Signed("dana@example.org").Request, default)).StatusCode);
         }
-        await using var host = TestHost.Create(prefix: prefix, settings: new Dictionary<string, string?> { ["Screening:TrustIdentityHeaders"] = "true" });
+        await using var host = TestHost.Create(prefix: prefix, settings: new Dictionary<string, string?> { ["Screening:TrustIdentityHeaders"] = "true", ["Web:Reviewers"] = "dana@example.org" });
         var key = (await SeedAsync(host, ("810008", 0.8)))[0];
-        var api = new ScreeningApi(host.Get<ReviewService>(), host.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
+        var api = new ScreeningApi(host.Get<ReviewService>(), host.Get<SpineReview.Web.WebIdentity>(), host.Get<Microsoft.Extensions.Options.IOptions<ScreeningOptions>>());
 
         var malformed = new DefaultHttpContext();
         malformed.Request.Headers["X-MS-CLIENT-PRINCIPAL"] = "not base64 json";

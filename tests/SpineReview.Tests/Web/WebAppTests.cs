@@ -333,4 +333,24 @@ public sealed class WebAppTests
             Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendAsync(local)).StatusCode);
         }
     }
+
+    [Fact]
+    public async Task AlertLinks_ServedByServeAtTheEmailsAddresses_PostTakesTheLinksTokenNotAnAntiforgeryToken()
+    {
+        await using var web = await WebServer.StartAsync();
+        var browser = web.Browser();
+        var token = AlertTokens.Token(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), AlertTokens.NewSecret());
+        foreach (var path in new[] { "/api/alerts/confirm", "/api/alerts/unsubscribe" })
+        {
+            var page = await browser.GetAsync($"{path}?token={Uri.EscapeDataString(token)}");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("no-referrer", Assert.Single(page.Headers.GetValues("Referrer-Policy")));
+            Assert.Contains($"<form method=\"post\" action=\"?token={Uri.EscapeDataString(token)}\">", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"{path}?token=nonsense")).StatusCode);
+            // No anti-forgery token (a mail provider's one-click POST has none): the link's token is judged, here unknown.
+            var post = await browser.PostAsync($"{path}?token={Uri.EscapeDataString(token)}", WebServer.Form(null, ("List-Unsubscribe", "One-Click")));
+            Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+            Assert.Contains("Link not valid", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
 }

@@ -84,7 +84,7 @@ public class ScreeningBrowserTests(BrowserFixture browser)
         await conflict.GetByLabel("Include", new LocatorGetByLabelOptions { Exact = true }).CheckAsync();
         await conflict.GetByLabel("Why (kept with the decision)").FillAsync("The abstract reports an imaging model of the spine.");
         await conflict.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Settle this conflict" }).ClickAsync();
-        await three.WaitForURLAsync(u => u.Contains("settled=", StringComparison.Ordinal));
+        await three.WaitForURLAsync(u => u.Contains("done=settled", StringComparison.Ordinal));
         Assert.Equal(0, await three.Locator("article.conflict").CountAsync());
 
         // What is stored now, counted from the queue itself ...
