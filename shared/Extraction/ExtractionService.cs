@@ -13,7 +13,11 @@ public sealed record FieldAccuracy(string Field, int Checked, int Right)
 }
 
 /// <summary>One field of a study's form as a person reviews it: the values in use, the automatic ones with their evidence and extractor, and any correction.</summary>
-public sealed record FormField(string Field, IReadOnlyList<string> Values, IReadOnlyList<ExtractedValue> Automatic, string ExtractorVersion, Correction? Correction);
+public sealed record FormField(string Field, IReadOnlyList<string> Values, IReadOnlyList<ExtractedValue> Automatic, string ExtractorVersion, Correction? Correction)
+{
+    /// <summary>What the automatic values were read from: "abstract", or "full text (source id, licence)".</summary>
+    public string Basis { get; init; } = ExtractedField.AbstractBasis;
+}
 
 /// <summary>The ExtractRecord stage: fills the review's form with evidence; people correct it.</summary>
 public sealed class ExtractionService(RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log,
@@ -141,7 +145,21 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
     {
         var fields = await store.GetAsync(recordKey, ct);
         return FormExtractor.Fields.Where(fields.ContainsKey)
-            .Select(f => new FormField(f, fields[f].Effective, fields[f].Automatic.Values, fields[f].Automatic.ExtractorVersion, fields[f].Correction)).ToList();
+            .Select(f => new FormField(f, fields[f].Effective, fields[f].Automatic.Values, fields[f].Automatic.ExtractorVersion, fields[f].Correction)
+                { Basis = fields[f].Automatic.Basis }).ToList();
+    }
+
+    /// <summary>The text a stored form's evidence offsets point into: the kept full text's normalised text when the form was read from it, else <see cref="Text"/>.</summary>
+    public async Task<string> TextAsync(StoredRecord stored, IReadOnlyList<FormField> form, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(form);
+        if (form.Any(f => f.Basis.StartsWith("full text", StringComparison.Ordinal)) && await fullTexts.GetAsync(stored.Key, ct) is { } kept)
+        {
+            try { return JatsParser.Parse(kept.Body).Text; }
+            catch (FormatException) { return Text(stored); }
+        }
+        return Text(stored);
     }
 
     /// <summary>A person's correction of one field; values are checked against the form's vocabulary.</summary>

@@ -15,6 +15,7 @@ public sealed class FullTextHarvestTests : IDisposable
 {
     private static readonly HarvestRequest Window = new(new DateOnly(2024, 1, 1), new DateOnly(2024, 6, 30));
     private const string WithFullText = "PMC10566647";
+    private const string NotOpen = "PMC10388214";
     private readonly string _replay = Path.Combine(Path.GetTempPath(), "spine-fulltext-" + Guid.NewGuid().ToString("N")[..8]);
 
     public FullTextHarvestTests()
@@ -28,6 +29,10 @@ public sealed class FullTextHarvestTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_replay, "europepmc", "fulltext"));
         // FT02's JATS stands in for the article PMC10566647 (PubMed 36920520): what is charted is what is served.
         File.Copy(JatsParserTests.Sample("FT02"), Path.Combine(_replay, "europepmc", "fulltext", WithFullText + ".xml"));
+        // A copy served without a licence and without PMC's open-access mark: not open, so never kept or charted.
+        var closed = File.ReadAllText(JatsParserTests.Sample("FT05")).Replace("<?properties open_access?>", "", StringComparison.Ordinal);
+        closed = closed[..closed.IndexOf("<license>", StringComparison.Ordinal)] + closed[(closed.IndexOf("</license>", StringComparison.Ordinal) + "</license>".Length)..];
+        File.WriteAllText(Path.Combine(_replay, "europepmc", "fulltext", NotOpen + ".xml"), closed);
     }
 
     public void Dispose() => Directory.Delete(_replay, recursive: true);
@@ -67,16 +72,27 @@ public sealed class FullTextHarvestTests : IDisposable
         Assert.Equal(["2550"], charted["subjects"].Effective);
         Assert.Equal(["0.70/0.10/0.20"], charted["split"].Effective);
         Assert.Equal(["https://github.com/spine-ai-lab/vfx-yolo"], charted["codeUrl"].Effective);
-        var stored = await host.Get<FullTextStore>().GetAsync(RecordKey.For("pubmed", "36920520"), default);
+        // The form as the charting page shows it: its basis, and offsets into the kept full text's text.
+        var key = RecordKey.For("pubmed", "36920520");
+        var form = await host.Get<ExtractionService>().FormAsync(key, default);
+        Assert.All(form, f => Assert.Equal("full text (europepmc PMC10566647, CC BY 4.0)", f.Basis));
+        var record = (await host.Get<ReportService>().RecordsAsync([key], default)).Single();
+        var shown = await host.Get<ExtractionService>().TextAsync(record, form, default);
+        var count = form.Single(f => f.Field == "subjects").Automatic.Single();
+        Assert.Equal("2,550", shown.Substring(count.Start, count.Length));
+        var stored = await host.Get<FullTextStore>().GetAsync(key, default);
         Assert.Equal("CC BY 4.0", stored!.Licence);
         Assert.Equal(File.ReadAllBytes(JatsParserTests.Sample("FT02")), stored.Body);
 
-        // In PMC but not served (404), and not in PMC at all: both on their abstracts, no full text kept.
+        Assert.Contains(asked, r => r.PathAndQuery.Contains(NotOpen, StringComparison.Ordinal) && r.Status == 200);
+
+        // Served without an open licence (37529207), not in PMC at all (35804990): both on their abstracts, no full text kept
+        // (a study Europe PMC answered 404 for is asserted above).
         foreach (var pmid in new[] { "37529207", "35804990" })
         {
-            var form = await store.GetAsync(RecordKey.For("pubmed", pmid), default);
-            Assert.NotEmpty(form);
-            Assert.All(form.Values, f => Assert.Equal("abstract", f.Automatic.Basis));
+            var onAbstract = await store.GetAsync(RecordKey.For("pubmed", pmid), default);
+            Assert.NotEmpty(onAbstract);
+            Assert.All(onAbstract.Values, f => Assert.Equal("abstract", f.Automatic.Basis));
             Assert.Null(await host.Get<FullTextStore>().GetAsync(RecordKey.For("pubmed", pmid), default));
         }
 
