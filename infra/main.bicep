@@ -129,7 +129,7 @@ var names = {
 var storageLayout = {
   tables: ['Records', 'Identifiers', 'Screening', 'Extractions', 'SearchLog', 'State', 'Fingerprints', 'DedupPairs', 'ScreeningQueue', 'AlertSubscribers', 'AlertLog']
   queues: ['-screen', '-extract', '-alerts']
-  containers: ['-reports', '-raw', '-models', '-locks', '-keys']
+  containers: ['-reports', '-raw', '-models', '-locks', '-keys', '-fulltext']
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {

@@ -13,4 +13,13 @@ internal static partial class ExtractionLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-extracted {Count} stored studies with {Version}")]
     public static partial void Reextracted(ILogger logger, int count, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the full text of {RecordKey} could not be fetched ({Reason}); charted from its abstract, asked again on the next extraction")]
+    public static partial void FullTextFailed(ILogger logger, string recordKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the full text of {RecordKey} is not readable JATS ({Reason}); charted from its abstract")]
+    public static partial void FullTextUnreadable(ILogger logger, string recordKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Extract: the full text of {RecordKey} at {Url} carries no open licence; not kept, charted from its abstract")]
+    public static partial void FullTextNotOpen(ILogger logger, string recordKey, string url);
 }

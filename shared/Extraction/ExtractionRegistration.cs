@@ -9,6 +9,7 @@ public static class ExtractionRegistration
     public static IServiceCollection AddExtraction(this IServiceCollection services)
     {
         services.AddSingleton<ExtractionStore>();
+        services.AddSingleton<FullText.FullTextStore>();
         services.AddTransient<ExtractionService>();
         return services;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SpineReview.Extraction.FullText;
 using SpineReview.Records;
 using SpineReview.Storage;
 
@@ -12,10 +13,15 @@ public sealed record FieldAccuracy(string Field, int Checked, int Right)
 }
 
 /// <summary>One field of a study's form as a person reviews it: the values in use, the automatic ones with their evidence and extractor, and any correction.</summary>
-public sealed record FormField(string Field, IReadOnlyList<string> Values, IReadOnlyList<ExtractedValue> Automatic, string ExtractorVersion, Correction? Correction);
+public sealed record FormField(string Field, IReadOnlyList<string> Values, IReadOnlyList<ExtractedValue> Automatic, string ExtractorVersion, Correction? Correction)
+{
+    /// <summary>What the automatic values were read from: "abstract", or "full text (source id, licence)".</summary>
+    public string Basis { get; init; } = ExtractedField.AbstractBasis;
+}
 
 /// <summary>The ExtractRecord stage: fills the review's form with evidence; people correct it.</summary>
-public sealed class ExtractionService(RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log)
+public sealed class ExtractionService(RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log,
+    FullTextStore fullTexts, IEnumerable<IFullTextSource> fullTextSources)
 {
     /// <summary>Extracts the record a queue message names; a body that is not a record message throws (the runtime poison-queues it).</summary>
     public Task<IReadOnlyList<ExtractedField>> ExtractMessageAsync(string body, CancellationToken ct) => ExtractAsync(RecordMessage.Parse(body), ct);
@@ -30,7 +36,7 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
             ExtractionLog.NotStored(log, message.RecordKey);
             return [];
         }
-        var fields = Extract(stored);
+        var fields = await ExtractWithFullTextAsync(stored, fetch: true, ct);
         await store.SaveAsync(stored.Key, fields, time.GetUtcNow(), ct);
         ExtractionLog.Extracted(log, stored.Key, string.Join("/", fields[0].Distinct), string.Join("/", fields[2].Distinct));
         return fields;
@@ -41,6 +47,61 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
     {
         ArgumentNullException.ThrowIfNull(stored);
         return FormExtractor.Extract(Text(stored), stored.Record.Authors.SelectMany(a => a.Affiliations).ToList());
+    }
+
+    /// <summary>
+    /// The form from the study's open-access full text when there is one (stored, or with <paramref name="fetch"/> asked of the
+    /// full-text services and stored with its licence), else from title and abstract. A full text that cannot be fetched or
+    /// read, or carries no open licence, is not used: the study stays on its abstract, and nothing fails.
+    /// </summary>
+    public async Task<IReadOnlyList<ExtractedField>> ExtractWithFullTextAsync(StoredRecord stored, bool fetch, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var text = await fullTexts.GetAsync(stored.Key, ct);
+        if (text is null && fetch) text = await FetchAsync(stored, ct);
+        if (text is null) return Extract(stored);
+        JatsDocument doc;
+        try { doc = JatsParser.Parse(text.Body); }
+        catch (FormatException e)
+        {
+            ExtractionLog.FullTextUnreadable(log, stored.Key, e.Message);
+            return Extract(stored);
+        }
+        var basis = $"full text ({text.Source}, {text.Licence})";
+        return FullTextExtractor.Extract(doc, stored.Record.Authors.SelectMany(a => a.Affiliations).ToList()).Select(f => f with { Basis = basis }).ToList();
+    }
+
+    private async Task<StoredFullText?> FetchAsync(StoredRecord stored, CancellationToken ct)
+    {
+        foreach (var source in fullTextSources)
+        {
+            FullTextAnswer? answer;
+            try { answer = await source.FetchAsync(stored.Record, ct); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A full text is a bonus: a service that fails leaves the study on its abstract, and a later re-extraction asks again.
+                ExtractionLog.FullTextFailed(log, stored.Key, e.Message);
+                continue;
+            }
+            if (answer is null) continue;
+            JatsLicence? licence;
+            try { licence = JatsParser.Parse(answer.Body).Licence; }
+            catch (FormatException e)
+            {
+                ExtractionLog.FullTextUnreadable(log, stored.Key, e.Message);
+                continue;
+            }
+            // Never a copy the publisher did not open: no licence, or one that is not open access, is not kept.
+            if (licence is not { OpenAccess: true })
+            {
+                ExtractionLog.FullTextNotOpen(log, stored.Key, answer.Url);
+                continue;
+            }
+            var text = new StoredFullText(answer.Body, $"{answer.Source} {answer.Id}", answer.Url, licence.Name);
+            await fullTexts.SaveAsync(stored.Key, text, ct);
+            return text;
+        }
+        return null;
     }
 
     /// <summary>The text a stored record's values are extracted from (their evidence offsets point into it): title, abstract, keywords, MeSH.</summary>
@@ -61,7 +122,8 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
             if (fields.All(f => f.Automatic.ExtractorVersion == FormExtractor.Version) && fields.Count >= FormExtractor.Fields.Count) { current++; continue; }
             var record = await records.GetAsync(key, ct);
             if (record is null) continue;
-            await store.SaveAsync(key, Extract(record), time.GetUtcNow(), ct);
+            // A re-extraction reads the full text already stored; it does not go out to fetch one.
+            await store.SaveAsync(key, await ExtractWithFullTextAsync(record, fetch: false, ct), time.GetUtcNow(), ct);
             if (++done % 25 == 0) progress?.Report($"re-extract: {done} studies");
         }
         return (done, current);
@@ -83,7 +145,21 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
     {
         var fields = await store.GetAsync(recordKey, ct);
         return FormExtractor.Fields.Where(fields.ContainsKey)
-            .Select(f => new FormField(f, fields[f].Effective, fields[f].Automatic.Values, fields[f].Automatic.ExtractorVersion, fields[f].Correction)).ToList();
+            .Select(f => new FormField(f, fields[f].Effective, fields[f].Automatic.Values, fields[f].Automatic.ExtractorVersion, fields[f].Correction)
+                { Basis = fields[f].Automatic.Basis }).ToList();
+    }
+
+    /// <summary>The text a stored form's evidence offsets point into: the kept full text's normalised text when the form was read from it, else <see cref="Text"/>.</summary>
+    public async Task<string> TextAsync(StoredRecord stored, IReadOnlyList<FormField> form, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(form);
+        if (form.Any(f => f.Basis.StartsWith("full text", StringComparison.Ordinal)) && await fullTexts.GetAsync(stored.Key, ct) is { } kept)
+        {
+            try { return JatsParser.Parse(kept.Body).Text; }
+            catch (FormatException) { return Text(stored); }
+        }
+        return Text(stored);
     }
 
     /// <summary>A person's correction of one field; values are checked against the form's vocabulary.</summary>

@@ -32,6 +32,7 @@ public sealed class ExtractionStore(StorageClients storage)
         {
             ["Values"] = JsonSerializer.Serialize(f.Values, ExtractionJson.Default.IReadOnlyListExtractedValue),
             ["ExtractorVersion"] = f.ExtractorVersion,
+            ["Basis"] = f.Basis,
             ["ExtractedAt"] = now,
         })).ToList();
         foreach (var chunk in actions.Chunk(100)) await Table.SubmitTransactionAsync(chunk, ct);
@@ -80,7 +81,7 @@ public sealed class ExtractionStore(StorageClients storage)
     {
         ArgumentNullException.ThrowIfNull(stored);
         return stored.ToDictionary(kv => kv.Key, kv => kv.Value.Select(f => f.Correction is { } c
-            ? new ExtractedField(f.Automatic.Field, c.Values.Select(v => new ExtractedValue(v, $"corrected by {c.By}", 0, 0)).ToList(), f.Automatic.ExtractorVersion)
+            ? new ExtractedField(f.Automatic.Field, c.Values.Select(v => new ExtractedValue(v, $"corrected by {c.By}", 0, 0)).ToList(), f.Automatic.ExtractorVersion) { Basis = f.Automatic.Basis }
             : f.Automatic).ToList(), StringComparer.Ordinal);
     }
 
@@ -91,6 +92,6 @@ public sealed class ExtractionStore(StorageClients storage)
         var correction = corrected is null ? null
             : new Correction(JsonSerializer.Deserialize(corrected, ExtractionJson.Default.IReadOnlyListString) ?? [], e.GetString("CorrectedBy") ?? "",
                 e.GetDateTimeOffset("CorrectedAt") ?? default, e.GetString("CorrectionNote") is { Length: > 0 } note ? note : null);
-        return new StoredField(new ExtractedField(e.RowKey, values, e.GetString("ExtractorVersion") ?? ""), correction);
+        return new StoredField(new ExtractedField(e.RowKey, values, e.GetString("ExtractorVersion") ?? "") { Basis = e.GetString("Basis") ?? ExtractedField.AbstractBasis }, correction);
     }
 }

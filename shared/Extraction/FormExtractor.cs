@@ -10,7 +10,7 @@ namespace SpineReview.Extraction;
 public static partial class FormExtractor
 {
     /// <summary>Stored with every value; a new version (of these patterns or of the modality and region ones) re-extracts stored studies, keeping people's corrections.</summary>
-    public const string Version = "form-1.1+" + KeywordExtractor.Version;
+    public const string Version = "form-1.2+" + KeywordExtractor.Version;
 
     /// <summary>The form's fields, in the order the report and exports use.</summary>
     public static IReadOnlyList<string> Fields { get; } =
@@ -56,6 +56,8 @@ public static partial class FormExtractor
         ArgumentNullException.ThrowIfNull(text);
         affiliations ??= [];
         var tasks = Task(text);
+        var subjects = Count("subjects", text, SubjectNouns());
+        var names = Many("datasetNames", text, DatasetNames);
         return
         [
             Versioned(KeywordExtractor.Modality(text)),
@@ -66,10 +68,10 @@ public static partial class FormExtractor
             tasks,
             Many("dlMethod", text, Methods),
             Architectures(text),
-            Count("subjects", text, SubjectNouns()),
-            Count("images", text, ImageNouns()),
-            Many("datasetOrigin", text, Origins),
-            Many("datasetNames", text, DatasetNames),
+            subjects,
+            OnePerSubject(text, subjects, Count("images", text, ImageNouns())),
+            Origin(text, names),
+            names,
             Split(text),
             Flag("crossValidation", text, CrossValidation(), null),
             ExternalValidation(text),
@@ -254,18 +256,68 @@ public static partial class FormExtractor
     [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?:consecutive|adult|pediatric|paediatric|unique|individual|different|retrospective|prospective|eligible|enrolled|healthy|elderly|female|male|\w+-?year-old)\s+){0,3}(?:patients|subjects|participants|individuals|cases|volunteers|people|persons|children|adolescents|adults|women|men)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SubjectNouns();
 
-    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?!(?:of|per|from|and|or|with|who|whom|in|at|on|for|to|the|using|patients|participants|subjects|cases|people|individuals|persons|iterations|epochs|steps|times)\b)[A-Za-z][\w-]*\s+){0,4}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?!(?:of|per|from|and|or|with|who|whom|in|at|on|for|to|the|using|patients|participants|subjects|cases|people|individuals|persons|iterations|epochs|steps|times)\b)[A-Za-z][\w-]*\s+){0,4}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images|series)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ImageNouns();
 
-    // Split: proportions as written ("70/15/15", "8:1:1", "80% ... 20%").
-    private static ExtractedField Split(string text)
+    // "One radiograph per patient": as many images as subjects; the evidence is the subjects' count, which holds the number.
+    private static ExtractedField OnePerSubject(string text, ExtractedField subjects, ExtractedField images)
     {
-        var m = SplitPattern().Match(text);
-        if (!m.Success) return new ExtractedField("split", [], Version);
-        return new ExtractedField("split", [Value(m.Value.Trim(), text, m)], Version);
+        if (images.Values.Count > 0 || subjects.Values.Count == 0 || OnePer().Match(text) is not { Success: true } one) return images;
+        var s = subjects.Values[0];
+        return images with { Values = [s with { Evidence = $"{one.Value.Trim()}: {s.Evidence}" }] };
     }
 
-    [GeneratedRegex(@"\btrain\w*\s*\(\s*\d{1,2}\s*%\s*\)[^.;]{0,60}?test\w*\s*\(\s*\d{1,2}\s*%\s*\)|\b\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:for|as) (?:the )?train\w*[^.;]{0,60}?\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:for|as) (?:the )?test\w*|\b\d{1,2}(?:\s*%)?\s*[:/]\s*\d{1,2}(?:\s*%)?(?:\s*[:/]\s*\d{1,2}(?:\s*%)?)?\s*(?:split|ratio|for training|training|train)|(?:split|divided|partitioned|allocated)\s+(?:\w+\s+){0,4}(?:in(?:to)?|at|with)?\s*(?:a\s+)?(?:ratio of\s+)?\d{1,2}\s*(?:%|:|/)\s*\d{1,2}(?:\s*(?:%|:|/)\s*\d{1,2})?%?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:one|a single)\s+(?:\w+\s+)?(?:image|radiograph|scan|examination|exam|MRI|CT|volume|study)\s+(?:per|for each|from each|of each)\s+(?:patient|subject|participant|individual|case)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex OnePer();
+
+    // Data from several sites is multi-centre, whatever one of them is called ("our hospital" and "a second centre"); a named
+    // public dataset is a public dataset.
+    private static ExtractedField Origin(string text, ExtractedField names)
+    {
+        var found = Many("datasetOrigin", text, Origins).Values.ToList();
+        if (found.Any(v => v.Value == "MultiCentre")) found.RemoveAll(v => v.Value == "SingleCentre");
+        if (names.Values.Count > 0 && found.All(v => v.Value != "PublicDataset")) found.Add(names.Values[0] with { Value = "PublicDataset" });
+        return new ExtractedField("datasetOrigin", found, Version);
+    }
+
+    // Split: the proportions written ("70/15/15", "8:1:1", "80% ... 20%", "training (n = 1,200), validation (n = 150) and test
+    // (n = 150)"), as train/validation/test shares of the whole ("0.70/0.15/0.15"); the words stay as its evidence.
+    private static ExtractedField Split(string text)
+    {
+        foreach (var pattern in (Regex[])[SplitCounts(), SplitPattern(), SplitShares()])
+        {
+            foreach (Match m in pattern.Matches(text))
+            {
+                var numbers = SplitNumber().Matches(m.Value).Select(n => ParseNumber(n.Value.Replace("%", "", StringComparison.Ordinal)) ?? 0).ToList();
+                // "80/20 train/validation" names no test set: the second share is still held out from training.
+                if (Proportions(numbers) is { } value) return new ExtractedField("split", [Value(value, text, m)], Version);
+            }
+        }
+        return new ExtractedField("split", [], Version);
+    }
+
+    /// <summary>Two or three parts (train, [validation,] test), as counts or shares, written as shares of their sum: "0.70/0.15/0.15"; null when they cannot be a split.</summary>
+    public static string? Proportions(IReadOnlyList<long> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count is < 2 or > 3 || parts.Any(p => p <= 0)) return null;
+        var (train, validation, test) = parts.Count == 3 ? (parts[0], parts[1], parts[2]) : (parts[0], 0L, parts[1]);
+        double sum = train + validation + test;
+        // The training share is the largest: "20/80" is not a split as written (it is more likely a ratio of something else).
+        if (train < test || train < validation) return null;
+        return string.Create(CultureInfo.InvariantCulture, $"{train / sum:0.00}/{validation / sum:0.00}/{test / sum:0.00}");
+    }
+
+    [GeneratedRegex(@"\d{1,3}(?:,\d{3})+|\d+")]
+    private static partial Regex SplitNumber();
+
+    [GeneratedRegex(@"\btrain\w*(?:\s+(?:set|cohort|data))?\s*\(\s*n\s*=\s*\d[\d,]*\s*\)[^.;]{0,60}?(?:\bvalid\w*(?:\s+(?:set|cohort|data))?\s*\(\s*n\s*=\s*\d[\d,]*\s*\)[^.;]{0,60}?)?\btest\w*(?:\s+(?:set|cohort|data))?\s*\(\s*n\s*=\s*\d[\d,]*\s*\)", RegexOptions.IgnoreCase)]
+    private static partial Regex SplitCounts();
+
+    [GeneratedRegex(@"\b\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:\w+\s+){0,3}(?:for|as|to|in) (?:the )?(?:train|develop)\w*[^.;]{0,80}?\b\d{1,2}\s*%\s*(?:\w+\s+){0,4}(?:(?:for|as|to|in)\s+)?(?:the )?(?:test|hold|held|evaluat)\w*", RegexOptions.IgnoreCase)]
+    private static partial Regex SplitShares();
+
+    [GeneratedRegex(@"\btrain\w*\s*\(\s*\d{1,2}\s*%\s*\)[^.;]{0,60}?test\w*\s*\(\s*\d{1,2}\s*%\s*\)|\b\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:for|as) (?:the )?train\w*[^.;]{0,60}?\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:for|as) (?:the )?test\w*|\b\d{1,2}(?:\s*%)?\s*[:/]\s*\d{1,2}(?:\s*%)?(?:\s*[:/]\s*\d{1,2}(?:\s*%)?)?\s*(?:split|ratio|for training|training|train)|(?:split|divided|partitioned|allocated)\s+(?:\w+\s+){0,6}(?:in(?:to)?|at|with)?\s*(?:a\s+)?(?:ratio of\s+)?\d{1,2}\s*(?:%|:|/)\s*\d{1,2}(?:\s*(?:%|:|/)\s*\d{1,2})?%?", RegexOptions.IgnoreCase)]
     private static partial Regex SplitPattern();
 
     [GeneratedRegex(@"\b(?:\d+|five|ten|three|four)[- ]fold\b|\bcross[- ]validat\w*|\bleave[- ]one[- ](?:out|patient[- ]out|subject[- ]out)\b|\bk-fold\b", RegexOptions.IgnoreCase)]
@@ -523,8 +575,8 @@ public static partial class FormExtractor
 
     private static readonly (string Value, Regex Pattern)[] Origins =
     [
-        ("MultiCentre", R(@"\bmulti-?(?:centre|center|institution\w*|site|hospital)\b|\b(?:two|three|four|five|six|several|\d+) (?:hospitals|centres|centers|institutions|sites)\b")),
-        ("SingleCentre", R(@"\bsingle[- ](?:centre|center|institution\w*|site|hospital)\b|\bone (?:hospital|centre|center|institution)\b|\bat our (?:hospital|institution|centre|center)\b")),
+        ("MultiCentre", R(@"\bmulti-?(?:centre|center|institution\w*|site|hospital)\b|\b(?:two|three|four|five|six|several|\d+) (?:hospitals|centres|centers|institutions|sites)\b|\b(?:at|from) (?:another|a second|a third|a fourth|a different) (?:hospital|centre|center|institution|site)\b")),
+        ("SingleCentre", R(@"\bsingle[- ](?:centre|center|institution\w*|site|hospital)\b|\bone (?:hospital|centre|center|institution)\b|\b(?:at|from) our (?:hospital|institution|centre|center|clinic|department)\b")),
         ("PublicDataset", R(@"\bpublic(?:ly available)? (?:data ?set|database|dataset|challenge)s?\b|\bopen (?:data ?set|database)\b|\b(?:VerSe|SpineWeb|xVertSeg|CSI ?2014|TCIA|PAM50|SPIDER|MICCAI)\b")),
         ("Registry", R(@"\bregistry\b|\bnational database\b")),
         ("Synthetic", R(@"\bsynthetic (?:data|images)\b|\bsimulated (?:data|images)\b")),

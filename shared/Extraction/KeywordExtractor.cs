@@ -8,6 +8,15 @@ public sealed record ExtractedValue(string Value, string Evidence, int Start, in
 /// <summary>All values found for one field of the extraction form.</summary>
 public sealed record ExtractedField(string Field, IReadOnlyList<ExtractedValue> Values, string ExtractorVersion)
 {
+    /// <summary>What the values were read from: <see cref="AbstractBasis"/>, or "full text" and where it came from.</summary>
+    public string Basis { get; init; } = AbstractBasis;
+
+    /// <summary>The basis of values read from title, abstract, keywords and MeSH.</summary>
+    public const string AbstractBasis = "abstract";
+
+    /// <summary>Whether the values were read from the study's full text.</summary>
+    public bool FromFullText => Basis.StartsWith("full text", StringComparison.Ordinal);
+
     public IEnumerable<string> Distinct => Values.Select(v => v.Value).Distinct(StringComparer.Ordinal);
 }
 

@@ -8,7 +8,11 @@ using SpineReview.Screening.People;
 namespace SpineReview.Reporting;
 
 /// <summary>One exported study: its record, where it stands, and its charted values (people's corrections in place).</summary>
-public sealed record ExportedStudy(string Key, BibRecord Record, string Status, IReadOnlyDictionary<string, IReadOnlyList<string>> Fields);
+public sealed record ExportedStudy(string Key, BibRecord Record, string Status, IReadOnlyDictionary<string, IReadOnlyList<string>> Fields)
+{
+    /// <summary>What the automatic values were read from: "abstract", or "full text (source id, licence)"; empty when no form is stored.</summary>
+    public string ChartedFrom { get; init; } = "";
+}
 
 /// <summary>CSV (RFC 4180) and RIS renderings of the included studies with their extracted fields. Pure.</summary>
 public static class Exports
@@ -20,13 +24,14 @@ public static class Exports
     {
         ArgumentNullException.ThrowIfNull(studies);
         var sb = new StringBuilder();
-        sb.Append(string.Join(',', Columns.Concat(FormExtractor.Fields).Select(Cell))).Append("\r\n");
+        // "charted_from" last: the columns before it keep their places for readers of earlier exports.
+        sb.Append(string.Join(',', Columns.Concat(FormExtractor.Fields).Append("charted_from").Select(Cell))).Append("\r\n");
         foreach (var s in studies)
         {
             var r = s.Record;
             string[] head = [s.Key, s.Status, r.Title, string.Join("; ", r.Authors.Select(a => a.Name)), r.Journal ?? "", r.Year?.ToString(CultureInfo.InvariantCulture) ?? "", r.Doi ?? "", r.Pmid ?? ""];
             var fields = FormExtractor.Fields.Select(f => s.Fields.TryGetValue(f, out var v) ? string.Join("; ", v) : "");
-            sb.Append(string.Join(',', head.Concat(fields).Select(Cell))).Append("\r\n");
+            sb.Append(string.Join(',', head.Concat(fields).Append(s.ChartedFrom).Select(Cell))).Append("\r\n");
         }
         return sb.ToString();
     }
@@ -96,7 +101,7 @@ public sealed class ExportService(RecordStore records, ScreeningStore screening,
             var values = fields.TryGetValue(r.Key, out var f)
                 ? f.ToDictionary(x => x.Field, x => (IReadOnlyList<string>)x.Distinct.ToList(), StringComparer.Ordinal)
                 : new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            list.Add(new ExportedStudy(r.Key, r.Record, included ? Included : Provisional, values));
+            list.Add(new ExportedStudy(r.Key, r.Record, included ? Included : Provisional, values) { ChartedFrom = f is { Count: > 0 } ? f[0].Basis : "" });
         }
         // Newest first, as in the report's table; the key breaks ties so the same data gives the same file.
         return list.OrderByDescending(s => s.Record.Year ?? 0).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();

@@ -89,9 +89,17 @@ public sealed record ReportModel(
     bool AutoExclude = false,
     IReadOnlyList<Extraction.FieldAccuracy>? ExtractionAccuracy = null,
     PendingWork? Pending = null,
-    LivingMode? Living = null)
+    LivingMode? Living = null,
+    ChartingBasis? Charting = null)
 {
     /// <summary>Each source's latest search, in the sources' usual order (the methods table and the appendix's queries).</summary>
     public IReadOnlyList<SearchLogEntry> LatestSearches => Searches.GroupBy(s => s.Source).Select(g => g.OrderBy(s => s.Started).Last())
         .OrderBy(s => SourceName.OrderOf(s.Source)).ToList();
+}
+
+/// <summary>How many studies have a charting form, and how many of those were charted from their open-access full text.</summary>
+public sealed record ChartingBasis(int Charted, int FromFullText)
+{
+    /// <summary>Share charted from full text, in percent (0 when nothing is charted).</summary>
+    public double FullTextPercent => Charted == 0 ? 0 : 100.0 * FromFullText / Charted;
 }

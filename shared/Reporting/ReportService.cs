@@ -50,7 +50,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             var living = LivingMode.From(schedules.Value, livingOptions.Value, data.Searches);
             ReportModel ModelFor(ReportVersion v, ReportManifest? previous, PendingWork? waiting, string? why) =>
                 ReportModelBuilder.Build(v, data.Created, data.Records, data.Rules, data.Fields, data.Searches, previous, data.People, data.Accuracy, data.Method,
-                    living with { Why = why }) with { Pending = waiting };
+                    living with { Why = why }) with { Pending = waiting, Charting = data.Charting };
 
             var versions = await archive.VersionsAsync(ct);
             var latest = versions.Count > 0 ? await archive.ReadManifestAsync(versions[^1], ct) : null;
@@ -128,7 +128,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
     /// <summary>What one generation reads from storage.</summary>
     private sealed record ReportInputs(List<StoredRecord> Records, IReadOnlyList<RuleDecision> Rules, IReadOnlyDictionary<string, List<ExtractedField>> Fields,
         IReadOnlyList<FieldAccuracy> Accuracy, IReadOnlyList<SearchLogEntry> Searches, PeopleScreening People, DateTimeOffset Created, string? LastHarvestRun,
-        ReviewMethod Method);
+        ReviewMethod Method, ChartingBasis Charting);
 
     private async Task<ReportInputs> ReadAsync(CancellationToken ct)
     {
@@ -164,7 +164,8 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             .GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.Key).FirstOrDefault() ?? FormExtractor.Version;
         return new ReportInputs(all, decisions, fields, accuracy, searches, people, created, string.IsNullOrEmpty(lastRun) ? null : lastRun,
-            new ReviewMethod(rules, extractor, options.ReviewersPerRecord, options.AutoExclude));
+            new ReviewMethod(rules, extractor, options.ReviewersPerRecord, options.AutoExclude),
+            new ChartingBasis(storedFields.Count, storedFields.Values.Count(f => f.Count > 0 && f[0].Automatic.FromFullText)));
     }
 
     /// <summary>The PRISMA flow over what is stored now (not as of the latest version), each box with its records.</summary>

@@ -70,6 +70,7 @@ public static class SourcesRegistration
         services.AddTransient<ISource>(sp => Create<ArxivSource>(sp, "arxiv"));
         services.AddTransient<ISource>(sp => Create<OpenAlexSource>(sp, "openalex"));
         services.AddTransient(sp => Create<CrossrefClient>(sp, "crossref"));
+        services.AddTransient<Records.IFullTextSource>(sp => Create<EuropePmcFullText>(sp, "europepmc"));
         services.AddTransient<Harvester>();
         services.AddTransient<Imports.ImportService>();
         services.AddSingleton<ScreeningHandover>();

@@ -51,6 +51,8 @@ public sealed partial class StorageNames
     public string ModelsContainer => $"{Prefix}-models";
     /// <summary>Raw source responses, as received.</summary>
     public string RawContainer => $"{Prefix}-raw";
+    /// <summary>Open-access full texts as received (JATS), one blob a study, with the licence they were published under.</summary>
+    public string FullTextContainer => $"{Prefix}-fulltext";
     /// <summary>Small blobs whose leases let one process at a time do a piece of work (the alert pass, publishing a report version).</summary>
     public string LocksContainer => $"{Prefix}-locks";
 
@@ -64,7 +66,7 @@ public sealed partial class StorageNames
     public static string PoisonQueue(string queue) => queue + "-poison";
     /// <summary>The poison queue of each queue, made at start-up with the rest.</summary>
     public IEnumerable<string> PoisonQueues => Queues.Select(PoisonQueue);
-    public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer, LocksContainer, KeysContainer];
+    public IEnumerable<string> Containers => [ReportsContainer, RawContainer, ModelsContainer, LocksContainer, KeysContainer, FullTextContainer];
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,19}$")]
     private static partial Regex PrefixPattern();

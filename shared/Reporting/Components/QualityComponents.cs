@@ -66,6 +66,9 @@ public sealed class ExtractionQualityComponent : IReportComponent
         w.Paragraph($"The charting form is filled automatically ({Extraction.FormExtractor.Version}), each value with the text it came from; " +
             "people correct it, and a correction wins over the automatic value in every figure of this report and survives re-extraction. " +
             "Accuracy is the share of fields people checked where the automatic value was what they settled on.", body, Typography.Ink);
+        if (m.Charting is { Charted: > 0 } basis)
+            w.Paragraph($"Charted from the open-access full text (methods, results, tables; JATS from Europe PMC, with its licence): {Fmt.N(basis.FromFullText)} of " +
+                $"{Fmt.N(basis.Charted)} studies ({Fmt.Pct(basis.FullTextPercent)}); the others from title and abstract.", body, Typography.Ink);
         var checkedFields = m.ExtractionAccuracy ?? [];
         if (checkedFields.Count == 0)
         {

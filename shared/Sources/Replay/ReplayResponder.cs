@@ -39,6 +39,15 @@ public sealed class ReplayResponder
         {
             case "pubmed":
                 return RespondPubMed(uri, query);
+            case "europepmc" when uri.AbsolutePath.EndsWith("/fullTextXML", StringComparison.Ordinal):
+            {
+                // A recorded full text is served by its id (europepmc/fulltext/PMC123.xml); any other is not open: 404, as Europe PMC answers.
+                var id = uri.AbsolutePath.Split('/')[^2];
+                var file = Path.Combine(folder, "fulltext", Path.GetFileName(id) + ".xml");
+                return File.Exists(file)
+                    ? (HttpStatusCode.OK, "application/xml", Recorded(file))
+                    : (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No open-access full text for {id}."));
+            }
             case "europepmc":
                 return Cursor(folder, "search_*.json", query["cursorMark"], "nextCursorMark", "application/json");
             case "openalex" when CitationFilter(query["filter"]):

@@ -33,10 +33,11 @@ internal static class ChartingPage
         var record = await context.Get<ReportService>().RecordsAsync([key], context.Cancellation) is [var one] ? one
             : throw new UserFacingException($"record {key} is not stored", 404);
         var form = await extraction.FormAsync(key, context.Cancellation);
-        var text = ExtractionService.Text(record);
+        var text = await extraction.TextAsync(record, form, context.Cancellation);
         var sb = new StringBuilder();
         sb.Append(Done(context));
-        sb.Append("<section aria-labelledby=\"text-h\"><h2 id=\"text-h\">The text the values come from</h2><div class=\"source-text\">")
+        sb.Append("<section aria-labelledby=\"text-h\"><h2 id=\"text-h\">The text the values come from</h2>")
+            .Append("<p>Charted from: <strong>").Append(E(form.Count > 0 ? form[0].Basis : ExtractedField.AbstractBasis)).Append("</strong></p><div class=\"source-text\">")
             .Append(WithEvidence(text, form.SelectMany(f => f.Automatic).Select(v => (v.Start, v.Length))).Replace("\n", "<br>", StringComparison.Ordinal))
             .Append("</div></section>");
         if (form.Count == 0) sb.Append("<p>No charting form is stored for this study yet: it is filled when the study passes the rules.</p>");

@@ -1,0 +1,48 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using SpineReview.Storage;
+
+namespace SpineReview.Extraction.FullText;
+
+/// <summary>A stored full text: the bytes as received, where from, and the licence it was published under.</summary>
+public sealed record StoredFullText(byte[] Body, string Source, string Url, string Licence);
+
+/// <summary>Open-access full texts as received, one blob a study (named by its record key), with source, address and licence as metadata.</summary>
+public sealed class FullTextStore(StorageClients storage)
+{
+    private BlobContainerClient Container => storage.Container(storage.Names.FullTextContainer);
+
+    private static string Name(string recordKey) => Uri.EscapeDataString(recordKey) + ".xml";
+
+    /// <summary>Stores a study's full text; a second store of the same study replaces the first (the same answer, fetched again).</summary>
+    public async Task SaveAsync(string recordKey, StoredFullText text, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var blob = Container.GetBlobClient(Name(recordKey));
+        await blob.UploadAsync(new BinaryData(text.Body), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/xml" },
+            // Metadata is ASCII only: the licence name and address are; the source's URL is escaped by Uri already.
+            Metadata = new Dictionary<string, string> { ["source"] = text.Source, ["url"] = text.Url, ["licence"] = Ascii(text.Licence) },
+        }, ct);
+    }
+
+    /// <summary>A study's stored full text, or null when none is stored.</summary>
+    public async Task<StoredFullText?> GetAsync(string recordKey, CancellationToken ct)
+    {
+        try
+        {
+            var result = await Container.GetBlobClient(Name(recordKey)).DownloadContentAsync(ct);
+            var meta = result.Value.Details.Metadata;
+            return new StoredFullText(result.Value.Content.ToArray(), meta.TryGetValue("source", out var s) ? s : "", meta.TryGetValue("url", out var u) ? u : "",
+                meta.TryGetValue("licence", out var l) ? l : "");
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static string Ascii(string s) => new(s.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
+}
