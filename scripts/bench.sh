@@ -10,17 +10,26 @@
 #                                        classifiers tried, side by side
 #   scripts/bench.sh web [DECISIONS]     the screening page's decision -> next record over HTTP against the web app in-process, with
 #                                        10,000 records waiting on Azurite: p50/p95 of DECISIONS (default 200; target p95 under 200 ms)
+#   scripts/bench.sh cycle [RECORDS]     the whole cycle (harvest, dedup, rules, ranking, extraction, report, alerts) on a generated first
+#                                        harvest of RECORDS records (default 10,000) of the five sources, through an Azurite of its own
+#                                        with its data on disk: progress per stage, storage requests per record, PRISMA counts against
+#                                        the in-memory computation; BENCH_TIME_LIMIT=SECONDS cuts a run off and says where it was
 #   scripts/bench.sh report              the PDF report at the paper's scale (365 of 1,475) and at 10,000 of 40,000, in memory and through storage
 #                                        (generated data): generation time (median of 3) and size
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 what="${1:-}"; records="${2:-}"; [ -n "$records" ] || { [ "$what" = dedup ] && records=100000 || records=10000; }
-case "$what" in harvest|parse|dedup|screening|report|web) ;; *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$what" in harvest|parse|dedup|screening|report|web|cycle) ;; *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 require_toolchains
 install_npm_packages
-say "building (Release)"
-dotnet build "$ROOT/bench/SpineReview.Bench/SpineReview.Bench.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
-dotnet build "$ROOT/functions/SpineReview.Cli/SpineReview.Cli.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
 bench="$ROOT/bench/SpineReview.Bench/bin/Release/net10.0/linux-x64/SpineReview.Bench"
+if [ -n "${BENCH_BUILT:-}" ]; then
+  # A benchmark built elsewhere (another commit's code, for its figure beside this one's), run as it is.
+  bench="$BENCH_BUILT/SpineReview.Bench"; [ -x "$bench" ] || die "BENCH_BUILT=$BENCH_BUILT holds no SpineReview.Bench"
+else
+  say "building (Release)"
+  dotnet build "$ROOT/bench/SpineReview.Bench/SpineReview.Bench.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
+  dotnet build "$ROOT/functions/SpineReview.Cli/SpineReview.Cli.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || die "the build failed"
+fi
 cli="$ROOT/functions/SpineReview.Cli/bin/Release/net10.0/linux-x64/spine-review"
 export SPINE_REVIEW_REPLAY="$ROOT/samples/replay"
 
@@ -60,6 +69,25 @@ if [ "$what" = web ]; then
   say "command: scripts/bench.sh web ${2:-200}"
   "$bench" web "${2:-200}" 10000
   exit $?
+fi
+
+if [ "$what" = cycle ]; then
+  # An Azurite of its own with its data on disk, as scripts/run.sh keeps it (the shared one on 10000-10002 may be in memory and
+  # busy with tests), on ports 10110-10112, with an account key made for this run.
+  for p in 10110 10111 10112; do port_open "$p" && die "port $p is in use; the cycle benchmark starts its own Azurite there"; done
+  data="$ROOT/out/bench/azurite-cycle"; rm -rf "$data"; mkdir -p "$data"
+  account="benchcycle"; key=$(python3 -c "import os,base64;print(base64.b64encode(os.urandom(64)).decode())")
+  AZURITE_ACCOUNTS="$account:$key" "$ROOT/node_modules/.bin/azurite" --silent --location "$data" --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --blobPort 10110 --queueHost 127.0.0.1 --queuePort 10111 --tableHost 127.0.0.1 --tablePort 10112 >"$data.out" 2>&1 &
+  AZURITE_PID=$!
+  trap stop_started EXIT
+  await_ports Azurite "$AZURITE_PID" "$data.out" 10110 10111 10112
+  export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:10110/$account;QueueEndpoint=http://127.0.0.1:10111/$account;TableEndpoint=http://127.0.0.1:10112/$account;"
+  say "command: scripts/bench.sh cycle $records${BENCH_TIME_LIMIT:+ (BENCH_TIME_LIMIT=$BENCH_TIME_LIMIT)}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$bench" cycle "$records" ${BENCH_TIME_LIMIT:+"$BENCH_TIME_LIMIT"}
+  status=$?
+  say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit $status
 fi
 
 if [ "$what" = harvest ]; then

@@ -6,6 +6,9 @@ switch (args.FirstOrDefault())
 {
     case "harvest":
         return await HarvestBench.RunAsync(replay, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000, 200, Console.Out);
+    case "cycle":
+        return await CycleBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : null, Console.Out);
     case "dedup":
         return DedupBench.Run(Path.GetFullPath(Environment.GetEnvironmentVariable("SPINE_REVIEW_CORPUS") ?? "../shared/corpus", Environment.CurrentDirectory) is var c ? Path.Combine(c, "dedup") : "",
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000, Console.Out);
@@ -54,7 +57,7 @@ switch (args.FirstOrDefault())
         if (args.Length < 2) goto default;
         return ParseSteady(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     default:
-        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | dedup [RECORDS] | dedup-profile [RECORDS...] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
+        Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | cycle [RECORDS] [LIMIT_SECONDS] | dedup [RECORDS] | dedup-profile [RECORDS...] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
             " | import-read FILE | make-import MEGABYTES FILE | make-long-entry ris|medline MEGABYTES FILE" +
             " | web [DECISIONS] [WAITING] | web-service [WAITING] [DECISIONS] | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | screening-panel DIR [RUNS] [IDS] | report [INCLUDED] [IDENTIFIED] [--out FILE] | report-stored [INCLUDED] [IDENTIFIED]");
         return 2;

@@ -36,7 +36,9 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
     public const string ByPerson = "person";
 
     /// <summary>Stores a harvested record unless this source record is stored already; links it when it duplicates a stored study.
-    /// <paramref name="prepare"/> completes a record about to be stored as a study of its own (the harvest's enrichment).</summary>
+    /// <paramref name="prepare"/> completes a record about to be stored as a study of its own (the harvest's enrichment).
+    /// Safe against other processes storing the same work at once: a record becomes a study only by claiming its identifiers
+    /// (and its title) with insert-only rows; a writer that finds one claimed by another record links to that record's study.</summary>
     public async Task<(RecordOutcome Outcome, string? DuplicateOf)> RegisterAsync(BibRecord record, string harvestRun, DateTimeOffset now, CancellationToken ct,
         Func<BibRecord, CancellationToken, Task<BibRecord>>? prepare = null)
     {
@@ -45,10 +47,12 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
         var fingerprint = Fingerprint.Of(record);
         if (await records.GetAsync(key, ct) is { } stored)
         {
-            // A run that stopped between storing and indexing left the indexes incomplete: mend them.
-            if (stored.DuplicateOf is null) await identifiers.AddAsync(record, key, ct);
-            await dedup.IndexAsync(fingerprint, stored.DuplicateOf ?? key, ct);
-            return (RecordOutcome.AlreadyStored, stored.DuplicateOf);
+            // A run that stopped between storing and claiming left the claims and the indexes incomplete: finish them, the same
+            // way (a claim another writer made meanwhile links the record to that study).
+            var study = stored.DuplicateOf;
+            if (study is null && await ClaimAsync(stored.Record, fingerprint, key, ct) is { } lost) study = lost;
+            await dedup.IndexAsync(fingerprint, study ?? key, ct);
+            return (RecordOutcome.AlreadyStored, study);
         }
 
         string? duplicateOf = null, duplicateBy = null;
@@ -74,12 +78,110 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
         // Matching is on the record as harvested; a record that will be screened is completed (enriched) first, so it is written once.
         if (duplicateOf is null && prepare is not null) record = await prepare(record, ct);
         if (!await records.TryAddAsync(record, harvestRun, now, duplicateOf, duplicateBy, ct)) return (RecordOutcome.AlreadyStored, duplicateOf);
-        await dedup.IndexAsync(fingerprint, duplicateOf ?? key, ct);
+        if (duplicateOf is not null)
+        {
+            // The index may lead to a record merged into another study since (a person's merge, or a writer that lost a claim).
+            duplicateOf = await FollowAsync(key, duplicateOf, ct);
+            await dedup.IndexAsync(fingerprint, duplicateOf, ct);
+            if (review is not null) await dedup.AddReviewAsync(key, review.CandidateKey, review.TitleSimilarity, ct);
+            return (RecordOutcome.Duplicate, duplicateOf);
+        }
+        // Stored as a study so far; it stays one only if no other writer claimed one of its identifiers or its title first.
+        if (await ClaimAsync(record, fingerprint, key, ct) is { } winner)
+        {
+            await dedup.IndexAsync(fingerprint, winner, ct);
+            return (RecordOutcome.Duplicate, winner);
+        }
+        await dedup.IndexAsync(fingerprint, key, ct);
         if (review is not null) await dedup.AddReviewAsync(key, review.CandidateKey, review.TitleSimilarity, ct);
-        if (duplicateOf is not null) return (RecordOutcome.Duplicate, duplicateOf);
-        await identifiers.AddAsync(record, key, ct);
         return (RecordOutcome.New, null);
     }
+
+    // Claims the stored study's identifiers, then its title, in one order for every writer (pmid, doi, pmcid, arXiv id, title): of
+    // two records that share rows, the one that loses the first shared row stops there, so two writers never each win one row
+    // and lose the other. Returns null when the record stays a study, else the study it is now linked to.
+    private async Task<string?> ClaimAsync(BibRecord record, Fingerprint fingerprint, string key, CancellationToken ct)
+    {
+        var claimed = new List<(string Kind, string Value)>();
+        foreach (var (kind, value) in IdentifierIndex.Of(record))
+        {
+            var holder = await identifiers.ClaimAsync(kind, value, key, ct);
+            if (holder == key) { claimed.Add((kind, value)); continue; }
+            // A person's merge points a record's identifiers at its study; a record linked to this one leads here too.
+            var study = await StudyOfAsync(holder, ct);
+            if (study == key) continue;
+            return await LoseAsync(key, claimed, study, kind, ct);
+        }
+        if (TitleClaim(fingerprint) is not { } title) return null;
+        var first = await identifiers.ClaimAsync(TitleKind, title, key, ct);
+        if (first == key || await records.GetAsync(first, ct) is not { } other) return null;
+        // The same title and year is not the same work by itself ("Editorial", two studies named alike): the matcher decides.
+        var (band, _) = Deduplicator.Judge(fingerprint, Fingerprint.Of(other.Record), options.Value);
+        if (band is not (DedupBand.Merge or DedupBand.Link)) return null;
+        var into = other.DuplicateOf ?? other.Key;
+        return into == key ? null : await LoseAsync(key, claimed, into, band == DedupBand.Merge ? ByFingerprint : ByVersion, ct);
+    }
+
+    /// <summary>Index kind of the title claims: the normalised title and year of each study, insert-only.</summary>
+    public const string TitleKind = "title";
+
+    // Titles of three words or more (shorter ones are mostly columns and notices), as the comparison's squeezed form with the year.
+    private static string? TitleClaim(Fingerprint f)
+    {
+        if (f.Words < 3 || f.Kind != NoticeKind.None) return null;
+        var compact = f.Compact.Length <= 200 ? f.Compact
+            : f.Compact[..200] + "~" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(f.Compact)))[..16];
+        return $"{f.Record.Year?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}:{compact}";
+    }
+
+    // The record stored as a study lost a claim: it becomes a duplicate of the winner's study, the rows it did claim lead there
+    // too, and so does any record another writer linked to it meanwhile.
+    private async Task<string> LoseAsync(string key, List<(string Kind, string Value)> claimed, string study, string by, CancellationToken ct)
+    {
+        await records.RelinkAsync(key, null, study, by, ct);
+        study = await FollowAsync(key, study, ct);
+        foreach (var (kind, value) in claimed) await identifiers.MoveAsync(kind, value, key, study, ct);
+        await MoveLinkedAsync(key, study, ct);
+        return study;
+    }
+
+    // Written first, read after: a writer that links a record to `from` reads `from` after its write (FollowAsync), and this
+    // lists the records linked to `from` after `from` was relinked, so of the two one always sees the other.
+    private async Task MoveLinkedAsync(string from, string study, CancellationToken ct)
+    {
+        var linked = new List<StoredRecord>();
+        await foreach (var r in records.ListLinkedToAsync(from, ct)) linked.Add(r);
+        // The study itself can be listed: the other side of a crossing move, which puts it back itself.
+        foreach (var r in linked.Where(r => r.Key != study))
+        {
+            try
+            {
+                await records.RelinkAsync(r.Key, from, study, r.DuplicateBy, ct);
+            }
+            catch (InvalidOperationException)
+            {
+                // Relinked by its own writer or a person since it was listed: that link stands.
+            }
+        }
+    }
+
+    // The study a record linked to `to` belongs to: `to` itself unless `to` was linked to another meanwhile, then the link is moved
+    // there (ETag-checked), as often as it takes.
+    private async Task<string> FollowAsync(string key, string to, CancellationToken ct)
+    {
+        for (var hops = 0; ; hops++)
+        {
+            var next = await records.GetAsync(to, ct) is { DuplicateOf: { } n } ? n : null;
+            if (next is null) return to;
+            if (next == key || hops > 16)
+                throw new InvalidOperationException($"Records {key} and {to} are linked in a loop; split one of them (spine-review dedup split).");
+            var moved = await records.RelinkAsync(key, to, next, (await records.GetAsync(key, ct))?.DuplicateBy, ct);
+            to = moved.DuplicateOf!;
+        }
+    }
+
+    private async Task<string> StudyOfAsync(string key, CancellationToken ct) =>
+        await records.GetAsync(key, ct) is { DuplicateOf: { } study } ? study : key;
 
     /// <summary><see cref="StoredRecord.DuplicateBy"/> of a notice of this kind ("notice:erratum").</summary>
     public static string NoticeBy(NoticeKind kind) => ByNotice + kind.ToString().ToLowerInvariant();
@@ -134,18 +236,40 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
         var target = await records.GetAsync(into, ct) ?? throw RecordStore.NotStored(into);
         var study = target.DuplicateOf ?? target.Key;
         if (study == key) throw new InvalidOperationException($"Record {into} is already linked to {key}.");
-        await dedup.DecideAsync(key, into, DedupStore.Same, decidedBy, at, ct);
-        var moved = new List<StoredRecord> { await records.GetAsync(key, ct) ?? throw RecordStore.NotStored(key) };
-        await foreach (var linked in records.ListLinkedToAsync(key, ct)) moved.Add(linked);
+        var record = await records.GetAsync(key, ct) ?? throw RecordStore.NotStored(key);
+        // ETag-checked against the link just read: of two people moving this record at once, one is told.
+        await records.RelinkAsync(key, record.DuplicateOf, study, ByPerson, ct);
+        // Written first, read after: of two merges that cross (this record into the study while the study is merged into this
+        // record, or into a third), the later check sees the other's write. The record goes back and the person is told, so
+        // no two records end up linked to each other with no study left.
+        if (await records.GetAsync(study, ct) is not { DuplicateOf: null })
+        {
+            await records.RelinkAsync(key, study, record.DuplicateOf, record.DuplicateBy, CancellationToken.None);
+            throw new InvalidOperationException($"Record {study} was merged or relinked meanwhile. Look at both records again before deciding.");
+        }
+        // The merge stands: the rest must finish even when the command is cancelled now.
+        await dedup.DecideAsync(key, into, DedupStore.Same, decidedBy, at, CancellationToken.None);
+        var moved = new List<StoredRecord> { record };
+        await foreach (var linked in records.ListLinkedToAsync(key, CancellationToken.None))
+        {
+            // The study itself can be listed: the other side of a crossing merge, refused and put back by its own check.
+            if (linked.Key == study) continue;
+            try
+            {
+                moved.Add(await records.RelinkAsync(linked.Key, key, study, ByPerson, CancellationToken.None));
+            }
+            catch (InvalidOperationException)
+            {
+                // Relinked by someone else since it was listed: that link stands.
+            }
+        }
         foreach (var m in moved)
         {
-            var relinked = await records.RelinkAsync(m.Key, m.DuplicateOf, study, ByPerson, ct);
             // Its identifiers now lead to the study, so a later record with one of them is linked to the study, not to it.
-            await identifiers.PointAtAsync(relinked.Record, study, ct);
-            await dedup.IndexAsync(Fingerprint.Of(relinked.Record), study, ct);
+            await identifiers.PointAtAsync(m.Record, study, CancellationToken.None);
+            await dedup.IndexAsync(Fingerprint.Of(m.Record), study, CancellationToken.None);
         }
-        // No longer a study of its own, so people should not spend a decision on it; the verdict is stored, so this finishes
-        // even when the command is cancelled now.
+        // No longer a study of its own, so people should not spend a decision on it.
         await screening.RemoveFromQueueAsync(key, CancellationToken.None);
         return study;
     }

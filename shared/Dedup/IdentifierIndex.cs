@@ -50,6 +50,44 @@ public sealed class IdentifierIndex(StorageClients storage)
         }
     }
 
+    /// <summary>Claims one index row for <paramref name="key"/> (insert-only) and returns the record that holds it: <paramref name="key"/>
+    /// when this claim won or an earlier run of the same record made it, else the record another writer claimed it for first.</summary>
+    public async Task<string> ClaimAsync(string kind, string value, string key, CancellationToken ct)
+    {
+        var encoded = KeyEncoding.Encode(value);
+        while (true)
+        {
+            try
+            {
+                await Table.AddEntityAsync(new TableEntity(kind, encoded) { ["RecordKey"] = key }, ct);
+                return key;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                var held = await Table.GetEntityIfExistsAsync<TableEntity>(kind, encoded, cancellationToken: ct);
+                // Removed between the two requests (never done today, but then the claim is free again): try once more.
+                if (held.HasValue && held.Value!.GetString("RecordKey") is { } holder) return holder;
+            }
+        }
+    }
+
+    /// <summary>Points one index row at <paramref name="to"/> if it still points at <paramref name="from"/> (ETag-checked: a row
+    /// another writer changed in between keeps that writer's value).</summary>
+    public async Task MoveAsync(string kind, string value, string from, string to, CancellationToken ct)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(kind, KeyEncoding.Encode(value), cancellationToken: ct);
+        if (!row.HasValue || row.Value!.GetString("RecordKey") != from) return;
+        row.Value["RecordKey"] = to;
+        try
+        {
+            await Table.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Changed by another writer since it was read: its value stands.
+        }
+    }
+
     /// <summary>Points the record's identifiers at <paramref name="studyKey"/>, replacing what they pointed at (a person's merge).</summary>
     public async Task PointAtAsync(BibRecord record, string studyKey, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -14,7 +15,8 @@ public sealed class StorageClients
     /// <summary>The setting both hosts read: a connection string, or (managed identity) AzureWebJobsStorage__blobServiceUri etc.</summary>
     public const string Setting = "AzureWebJobsStorage";
 
-    public StorageClients(IConfiguration configuration, StorageNames names)
+    /// <param name="policies">Policies added to every client's pipeline per request sent (a benchmark's request counter).</param>
+    public StorageClients(IConfiguration configuration, StorageNames names, IReadOnlyList<HttpPipelinePolicy>? policies = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         Names = names;
@@ -33,6 +35,8 @@ public sealed class StorageClients
         // Per call, so it sees what is left after the retries: storage that stopped answering is said once, in the project's words.
         var reach = new StorageReachPolicy();
         foreach (var options in new ClientOptions[] { tableOptions, queueOptions, blobOptions }) options.AddPolicy(reach, HttpPipelinePosition.PerCall);
+        foreach (var options in new ClientOptions[] { tableOptions, queueOptions, blobOptions })
+            foreach (var policy in policies ?? []) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
 
         if (!string.IsNullOrWhiteSpace(connection))
         {

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using SpineReview.Cycle;
+using SpineReview.Dedup;
+using SpineReview.Records;
+using SpineReview.Sources;
+using SpineReview.Storage;
+
+namespace SpineReview.Bench;
+
+/// <summary>The whole cycle (harvest, dedup, rules, ranking, extraction, report, alerts) on a generated first harvest, through
+/// the storage in AzureWebJobsStorage. The five sources are replaced by sources that hand the generated records over page by page
+/// (their HTTP and parsing are measured by the harvest and parse benchmarks); everything from the page on is the real cycle.</summary>
+public static class CycleBench
+{
+    /// <summary>Counts every storage HTTP request (retries included: each is billed) by service.</summary>
+    private sealed class RequestCounter : HttpPipelinePolicy
+    {
+        private long _tables, _queues, _blobs;
+        public long Tables => Interlocked.Read(ref _tables);
+        public long Queues => Interlocked.Read(ref _queues);
+        public long Blobs => Interlocked.Read(ref _blobs);
+        public long Total => Tables + Queues + Blobs;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Count(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Count(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        // Azurite serves each service on its own port; Azure on its own host name.
+        private void Count(HttpMessage message)
+        {
+            var (host, port) = (message.Request.Uri.Host ?? "", message.Request.Uri.Port);
+            if (host.Contains(".table.", StringComparison.Ordinal) || port is 10002 or 10112) Interlocked.Increment(ref _tables);
+            else if (host.Contains(".queue.", StringComparison.Ordinal) || port is 10001 or 10111) Interlocked.Increment(ref _queues);
+            else Interlocked.Increment(ref _blobs);
+        }
+    }
+
+    /// <summary>A source that returns generated records in pages of its usual size.</summary>
+    private sealed class GeneratedSource(string name, IReadOnlyList<BibRecord> records, int pageSize) : ISource
+    {
+        public string Name => name;
+        public string Query => "generated first harvest (bench)";
+        public bool Enabled => true;
+        public string? MissingConfiguration => null;
+        public DateOnly StartDate => new(2012, 1, 1);
+
+        public async IAsyncEnumerable<SourcePage> SearchAsync(SearchWindow window, string? resumeCursor, [EnumeratorCancellation] CancellationToken ct)
+        {
+            for (var start = 0; start < records.Count; start += pageSize)
+            {
+                ct.ThrowIfCancellationRequested();
+                var page = records.Skip(start).Take(pageSize).ToList();
+                // The page archived as the source would send it: its records as JSON, about as large as the source's own answer.
+                var raw = JsonSerializer.SerializeToUtf8Bytes(page, RecordsJsonList.Default.ListBibRecord);
+                yield return new SourcePage($"page_{start / pageSize:D5}.json", raw, $"bench://{name}/?start={start}", start == 0 ? records.Count : 0, page);
+                await Task.Yield();
+            }
+        }
+    }
+
+    private static readonly Dictionary<string, int> PageSizes = new(StringComparer.Ordinal)
+    {
+        ["pubmed"] = 200, ["europepmc"] = 1000, ["openalex"] = 200, ["arxiv"] = 200, ["ieee"] = 200,
+    };
+
+    public static async Task<int> RunAsync(int records, int? limitSeconds, TextWriter output)
+    {
+        var made = Stopwatch.StartNew();
+        var harvest = FirstHarvest.Generate(records);
+        var order = SourceFiles.Names;
+        var expected = InMemory(harvest.InHarvestOrder(order), new DedupOptions());
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"generated {records} records ({string.Join(", ", order.Where(harvest.BySource.ContainsKey).Select(s => $"{s} {harvest.BySource[s].Count}"))}), " +
+            $"{harvest.DesignedDuplicates} made as copies; in memory the harvest's matching finds {expected} duplicates ({made.Elapsed.TotalSeconds:0.0} s)"));
+
+        var counter = new RequestCounter();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageClients.Setting] = Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
+            ["Storage:Prefix"] = "bench" + Guid.NewGuid().ToString("N")[..8],
+            // Every field is filled as the sources fill it: nothing to complete from Crossref.
+            ["Crossref:Enabled"] = "false",
+        }).Build();
+        var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddSpineReview(configuration);
+        services.RemoveAll<ISource>();
+        foreach (var (name, list) in harvest.BySource) services.AddSingleton<ISource>(new GeneratedSource(name, list, PageSizes[name]));
+        services.RemoveAll<StorageClients>();
+        services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>(), [counter]));
+        await using var provider = services.BuildServiceProvider();
+        var storage = provider.GetRequiredService<StorageClients>();
+        await provider.GetRequiredService<StorageInitializer>().CreateAsync();
+
+        using var limit = limitSeconds is { } l ? new CancellationTokenSource(TimeSpan.FromSeconds(l)) : new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var stage = "start";
+        var (stageStart, stageRequests, lastLine) = (TimeSpan.Zero, 0L, TimeSpan.Zero);
+        var stages = new List<string>();
+        void EndStage()
+        {
+            if (stage == "start") return;
+            var requests = counter.Total - stageRequests;
+            stages.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  {stage,-8} {(clock.Elapsed - stageStart).TotalSeconds,8:0.0} s  {requests,10} storage requests ({requests / (double)records:0.00} per record)"));
+        }
+        var progress = new SyncProgress<string>(line =>
+        {
+            var now = clock.Elapsed;
+            if (line.StartsWith('[') && line.IndexOf(']', StringComparison.Ordinal) is > 0 and var end && line.IndexOf(':', end) is > 0 and var colon)
+            {
+                EndStage();
+                (stage, stageStart, stageRequests) = (line[(end + 2)..colon], now, counter.Total);
+            }
+            else if (now - lastLine < TimeSpan.FromSeconds(5)) return;
+            lastLine = now;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{now.TotalSeconds,7:0.0} s, {counter.Total,9} requests] {line}"));
+            output.Flush();
+        });
+        var cycle = provider.GetRequiredService<CycleService>();
+        CycleSummary summary;
+        try
+        {
+            summary = await cycle.RunAsync(new HarvestRequest(), progress, limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            EndStage();
+            foreach (var s in stages) output.WriteLine(s);
+            var stored = 0;
+            await foreach (var _ in provider.GetRequiredService<RecordStore>().ListAsync(default)) stored++;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cut off at the time limit ({limitSeconds} s) in stage {stage}, {stored} of {records} records stored, {counter.Total} storage requests"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"whole cycle: {records} records not finished within {clock.Elapsed.TotalSeconds:0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
+            await BenchStorage.DeleteAsync(storage);
+            return 1;
+        }
+        EndStage();
+        var seconds = clock.Elapsed.TotalSeconds;
+        var counts = summary.Report.Counts;
+        output.WriteLine("per stage:");
+        foreach (var s in stages) output.WriteLine(s);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"storage requests: {counter.Total} ({counter.Tables} table, {counter.Queues} queue, {counter.Blobs} blob) = {counter.Total / (double)records:0.00} per record"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"PRISMA through storage: identified {counts.Identified}, duplicates {counts.Duplicates}, excluded by rules {counts.ExcludedByRules}, passed rules {counts.PassedRules}; " +
+            $"in memory: identified {records}, duplicates {expected}"));
+        var same = counts.Identified == records && counts.Duplicates == expected;
+        output.WriteLine(same ? "counts: equal to the in-memory computation" : "counts: DIFFER from the in-memory computation");
+        await BenchStorage.DeleteAsync(storage);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"whole cycle: {records} records in {seconds:0.0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
+        return same ? 0 : 1;
+    }
+
+    // The harvest's decisions, in memory and in the order it stores: an identifier already kept links a record to its study; else
+    // the matcher's merge, version link, or notice link against every record indexed so far; a study's identifiers are kept.
+    private static int InMemory(IEnumerable<BibRecord> inOrder, DedupOptions options)
+    {
+        var identifiers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var index = new DedupIndex(options);
+        var duplicates = 0;
+        foreach (var r in inOrder)
+        {
+            string? study = null;
+            foreach (var (kind, value) in IdentifierIndex.Of(r))
+                if (identifiers.TryGetValue(kind + ":" + value, out var held)) { study = held; break; }
+            var f = Fingerprint.Of(r);
+            if (study is null && index.Match(f) is { } m && (m.Band is DedupBand.Merge or DedupBand.Link || (m.Band == DedupBand.Notice && f.Kind != NoticeKind.None)))
+                study = m.StudyKey;
+            if (study is null)
+                foreach (var (kind, value) in IdentifierIndex.Of(r)) identifiers.TryAdd(kind + ":" + value, r.Key);
+            else duplicates++;
+            index.Add(new DedupCandidate(r.Key, study ?? r.Key, f));
+        }
+        return duplicates;
+    }
+}
+
+/// <summary>JSON of a page of records (the archived raw page of a generated source).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<BibRecord>))]
+internal sealed partial class RecordsJsonList : System.Text.Json.Serialization.JsonSerializerContext;
