@@ -110,16 +110,25 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
             // A person's merge points a record's identifiers at its study; a record linked to this one leads here too.
             var study = await StudyOfAsync(holder, ct);
             if (study == key) continue;
+            // A person split these two (the record shares the identifier with a different work): the row stays with the other, and
+            // seeing the record again must not undo the verdict.
+            if (await dedup.DecidedDistinctAsync(key, holder, ct) || await dedup.DecidedDistinctAsync(key, study, ct)) continue;
             return await LoseAsync(key, claimed, study, kind, ct);
         }
         if (TitleClaim(fingerprint) is not { } title) return null;
         var first = await identifiers.ClaimAsync(TitleKind, title, key, ct);
         if (first == key || await records.GetAsync(first, ct) is not { } other) return null;
         // The same title and year is not the same work by itself ("Editorial", two studies named alike): the matcher decides.
-        var (band, _) = Deduplicator.Judge(fingerprint, Fingerprint.Of(other.Record), options.Value);
-        if (band is not (DedupBand.Merge or DedupBand.Link)) return null;
+        var (band, similarity) = Deduplicator.Judge(fingerprint, Fingerprint.Of(other.Record), options.Value);
+        if (band is not (DedupBand.Merge or DedupBand.Link))
+        {
+            // Stored at the same moment, neither saw the other among its candidates: the pair a person should look at is listed here.
+            if (band is DedupBand.Review or DedupBand.Notice) await dedup.AddReviewAsync(key, first, similarity, ct);
+            return null;
+        }
         var into = other.DuplicateOf ?? other.Key;
-        return into == key ? null : await LoseAsync(key, claimed, into, band == DedupBand.Merge ? ByFingerprint : ByVersion, ct);
+        if (into == key || await dedup.DecidedDistinctAsync(key, first, ct) || await dedup.DecidedDistinctAsync(key, into, ct)) return null;
+        return await LoseAsync(key, claimed, into, band == DedupBand.Merge ? ByFingerprint : ByVersion, ct);
     }
 
     /// <summary>Index kind of the title claims: the normalised title and year of each study, insert-only.</summary>

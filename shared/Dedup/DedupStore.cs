@@ -77,6 +77,13 @@ public sealed class DedupStore(StorageClients storage)
             await Pairs.UpsertEntityAsync(Row(a, b, status, null, decidedBy, at), TableUpdateMode.Merge, ct);
     }
 
+    /// <summary>Whether a person decided that the two records are different works (a split, or "keep apart"): one point read.</summary>
+    public async Task<bool> DecidedDistinctAsync(string recordKey, string otherKey, CancellationToken ct)
+    {
+        var row = await Pairs.GetEntityIfExistsAsync<TableEntity>(KeyEncoding.Encode(recordKey), KeyEncoding.Encode(otherKey), ["Status"], ct);
+        return row.HasValue && row.Value?.GetString("Status") == Distinct;
+    }
+
     /// <summary>Pairs with the given status (the review list), both directions folded into one.</summary>
     public async Task<List<DedupPair>> ListAsync(string status, CancellationToken ct)
     {

@@ -46,7 +46,7 @@ public sealed class CitationSource : HttpSource, ISource
     // OpenAlex's search query is not this source's: the log must say what citation searching asked for.
     private static SourceOptions WithoutQuery(SourceOptions o) => new()
     {
-        BaseUrl = o.BaseUrl, ApiKey = o.ApiKey, Email = o.Email, PageSize = o.PageSize, RequestsPerSecond = o.RequestsPerSecond, StartDate = o.StartDate,
+        Enabled = o.Enabled, BaseUrl = o.BaseUrl, ApiKey = o.ApiKey, Email = o.Email, PageSize = o.PageSize, RequestsPerSecond = o.RequestsPerSecond, StartDate = o.StartDate,
         MaxRetries = o.MaxRetries, RetryDelaySeconds = o.RetryDelaySeconds, TimeoutSeconds = o.TimeoutSeconds,
     };
 

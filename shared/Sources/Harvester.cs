@@ -30,6 +30,9 @@ public sealed class Harvester(
     /// <summary>Every source known, in harvest order.</summary>
     public IReadOnlyList<ISource> Sources => SourceFiles.Names.Where(_sources.ContainsKey).Select(n => _sources[n]).ToList();
 
+    /// <summary>Any registered source by name, the other methods (citation searching) included; null when none has it.</summary>
+    public ISource? Find(string name) => _sources.GetValueOrDefault(name);
+
     /// <summary>Pages fetched ahead of storing (PubMed: 64 × 200 records, about 130 MB at most).</summary>
     public const int FetchAhead = 64;
 

@@ -133,7 +133,7 @@ public static partial class WebApp
                 // Refused before anything is read (the anti-forgery check reads the form); a body without a length stops at the limit.
                 if (http.Request.ContentLength > max)
                 {
-                    await FailAsync(context, 413, "Too large", $"This takes at most {max / (1024 * 1024)} MB and nothing was stored. Send a smaller file: export the results in parts and send each.");
+                    await FailAsync(context, 413, "Too large", TooLarge(max));
                     return;
                 }
                 if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
@@ -145,6 +145,13 @@ public static partial class WebApp
                 return;
             }
             await route.Handle(context);
+        }
+        catch (Exception caught) when (Unread(caught) is { } e && !http.Response.HasStarted)
+        {
+            // The server stopped reading the body (the form reader or the anti-forgery check may wrap it): over the route's limit
+            // (sent without a length), or cut off by the sender.
+            if (e.StatusCode == 413) await FailAsync(context, 413, "Too large", TooLarge(route.MaxBodyBytes ?? 0));
+            else await FailAsync(context, 400, "Not accepted", "The request could not be read to its end, so nothing was stored. Send it again.");
         }
         catch (Exception e) when (Refusal(e) is { } refusal && !http.Response.HasStarted)
         {
@@ -159,6 +166,16 @@ public static partial class WebApp
                 "The page could not be made; nothing you sent was half-stored. Try again in a moment; if it keeps failing, tell the review's admin the reference below.", reference);
         }
     }
+
+    private static Microsoft.AspNetCore.Http.BadHttpRequestException? Unread(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is Microsoft.AspNetCore.Http.BadHttpRequestException bad) return bad;
+        return null;
+    }
+
+    private static string TooLarge(long max) =>
+        $"This takes at most {max / (1024 * 1024)} MB and nothing was stored. Send a smaller file: export the results in parts and send each.";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Web page {Path} failed (reference {Reference})")]
     private static partial void LogFailure(ILogger logger, Exception exception, string path, string reference);

@@ -14,7 +14,8 @@ public sealed class LivingChecks(Harvester harvester, RecordRefresher refresher,
     [Function("SearchCitations")]
     public async Task SearchCitations([TimerTrigger("%Schedules:SearchCitations%")] TimerInfo timer, CancellationToken ct)
     {
-        if (harvester.Sources.FirstOrDefault(s => s.Name == SourceName.Citations.Name) is { Enabled: false }) return;
+        // Citation searching asks OpenAlex: switched off with it (setting OpenAlex__Enabled).
+        if (harvester.Find(SourceName.Citations.Name) is not { Enabled: true }) return;
         await harvester.HarvestAsync(SourceName.Citations.Name, new HarvestRequest(), progress: null, ct);
     }
 

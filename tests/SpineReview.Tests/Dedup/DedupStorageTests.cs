@@ -207,6 +207,27 @@ public class DedupStorageTests
         Assert.Equal([copy.Key], queued.Value.Select(m => RecordMessage.Parse(m.Body.ToString()).RecordKey));
     }
 
+    [Theory]
+    [InlineData("36000041", "W501", true)]
+    [InlineData("36000042", "W502", false)]
+    public async Task Split_TheSameSourceRecordHarvestedAgain_TheSplitStands(string pmid, string openAlexId, bool sharesTheDoi)
+    {
+        // Linked by a shared DOI (a different title), or by the matcher on title and authors (no identifier shared): a person
+        // split them, and the next harvest, citation search or import brings the same source record again.
+        await using var host = TestHost.Create();
+        var dedup = host.Get<DedupService>();
+        var article = PubMed(pmid, Title);
+        var copy = sharesTheDoi ? OpenAlex(openAlexId, "Another title altogether") with { Doi = article.Doi } : OpenAlex(openAlexId, Title);
+        await dedup.RegisterAsync(article, "run1", At, default);
+        Assert.Equal((RecordOutcome.Duplicate, article.Key), await dedup.RegisterAsync(copy, "run1", At, default));
+        await dedup.SplitAsync(copy.Key, "Reviewer A", At, default);
+
+        Assert.Equal((RecordOutcome.AlreadyStored, (string?)null), await dedup.RegisterAsync(copy, "run2", At, default));
+        var stored = await host.Get<RecordStore>().GetAsync(copy.Key, default);
+        Assert.True(stored!.DuplicateOf is null, $"linked again to {stored.DuplicateOf} by {stored.DuplicateBy} after the split");
+        Assert.Null((await host.Get<RecordStore>().GetAsync(article.Key, default))!.DuplicateOf);
+    }
+
     [Fact]
     public async Task Merge_ByTheService_TheRecordLeavesTheReviewersQueue_TheStudyStays()
     {

@@ -18,9 +18,11 @@ public class CitationSearchTests
 {
     private const string Included = "pubmed:40647478";
 
-    private static async Task<TestHost> ReviewWithOneIncludedStudyAsync(SourceServer server)
+    private static async Task<TestHost> ReviewWithOneIncludedStudyAsync(SourceServer server, bool openAlexEnabled = true)
     {
         var settings = TestHost.PubMedOnly();
+        // Citation searching asks OpenAlex, and goes with OpenAlex's switch.
+        settings["OpenAlex:Enabled"] = openAlexEnabled ? "true" : "false";
         settings["PubMed:BaseUrl"] = server.BaseUrl("pubmed");
         settings["OpenAlex:BaseUrl"] = server.BaseUrl("openalex");
         settings["OpenAlex:Email"] = "team@example.org";
@@ -109,5 +111,20 @@ public class CitationSearchTests
 
         Assert.Equal(("complete", 0, 0), (summary.Status, summary.Reported, summary.Retrieved));
         Assert.Empty(server.Of("openalex"));
+    }
+
+    [Fact]
+    public async Task SearchCitationsTimer_OpenAlexSwitchedOff_AsksNothing()
+    {
+        await using var server = await SourceServer.StartAsync(TestPaths.Replay);
+        await using var host = await ReviewWithOneIncludedStudyAsync(server, openAlexEnabled: false);
+        var harvester = host.Get<Harvester>();
+        Assert.False(harvester.Find("citations")!.Enabled);
+
+        await new SpineReview.Functions.Functions.LivingChecks(harvester, host.Get<SpineReview.Living.RecordRefresher>(),
+            host.Get<Microsoft.Extensions.Options.IOptionsMonitor<SourceOptions>>()).SearchCitations(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+
+        Assert.Empty(server.Of("openalex"));
+        Assert.DoesNotContain(await host.Get<SearchLog>().ListAsync(default), s => s.Source == "citations");
     }
 }

@@ -25,7 +25,7 @@ public sealed class RefreshTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_replay, "pubmed"));
         foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.Replay, "pubmed"))) File.Copy(file, Path.Combine(_replay, "pubmed", Path.GetFileName(file)));
         Directory.CreateDirectory(Path.Combine(_replay, "crossref", "works"));
-        foreach (var file in Directory.GetFiles(TestPaths.Fixture("refresh", "crossref", "works")))
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "samples", "refresh", "crossref", "works")))
             File.Copy(file, Path.Combine(_replay, "crossref", "works", Path.GetFileName(file)));
     }
 

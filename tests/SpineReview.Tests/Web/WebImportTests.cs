@@ -48,6 +48,48 @@ public sealed class WebImportTests
         Assert.Contains("at most 64 MB", System.Text.Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray()), StringComparison.Ordinal);
     }
 
+    private sealed class Endless(long length) : Stream
+    {
+        private long _left = length;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, _left);
+            Array.Fill(buffer, (byte)'A', offset, n);
+            _left -= n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task Upload_OverTheLimitWithoutADeclaredLength_TooLarge_NothingStored()
+    {
+        await using var web = await WebServer.StartAsync();
+        var root = await web.SignedInAsync("root");
+        var token = await WebServer.TokenAsync(root, "/manage/import");
+        var form = new MultipartFormDataContent();
+        form.Add(new StringContent(token), "__RequestVerificationToken");
+        foreach (var (name, value) in Fields) form.Add(new StringContent(value), name);
+        var file = new StreamContent(new Endless(SpineReview.Web.Pages.ImportPage.MaxBytes + 1024 * 1024));
+        form.Add(file, "file", "big.ris");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/manage/import") { Content = form };
+        request.Headers.TransferEncodingChunked = true;
+        var answer = await root.SendAsync(request);
+        var text = await answer.Content.ReadAsStringAsync();
+        // Kestrel stops reading at the limit; the person is told the limit, not "something went wrong".
+        Assert.True((int)answer.StatusCode == 413, $"{(int)answer.StatusCode}: {text[..Math.Min(600, text.Length)]}");
+        Assert.Contains("at most 64 MB and nothing was stored", text, StringComparison.Ordinal);
+        Assert.Equal(0, await StoredAsync(web));
+    }
+
     private sealed class UnreadableStream : MemoryStream
     {
         public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("the body was read");
