@@ -120,23 +120,13 @@ public sealed class RecordRefresher(CrossrefClient crossref, IOptionsMonitor<Sou
         }
     }
 
-    // The record keeps everything it had; the type is added, as PubMed adds it. ETag-checked: a write in between is read again.
+    // The record keeps everything it had; the type is added, as PubMed adds it, to the record as it is when written (the store
+    // reads it again when another writer came in between).
     private async Task MarkRetractedAsync(string key, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            if (await records.GetAsync(key, ct) is not { } stored) return;
-            if (stored.Record.PublicationTypes.Contains(RetractedType, StringComparer.OrdinalIgnoreCase)) return;
-            try
-            {
-                await records.UpdateRecordAsync(key, stored.Record with { PublicationTypes = [.. stored.Record.PublicationTypes, RetractedType] }, ct);
-                return;
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
-            {
-                // Changed by another writer since it was read (enrichment): read it again and add the type to what is there now.
-            }
-        }
+        if (await records.GetAsync(key, ct) is null) return;
+        await records.UpdateRecordAsync(key, r => r.PublicationTypes.Contains(RetractedType, StringComparer.OrdinalIgnoreCase) ? null
+            : r with { PublicationTypes = [.. r.PublicationTypes, RetractedType] }, ct);
     }
 }
 

@@ -90,15 +90,30 @@ public sealed class RecordStore(StorageClients storage)
         }
     }
 
-    /// <summary>Replaces the stored record's content (enrichment), keeping its links and provenance; ETag-checked.</summary>
-    public async Task UpdateRecordAsync(string key, BibRecord updated, CancellationToken ct)
+    /// <summary>Changes the stored record's content, keeping its links and provenance: <paramref name="change"/> gets the record as
+    /// stored and returns it changed, or null when there is nothing to change. Written only over the version it was given (ETag):
+    /// when another writer came in between, the record is read and changed again, so no one's change is overwritten. Returns
+    /// whether it wrote.</summary>
+    public async Task<bool> UpdateRecordAsync(string key, Func<BibRecord, BibRecord?> change, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(updated);
-        var entity = await EntityAsync(key, ct);
-        SetJson(entity, updated);
-        entity.Title = Truncate(updated.Title, 4000);
-        entity.Year = updated.Year;
-        await Records.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+        ArgumentNullException.ThrowIfNull(change);
+        while (true)
+        {
+            var entity = await EntityAsync(key, ct);
+            if (change(ReadJson(entity)) is not { } updated) return false;
+            SetJson(entity, updated);
+            entity.Title = Truncate(updated.Title, 4000);
+            entity.Year = updated.Year;
+            try
+            {
+                await Records.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Another writer changed it since it was read: change what is there now.
+            }
+        }
     }
 
     /// <summary>Moves a stored record's duplicate link from <paramref name="from"/> to <paramref name="to"/> (null: a study of its

@@ -28,6 +28,7 @@ public sealed class ExtractionApi(ExtractionService extraction, SpineReview.Web.
     {
         var (reviewer, refused) = Problems.Reviewer(request, identity, options.Value.TrustIdentityHeaders, "Correcting the charting form");
         if (refused is not null) return refused;
+        if (Problems.NotJson(request) is { } unsupported) return unsupported;
         try
         {
             var body = await CorrectionRequest.ReadJsonAsync(request.Body, ct);

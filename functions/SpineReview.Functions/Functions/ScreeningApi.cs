@@ -27,6 +27,7 @@ public sealed class ScreeningApi(ReviewService people, SpineReview.Web.WebIdenti
     public Task<IActionResult> Decide([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/screening/decisions")] HttpRequest request, CancellationToken ct) =>
         Handle(request, async reviewer =>
         {
+            if (Problems.NotJson(request) is { } unsupported) return unsupported;
             var body = await DecisionRequest.ReadJsonAsync(request.Body, ct);
             var result = await people.DecideAsync(reviewer, body.RecordKey ?? "", body.Decision ?? "", body.Reason, body.Note, IfMatch(request), ct);
             return Created(request, result);
@@ -43,6 +44,7 @@ public sealed class ScreeningApi(ReviewService people, SpineReview.Web.WebIdenti
         string recordKey, CancellationToken ct) =>
         Handle(request, async reviewer =>
         {
+            if (Problems.NotJson(request) is { } unsupported) return unsupported;
             var body = await DecisionRequest.ReadJsonAsync(request.Body, ct);
             // The route value arrives decoded; a key with characters a URL cannot carry may be given in the body instead.
             var result = await people.ResolveAsync(reviewer, body.RecordKey ?? recordKey, body.Decision ?? "", body.Reason, body.Note, IfMatch(request), ct);

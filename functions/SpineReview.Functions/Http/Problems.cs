@@ -23,6 +23,20 @@ public static class Problems
     };
 
     /// <summary>
+    /// 415 unless the body is declared JSON (Content-Type application/json). A browser posts another site's form only as
+    /// form data or text/plain without asking; JSON needs a CORS preflight this app never grants, so a state change by JSON
+    /// cannot be forged from another site with the reviewer's platform cookie.
+    /// </summary>
+    public static ObjectResult? NotJson(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Of(415, "Send the body as JSON with the header Content-Type: application/json; nothing was stored.");
+    }
+
+    /// <summary>
     /// The signed-in reviewer, or the answer to send: 401 when App Service authentication is off (the headers could be anyone's)
     /// or the request carries no platform identity, 403 when the person signed in is not a reviewer (setting Web:Reviewers or
     /// the group in Web:ReviewerGroup), the same rule the pages follow. <paramref name="what"/> names the action ("Screening").

@@ -78,6 +78,12 @@ public class CorrectionTests
 
         var signed = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         signed.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "ben@example.org";
+        // Posted as text/plain (what another site's form can send without asking): refused, nothing stored.
+        signed.Request.ContentType = "text/plain";
+        signed.Request.Body = new MemoryStream("{\"values\":[\"Deformity\"],\"note\":\"adolescent idiopathic scoliosis\"}"u8.ToArray());
+        Assert.Equal(415, ((Microsoft.AspNetCore.Mvc.ObjectResult)await api.Correct(signed.Request, record.Key, "condition", default)).StatusCode);
+        Assert.Null((await host.Get<ExtractionStore>().GetAsync(record.Key, default))["condition"].Correction);
+        signed.Request.ContentType = "application/json; charset=utf-8";
         signed.Request.Body = new MemoryStream("{\"values\":[\"Deformity\"],\"note\":\"adolescent idiopathic scoliosis\"}"u8.ToArray());
         var created = (Microsoft.AspNetCore.Mvc.ObjectResult)await api.Correct(signed.Request, record.Key, "condition", default);
         Assert.Equal(201, created.StatusCode);
@@ -87,6 +93,7 @@ public class CorrectionTests
 
         var bad = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         bad.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "ben@example.org";
+        bad.Request.ContentType = "application/json";
         bad.Request.Body = new MemoryStream("{\"values\":[\"Scoliosis\"]}"u8.ToArray());
         var refused = (Microsoft.AspNetCore.Mvc.ObjectResult)await api.Correct(bad.Request, record.Key, "condition", default);
         Assert.Equal(400, refused.StatusCode);

@@ -268,6 +268,12 @@ public class PeopleScreeningTests
         Assert.Equal(400, refused.StatusCode);
         Assert.Empty(await host.Get<ScreeningStore>().DecisionsAsync(key, default));
 
+        // The same body as text/plain, as another site's form could post it with the reviewer's cookie: refused, nothing stored.
+        var plain = Signed("dana@example.org", $$"""{"recordKey":"{{key}}","decision":"exclude","reason":"animal","note":"pigs"}""");
+        plain.Request.ContentType = "text/plain";
+        Assert.Equal(415, ((ObjectResult)await api.Decide(plain.Request, default)).StatusCode);
+        Assert.Empty(await host.Get<ScreeningStore>().DecisionsAsync(key, default));
+
         var ok = Signed("dana@example.org", $$"""{"recordKey":"{{key}}","decision":"exclude","reason":"animal","note":"pigs"}""");
         var created = (ObjectResult)await api.Decide(ok.Request, default);
         Assert.Equal(201, created.StatusCode);
