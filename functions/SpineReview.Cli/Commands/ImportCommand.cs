@@ -44,12 +44,12 @@ internal static class ImportCommand
             var r = await imports.ImportAsync(stream, request, c.Progress, c.Cancellation);
             await c.Out.WriteLineAsync($"source:     {r.Source} ({r.DisplayName})");
             await c.Out.WriteLineAsync($"file:       {request.FileName} ({ImportService.Describe(r.Format)}, sha256 {r.Sha256[..12]})");
-            await c.Out.WriteLineAsync($"search:     run {r.RunId}, searched {request.Searched:yyyy-MM-dd}{(r.Rerun ? $", imported before on {r.FirstImported:yyyy-MM-dd HH:mm} UTC: the same search" : "")}");
+            await c.Out.WriteLineAsync($"search:     run {r.RunId}, searched {request.Searched:yyyy-MM-dd}{(r.Resumed ? $", begun on {r.FirstImported:yyyy-MM-dd HH:mm} UTC and stopped before its end: finished now" : r.Rerun ? $", imported before on {r.FirstImported:yyyy-MM-dd HH:mm} UTC: the same search" : "")}");
             await c.Out.WriteLineAsync($"entries:    {r.Entries} in the file, {r.Read} read, {r.Problems.Count} not read");
             await c.Out.WriteLineAsync($"records:    {r.New} new, {r.Duplicates} duplicates, {r.AlreadyStored} already stored");
             foreach (var problem in r.Problems) await c.Out.WriteLineAsync($"not read:   {problem}");
             if (r.EncodingWarning is { } encoding) await c.Out.WriteLineAsync($"warning:    {encoding}");
-            await c.Out.WriteLineAsync(r.Rerun
+            await c.Out.WriteLineAsync(r.Rerun && !r.Resumed
                 ? $"import done: {request.FileName} was imported before as {r.Source}; nothing new stored, the search log keeps the one search"
                 : $"import done: {r.New} new, {r.Duplicates} duplicates, {r.AlreadyStored} already stored from {r.Read} of {r.Entries} entries of {request.FileName}" +
                   (r.Problems.Count > 0 ? $"; {r.Problems.Count} not read" : ""));

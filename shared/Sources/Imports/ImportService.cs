@@ -25,8 +25,11 @@ public sealed record ImportRequest(string Source, string Database, string Platfo
 /// not a new one; records stored then were not stored again.</param>
 /// <param name="Problems">Each entry not read, with its line.</param>
 /// <param name="EncodingWarning">The lines read as Windows-1252 because they were not UTF-8, and what to check; null when none were.</param>
+/// <param name="Resumed">A rerun that finished an import which had stopped (or was still running) before its end: this run may
+/// have stored records; the counts are the whole search's.</param>
 public sealed record ImportResult(string Source, string DisplayName, string RunId, ImportFormat Format, int Entries, int Read, int New, int Duplicates,
-    int AlreadyStored, IReadOnlyList<ImportProblem> Problems, bool Rerun, DateTimeOffset FirstImported, string Sha256, string Status, string? EncodingWarning = null);
+    int AlreadyStored, IReadOnlyList<ImportProblem> Problems, bool Rerun, DateTimeOffset FirstImported, string Sha256, string Status, string? EncodingWarning = null,
+    bool Resumed = false);
 
 /// <summary>Imports a database's export file as one search of an import source: read (any of the formats, detected from the
 /// content), archived as received, each record stored, deduplicated and handed to screening the way the harvest does
@@ -107,7 +110,7 @@ public sealed class ImportService(Harvester harvester, RecordStore records, Sear
         await searchLog.WriteAsync(entry, ct);
         ImportLog.Imported(log, source.Name, request.FileName, entry.Retrieved, entry.New, entry.Duplicates, file.Problems.Count);
         return new ImportResult(source.Name, source.DisplayName, runId, file.Format, file.Entries, file.Records.Count, entry.New, entry.Duplicates,
-            entry.AlreadyStored, file.Problems, rerun, firstImported, sha, status, file.EncodingWarning);
+            entry.AlreadyStored, file.Problems, rerun, firstImported, sha, status, file.EncodingWarning, Resumed: rerun);
     }
 
     // The search's figures come from what is stored, not from what this run happened to write: a record stored by this search

@@ -72,7 +72,9 @@ internal static class ImportPage
     private static string Result(ImportRequest request, ImportResult r)
     {
         var sb = new StringBuilder("<p class=\"done\" role=\"status\">")
-            .Append(E(r.Rerun
+            .Append(E(r.Resumed
+                ? $"{request.FileName} is imported as a search of {r.DisplayName}: an import of it that began on {r.FirstImported.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC had stopped before its end, and is finished now (the counts are the whole search's)."
+                : r.Rerun
                 ? $"{request.FileName} was imported before as {r.DisplayName} (on {r.FirstImported.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC): the same search, nothing new stored."
                 : $"{request.FileName} is imported as a search of {r.DisplayName}."))
             .Append("</p><dl class=\"counts\">")

@@ -82,6 +82,25 @@ public class ImportServiceTests
     }
 
     [Fact]
+    public async Task Import_AgainAfterAnImportThatStoppedBeforeItsEnd_FinishesIt_AndSaysSoRatherThanNothingNew()
+    {
+        await using var host = TestHost.Create(settings: TestHost.PubMedOnly());
+        var first = await ImportAsync(host, "embase-ovid.ris", "embase-ovid");
+        // As a stopped run leaves it: the search's row still says it is importing (the process ended before the last write).
+        var log = host.Get<SearchLog>();
+        var row = (await log.GetAsync("embase-ovid", first.RunId, default))!;
+        await log.WriteAsync(row with { Status = "importing", New = 0, Retrieved = 0 }, default);
+
+        var again = await ImportAsync(host, "embase-ovid.ris", "embase-ovid");
+
+        Assert.Equal((true, true, first.RunId, "complete"), (again.Rerun, again.Resumed, again.RunId, again.Status));
+        Assert.Equal((3, 0), (again.New, again.AlreadyStored));
+        Assert.Equal(("complete", 3), ((await log.GetAsync("embase-ovid", first.RunId, default))!.Status, (await log.GetAsync("embase-ovid", first.RunId, default))!.New));
+        // A plain second import of a finished search is not "resumed".
+        Assert.False((await ImportAsync(host, "embase-ovid.ris", "embase-ovid")).Resumed);
+    }
+
+    [Fact]
     public async Task Import_SameFileFromSeveralProcessesAtOnce_EachRecordNewOnce_QueuedOnce_OneSearch()
     {
         for (var round = 0; round < Rounds; round++)
