@@ -54,7 +54,7 @@ public class AlertSendHooks
 /// its own (it may have gone out): it is kept as "unconfirmed" for a person. See docs/alerts.md.
 /// </summary>
 public sealed class AlertService(StorageClients storage, SubscriberStore subscribers, DeliveryStore deliveries, ScreeningStore screening, RecordStore records,
-    ExtractionStore extractions, SmtpMailer mailer, AlertLinks links, WorkQueues queues, AlertSendHooks hooks, IOptions<AlertOptions> alertOptions,
+    RecordChangeStore changes, ExtractionStore extractions, SmtpMailer mailer, AlertLinks links, WorkQueues queues, AlertSendHooks hooks, IOptions<AlertOptions> alertOptions,
     IOptions<ScreeningOptions> screeningOptions, TimeProvider time, ILogger<AlertService> log)
 {
     private AlertOptions Options => alertOptions.Value;
@@ -134,17 +134,26 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
         return n;
     }
 
-    /// <summary>Makes up the emails that are due: per subscriber, the eligible studies since their confirmation that match their filters and are in no earlier email to them.</summary>
+    /// <summary>Makes up the emails that are due: per subscriber, the eligible studies since their confirmation that match their filters and
+    /// are in no earlier email to them; and, whatever the scope and the subscriber's frequency, a notice of each retraction of a study an
+    /// earlier email sent them, once.</summary>
     public async Task<(int Subscribers, int Emails, int Studies)> PlanAsync(AlertScope scope, CancellationToken ct)
     {
         if (!DigestSchedule.TryParseAt(Options.DailyAt, out var at)) throw new InvalidOperationException($"setting Alerts:DailyAt is \"{Options.DailyAt}\"; give a time as HH:mm (UTC)");
         var now = time.GetUtcNow();
-        var due = (await subscribers.ListAsync(SubscriberStatus.Confirmed, ct))
+        var confirmed = await subscribers.ListAsync(SubscriberStatus.Confirmed, ct);
+        var due = confirmed
             .Where(s => scope == AlertScope.All || s.Preferences.Frequency == AlertFrequency.Immediate)
             .Where(s => DigestSchedule.Due(s, now, at, Options.WeeklyOn))
             .OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
-        if (due.Count == 0) return (0, 0, 0);
+        var (told, toldEmails, toldStudies) = await PlanRetractionNoticesAsync(confirmed, now, ct);
+        var (emails, studies) = due.Count == 0 ? (0, 0) : await PlanEligibleAsync(due, now, ct);
+        return (due.Select(s => s.Id).Union(told, StringComparer.Ordinal).Count(), emails + toldEmails, studies + toldStudies);
+    }
 
+    // The eligible studies for the subscribers whose emails are due.
+    private async Task<(int Emails, int Studies)> PlanEligibleAsync(List<Subscriber> due, DateTimeOffset now, CancellationToken ct)
+    {
         var earliest = due.Min(s => s.Since ?? s.ConfirmedAt ?? now);
         var candidates = new List<Candidate>();
         var charted = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>(StringComparer.Ordinal);
@@ -154,7 +163,8 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             var fields = await ChartedAsync(c.Key, ct);
             if (fields is null) continue;
             var stored = await records.GetAsync(c.Key, ct);
-            if (stored is null || stored.DuplicateOf is not null) continue;
+            // A retracted study is not announced as newly eligible.
+            if (stored is null || stored.DuplicateOf is not null || Retractions.IsMarked(stored.Record)) continue;
             charted[c.Key] = fields;
             candidates.Add(c);
         }
@@ -186,7 +196,43 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             }
             if (s.Preferences.Frequency != AlertFrequency.Immediate) await MoveDigestCursorAsync(s, now, ct);
         }
-        return (due.Count, emails, studies);
+        return (emails, studies);
+    }
+
+    // A notice to each confirmed subscriber an email was sent to with a study a refresh later found retracted: once per subscriber and
+    // study (its "r|" sent-log row), planned in every pass whatever the subscriber's frequency, since it corrects what they were told.
+    private async Task<(List<string> Subscribers, int Emails, int Studies)> PlanRetractionNoticesAsync(IReadOnlyList<Subscriber> confirmed, DateTimeOffset now, CancellationToken ct)
+    {
+        var retracted = (await changes.ListAsync(ct)).Where(c => c.Retracts).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal);
+        var told = new List<string>();
+        int emails = 0, studies = 0;
+        if (retracted.Count == 0) return (told, 0, 0);
+        foreach (var s in confirmed.OrderBy(s => s.Id, StringComparer.Ordinal))
+        {
+            for (var attempt = 0; attempt < 10; attempt++)
+            {
+                var sent = (await deliveries.LogAsync(s.Id, ct)).Where(l => l.SentAt is not null && retracted.Contains(l.StudyKey)).Select(l => l.StudyKey).ToList();
+                if (sent.Count == 0) break;
+                var already = await deliveries.RetractionsToldAsync(s.Id, ct);
+                var mine = sent.Where(k => !already.Contains(k)).Order(StringComparer.Ordinal).ToList();
+                var conflict = false;
+                foreach (var chunk in mine.Chunk(Math.Clamp(Options.MaxStudiesPerEmail, 1, 99)))
+                {
+                    var id = $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+                    var d = new Delivery(s.Id, id, DeliveryState.Pending, chunk.Select(k => new AlertItem(k, AlertLabel.Retracted)).ToList(), "", 0, now, now, null, null, null, default);
+                    if (!await deliveries.TryCreateAsync(d, ct))
+                    {
+                        conflict = true; // another pass told this subscriber first: read the sent-log again
+                        break;
+                    }
+                    emails++;
+                    studies += chunk.Length;
+                    if (told.Count == 0 || told[^1] != s.Id) told.Add(s.Id);
+                }
+                if (!conflict) break;
+            }
+        }
+        return (told, emails, studies);
     }
 
     /// <summary>Sends every pending email whose next attempt is due, oldest first.</summary>
@@ -374,23 +420,37 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
     {
         var list = new List<DigestStudy>();
         var threshold = screeningOptions.Value.HighThreshold;
+        IReadOnlyList<RecordChange>? notices = null;
         foreach (var item in items)
         {
+            if (item.Label == AlertLabel.Retracted)
+            {
+                // Told while the record is still marked retracted; the notice with its DOI and date when the refresh kept one.
+                if (await records.GetAsync(item.StudyKey, ct) is not { } marked || !Retractions.IsMarked(marked.Record)) continue;
+                notices ??= await changes.ListAsync(ct);
+                var notice = notices.LastOrDefault(c => c.RecordKey == item.StudyKey && c.Retracts);
+                list.Add(Study(item.StudyKey, marked.Record, AlertLabel.Retracted, await ChartedAsync(item.StudyKey, ct) ?? new Dictionary<string, IReadOnlyList<string>>(),
+                    DigestComposer.RetractionWhy(notice?.Describe())));
+                continue;
+            }
             var entry = await screening.GetQueueEntryAsync(item.StudyKey, ct);
             var stored = await records.GetAsync(item.StudyKey, ct);
             var fields = await ChartedAsync(item.StudyKey, ct);
-            if (entry is null || stored is null || fields is null) continue;
+            if (entry is null || stored is null || fields is null || Retractions.IsMarked(stored.Record)) continue;
             var included = entry.Status == ScreeningStatus.Final && entry.Included == true;
             var stillLikely = item.Label == AlertLabel.LikelyEligible && Options.IncludeLikelyEligible && entry.Status != ScreeningStatus.Final && !entry.AutoExcluded
                               && entry.Probability >= threshold;
             var label = included ? AlertLabel.Included : stillLikely ? AlertLabel.LikelyEligible : (AlertLabel?)null;
             if (label is not { } l) continue;
-            var r = stored.Record;
-            var venue = r.Journal ?? r.JournalAbbreviation ?? (r.Source == SourceName.Arxiv.Name ? "arXiv (preprint)" : null);
-            list.Add(new DigestStudy(item.StudyKey, r.Title, r.Authors.Select(a => a.Name).ToList(), venue, r.Year, r.Doi, l, fields,
-                DigestComposer.Why(l, fields, entry.How, entry.Probability, threshold)));
+            list.Add(Study(item.StudyKey, stored.Record, l, fields, DigestComposer.Why(l, fields, entry.How, entry.Probability, threshold)));
         }
         return list;
+    }
+
+    private static DigestStudy Study(string key, BibRecord r, AlertLabel label, IReadOnlyDictionary<string, IReadOnlyList<string>> fields, string why)
+    {
+        var venue = r.Journal ?? r.JournalAbbreviation ?? (r.Source == SourceName.Arxiv.Name ? "arXiv (preprint)" : null);
+        return new DigestStudy(key, r.Title, r.Authors.Select(a => a.Name).ToList(), venue, r.Year, r.Doi, label, fields, why);
     }
 
     private async Task MoveDigestCursorAsync(Subscriber s, DateTimeOffset now, CancellationToken ct)

@@ -41,16 +41,19 @@ public sealed record Delivery(string SubscriberId, string Id, DeliveryState Stat
 
 /// <summary>
 /// The sent-log and the outbox in one table, one partition per subscriber: a row "s|study" per (subscriber, study) names the
-/// one email that study went into for that subscriber, and a row "d|id" per email holds its state. An email and its
-/// studies' rows are written in one transaction, which fails whole when any of the studies already has a row: a study can
-/// go into one email per subscriber, ever.
+/// one email that study went into for that subscriber, a row "r|study" the one email that told the subscriber the study was
+/// retracted, and a row "d|id" per email holds its state. An email and its studies' rows are written in one transaction, which
+/// fails whole when any of the studies already has a row: a study can go into one email per subscriber, ever, and its
+/// retraction into one more.
 /// </summary>
 public sealed class DeliveryStore(StorageClients storage)
 {
     private const string StudyPrefix = "s|";
+    private const string RetractionPrefix = "r|";
     private const string DeliveryPrefix = "d|";
-    // '}' sorts right after '|': RowKey ge "s|" and lt "s}" is every sent-log row, and the same for emails.
+    // '}' sorts right after '|': RowKey ge "s|" and lt "s}" is every sent-log row, and the same for retraction notices and emails.
     private const string StudyEnd = "s}";
+    private const string RetractionEnd = "r}";
     private const string DeliveryEnd = "d}";
     private TableClient Table => storage.Table(storage.Names.AlertLogTable);
 
@@ -64,13 +67,23 @@ public sealed class DeliveryStore(StorageClients storage)
         return set;
     }
 
+    /// <summary>Keys of every study whose retraction is already in an email to this subscriber (sent or not).</summary>
+    public async Task<HashSet<string>> RetractionsToldAsync(string subscriberId, CancellationToken ct)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {RetractionPrefix} and RowKey lt {RetractionEnd}");
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["StudyKey"], cancellationToken: ct))
+            if (e.GetString("StudyKey") is { } key) set.Add(key);
+        return set;
+    }
+
     /// <summary>Stores a new email with a sent-log row for each of its studies, all or nothing. False when a study already has a row.</summary>
     public async Task<bool> TryCreateAsync(Delivery d, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(d);
         if (d.Items.Count is 0 or > 99) throw new ArgumentException("an email holds 1 to 99 studies (one transaction of at most 100 rows)", nameof(d));
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, ToEntity(d)) };
-        actions.AddRange(d.Items.Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(d.SubscriberId, StudyRow(i.StudyKey))
+        actions.AddRange(d.Items.Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(d.SubscriberId, Row(i))
         {
             ["StudyKey"] = i.StudyKey,
             ["DeliveryId"] = d.Id,
@@ -120,7 +133,7 @@ public sealed class DeliveryStore(StorageClients storage)
         var row = sending with { State = DeliveryState.Sent, SentAt = at, LastError = null, Items = sent, Omitted = omitted };
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, ToEntity(row), sending.ETag) };
         actions.AddRange(sent.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
-            new TableEntity(sending.SubscriberId, StudyRow(i.StudyKey)) { ["SentAt"] = at, ["Label"] = i.Label.ToString() })));
+            new TableEntity(sending.SubscriberId, Row(i)) { ["SentAt"] = at, ["Label"] = i.Label.ToString() })));
         actions.AddRange(omitted.Select(i => Release(sending.SubscriberId, i)));
         return await SubmitAsync(actions, ct);
     }
@@ -138,9 +151,9 @@ public sealed class DeliveryStore(StorageClients storage)
 
     // A sent-log row is only ever written with its email (TryCreateAsync), so the email that owns it may delete it unconditionally.
     private static TableTransactionAction Release(string subscriberId, AlertItem item) =>
-        new(TableTransactionActionType.Delete, new TableEntity(subscriberId, StudyRow(item.StudyKey)), ETag.All);
+        new(TableTransactionActionType.Delete, new TableEntity(subscriberId, Row(item)), ETag.All);
 
-    private static string StudyRow(string studyKey) => StudyPrefix + KeyEncoding.Encode(studyKey);
+    private static string Row(AlertItem item) => (item.Label == AlertLabel.Retracted ? RetractionPrefix : StudyPrefix) + KeyEncoding.Encode(item.StudyKey);
 
     private async Task<bool> SubmitAsync(List<TableTransactionAction> actions, CancellationToken ct)
     {

@@ -12,6 +12,8 @@ public enum AlertLabel
     Included,
     /// <summary>The model ranks it above the high threshold; people have not decided yet.</summary>
     LikelyEligible,
+    /// <summary>An earlier email sent it, and it has since been retracted: a notice, sent once.</summary>
+    Retracted,
 }
 
 /// <summary>One study as an alert shows it.</summary>
@@ -43,6 +45,21 @@ public static class DigestComposer
     /// <summary>Label of a study that is not confirmed yet.</summary>
     public const string LikelyLabel = "Likely eligible, not yet confirmed";
 
+    /// <summary>Label of a study an earlier alert sent that has since been retracted.</summary>
+    public const string RetractedLabel = "Retracted";
+
+    /// <summary>Why a retraction notice is sent: the notice (as <c>RecordChange.Describe</c> words it) when the refresh kept one.</summary>
+    public static string RetractionWhy(string? notice) =>
+        (notice is null ? "the source now marks it retracted" : $"{notice}, found by the review's refresh") +
+        ". The next report flags it in its table of studies and under what is new; it stays counted among the included studies until reviewers decide again.";
+
+    private static string WhyLabel(AlertLabel label) => label switch
+    {
+        AlertLabel.Included => "Why included:",
+        AlertLabel.Retracted => "Retraction:",
+        _ => "Why listed:",
+    };
+
     /// <summary>The digest of one or more studies for one subscriber.</summary>
     public static ComposedMail Digest(IReadOnlyList<DigestStudy> studies, DigestContext context)
     {
@@ -50,14 +67,25 @@ public static class DigestComposer
         ArgumentNullException.ThrowIfNull(context);
         if (studies.Count == 0) throw new ArgumentException("a digest needs at least one study", nameof(studies));
         var likely = studies.Count(s => s.Label == AlertLabel.LikelyEligible);
-        var subject = Subject(studies, context, likely);
+        var retracted = studies.Count(s => s.Label == AlertLabel.Retracted);
+        var eligible = studies.Count - retracted;
+        var subject = Subject(studies, context, likely, retracted);
 
-        var intro = studies.Count == 1
-            ? $"A study became eligible for the review \"{Review}\"."
-            : $"{studies.Count} studies became eligible for the review \"{Review}\".";
+        var intro = eligible switch
+        {
+            0 => "",
+            1 => $"A study became eligible for the review \"{Review}\".",
+            _ => $"{eligible} studies became eligible for the review \"{Review}\".",
+        };
         if (likely > 0)
             intro += $" {(likely == 1 ? "One of them is" : $"{likely} of them are")} only likely eligible: the screening model ranks {(likely == 1 ? "it" : "them")} high, and reviewers have not decided yet.";
-        var asked = $"You asked for {context.Preferences.Filters.Describe()}, {Frequency(context.Preferences.Frequency)}.";
+        if (retracted > 0)
+            intro = (intro + " " + (retracted == 1
+                ? $"A study an earlier alert from the review \"{Review}\" sent you has been retracted."
+                : $"{retracted} studies earlier alerts from the review \"{Review}\" sent you have been retracted.")).Trim();
+        var asked = eligible == 0
+            ? "This notice is sent once, to everyone an alert sent the study to, whatever their alert settings."
+            : $"You asked for {context.Preferences.Filters.Describe()}, {Frequency(context.Preferences.Frequency)}.";
 
         var text = new StringBuilder();
         text.Append(context.Name is null ? "Hello," : $"Hello {context.Name},").Append("\n\n").Append(intro).Append('\n').Append(asked).Append("\n\n");
@@ -75,17 +103,21 @@ public static class DigestComposer
             var facts = Facts(s.Charted);
             text.Append(CultureInfo.InvariantCulture, $"{n}. ");
             if (s.Label == AlertLabel.LikelyEligible) text.Append('[').Append(LikelyLabel.ToUpperInvariant()).Append("] ");
+            if (s.Label == AlertLabel.Retracted) text.Append('[').Append(RetractedLabel.ToUpperInvariant()).Append("] ");
             text.Append(MailRules.Flatten(s.Title, 1000)).Append('\n');
             text.Append("   ").Append(Authors(s.Authors)).Append('\n');
             text.Append("   ").Append(VenueYear(s)).Append('\n');
             if (doi is not null) text.Append("   ").Append(doi).Append('\n');
             foreach (var (label, value) in facts) text.Append("   ").Append(label).Append(": ").Append(value).Append('\n');
-            text.Append("   ").Append(s.Label == AlertLabel.Included ? "Why included: " : "Why listed: ").Append(s.Why).Append("\n\n");
+            text.Append("   ").Append(WhyLabel(s.Label)).Append(' ').Append(s.Why).Append("\n\n");
 
             html.Append("<li style=\"margin-bottom:18px\">");
             if (s.Label == AlertLabel.LikelyEligible)
                 html.Append("<div style=\"display:inline-block;background:#fff3cd;color:#664d03;font-size:12px;padding:1px 6px;border-radius:3px\">")
                     .Append(E(LikelyLabel)).Append("</div><br>");
+            if (s.Label == AlertLabel.Retracted)
+                html.Append("<div style=\"display:inline-block;background:#f8d7da;color:#842029;font-size:12px;font-weight:bold;padding:1px 6px;border-radius:3px\">")
+                    .Append(E(RetractedLabel)).Append("</div><br>");
             html.Append("<strong>").Append(doi is null ? E(MailRules.Flatten(s.Title, 1000)) : $"<a href=\"{E(doi)}\">{E(MailRules.Flatten(s.Title, 1000))}</a>").Append("</strong><br>")
                 .Append(E(Authors(s.Authors))).Append("<br><em>").Append(E(VenueYear(s))).Append("</em>");
             if (doi is not null) html.Append(" &middot; <a href=\"").Append(E(doi)).Append("\">").Append(E(doi)).Append("</a>");
@@ -96,7 +128,7 @@ public static class DigestComposer
                     html.Append("<tr><td style=\"padding:1px 10px 1px 0;color:#555\">").Append(E(label)).Append("</td><td>").Append(E(value)).Append("</td></tr>");
                 html.Append("</table>");
             }
-            html.Append("<div style=\"font-size:13px\"><span style=\"color:#555\">").Append(s.Label == AlertLabel.Included ? "Why included:" : "Why listed:")
+            html.Append("<div style=\"font-size:13px\"><span style=\"color:#555\">").Append(WhyLabel(s.Label))
                 .Append("</span> ").Append(E(s.Why)).Append("</div></li>");
         }
 
@@ -175,9 +207,14 @@ public static class DigestComposer
         _ => string.Join(", ", values.Take(values.Count - 1)) + " and " + values[^1],
     };
 
-    private static string Subject(IReadOnlyList<DigestStudy> studies, DigestContext context, int likely)
+    private static string Subject(IReadOnlyList<DigestStudy> studies, DigestContext context, int likely, int retracted)
     {
         var prefix = context.SubjectPrefix.Length == 0 ? "" : context.SubjectPrefix + " ";
+        if (retracted == studies.Count)
+            return retracted == 1 ? $"{prefix}Retracted: a study you were alerted to: {MailRules.Flatten(studies[0].Title, 80)}"
+                : $"{prefix}Retracted: {retracted} studies you were alerted to";
+        if (retracted > 0)
+            return $"{prefix}{studies.Count - retracted} newly eligible studies and {retracted} retracted";
         var digest = context.Preferences.Frequency switch { AlertFrequency.Daily => "Daily digest: ", AlertFrequency.Weekly => "Weekly digest: ", _ => "" };
         if (studies.Count == 1)
             return $"{prefix}{digest}{(likely == 1 ? "Likely eligible study" : "New eligible study")}: {MailRules.Flatten(studies[0].Title, 90)}";

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpineReview.Records;
@@ -12,17 +9,6 @@ using SpineReview.Storage;
 
 namespace SpineReview.Living;
 
-/// <summary>A change a refresh found to a stored study, kept with its date: a notice Crossref links to the study's DOI, or the
-/// journal version of a preprint.</summary>
-/// <param name="RecordKey">The study (the record kept for it).</param>
-/// <param name="Kind">"retraction", "correction", "erratum", "expression_of_concern", "withdrawal", or "journal-version".</param>
-/// <param name="Doi">The notice's DOI, or the journal version's.</param>
-/// <param name="Issued">When the notice was issued, as Crossref dates it; null when not dated.</param>
-/// <param name="By">Who asserted it ("publisher", "retraction-watch").</param>
-/// <param name="Found">When a refresh first found it.</param>
-/// <param name="Included">The study was included when the change was found (not only provisionally eligible).</param>
-public sealed record RecordChange(string RecordKey, string Kind, string Doi, DateOnly? Issued, string? By, DateTimeOffset Found, bool Included);
-
 /// <summary>What one refresh did: studies looked at, asked about (those with a DOI), and the changes found for the first time.</summary>
 public sealed record RefreshResult(int Studies, int Asked, int WithoutDoi, IReadOnlyList<RecordChange> New);
 
@@ -31,15 +17,8 @@ public sealed record RefreshResult(int Studies, int Asked, int WithoutDoi, IRead
 /// its date). A retraction or withdrawal also marks the stored record "Retracted Publication", as PubMed marks one, so the
 /// report's table of studies flags it and "what is new" lists it. Run again, it finds nothing twice.</summary>
 public sealed class RecordRefresher(CrossrefClient crossref, IOptionsMonitor<SourceOptions> options, ScreeningStore screening, RecordStore records,
-    StorageClients storage, TimeProvider time, ILogger<RecordRefresher> log)
+    RecordChangeStore changes, WorkQueues queues, TimeProvider time, ILogger<RecordRefresher> log)
 {
-    /// <summary>The publication type PubMed gives a retracted article, which the report reads.</summary>
-    public const string RetractedType = "Retracted Publication";
-
-    private const string Partition = "changes";
-
-    private TableClient State => storage.Table(storage.Names.StateTable);
-
     /// <summary>Refreshes every included study and every study still with the reviewers (passed the rules, not settled).</summary>
     /// <exception cref="InvalidOperationException">Crossref is switched off (setting Crossref__Enabled).</exception>
     public async Task<RefreshResult> RefreshAsync(IProgress<string>? progress, CancellationToken ct)
@@ -52,6 +31,7 @@ public sealed class RecordRefresher(CrossrefClient crossref, IOptionsMonitor<Sou
         progress?.Report($"refresh: {studies.Count} included or provisionally eligible studies");
         int asked = 0, withoutDoi = 0;
         var found = new List<RecordChange>();
+        var retracted = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var q in studies)
         {
             if (await records.GetAsync(q.RecordKey, ct) is not { } stored) continue;
@@ -67,66 +47,34 @@ public sealed class RecordRefresher(CrossrefClient crossref, IOptionsMonitor<Sou
             foreach (var update in CrossrefUpdates.Parse(work.Raw))
             {
                 var change = new RecordChange(q.RecordKey, update.Kind, update.Doi, update.Issued, update.By, time.GetUtcNow(), included);
-                if (await AddAsync(change, ct))
+                if (await changes.TryAddAsync(change, ct))
                 {
                     found.Add(change);
-                    progress?.Report($"refresh: {q.RecordKey}: {Describe(change)}");
+                    progress?.Report($"refresh: {q.RecordKey}: {change.Describe()}");
                     RefreshLog.Found(log, q.RecordKey, change.Kind, change.Doi);
                 }
                 // Marked whether the change is new or not: a run that stopped between the two writes is finished by the next.
-                if (update.Retracts) await MarkRetractedAsync(q.RecordKey, ct);
+                if (update.Retracts) retracted.Add(q.RecordKey);
             }
         }
+        foreach (var key in retracted) await MarkRetractedAsync(key, ct);
+        // A nudge for the alert pass, which tells the subscribers who were sent a newly retracted study (once each). Should a run stop
+        // before it, the hourly alert timer finds the retraction all the same: every pass looks for retractions not told yet.
+        foreach (var key in found.Where(c => c.Retracts).Select(c => c.RecordKey).Distinct(StringComparer.Ordinal))
+            await queues.EnqueueAsync(queues.Alerts, key, ct);
         return new RefreshResult(studies.Count, asked, withoutDoi, found);
     }
 
     /// <summary>Every change found so far, oldest first.</summary>
-    public async Task<IReadOnlyList<RecordChange>> ListAsync(CancellationToken ct)
-    {
-        var list = new List<RecordChange>();
-        await foreach (var e in State.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
-        {
-            list.Add(new RecordChange(e.GetString("RecordKey")!, e.GetString("Kind")!, e.GetString("Doi")!,
-                e.GetString("Issued") is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
-                e.GetString("By"), e.GetDateTimeOffset("Found") ?? default, e.GetBoolean("Included") ?? false));
-        }
-        return list.OrderBy(c => c.Found).ThenBy(c => c.RecordKey, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>"retraction 10.1/x (2026-03-02, retraction-watch)".</summary>
-    public static string Describe(RecordChange change)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        var details = new[] { change.Issued?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), change.By }.OfType<string>().ToList();
-        return $"{change.Kind.Replace('_', ' ')} {change.Doi}{(details.Count == 0 ? "" : $" ({string.Join(", ", details)})")}";
-    }
-
-    // One row per study, kind and notice, insert-only: two refreshes at once, or one run again, keep one.
-    private async Task<bool> AddAsync(RecordChange c, CancellationToken ct)
-    {
-        var entity = new TableEntity(Partition, KeyEncoding.Encode($"{c.RecordKey}|{c.Kind}|{c.Doi}"))
-        {
-            ["RecordKey"] = c.RecordKey, ["Kind"] = c.Kind, ["Doi"] = c.Doi, ["Issued"] = c.Issued?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["By"] = c.By, ["Found"] = c.Found, ["Included"] = c.Included,
-        };
-        try
-        {
-            await State.AddEntityAsync(entity, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
-    }
+    public Task<IReadOnlyList<RecordChange>> ListAsync(CancellationToken ct) => changes.ListAsync(ct);
 
     // The record keeps everything it had; the type is added, as PubMed adds it, to the record as it is when written (the store
     // reads it again when another writer came in between).
     private async Task MarkRetractedAsync(string key, CancellationToken ct)
     {
         if (await records.GetAsync(key, ct) is null) return;
-        await records.UpdateRecordAsync(key, r => r.PublicationTypes.Contains(RetractedType, StringComparer.OrdinalIgnoreCase) ? null
-            : r with { PublicationTypes = [.. r.PublicationTypes, RetractedType] }, ct);
+        await records.UpdateRecordAsync(key, r => r.PublicationTypes.Contains(Retractions.PublicationType, StringComparer.OrdinalIgnoreCase) ? null
+            : r with { PublicationTypes = [.. r.PublicationTypes, Retractions.PublicationType] }, ct);
     }
 }
 

@@ -54,7 +54,7 @@ public static class ReportModelBuilder
             var rec = r.Record;
             return new StudyRow(r.Key, rec.Title, FirstAuthor(rec), rec.JournalAbbreviation ?? rec.Journal, rec.Year, rec.Doi, rec.Pmid,
                 Values("modality"), Values("region"), !previousShown.Contains(r.Key),
-                queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == true, values, IsRetracted(rec));
+                queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == true, values, Retractions.IsMarked(rec));
         })
         .OrderByDescending(s => s.Year ?? 0).ThenBy(s => s.FirstAuthor, StringComparer.Ordinal).ThenBy(s => s.Key, StringComparer.Ordinal)
         .ToList();
@@ -90,16 +90,6 @@ public static class ReportModelBuilder
 
     private static string FirstAuthor(Records.BibRecord rec) =>
         rec.Authors.Count == 0 ? "[No authors listed]" : rec.Authors.Count == 1 ? rec.Authors[0].Name : rec.Authors[0].Name + " et al.";
-
-    /// <summary>Retractions the sources mark: PubMed's publication type, or the "Retracted:" title publishers prefix.</summary>
-    public static bool IsRetracted(Records.BibRecord rec)
-    {
-        ArgumentNullException.ThrowIfNull(rec);
-        return rec.PublicationTypes.Any(t => t.Equals("Retracted Publication", StringComparison.OrdinalIgnoreCase))
-            || rec.Title.StartsWith("Retracted:", StringComparison.OrdinalIgnoreCase)
-            || rec.Title.StartsWith("[Retracted]", StringComparison.OrdinalIgnoreCase)
-            || rec.Title.StartsWith("Retracted article:", StringComparison.OrdinalIgnoreCase);
-    }
 
     /// <summary>Studies the previous version showed that this one does not, each with the decision that removed it.</summary>
     private static List<RemovedStudy> Removed(HashSet<string> previousShown, List<StudyRow> studies, IReadOnlyList<StoredRecord> records,

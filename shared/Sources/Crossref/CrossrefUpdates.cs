@@ -12,7 +12,7 @@ namespace SpineReview.Sources.Crossref;
 public sealed record WorkUpdate(string Kind, string Doi, DateOnly? Issued, string? By)
 {
     /// <summary>A retraction or withdrawal: the study's results no longer stand.</summary>
-    public bool Retracts => Kind is "retraction" or "withdrawal" or "removal";
+    public bool Retracts => Retractions.IsRetractingKind(Kind);
 }
 
 /// <summary>Reads the notices and versions of a Crossref work answer. Pure.</summary>

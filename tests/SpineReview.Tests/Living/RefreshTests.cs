@@ -1,4 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using SpineReview.Alerts;
+using SpineReview.Extraction;
 using SpineReview.Functions.Functions;
 using SpineReview.Living;
 using SpineReview.Records;
@@ -6,6 +9,8 @@ using SpineReview.Reporting;
 using SpineReview.Screening;
 using SpineReview.Screening.People;
 using SpineReview.Sources;
+using SpineReview.Storage;
+using SpineReview.Tests.Alerts;
 using SpineReview.Tests.Support;
 using Xunit;
 
@@ -66,7 +71,7 @@ public sealed class RefreshTests : IDisposable
                 (Study, "retraction", "10.3390/cancers18221977", new DateOnly(2026, 11, 3), "retraction-watch", true),
             ],
             result.New.Select(c => (c.RecordKey, c.Kind, c.Doi, c.Issued, c.By, c.Included)));
-        Assert.Equal("retraction 10.3390/cancers18221977 (2026-11-03, retraction-watch)", RecordRefresher.Describe(result.New[1]));
+        Assert.Equal("retraction 10.3390/cancers18221977 (2026-11-03, retraction-watch)", result.New[1].Describe());
         var stored = await host.Get<RecordStore>().GetAsync(Study, default);
         Assert.Contains("Retracted Publication", stored!.Record.PublicationTypes);
         Assert.Equal("Exploring the Potential of a Deep Learning Model for Early CT Detection of High-Grade Metastatic Epidural Spinal Cord Compression and Its Impact on Treatment Delays.",
@@ -85,6 +90,80 @@ public sealed class RefreshTests : IDisposable
         Assert.Empty(again.New);
         Assert.Equal(2, (await refresher.ListAsync(default)).Count);
         Assert.Single((await host.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes, t => t == "Retracted Publication");
+    }
+
+    [Fact]
+    public async Task Refresh_RetractionOfAStudySentToSubscribers_EachOfThemGetsOneNotice_OverRealSmtp()
+    {
+        await using var server = await SourceServer.StartAsync(_replay);
+        var settings = TestHost.PubMedOnly();
+        settings["PubMed:BaseUrl"] = server.BaseUrl("pubmed");
+        settings["Crossref:Enabled"] = "true";
+        settings["Crossref:BaseUrl"] = server.BaseUrl("crossref");
+        settings["Crossref:Email"] = "team@example.org";
+        // The harvest and Crossref keep to their rate limits with the host's clock: this test runs on real time, not the kit's fake clock.
+        var (host, _) = AlertTestKit.Create(settings, configure: s => s.AddSingleton(TimeProvider.System));
+        await using var __ = host;
+        // Three subscribers: one who will get the study, one whose filter leaves it out, one who gets it and then unsubscribes.
+        var (told, filtered, gone) = (MailDev.NewAddress("told"), MailDev.NewAddress("mri"), MailDev.NewAddress("gone"));
+        await AlertTestKit.SubscribeAndConfirmAsync(host, told, name: "Ana Told");
+        await AlertTestKit.SubscribeAndConfirmAsync(host, filtered, modality: "MRI");
+        await AlertTestKit.SubscribeAndConfirmAsync(host, gone);
+        var clock = host.Get<TimeProvider>();
+
+        await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(), null, default);
+        Assert.False((await host.Get<ScreeningService>().ScreenAsync(new RecordMessage(Study), default))!.Excluded);
+        var stored = await host.Get<RecordStore>().GetAsync(Study, default);
+        await host.Get<ExtractionStore>().SaveAsync(Study, ExtractionService.Extract(stored!), clock.GetUtcNow(), default);
+        await host.Get<ScreeningStore>().UpdateQueueAsync(Study, q => Task.FromResult(q with
+        {
+            Status = ScreeningStatus.Final, Included = true, How = "2 reviewers agreed", Reviewers = ["ana", "ben"], SettledAt = clock.GetUtcNow(),
+        }), default);
+        var alerts = host.Get<AlertService>();
+        var first = await alerts.RunAsync(AlertScope.Immediate, null, default);
+        Assert.Equal((2, 2), (first.Planned, first.Sent));
+        Assert.Equal(2, (await MailDev.WaitForAsync(told, 2)).Count);
+        var goneMail = await MailDev.WaitForAsync(gone, 2);
+        Assert.Equal(2, goneMail.Count);
+        Assert.True((await host.Get<SubscriptionService>().UnsubscribeAsync(AlertTestKit.UnsubscribeToken(goneMail[1]), default)).Subscriber.Status == SubscriberStatus.Unsubscribed);
+        await host.Get<AlertService>().DrainNudgesAsync(default);
+
+        // Later the refresh finds the retraction, and leaves one nudge on the alerts queue: the message the alert function takes.
+        var found = await host.Get<RecordRefresher>().RefreshAsync(null, default);
+        Assert.Contains(found.New, c => c.Kind == "retraction");
+        var nudges = (await host.Get<WorkQueues>().Alerts.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), default)).Value;
+        var nudge = Assert.Single(nudges);
+        var run = await alerts.RunForMessageAsync(nudge.Body.ToString(), default);
+        // Two confirmed immediate subscribers were due; one email, to the one the study was sent to.
+        Assert.Equal((2, 1, 1, 1), (run.Subscribers, run.Planned, run.PlannedStudies, run.Sent));
+
+        var mail = await MailDev.WaitForAsync(told, 3);
+        Assert.Equal(3, mail.Count);
+        var notice = mail[2];
+        Assert.Equal("[SpineReview] Retracted: a study you were alerted to: Exploring the Potential of a Deep Learning Model for Early CT Detection of High…",
+            notice.Subject);
+        foreach (var part in new[] { notice.TextBody!, notice.HtmlBody! })
+        {
+            foreach (var expected in new[]
+            {
+                "Hello Ana Told", "A study an earlier alert from the review", "has been retracted", "Retraction:",
+                "retraction 10.3390/cancers18221977 (2026-11-03, retraction-watch), found by the review", "Hallinan J",
+                "stays counted among the included studies until reviewers decide again",
+            })
+                Assert.Contains(expected, part, StringComparison.Ordinal);
+        }
+        Assert.Contains("[RETRACTED] Exploring the Potential", notice.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Why included:", notice.TextBody, StringComparison.Ordinal);
+        Assert.Single(await MailDev.SettledAsync(filtered)); // the confirmation only: the study never went to them
+        Assert.Equal(2, (await MailDev.SettledAsync(gone)).Count); // unsubscribed: told nothing more
+
+        // The refresh and every alert pass again: nobody is told twice.
+        Assert.Empty((await host.Get<RecordRefresher>().RefreshAsync(null, default)).New);
+        var again = await alerts.RunAsync(AlertScope.All, null, default);
+        Assert.Equal((0, 0), (again.Planned, again.Sent));
+        Assert.Equal(3, (await MailDev.SettledAsync(told)).Count);
+        var subscriber = (await host.Get<SubscriptionService>().ListAsync(default)).Single(s => s.Address == told);
+        Assert.Equal([Study], await host.Get<DeliveryStore>().RetractionsToldAsync(subscriber.Id, default));
     }
 
     [Fact]

@@ -98,7 +98,9 @@ internal sealed class WebSite : IAsyncDisposable
         await page.GotoAsync("/signin?return=%2F");
         await page.GetByLabel(who, new PageGetByLabelOptions { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal));
+        // Waited for until the next page's address is committed, not for its load event: under load Playwright was once seen to miss
+        // that event after the redirect (it timed out in WaitForLoadState with the page there). What a test reads next waits for itself.
+        await page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         return page;
     }
 
