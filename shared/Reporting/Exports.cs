@@ -12,6 +12,9 @@ public sealed record ExportedStudy(string Key, BibRecord Record, string Status, 
 {
     /// <summary>What the automatic values were read from: "abstract", or "full text (source id, licence)"; empty when no form is stored.</summary>
     public string ChartedFrom { get; init; } = "";
+
+    /// <summary>Retractions, corrections, errata, expressions of concern and journal versions the refresh found, oldest first.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
 }
 
 /// <summary>CSV (RFC 4180) and RIS renderings of the included studies with their extracted fields. Pure.</summary>
@@ -24,14 +27,14 @@ public static class Exports
     {
         ArgumentNullException.ThrowIfNull(studies);
         var sb = new StringBuilder();
-        // "charted_from" last: the columns before it keep their places for readers of earlier exports.
-        sb.Append(string.Join(',', Columns.Concat(FormExtractor.Fields).Append("charted_from").Select(Cell))).Append("\r\n");
+        // "charted_from" and "notices" last: the columns before them keep their places for readers of earlier exports.
+        sb.Append(string.Join(',', Columns.Concat(FormExtractor.Fields).Append("charted_from").Append("notices").Select(Cell))).Append("\r\n");
         foreach (var s in studies)
         {
             var r = s.Record;
             string[] head = [s.Key, s.Status, r.Title, string.Join("; ", r.Authors.Select(a => a.Name)), r.Journal ?? "", r.Year?.ToString(CultureInfo.InvariantCulture) ?? "", r.Doi ?? "", r.Pmid ?? ""];
             var fields = FormExtractor.Fields.Select(f => s.Fields.TryGetValue(f, out var v) ? string.Join("; ", v) : "");
-            sb.Append(string.Join(',', head.Concat(fields).Append(s.ChartedFrom).Select(Cell))).Append("\r\n");
+            sb.Append(string.Join(',', head.Concat(fields).Append(s.ChartedFrom).Append(string.Join("; ", s.Notices)).Select(Cell))).Append("\r\n");
         }
         return sb.ToString();
     }
@@ -72,6 +75,7 @@ public static class Exports
             Tag("AB", r.Abstract);
             foreach (var f in new[] { "modality", "region", "condition", "task", "architectures" })
                 if (s.Fields.TryGetValue(f, out var values)) foreach (var v in values) Tag("KW", $"{f}: {v}");
+            foreach (var notice in s.Notices) Tag("N1", "Notice: " + notice);
             Tag("N1", $"SpineReview {s.Status}; " + string.Join("; ", FormExtractor.Fields.Where(f => s.Fields.TryGetValue(f, out var v) && v.Count > 0)
                 .Select(f => $"{f}: {string.Join(", ", s.Fields[f])}")));
             sb.Append("ER  - \r\n");
@@ -81,7 +85,7 @@ public static class Exports
 }
 
 /// <summary>Collects the studies to export from storage: included by reviewers, or also those still being screened.</summary>
-public sealed class ExportService(RecordStore records, ScreeningStore screening, ExtractionStore extractions)
+public sealed class ExportService(RecordStore records, RecordChangeStore recordChanges, ScreeningStore screening, ExtractionStore extractions)
 {
     public const string Included = "included";
     public const string Provisional = "provisionally eligible";
@@ -91,6 +95,7 @@ public sealed class ExportService(RecordStore records, ScreeningStore screening,
     {
         var queue = (await screening.ListQueueAsync(null, ct)).ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
         var fields = await extractions.ListAsync(ct);
+        var notices = (await recordChanges.ListAsync(ct)).ToLookup(c => c.RecordKey, StringComparer.Ordinal);
         var list = new List<ExportedStudy>();
         await foreach (var r in records.ListAsync(ct))
         {
@@ -101,7 +106,10 @@ public sealed class ExportService(RecordStore records, ScreeningStore screening,
             var values = fields.TryGetValue(r.Key, out var f)
                 ? f.ToDictionary(x => x.Field, x => (IReadOnlyList<string>)x.Distinct.ToList(), StringComparer.Ordinal)
                 : new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            list.Add(new ExportedStudy(r.Key, r.Record, included ? Included : Provisional, values) { ChartedFrom = f is { Count: > 0 } ? f[0].Basis : "" });
+            list.Add(new ExportedStudy(r.Key, r.Record, included ? Included : Provisional, values) {
+                ChartedFrom = f is { Count: > 0 } ? f[0].Basis : "",
+                Notices = notices[r.Key].OrderBy(c => c.Issued ?? DateOnly.MaxValue).ThenBy(c => c.Kind, StringComparer.Ordinal).Select(c => c.Describe()).ToList(),
+            });
         }
         // Newest first, as in the report's table; the key breaks ties so the same data gives the same file.
         return list.OrderByDescending(s => s.Record.Year ?? 0).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();

@@ -36,10 +36,15 @@ public sealed record PeopleScreening(IReadOnlyList<QueueEntry> Queue, IReadOnlyL
 /// <param name="Included">True once people have included it (two reviewers agreed, or a third resolved a conflict).</param>
 /// <param name="FieldValues">Every charted field's values (people's corrections winning), for the results figures.</param>
 /// <param name="Retracted">The source marks it retracted (PubMed "Retracted Publication", or a "Retracted:" title).</param>
+/// <param name="Notices">The corrections, errata, expressions of concern and journal versions the refresh found for it, as
+/// <see cref="Records.RecordChange.Describe"/> words them, oldest first.</param>
 public sealed record StudyRow(string Key, string Title, string FirstAuthor, string? Journal, int? Year, string? Doi, string? Pmid,
     IReadOnlyList<string> Modality, IReadOnlyList<string> Region, bool NewInThisVersion, bool Included = false,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? FieldValues = null, bool Retracted = false)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? FieldValues = null, bool Retracted = false, IReadOnlyList<string>? Notices = null)
 {
+    /// <summary>The notices found for it (none when the refresh found nothing).</summary>
+    public IReadOnlyList<string> NoticeList => Notices ?? [];
+
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Fields => FieldValues ?? EmptyFields;
     private static readonly Dictionary<string, IReadOnlyList<string>> EmptyFields = new(StringComparer.Ordinal);
 
@@ -56,12 +61,17 @@ public sealed record RemovedStudy(string Key, string Citation, string Why);
 /// <summary>What changed since the previous version, for "What is new".</summary>
 /// <param name="Retracted">Studies shown whose source marks them retracted since the previous version (all of them in a first version).</param>
 /// <param name="NoLongerIncluded">Studies the previous version counted as included that reviewers have reopened.</param>
+/// <param name="NewNotices">Corrections, errata, expressions of concern and journal versions of studies shown, found since the previous version.</param>
 public sealed record ChangesModel(IReadOnlyList<StudyRow> NewlyIncluded, IReadOnlyList<StudyRow> NewProvisional, IReadOnlyList<RemovedStudy> Removed,
-    IReadOnlyList<StudyRow> Retracted, IReadOnlyList<StudyRow>? NoLongerIncluded = null)
+    IReadOnlyList<StudyRow> Retracted, IReadOnlyList<StudyRow>? NoLongerIncluded = null, IReadOnlyList<StudyNotice>? NewNotices = null)
 {
     public static ChangesModel None { get; } = new([], [], [], []);
     public IReadOnlyList<StudyRow> Reopened => NoLongerIncluded ?? [];
+    public IReadOnlyList<StudyNotice> Notices => NewNotices ?? [];
 }
+
+/// <summary>A notice found for a study shown: "correction 10.1/x (2026-02-11, publisher)".</summary>
+public sealed record StudyNotice(StudyRow Study, string Notice);
 
 /// <summary>How the review was run for this version: what decides eligibility, and what charts the studies.</summary>
 public sealed record ReviewMethod(string RulesVersion, string ExtractorVersion, int ReviewersPerRecord, bool AutoExclude)

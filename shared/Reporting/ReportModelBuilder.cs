@@ -16,9 +16,14 @@ public static class ReportModelBuilder
     public static ReportModel Build(ReportVersion version, DateTimeOffset created, IReadOnlyList<StoredRecord> records, IReadOnlyList<RuleDecision> decisions,
         IReadOnlyDictionary<string, List<ExtractedField>> extractions, IReadOnlyList<SearchLogEntry> searches,
         ReportManifest? previous, PeopleScreening? people = null, IReadOnlyList<FieldAccuracy>? extractionAccuracy = null, ReviewMethod? method = null,
-        LivingMode? living = null)
+        LivingMode? living = null, IReadOnlyList<RecordChange>? recordChanges = null)
     {
         people ??= PeopleScreening.None;
+        recordChanges ??= [];
+        // Retractions are shown by the record's mark (⚠); the other notices the refresh found are listed with the study.
+        var notices = recordChanges.Where(c => !c.Retracts).GroupBy(c => c.RecordKey, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<RecordChange>)g.OrderBy(c => c.Issued ?? DateOnly.MaxValue).ThenBy(c => c.Kind, StringComparer.Ordinal)
+                .ThenBy(c => c.Doi, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(decisions);
         ArgumentNullException.ThrowIfNull(extractions);
@@ -54,20 +59,26 @@ public static class ReportModelBuilder
             var rec = r.Record;
             return new StudyRow(r.Key, rec.Title, FirstAuthor(rec), rec.JournalAbbreviation ?? rec.Journal, rec.Year, rec.Doi, rec.Pmid,
                 Values("modality"), Values("region"), !previousShown.Contains(r.Key),
-                queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == true, values, Retractions.IsMarked(rec));
+                queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == true, values, Retractions.IsMarked(rec),
+                notices.TryGetValue(r.Key, out var n) ? n.Select(c => c.Describe()).ToList() : null);
         })
         .OrderByDescending(s => s.Year ?? 0).ThenBy(s => s.FirstAuthor, StringComparer.Ordinal).ThenBy(s => s.Key, StringComparer.Ordinal)
         .ToList();
 
         var previousRetracted = previous?.Retracted?.ToHashSet(StringComparer.Ordinal) ?? [];
+        // Notices found since the previous version (every one in a first version), for the studies shown, in table order.
+        var newNotices = studies.SelectMany(st => (notices.TryGetValue(st.Key, out var n) ? n : [])
+            .Where(c => previous is null || c.Found > previous.Created).Select(c => new StudyNotice(st, c.Describe()))).ToList();
         var changes = previous is null
-            ? new ChangesModel(studies.Where(s => s.Included).ToList(), studies.Where(s => !s.Included).ToList(), [], studies.Where(s => s.Retracted).ToList())
+            ? new ChangesModel(studies.Where(s => s.Included).ToList(), studies.Where(s => !s.Included).ToList(), [], studies.Where(s => s.Retracted).ToList(),
+                NewNotices: newNotices)
             : new ChangesModel(
                 studies.Where(s => s.Included && !previousIncluded.Contains(s.Key)).ToList(),
                 studies.Where(s => !s.Included && !previousShown.Contains(s.Key)).ToList(),
                 Removed(previousShown, studies, records, byKey, queue),
                 studies.Where(s => s.Retracted && !previousRetracted.Contains(s.Key)).ToList(),
-                studies.Where(s => !s.Included && previousIncluded.Contains(s.Key)).ToList());
+                studies.Where(s => !s.Included && previousIncluded.Contains(s.Key)).ToList(),
+                newNotices);
 
         // Dates come from the data, so the same data gives the same document. The cut-off is the date every source has
         // been searched up to: each source's last complete search, the earliest of those.

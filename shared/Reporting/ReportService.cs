@@ -21,7 +21,8 @@ public sealed record GeneratedReport(ReportManifest Manifest, byte[] Pdf, bool U
 /// The report's workflow: reads the stored facts, builds the model, decides whether anything changed and the version's number,
 /// renders it, and publishes it through the <see cref="ReportArchive"/> under the publishing lease.
 /// </summary>
-public sealed class ReportService(StorageClients storage, ReportArchive archive, ReportRenderer renderer, RecordStore records, ScreeningStore screening, ExtractionStore extractions,
+public sealed class ReportService(StorageClients storage, ReportArchive archive, ReportRenderer renderer, RecordStore records, RecordChangeStore recordChanges,
+    ScreeningStore screening, ExtractionStore extractions,
     SearchLog searchLog, RankingService ranking, StoppingService stopping, Microsoft.Extensions.Options.IOptions<ScreeningOptions> screeningOptions,
     Microsoft.Extensions.Options.IOptions<Configuration.ScheduleOptions> schedules, Microsoft.Extensions.Options.IOptions<LivingOptions> livingOptions, ILogger<ReportService> log)
 {
@@ -50,7 +51,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             var living = LivingMode.From(schedules.Value, livingOptions.Value, data.Searches);
             ReportModel ModelFor(ReportVersion v, ReportManifest? previous, PendingWork? waiting, string? why) =>
                 ReportModelBuilder.Build(v, data.Created, data.Records, data.Rules, data.Fields, data.Searches, previous, data.People, data.Accuracy, data.Method,
-                    living with { Why = why }) with { Pending = waiting, Charting = data.Charting };
+                    living with { Why = why }, data.Changes) with { Pending = waiting, Charting = data.Charting };
 
             var versions = await archive.VersionsAsync(ct);
             var latest = versions.Count > 0 ? await archive.ReadManifestAsync(versions[^1], ct) : null;
@@ -69,7 +70,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
 
             var draft = ModelFor(latest?.Version ?? ReportVersion.First, latest, pending, null);
             var (version, why) = ReportVersioning.Next(latest, draft.Method, draft.Studies.Select(s => s.Key).ToList(),
-                draft.Studies.Where(s => s.Included).Select(s => s.Key).ToList());
+                draft.Studies.Where(s => s.Included).Select(s => s.Key).ToList(), draft.Changes.Retracted.Count, draft.Changes.Notices.Count);
             var model = draft with { Version = version, Living = draft.Living! with { Why = why } };
             var rendered = renderer.Render(model);
             var sha = Convert.ToHexStringLower(SHA256.HashData(rendered.Pdf));
@@ -128,7 +129,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
     /// <summary>What one generation reads from storage.</summary>
     private sealed record ReportInputs(List<StoredRecord> Records, IReadOnlyList<RuleDecision> Rules, IReadOnlyDictionary<string, List<ExtractedField>> Fields,
         IReadOnlyList<FieldAccuracy> Accuracy, IReadOnlyList<SearchLogEntry> Searches, PeopleScreening People, DateTimeOffset Created, string? LastHarvestRun,
-        ReviewMethod Method, ChartingBasis Charting);
+        ReviewMethod Method, ChartingBasis Charting, IReadOnlyList<RecordChange> Changes);
 
     private async Task<ReportInputs> ReadAsync(CancellationToken ct)
     {
@@ -142,6 +143,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
         // An import that never stored its records (refused, or stopped before the first record) is not a search the review
         // ran: the report names a database only once one of its files is in. An API search that failed stays: it was run.
         var searches = (await searchLog.ListAsync(ct)).Where(s => !s.IsImport || s.Status is "complete" or "incomplete").ToList();
+        var changes = await recordChanges.ListAsync(ct);
         var options = screeningOptions.Value;
         var model = await ranking.LatestAsync(ct);
         var people = new PeopleScreening(await screening.ListQueueAsync(null, ct), await screening.ListDecisionsAsync(ct), model,
@@ -153,6 +155,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             .Concat(storedFields.Values.SelectMany(f => f).Where(f => f.Correction is not null).Select(f => f.Correction!.At))
             .Concat(model is null ? [] : [model.TrainedAt])
             .Concat(people.Stopping is null ? [] : [people.Stopping.DrawnAt])
+            .Concat(changes.Select(c => c.Found))
             .DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
         var lastRun = all.Select(r => r.HarvestRun).DefaultIfEmpty("").Max(StringComparer.Ordinal);
 
@@ -165,7 +168,7 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             .Select(g => g.Key).FirstOrDefault() ?? FormExtractor.Version;
         return new ReportInputs(all, decisions, fields, accuracy, searches, people, created, string.IsNullOrEmpty(lastRun) ? null : lastRun,
             new ReviewMethod(rules, extractor, options.ReviewersPerRecord, options.AutoExclude),
-            new ChartingBasis(storedFields.Count, storedFields.Values.Count(f => f.Count > 0 && f[0].Automatic.FromFullText)));
+            new ChartingBasis(storedFields.Count, storedFields.Values.Count(f => f.Count > 0 && f[0].Automatic.FromFullText)), changes);
     }
 
     /// <summary>The PRISMA flow over what is stored now (not as of the latest version), each box with its records.</summary>

@@ -68,7 +68,10 @@ public sealed class ReportVersionJsonConverter : JsonConverter<ReportVersion>
 public static class ReportVersioning
 {
     /// <returns>The version and a sentence saying why it is that kind of version.</returns>
-    public static (ReportVersion Version, string Why) Next(ReportManifest? previous, ReviewMethod method, IReadOnlyCollection<string> shown, IReadOnlyCollection<string> included)
+    /// <param name="retracted">Studies shown newly marked retracted since the previous version.</param>
+    /// <param name="notices">Corrections, errata, expressions of concern and journal versions found since the previous version.</param>
+    public static (ReportVersion Version, string Why) Next(ReportManifest? previous, ReviewMethod method, IReadOnlyCollection<string> shown, IReadOnlyCollection<string> included,
+        int retracted = 0, int notices = 0)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(shown);
@@ -87,6 +90,9 @@ public static class ReportVersioning
                 $"studies changed: {added} added, {removed} removed, {newlyIncluded} newly included by reviewers, {noLongerIncluded} no longer included"));
         if (previous.Extractor != method.ExtractorVersion)
             return (previous.Version.NextMinor(), $"charting method changed: {previous.Extractor} → {method.ExtractorVersion}");
+        if (retracted + notices > 0)
+            return (previous.Version.NextPatch(), string.Create(CultureInfo.InvariantCulture,
+                $"same studies; the refresh found {retracted} newly retracted and {notices} corrections, errata, expressions of concern or journal versions"));
         return (previous.Version.NextPatch(), "same studies; counts, corrections or layout changed");
     }
 }

@@ -20,7 +20,8 @@ public sealed class WhatsNewComponent : IReportComponent
         w.Paragraph($"{since}: {Fmt.Count(ch.NewlyIncluded.Count, "study", "studies")} included by reviewers, " +
             $"{Fmt.Count(ch.NewProvisional.Count, "new provisionally eligible study", "new provisionally eligible studies")}, " +
             $"{Fmt.Count(ch.Removed.Count, "study", "studies")} no longer shown, {Fmt.Count(ch.Reopened.Count, "inclusion", "inclusions")} reopened, " +
-            $"{Fmt.Count(ch.Retracted.Count, "newly retracted study", "newly retracted studies")} among those shown. " +
+            $"{Fmt.Count(ch.Retracted.Count, "newly retracted study", "newly retracted studies")} among those shown" +
+            (ch.Notices.Count == 0 ? ". " : $" and {Fmt.Count(ch.Notices.Count, "correction or other notice", "corrections or other notices")} found for them. ") +
             $"This update's searches identified {Fmt.Count(m.ThisUpdate.Identified, "record", "records")}: {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
             $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by the rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers.", body, Typography.Ink);
         if (m.Pending is { Total: > 0 } pending)
@@ -40,6 +41,8 @@ public sealed class WhatsNewComponent : IReportComponent
         List("Decisions changed: reopened by reviewers, no longer counted as included", ch.Reopened.Select(s => (s.Citation, (string?)null)).ToList(), w, InTable);
         List("Newly retracted (marked by the source)", ch.Retracted.Select(s => (s.Citation, (string?)(s.Included ? "still counted as included until reviewers decide" : null))).ToList(), w,
             "marked ⚠ in the table of studies");
+        List("Corrections, errata, expressions of concern and journal versions found", ch.Notices.Select(n => (n.Study.Citation, (string?)n.Notice)).ToList(), w,
+            "marked ‡ in the table of studies and listed in the CSV export's notices column");
         w.Y += 6;
     }
 

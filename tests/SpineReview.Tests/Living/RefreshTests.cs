@@ -83,6 +83,17 @@ public sealed class RefreshTests : IDisposable
         var text = string.Join(" ", Pdf.PageTexts(after.Pdf));
         Assert.Contains("1 newly retracted study among those shown", text, StringComparison.Ordinal);
         Assert.Matches(@"Newly retracted \(marked by the source\) \(1\) • Hallinan J[^•]*still counted as included until reviewers decide", text);
+        // The correction: listed in "what is new" with its notice, marked ‡ in the table, and the version says why it was made.
+        Assert.Contains("1 newly retracted study among those shown and 1 correction or other notice found for them", text, StringComparison.Ordinal);
+        Assert.Matches(@"Corrections, errata, expressions of concern and journal versions found \(1\) • Hallinan J[^•]*correction 10\.3390/cancers18040611 \(2026-02-11, publisher\)", text);
+        Assert.Contains("⚠ ‡ Hallinan J", text, StringComparison.Ordinal);
+        Assert.Equal("same studies; the refresh found 1 newly retracted and 1 corrections, errata, expressions of concern or journal versions", after.Manifest.Change);
+        // The exports carry every notice.
+        var csv = Exports.Csv(await host.Get<ExportService>().StudiesAsync(withProvisional: false, default));
+        var header = csv.Split("\r\n")[0].Split(',');
+        Assert.Equal("notices", header[^1]);
+        Assert.EndsWith(",\"correction 10.3390/cancers18040611 (2026-02-11, publisher); retraction 10.3390/cancers18221977 (2026-11-03, retraction-watch)\"",
+            csv.Split("\r\n")[1], StringComparison.Ordinal);
 
         // Run again, as the weekly timer runs it: nothing found twice, the record marked once.
         await NewTimer(host).RefreshStudies(new TimerInfo(), default);
