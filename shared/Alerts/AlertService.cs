@@ -135,8 +135,8 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
     }
 
     /// <summary>Makes up the emails that are due: per subscriber, the eligible studies since their confirmation that match their filters and
-    /// are in no earlier email to them; and, whatever the scope and the subscriber's frequency, a notice of each retraction of a study an
-    /// earlier email sent them, once.</summary>
+    /// are in no earlier email to them; and, whatever the scope and the subscriber's frequency, a notice of each retraction or expression of
+    /// concern of a study an earlier email sent them, once.</summary>
     public async Task<(int Subscribers, int Emails, int Studies)> PlanAsync(AlertScope scope, CancellationToken ct)
     {
         if (!DigestSchedule.TryParseAt(Options.DailyAt, out var at)) throw new InvalidOperationException($"setting Alerts:DailyAt is \"{Options.DailyAt}\"; give a time as HH:mm (UTC)");
@@ -146,7 +146,7 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
             .Where(s => scope == AlertScope.All || s.Preferences.Frequency == AlertFrequency.Immediate)
             .Where(s => DigestSchedule.Due(s, now, at, Options.WeeklyOn))
             .OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
-        var (told, toldEmails, toldStudies) = await PlanRetractionNoticesAsync(confirmed, now, ct);
+        var (told, toldEmails, toldStudies) = await PlanNoticesAsync(confirmed, now, ct);
         var (emails, studies) = due.Count == 0 ? (0, 0) : await PlanEligibleAsync(due, now, ct);
         return (due.Select(s => s.Id).Union(told, StringComparer.Ordinal).Count(), emails + toldEmails, studies + toldStudies);
     }
@@ -199,27 +199,37 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
         return (emails, studies);
     }
 
-    // A notice to each confirmed subscriber an email was sent to with a study a refresh later found retracted: once per subscriber and
-    // study (its "r|" sent-log row), planned in every pass whatever the subscriber's frequency, since it corrects what they were told.
-    private async Task<(List<string> Subscribers, int Emails, int Studies)> PlanRetractionNoticesAsync(IReadOnlyList<Subscriber> confirmed, DateTimeOffset now, CancellationToken ct)
+    // A notice to each confirmed subscriber an email was sent to with a study a refresh later found retracted (or given an expression
+    // of concern): once per subscriber, study and kind of notice (its "r|" or "e|" sent-log row), planned in every pass whatever the
+    // subscriber's frequency, since it corrects what they were told. Corrections and errata are not emailed: the report lists them.
+    private async Task<(List<string> Subscribers, int Emails, int Studies)> PlanNoticesAsync(IReadOnlyList<Subscriber> confirmed, DateTimeOffset now, CancellationToken ct)
     {
-        var retracted = (await changes.ListAsync(ct)).Where(c => c.Retracts).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal);
+        var found = await changes.ListAsync(ct);
+        var noticed = new Dictionary<AlertLabel, HashSet<string>>
+        {
+            [AlertLabel.Retracted] = found.Where(c => c.Retracts).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal),
+            [AlertLabel.Concern] = found.Where(c => c.Kind == RecordChange.ExpressionOfConcern).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal),
+        };
         var told = new List<string>();
         int emails = 0, studies = 0;
-        if (retracted.Count == 0) return (told, 0, 0);
+        if (noticed.Values.All(k => k.Count == 0)) return (told, 0, 0);
         foreach (var s in confirmed.OrderBy(s => s.Id, StringComparer.Ordinal))
         {
             for (var attempt = 0; attempt < 10; attempt++)
             {
-                var sent = (await deliveries.LogAsync(s.Id, ct)).Where(l => l.SentAt is not null && retracted.Contains(l.StudyKey)).Select(l => l.StudyKey).ToList();
-                if (sent.Count == 0) break;
-                var already = await deliveries.RetractionsToldAsync(s.Id, ct);
-                var mine = sent.Where(k => !already.Contains(k)).Order(StringComparer.Ordinal).ToList();
+                var sent = (await deliveries.LogAsync(s.Id, ct)).Where(l => l.SentAt is not null).Select(l => l.StudyKey).ToHashSet(StringComparer.Ordinal);
+                var mine = new List<AlertItem>();
+                foreach (var (label, keys) in noticed)
+                {
+                    if (!keys.Overlaps(sent)) continue;
+                    var already = await deliveries.NoticesToldAsync(s.Id, label, ct);
+                    mine.AddRange(keys.Where(k => sent.Contains(k) && !already.Contains(k)).Order(StringComparer.Ordinal).Select(k => new AlertItem(k, label)));
+                }
                 var conflict = false;
                 foreach (var chunk in mine.Chunk(Math.Clamp(Options.MaxStudiesPerEmail, 1, 99)))
                 {
                     var id = $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-                    var d = new Delivery(s.Id, id, DeliveryState.Pending, chunk.Select(k => new AlertItem(k, AlertLabel.Retracted)).ToList(), "", 0, now, now, null, null, null, default);
+                    var d = new Delivery(s.Id, id, DeliveryState.Pending, chunk.ToList(), "", 0, now, now, null, null, null, default);
                     if (!await deliveries.TryCreateAsync(d, ct))
                     {
                         conflict = true; // another pass told this subscriber first: read the sent-log again
@@ -430,7 +440,16 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                 notices ??= await changes.ListAsync(ct);
                 var notice = notices.LastOrDefault(c => c.RecordKey == item.StudyKey && c.Retracts);
                 list.Add(Study(item.StudyKey, marked.Record, AlertLabel.Retracted, await ChartedAsync(item.StudyKey, ct) ?? new Dictionary<string, IReadOnlyList<string>>(),
-                    DigestComposer.RetractionWhy(notice?.Describe())));
+                    DigestComposer.NoticeWhy(AlertLabel.Retracted, notice?.Describe())));
+                continue;
+            }
+            if (item.Label == AlertLabel.Concern)
+            {
+                notices ??= await changes.ListAsync(ct);
+                var notice = notices.LastOrDefault(c => c.RecordKey == item.StudyKey && c.Kind == RecordChange.ExpressionOfConcern);
+                if (notice is null || await records.GetAsync(item.StudyKey, ct) is not { } concerned) continue;
+                list.Add(Study(item.StudyKey, concerned.Record, AlertLabel.Concern, await ChartedAsync(item.StudyKey, ct) ?? new Dictionary<string, IReadOnlyList<string>>(),
+                    DigestComposer.NoticeWhy(AlertLabel.Concern, notice.Describe())));
                 continue;
             }
             var entry = await screening.GetQueueEntryAsync(item.StudyKey, ct);

@@ -41,8 +41,8 @@ public sealed record Delivery(string SubscriberId, string Id, DeliveryState Stat
 
 /// <summary>
 /// The sent-log and the outbox in one table, one partition per subscriber: a row "s|study" per (subscriber, study) names the
-/// one email that study went into for that subscriber, a row "r|study" the one email that told the subscriber the study was
-/// retracted, and a row "d|id" per email holds its state. An email and its studies' rows are written in one transaction, which
+/// one email that study went into for that subscriber, a row "r|study" ("e|study") the one email that told the subscriber the
+/// study was retracted (given an expression of concern), and a row "d|id" per email holds its state. An email and its studies' rows are written in one transaction, which
 /// fails whole when any of the studies already has a row: a study can go into one email per subscriber, ever, and its
 /// retraction into one more.
 /// </summary>
@@ -50,10 +50,10 @@ public sealed class DeliveryStore(StorageClients storage)
 {
     private const string StudyPrefix = "s|";
     private const string RetractionPrefix = "r|";
+    private const string ConcernPrefix = "e|";
     private const string DeliveryPrefix = "d|";
     // '}' sorts right after '|': RowKey ge "s|" and lt "s}" is every sent-log row, and the same for retraction notices and emails.
     private const string StudyEnd = "s}";
-    private const string RetractionEnd = "r}";
     private const string DeliveryEnd = "d}";
     private TableClient Table => storage.Table(storage.Names.AlertLogTable);
 
@@ -67,11 +67,13 @@ public sealed class DeliveryStore(StorageClients storage)
         return set;
     }
 
-    /// <summary>Keys of every study whose retraction is already in an email to this subscriber (sent or not).</summary>
-    public async Task<HashSet<string>> RetractionsToldAsync(string subscriberId, CancellationToken ct)
+    /// <summary>Keys of every study whose retraction (or expression of concern, by <paramref name="label"/>) is already in an email to this
+    /// subscriber (sent or not).</summary>
+    public async Task<HashSet<string>> NoticesToldAsync(string subscriberId, AlertLabel label, CancellationToken ct)
     {
+        var prefix = Prefix(label);
         var set = new HashSet<string>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {RetractionPrefix} and RowKey lt {RetractionEnd}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {prefix} and RowKey lt {prefix[0] + "}"}");
         await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["StudyKey"], cancellationToken: ct))
             if (e.GetString("StudyKey") is { } key) set.Add(key);
         return set;
@@ -153,7 +155,14 @@ public sealed class DeliveryStore(StorageClients storage)
     private static TableTransactionAction Release(string subscriberId, AlertItem item) =>
         new(TableTransactionActionType.Delete, new TableEntity(subscriberId, Row(item)), ETag.All);
 
-    private static string Row(AlertItem item) => (item.Label == AlertLabel.Retracted ? RetractionPrefix : StudyPrefix) + KeyEncoding.Encode(item.StudyKey);
+    private static string Row(AlertItem item) => Prefix(item.Label) + KeyEncoding.Encode(item.StudyKey);
+
+    private static string Prefix(AlertLabel label) => label switch
+    {
+        AlertLabel.Retracted => RetractionPrefix,
+        AlertLabel.Concern => ConcernPrefix,
+        _ => StudyPrefix,
+    };
 
     private async Task<bool> SubmitAsync(List<TableTransactionAction> actions, CancellationToken ct)
     {

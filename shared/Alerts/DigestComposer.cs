@@ -14,6 +14,8 @@ public enum AlertLabel
     LikelyEligible,
     /// <summary>An earlier email sent it, and it has since been retracted: a notice, sent once.</summary>
     Retracted,
+    /// <summary>An earlier email sent it, and its journal has since published an expression of concern about it: a notice, sent once.</summary>
+    Concern,
 }
 
 /// <summary>One study as an alert shows it.</summary>
@@ -48,15 +50,22 @@ public static class DigestComposer
     /// <summary>Label of a study an earlier alert sent that has since been retracted.</summary>
     public const string RetractedLabel = "Retracted";
 
-    /// <summary>Why a retraction notice is sent: the notice (as <c>RecordChange.Describe</c> words it) when the refresh kept one.</summary>
-    public static string RetractionWhy(string? notice) =>
-        (notice is null ? "the source now marks it retracted" : $"{notice}, found by the review's refresh") +
-        ". The next report flags it in its table of studies and under what is new; it stays counted among the included studies until reviewers decide again.";
+    /// <summary>Label of a study an earlier alert sent that has since been given an expression of concern.</summary>
+    public const string ConcernLabel = "Expression of concern";
+
+    /// <summary>Why a retraction notice or an expression-of-concern notice is sent: the notice (as <c>RecordChange.Describe</c> words it)
+    /// when the refresh kept one.</summary>
+    public static string NoticeWhy(AlertLabel label, string? notice) => label == AlertLabel.Retracted
+        ? (notice is null ? "the source now marks it retracted" : $"{notice}, found by the review's refresh") +
+          ". The next report flags it in its table of studies and under what is new; it stays counted among the included studies until reviewers decide again."
+        : $"{notice ?? "an expression of concern"}, found by the review's refresh: the journal has concerns about its results. " +
+          "It has not been retracted; the next report lists the notice under what is new.";
 
     private static string WhyLabel(AlertLabel label) => label switch
     {
         AlertLabel.Included => "Why included:",
         AlertLabel.Retracted => "Retraction:",
+        AlertLabel.Concern => "Notice:",
         _ => "Why listed:",
     };
 
@@ -68,8 +77,9 @@ public static class DigestComposer
         if (studies.Count == 0) throw new ArgumentException("a digest needs at least one study", nameof(studies));
         var likely = studies.Count(s => s.Label == AlertLabel.LikelyEligible);
         var retracted = studies.Count(s => s.Label == AlertLabel.Retracted);
-        var eligible = studies.Count - retracted;
-        var subject = Subject(studies, context, likely, retracted);
+        var concern = studies.Count(s => s.Label == AlertLabel.Concern);
+        var eligible = studies.Count - retracted - concern;
+        var subject = Subject(studies, context, likely, retracted, concern);
 
         var intro = eligible switch
         {
@@ -83,6 +93,10 @@ public static class DigestComposer
             intro = (intro + " " + (retracted == 1
                 ? $"A study an earlier alert from the review \"{Review}\" sent you has been retracted."
                 : $"{retracted} studies earlier alerts from the review \"{Review}\" sent you have been retracted.")).Trim();
+        if (concern > 0)
+            intro = (intro + " " + (concern == 1
+                ? $"A study an earlier alert from the review \"{Review}\" sent you is the subject of an expression of concern by its journal."
+                : $"{concern} studies earlier alerts from the review \"{Review}\" sent you are the subject of expressions of concern by their journals.")).Trim();
         var asked = eligible == 0
             ? "This notice is sent once, to everyone an alert sent the study to, whatever their alert settings."
             : $"You asked for {context.Preferences.Filters.Describe()}, {Frequency(context.Preferences.Frequency)}.";
@@ -104,6 +118,7 @@ public static class DigestComposer
             text.Append(CultureInfo.InvariantCulture, $"{n}. ");
             if (s.Label == AlertLabel.LikelyEligible) text.Append('[').Append(LikelyLabel.ToUpperInvariant()).Append("] ");
             if (s.Label == AlertLabel.Retracted) text.Append('[').Append(RetractedLabel.ToUpperInvariant()).Append("] ");
+            if (s.Label == AlertLabel.Concern) text.Append('[').Append(ConcernLabel.ToUpperInvariant()).Append("] ");
             text.Append(MailRules.Flatten(s.Title, 1000)).Append('\n');
             text.Append("   ").Append(Authors(s.Authors)).Append('\n');
             text.Append("   ").Append(VenueYear(s)).Append('\n');
@@ -118,6 +133,9 @@ public static class DigestComposer
             if (s.Label == AlertLabel.Retracted)
                 html.Append("<div style=\"display:inline-block;background:#f8d7da;color:#842029;font-size:12px;font-weight:bold;padding:1px 6px;border-radius:3px\">")
                     .Append(E(RetractedLabel)).Append("</div><br>");
+            if (s.Label == AlertLabel.Concern)
+                html.Append("<div style=\"display:inline-block;background:#fff3cd;color:#664d03;font-size:12px;font-weight:bold;padding:1px 6px;border-radius:3px\">")
+                    .Append(E(ConcernLabel)).Append("</div><br>");
             html.Append("<strong>").Append(doi is null ? E(MailRules.Flatten(s.Title, 1000)) : $"<a href=\"{E(doi)}\">{E(MailRules.Flatten(s.Title, 1000))}</a>").Append("</strong><br>")
                 .Append(E(Authors(s.Authors))).Append("<br><em>").Append(E(VenueYear(s))).Append("</em>");
             if (doi is not null) html.Append(" &middot; <a href=\"").Append(E(doi)).Append("\">").Append(E(doi)).Append("</a>");
@@ -207,14 +225,19 @@ public static class DigestComposer
         _ => string.Join(", ", values.Take(values.Count - 1)) + " and " + values[^1],
     };
 
-    private static string Subject(IReadOnlyList<DigestStudy> studies, DigestContext context, int likely, int retracted)
+    private static string Subject(IReadOnlyList<DigestStudy> studies, DigestContext context, int likely, int retracted, int concern)
     {
         var prefix = context.SubjectPrefix.Length == 0 ? "" : context.SubjectPrefix + " ";
         if (retracted == studies.Count)
             return retracted == 1 ? $"{prefix}Retracted: a study you were alerted to: {MailRules.Flatten(studies[0].Title, 80)}"
                 : $"{prefix}Retracted: {retracted} studies you were alerted to";
-        if (retracted > 0)
-            return $"{prefix}{studies.Count - retracted} newly eligible studies and {retracted} retracted";
+        if (concern == studies.Count)
+            return concern == 1 ? $"{prefix}Expression of concern: a study you were alerted to: {MailRules.Flatten(studies[0].Title, 70)}"
+                : $"{prefix}Expressions of concern: {concern} studies you were alerted to";
+        if (retracted + concern == studies.Count)
+            return $"{prefix}Notices about {studies.Count} studies you were alerted to: {retracted} retracted, {concern} with an expression of concern";
+        if (retracted + concern > 0)
+            return $"{prefix}{studies.Count - retracted - concern} newly eligible studies and notices about {retracted + concern} you were alerted to";
         var digest = context.Preferences.Frequency switch { AlertFrequency.Daily => "Daily digest: ", AlertFrequency.Weekly => "Weekly digest: ", _ => "" };
         if (studies.Count == 1)
             return $"{prefix}{digest}{(likely == 1 ? "Likely eligible study" : "New eligible study")}: {MailRules.Flatten(studies[0].Title, 90)}";

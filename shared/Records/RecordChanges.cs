@@ -16,6 +16,9 @@ namespace SpineReview.Records;
 /// <param name="Included">The study was included when the change was found (not only provisionally eligible).</param>
 public sealed record RecordChange(string RecordKey, string Kind, string Doi, DateOnly? Issued, string? By, DateTimeOffset Found, bool Included)
 {
+    /// <summary>Crossref's kind of an expression of concern.</summary>
+    public const string ExpressionOfConcern = "expression_of_concern";
+
     /// <summary>The notice takes the study back (a retraction, withdrawal or removal).</summary>
     public bool Retracts => Retractions.IsRetractingKind(Kind);
 

@@ -174,7 +174,21 @@ public sealed class RefreshTests : IDisposable
         Assert.Equal((0, 0), (again.Planned, again.Sent));
         Assert.Equal(3, (await MailDev.SettledAsync(told)).Count);
         var subscriber = (await host.Get<SubscriptionService>().ListAsync(default)).Single(s => s.Address == told);
-        Assert.Equal([Study], await host.Get<DeliveryStore>().RetractionsToldAsync(subscriber.Id, default));
+        Assert.Equal([Study], await host.Get<DeliveryStore>().NoticesToldAsync(subscriber.Id, AlertLabel.Retracted, default));
+
+        // An expression of concern kept for the study (as a refresh keeps one): its own notice, once, to the same subscriber only.
+        Assert.True(await host.Get<RecordChangeStore>().TryAddAsync(new RecordChange(Study, RecordChange.ExpressionOfConcern, "10.3390/cancers18990001",
+            new DateOnly(2026, 11, 20), "publisher", clock.GetUtcNow(), true), default));
+        var concern = await alerts.RunAsync(AlertScope.All, null, default);
+        Assert.Equal((1, 1), (concern.Planned, concern.Sent));
+        mail = await MailDev.WaitForAsync(told, 4);
+        Assert.Equal(4, mail.Count);
+        Assert.StartsWith("[SpineReview] Expression of concern: a study you were alerted to: Exploring the Potential", mail[3].Subject, StringComparison.Ordinal);
+        Assert.Contains("[EXPRESSION OF CONCERN] Exploring the Potential", mail[3].TextBody, StringComparison.Ordinal);
+        Assert.Contains("Notice: expression of concern 10.3390/cancers18990001 (2026-11-20, publisher), found by the review's refresh", mail[3].TextBody, StringComparison.Ordinal);
+        Assert.Contains("is the subject of an expression of concern by its journal", mail[3].HtmlBody, StringComparison.Ordinal);
+        Assert.Equal((0, 0), ((await alerts.RunAsync(AlertScope.All, null, default)).Planned, (await MailDev.SettledAsync(told)).Count - 4));
+        Assert.Single(await MailDev.SettledAsync(filtered));
     }
 
     [Fact]
