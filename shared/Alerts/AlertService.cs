@@ -205,13 +205,20 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
     private async Task<(List<string> Subscribers, int Emails, int Studies)> PlanNoticesAsync(IReadOnlyList<Subscriber> confirmed, DateTimeOffset now, CancellationToken ct)
     {
         var found = await changes.ListAsync(ct);
-        var noticed = new Dictionary<AlertLabel, HashSet<string>>
-        {
-            [AlertLabel.Retracted] = found.Where(c => c.Retracts).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal),
-            [AlertLabel.Concern] = found.Where(c => c.Kind == RecordChange.ExpressionOfConcern).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal),
-        };
         var told = new List<string>();
         int emails = 0, studies = 0;
+        if (found.Count == 0) return (told, 0, 0);
+        // Only studies whose record says so now: a retraction once the record is marked (the refresh marks it as it keeps the notice),
+        // a concern while the study is not retracted (a retraction supersedes it: one notice, never "not retracted" beside "retracted").
+        var marked = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var key in found.Where(c => c.Retracts || c.Kind == RecordChange.ExpressionOfConcern).Select(c => c.RecordKey).Distinct(StringComparer.Ordinal))
+            if (await records.GetAsync(key, ct) is { } r) marked[key] = Retractions.IsMarked(r.Record);
+        var noticed = new Dictionary<AlertLabel, HashSet<string>>
+        {
+            [AlertLabel.Retracted] = found.Where(c => c.Retracts && marked.GetValueOrDefault(c.RecordKey)).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal),
+            [AlertLabel.Concern] = found.Where(c => c.Kind == RecordChange.ExpressionOfConcern && marked.TryGetValue(c.RecordKey, out var m) && !m)
+                .Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal),
+        };
         if (noticed.Values.All(k => k.Count == 0)) return (told, 0, 0);
         foreach (var s in confirmed.OrderBy(s => s.Id, StringComparer.Ordinal))
         {
@@ -433,23 +440,21 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
         IReadOnlyList<RecordChange>? notices = null;
         foreach (var item in items)
         {
-            if (item.Label == AlertLabel.Retracted)
+            if (item.Label is AlertLabel.Retracted or AlertLabel.Concern)
             {
-                // Told while the record is still marked retracted; the notice with its DOI and date when the refresh kept one.
-                if (await records.GetAsync(item.StudyKey, ct) is not { } marked || !Retractions.IsMarked(marked.Record)) continue;
+                // Told while the record says so: a retraction while it is marked retracted, a concern while it is not.
+                if (await records.GetAsync(item.StudyKey, ct) is not { } noticed || Retractions.IsMarked(noticed.Record) != (item.Label == AlertLabel.Retracted)) continue;
                 notices ??= await changes.ListAsync(ct);
-                var notice = notices.LastOrDefault(c => c.RecordKey == item.StudyKey && c.Retracts);
-                list.Add(Study(item.StudyKey, marked.Record, AlertLabel.Retracted, await ChartedAsync(item.StudyKey, ct) ?? new Dictionary<string, IReadOnlyList<string>>(),
-                    DigestComposer.NoticeWhy(AlertLabel.Retracted, notice?.Describe())));
-                continue;
-            }
-            if (item.Label == AlertLabel.Concern)
-            {
-                notices ??= await changes.ListAsync(ct);
-                var notice = notices.LastOrDefault(c => c.RecordKey == item.StudyKey && c.Kind == RecordChange.ExpressionOfConcern);
-                if (notice is null || await records.GetAsync(item.StudyKey, ct) is not { } concerned) continue;
-                list.Add(Study(item.StudyKey, concerned.Record, AlertLabel.Concern, await ChartedAsync(item.StudyKey, ct) ?? new Dictionary<string, IReadOnlyList<string>>(),
-                    DigestComposer.NoticeWhy(AlertLabel.Concern, notice.Describe())));
+                var notice = notices.LastOrDefault(c => c.RecordKey == item.StudyKey && (item.Label == AlertLabel.Retracted ? c.Retracts : c.Kind == RecordChange.ExpressionOfConcern));
+                if (notice is null && item.Label == AlertLabel.Concern) continue;
+                var standing = await screening.GetQueueEntryAsync(item.StudyKey, ct) switch
+                {
+                    { Status: ScreeningStatus.Final, Included: true } => StudyStanding.Included,
+                    { Status: ScreeningStatus.Final } or { AutoExcluded: true } => StudyStanding.Excluded,
+                    _ => StudyStanding.Undecided,
+                };
+                list.Add(Study(item.StudyKey, noticed.Record, item.Label, await ChartedAsync(item.StudyKey, ct) ?? new Dictionary<string, IReadOnlyList<string>>(),
+                    DigestComposer.NoticeWhy(item.Label, notice?.Describe(), standing)));
                 continue;
             }
             var entry = await screening.GetQueueEntryAsync(item.StudyKey, ct);

@@ -44,7 +44,7 @@ public sealed record Delivery(string SubscriberId, string Id, DeliveryState Stat
 /// one email that study went into for that subscriber, a row "r|study" ("e|study") the one email that told the subscriber the
 /// study was retracted (given an expression of concern), and a row "d|id" per email holds its state. An email and its studies' rows are written in one transaction, which
 /// fails whole when any of the studies already has a row: a study can go into one email per subscriber, ever, and its
-/// retraction into one more.
+/// retraction and its expression of concern into one more each.
 /// </summary>
 public sealed class DeliveryStore(StorageClients storage)
 {
@@ -54,6 +54,8 @@ public sealed class DeliveryStore(StorageClients storage)
     private const string DeliveryPrefix = "d|";
     // '}' sorts right after '|': RowKey ge "s|" and lt "s}" is every sent-log row, and the same for retraction notices and emails.
     private const string StudyEnd = "s}";
+    private const string RetractionEnd = "r}";
+    private const string ConcernEnd = "e}";
     private const string DeliveryEnd = "d}";
     private TableClient Table => storage.Table(storage.Names.AlertLogTable);
 
@@ -71,9 +73,9 @@ public sealed class DeliveryStore(StorageClients storage)
     /// subscriber (sent or not).</summary>
     public async Task<HashSet<string>> NoticesToldAsync(string subscriberId, AlertLabel label, CancellationToken ct)
     {
-        var prefix = Prefix(label);
+        var (from, to) = label == AlertLabel.Concern ? (ConcernPrefix, ConcernEnd) : (RetractionPrefix, RetractionEnd);
         var set = new HashSet<string>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {prefix} and RowKey lt {prefix[0] + "}"}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {from} and RowKey lt {to}");
         await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["StudyKey"], cancellationToken: ct))
             if (e.GetString("StudyKey") is { } key) set.Add(key);
         return set;
@@ -128,10 +130,12 @@ public sealed class DeliveryStore(StorageClients storage)
     {
         ArgumentNullException.ThrowIfNull(sending);
         ArgumentNullException.ThrowIfNull(sent);
-        var keys = sent.Select(i => i.StudyKey).ToHashSet(StringComparer.Ordinal);
-        if (sent.Count == 0 || !keys.IsSubsetOf(sending.Items.Select(i => i.StudyKey)))
+        // An item is known by its sent-log row (the kind of row and the study), not by the study alone (one email may tell of a study's
+        // retraction and of another's concern) nor by its label (a likely-eligible study shown as included keeps its "s|" row).
+        var rows = sent.Select(Row).ToHashSet(StringComparer.Ordinal);
+        if (sent.Count == 0 || !rows.IsSubsetOf(sending.Items.Select(Row)))
             throw new ArgumentException("an email is sent with one or more of the studies it was made up with", nameof(sent));
-        var omitted = sending.Items.Where(i => !keys.Contains(i.StudyKey)).ToList();
+        var omitted = sending.Items.Where(i => !rows.Contains(Row(i))).ToList();
         var row = sending with { State = DeliveryState.Sent, SentAt = at, LastError = null, Items = sent, Omitted = omitted };
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, ToEntity(row), sending.ETag) };
         actions.AddRange(sent.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertMerge,

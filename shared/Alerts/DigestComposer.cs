@@ -18,6 +18,17 @@ public enum AlertLabel
     Concern,
 }
 
+/// <summary>Where a study stands in the review when a notice about it is sent.</summary>
+public enum StudyStanding
+{
+    /// <summary>People included it.</summary>
+    Included,
+    /// <summary>People (or the model) excluded it.</summary>
+    Excluded,
+    /// <summary>People have not settled it.</summary>
+    Undecided,
+}
+
 /// <summary>One study as an alert shows it.</summary>
 /// <param name="Charted">Charted values by form field, people's corrections in place.</param>
 /// <param name="Why">Why it is in the alert, in words (<see cref="DigestComposer.Why"/>).</param>
@@ -54,12 +65,23 @@ public static class DigestComposer
     public const string ConcernLabel = "Expression of concern";
 
     /// <summary>Why a retraction notice or an expression-of-concern notice is sent: the notice (as <c>RecordChange.Describe</c> words it)
-    /// when the refresh kept one.</summary>
-    public static string NoticeWhy(AlertLabel label, string? notice) => label == AlertLabel.Retracted
-        ? (notice is null ? "the source now marks it retracted" : $"{notice}, found by the review's refresh") +
-          ". The next report flags it in its table of studies and under what is new; it stays counted among the included studies until reviewers decide again."
-        : $"{notice ?? "an expression of concern"}, found by the review's refresh: the journal has concerns about its results. " +
-          "It has not been retracted; the next report lists the notice under what is new.";
+    /// when the refresh kept one, and where the study stands in the review now.</summary>
+    public static string NoticeWhy(AlertLabel label, string? notice, StudyStanding standing)
+    {
+        var where = standing switch
+        {
+            StudyStanding.Included => label == AlertLabel.Retracted
+                ? "It stays counted among the included studies until reviewers decide again; the next report flags it in its table of studies and under what is new."
+                : "It stays among the included studies; the next report lists the notice under what is new.",
+            StudyStanding.Excluded => "Reviewers have since excluded it from the review.",
+            _ => label == AlertLabel.Retracted
+                ? "Reviewers had not decided on it yet; the next report flags it in its table of studies and under what is new."
+                : "Reviewers have not decided on it yet; the next report lists the notice under what is new.",
+        };
+        return label == AlertLabel.Retracted
+            ? $"{(notice is null ? "the source now marks it retracted" : $"{notice}, found by the review's refresh")}. {where}"
+            : $"{notice ?? "an expression of concern"}, found by the review's refresh: the journal has concerns about its results. {where}";
+    }
 
     private static string WhyLabel(AlertLabel label) => label switch
     {

@@ -31,7 +31,6 @@ public sealed class RecordRefresher(CrossrefClient crossref, IOptionsMonitor<Sou
         progress?.Report($"refresh: {studies.Count} included or provisionally eligible studies");
         int asked = 0, withoutDoi = 0;
         var found = new List<RecordChange>();
-        var retracted = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var q in studies)
         {
             if (await records.GetAsync(q.RecordKey, ct) is not { } stored) continue;
@@ -53,14 +52,14 @@ public sealed class RecordRefresher(CrossrefClient crossref, IOptionsMonitor<Sou
                     progress?.Report($"refresh: {q.RecordKey}: {change.Describe()}");
                     RefreshLog.Found(log, q.RecordKey, change.Kind, change.Doi);
                 }
-                // Marked whether the change is new or not: a run that stopped between the two writes is finished by the next.
-                if (update.Retracts) retracted.Add(q.RecordKey);
+                // Marked at once, whether the change is new or not: a run that stopped between the two writes is finished by the next,
+                // and the alerts tell of a retraction only once the record is marked.
+                if (update.Retracts) await MarkRetractedAsync(q.RecordKey, ct);
             }
         }
-        foreach (var key in retracted) await MarkRetractedAsync(key, ct);
-        // A nudge for the alert pass, which tells the subscribers who were sent a newly retracted study (once each). Should a run stop
-        // before it, the hourly alert timer finds the retraction all the same: every pass looks for retractions not told yet.
-        foreach (var key in found.Where(c => c.Retracts).Select(c => c.RecordKey).Distinct(StringComparer.Ordinal))
+        // A nudge for the alert pass, which tells the subscribers who were sent a newly retracted study, or one newly given an
+        // expression of concern (once each). Should a run stop before it, the hourly alert timer finds them all the same.
+        foreach (var key in found.Where(c => c.Retracts || c.Kind == RecordChange.ExpressionOfConcern).Select(c => c.RecordKey).Distinct(StringComparer.Ordinal))
             await queues.EnqueueAsync(queues.Alerts, key, ct);
         return new RefreshResult(studies.Count, asked, withoutDoi, found);
     }

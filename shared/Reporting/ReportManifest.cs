@@ -21,12 +21,16 @@ public sealed record PendingWork(int Screening, int Extraction)
 /// <param name="Studies">Keys of the studies the version shows; <paramref name="Included"/> those included by reviewers;
 /// <paramref name="Retracted"/> those its sources mark retracted.</param>
 /// <param name="Pending">Work the stages had not finished when the data was read (null: none, or a version made before this was kept).</param>
+/// <param name="Notices">The notices (corrections, errata, expressions of concern, journal versions) of the studies shown, as
+/// "key|notice": the next version lists as new those not in it. Null in a version made before they were kept (then a notice
+/// is new when found after that version's data).</param>
 /// <param name="Fingerprint">What the version shows (<see cref="ReportFingerprint"/>); null in a version made before fingerprints were kept,
 /// and then not written, so such a manifest reads and writes as it was.</param>
 public sealed record ReportManifest(ReportVersion Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages, string Pdf,
     ReportCounts Counts, string Eligibility, string Extractor, string Change, ReportVersion? PreviousVersion, string? LastHarvestRun,
     IReadOnlyList<string> Studies, IReadOnlyList<string> Included, IReadOnlyList<string>? Retracted = null, PendingWork? Pending = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fingerprint = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fingerprint = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Notices = null);
 
 /// <summary>One version as listed (from the manifest blob's metadata: no manifest is downloaded to list them).</summary>
 public sealed record ReportSummary(string Version, DateTimeOffset Created, DateOnly DataCutoff, string Sha256, long Size, int Pages,

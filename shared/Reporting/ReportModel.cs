@@ -38,10 +38,15 @@ public sealed record PeopleScreening(IReadOnlyList<QueueEntry> Queue, IReadOnlyL
 /// <param name="Retracted">The source marks it retracted (PubMed "Retracted Publication", or a "Retracted:" title).</param>
 /// <param name="Notices">The corrections, errata, expressions of concern and journal versions the refresh found for it, as
 /// <see cref="Records.RecordChange.Describe"/> words them, oldest first.</param>
+/// <param name="Concern">One of them is an expression of concern.</param>
 public sealed record StudyRow(string Key, string Title, string FirstAuthor, string? Journal, int? Year, string? Doi, string? Pmid,
     IReadOnlyList<string> Modality, IReadOnlyList<string> Region, bool NewInThisVersion, bool Included = false,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? FieldValues = null, bool Retracted = false, IReadOnlyList<string>? Notices = null)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? FieldValues = null, bool Retracted = false, IReadOnlyList<string>? Notices = null,
+    bool Concern = false)
 {
+    /// <summary>How the manifest names one of its notices.</summary>
+    public static string NoticeId(string key, string notice) => $"{key}|{notice}";
+
     /// <summary>The notices found for it (none when the refresh found nothing).</summary>
     public IReadOnlyList<string> NoticeList => Notices ?? [];
 

@@ -60,15 +60,19 @@ public static class ReportModelBuilder
             return new StudyRow(r.Key, rec.Title, FirstAuthor(rec), rec.JournalAbbreviation ?? rec.Journal, rec.Year, rec.Doi, rec.Pmid,
                 Values("modality"), Values("region"), !previousShown.Contains(r.Key),
                 queue.TryGetValue(r.Key, out var q) && q.Status == ScreeningStatus.Final && q.Included == true, values, Retractions.IsMarked(rec),
-                notices.TryGetValue(r.Key, out var n) ? n.Select(c => c.Describe()).ToList() : null);
+                notices.TryGetValue(r.Key, out var n) ? n.Select(c => c.Describe()).ToList() : null,
+                n is not null && n.Any(c => c.Kind == RecordChange.ExpressionOfConcern));
         })
         .OrderByDescending(s => s.Year ?? 0).ThenBy(s => s.FirstAuthor, StringComparer.Ordinal).ThenBy(s => s.Key, StringComparer.Ordinal)
         .ToList();
 
         var previousRetracted = previous?.Retracted?.ToHashSet(StringComparer.Ordinal) ?? [];
-        // Notices found since the previous version (every one in a first version), for the studies shown, in table order.
+        // Notices the previous version did not show (every one in a first version), for the studies shown, in table order. A manifest
+        // made before notices were kept names none: then those found after its data are new.
+        var previousNotices = previous?.Notices?.ToHashSet(StringComparer.Ordinal);
         var newNotices = studies.SelectMany(st => (notices.TryGetValue(st.Key, out var n) ? n : [])
-            .Where(c => previous is null || c.Found > previous.Created).Select(c => new StudyNotice(st, c.Describe()))).ToList();
+            .Where(c => previous is null || (previousNotices is { } shown ? !shown.Contains(StudyRow.NoticeId(st.Key, c.Describe())) : c.Found > previous.Created))
+            .Select(c => new StudyNotice(st, c.Describe()))).ToList();
         var changes = previous is null
             ? new ChangesModel(studies.Where(s => s.Included).ToList(), studies.Where(s => !s.Included).ToList(), [], studies.Where(s => s.Retracted).ToList(),
                 NewNotices: newNotices)

@@ -80,7 +80,8 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
             var manifest = new ReportManifest(version, data.Created, model.DataCutoff, sha, rendered.Pdf.Length, rendered.Pages, ReportArchive.PdfBlob(version, sha),
                 counts, model.Method.Eligibility, model.Method.ExtractorVersion, why, latest?.Version, data.LastHarvestRun,
                 model.Studies.Select(s => s.Key).ToList(), model.Studies.Where(s => s.Included).Select(s => s.Key).ToList(),
-                model.Studies.Where(s => s.Retracted).Select(s => s.Key).ToList(), pending, ReportFingerprint.Of(model));
+                model.Studies.Where(s => s.Retracted).Select(s => s.Key).ToList(), pending, ReportFingerprint.Of(model),
+                model.Studies.SelectMany(s => s.NoticeList.Select(n => StudyRow.NoticeId(s.Key, n))).ToList());
 
             // The PDF first, under the name the manifest gives it, then the manifest, which commits the version. A run that dies
             // between the two leaves a PDF no manifest names; the next run removes it under the lease (RemoveUnnamedPdfsAsync)

@@ -92,7 +92,7 @@ public static class ReportVersioning
             return (previous.Version.NextMinor(), $"charting method changed: {previous.Extractor} → {method.ExtractorVersion}");
         if (retracted + notices > 0)
             return (previous.Version.NextPatch(), string.Create(CultureInfo.InvariantCulture,
-                $"same studies; the refresh found {retracted} newly retracted and {notices} corrections, errata, expressions of concern or journal versions"));
+                $"same studies; the refresh found {retracted} newly retracted and {notices} {(notices == 1 ? "notice" : "notices")} (corrections, errata, expressions of concern, journal versions)"));
         return (previous.Version.NextPatch(), "same studies; counts, corrections or layout changed");
     }
 }

@@ -13,13 +13,13 @@ public sealed class StudiesTableComponent : IReportComponent
         using var body = Typography.Font(Typography.Regular, Typography.BodySize);
         var confirmed = m.Studies.Count(s => s.Included);
         w.Paragraph($"{Fmt.Count(m.Studies.Count, "study", "studies")} passed the rules and {(m.Studies.Count == 1 ? "was" : "were")} not excluded by reviewers: {Fmt.N(confirmed)} included by reviewers (✓), " +
-            $"{Fmt.N(m.Studies.Count - confirmed)} still being screened. ★ marks a study new in this version; ⚠ one its source marks retracted; ‡ one with a correction, erratum, expression of concern or journal version (the CSV export lists them). " +
+            $"{Fmt.N(m.Studies.Count - confirmed)} still being screened. ★ marks a study new in this version; ⚠ one its source marks retracted; ‼ one with an expression of concern; ‡ one with a correction, erratum or journal version (the CSV export lists every notice). " +
             "Characteristics are charted automatically and corrected by reviewers; every export (CSV, RIS) carries all of them.", body, Typography.Ink);
         var columns = new[] { ("#", 0.05f), ("Study", 0.43f), ("Journal", 0.15f), ("Modality", 0.12f), ("Region", 0.11f), ("Condition", 0.14f) };
         var rows = m.Studies.Select((s, i) => new[]
         {
             (i + 1).ToString(Fmt.C),
-            $"{(s.Included ? "✓ " : "")}{(s.NewInThisVersion ? "★ " : "")}{(s.Retracted ? "⚠ " : "")}{(s.NoticeList.Count > 0 ? "‡ " : "")}{s.Citation}" + (s.Doi is null ? "" : $"\ndoi:{s.Doi}"),
+            $"{(s.Included ? "✓ " : "")}{(s.NewInThisVersion ? "★ " : "")}{(s.Retracted ? "⚠ " : "")}{(s.Concern ? "‼ " : s.NoticeList.Count > 0 ? "‡ " : "")}{s.Citation}" + (s.Doi is null ? "" : $"\ndoi:{s.Doi}"),
             s.Journal ?? "",
             string.Join(", ", s.Modality),
             string.Join(", ", s.Region.Select(Fmt.Label)),

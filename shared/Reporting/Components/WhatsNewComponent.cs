@@ -21,7 +21,7 @@ public sealed class WhatsNewComponent : IReportComponent
             $"{Fmt.Count(ch.NewProvisional.Count, "new provisionally eligible study", "new provisionally eligible studies")}, " +
             $"{Fmt.Count(ch.Removed.Count, "study", "studies")} no longer shown, {Fmt.Count(ch.Reopened.Count, "inclusion", "inclusions")} reopened, " +
             $"{Fmt.Count(ch.Retracted.Count, "newly retracted study", "newly retracted studies")} among those shown" +
-            (ch.Notices.Count == 0 ? ". " : $" and {Fmt.Count(ch.Notices.Count, "correction or other notice", "corrections or other notices")} found for them. ") +
+            (ch.Notices.Count == 0 ? ". " : $"; {Fmt.Count(ch.Notices.Count, "correction or other notice", "corrections or other notices")} found for studies shown. ") +
             $"This update's searches identified {Fmt.Count(m.ThisUpdate.Identified, "record", "records")}: {Fmt.N(m.ThisUpdate.Duplicates)} duplicates, " +
             $"{Fmt.N(m.ThisUpdate.ExcludedByRulesTotal)} excluded by the rules, {Fmt.N(m.ThisUpdate.PassedRules)} passed to reviewers.", body, Typography.Ink);
         if (m.Pending is { Total: > 0 } pending)
@@ -42,7 +42,7 @@ public sealed class WhatsNewComponent : IReportComponent
         List("Newly retracted (marked by the source)", ch.Retracted.Select(s => (s.Citation, (string?)(s.Included ? "still counted as included until reviewers decide" : null))).ToList(), w,
             "marked ⚠ in the table of studies");
         List("Corrections, errata, expressions of concern and journal versions found", ch.Notices.Select(n => (n.Study.Citation, (string?)n.Notice)).ToList(), w,
-            "marked ‡ in the table of studies and listed in the CSV export's notices column");
+            "marked ‡ (‼ for an expression of concern) in the table of studies and listed in the CSV export's notices column");
         w.Y += 6;
     }
 

@@ -20,6 +20,29 @@ public class AlertSentLogTests
         }), default);
 
     [Fact]
+    public async Task MarkSent_ItemsAreKnownByTheirRow_ANoticeLeftOutIsReleasedEvenBesideAnotherNoticeOfTheSameStudy()
+    {
+        var (host, clock) = Create();
+        await using var _ = host;
+        var deliveries = host.Get<DeliveryStore>();
+        const string sub = "0123456789abcdef0123456789abcdef", key = "pubmed:873001";
+        var now = clock.GetUtcNow();
+        var d = new Delivery(sub, "20261102090000000-00000001", DeliveryState.Pending, [new AlertItem(key, AlertLabel.Retracted), new AlertItem(key, AlertLabel.Concern)],
+            "m", 0, now, now, null, null, null, default);
+        Assert.True(await deliveries.TryCreateAsync(d, default));
+        var sending = (await deliveries.TryUpdateAsync((await deliveries.GetAsync(sub, d.Id, default))! with { State = DeliveryState.Sending }, default))!;
+
+        // Sent with the concern only: the retraction's row is released (told again later), the concern's row stands.
+        Assert.True(await deliveries.MarkSentAsync(sending, [new AlertItem(key, AlertLabel.Concern)], now, default));
+        var stored = (await deliveries.GetAsync(sub, d.Id, default))!;
+        Assert.Equal([new AlertItem(key, AlertLabel.Concern)], stored.Items);
+        Assert.Equal([new AlertItem(key, AlertLabel.Retracted)], stored.Omitted);
+        Assert.Empty(await deliveries.NoticesToldAsync(sub, AlertLabel.Retracted, default));
+        Assert.Equal([key], await deliveries.NoticesToldAsync(sub, AlertLabel.Concern, default));
+        Assert.Empty(await deliveries.ClaimedAsync(sub, default));
+    }
+
+    [Fact]
     public async Task StudyUnincludedBetweenPlanningAndSending_LeftOutAndReleased_IncludedAgainItIsSentByALaterPass()
     {
         var (host, clock) = Create();

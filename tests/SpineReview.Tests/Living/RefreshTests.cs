@@ -84,10 +84,11 @@ public sealed class RefreshTests : IDisposable
         Assert.Contains("1 newly retracted study among those shown", text, StringComparison.Ordinal);
         Assert.Matches(@"Newly retracted \(marked by the source\) \(1\) • Hallinan J[^•]*still counted as included until reviewers decide", text);
         // The correction: listed in "what is new" with its notice, marked ‡ in the table, and the version says why it was made.
-        Assert.Contains("1 newly retracted study among those shown and 1 correction or other notice found for them", text, StringComparison.Ordinal);
+        Assert.Contains("1 newly retracted study among those shown; 1 correction or other notice found for studies shown", text, StringComparison.Ordinal);
         Assert.Matches(@"Corrections, errata, expressions of concern and journal versions found \(1\) • Hallinan J[^•]*correction 10\.3390/cancers18040611 \(2026-02-11, publisher\)", text);
         Assert.Contains("⚠ ‡ Hallinan J", text, StringComparison.Ordinal);
-        Assert.Equal("same studies; the refresh found 1 newly retracted and 1 corrections, errata, expressions of concern or journal versions", after.Manifest.Change);
+        Assert.Equal("same studies; the refresh found 1 newly retracted and 1 notice (corrections, errata, expressions of concern, journal versions)", after.Manifest.Change);
+        Assert.Equal([$"{Study}|correction 10.3390/cancers18040611 (2026-02-11, publisher)"], after.Manifest.Notices);
         // The exports carry every notice.
         var csv = Exports.Csv(await host.Get<ExportService>().StudiesAsync(withProvisional: false, default));
         var header = csv.Split("\r\n")[0].Split(',');
@@ -130,9 +131,11 @@ public sealed class RefreshTests : IDisposable
         {
             Status = ScreeningStatus.Final, Included = true, How = "2 reviewers agreed", Reviewers = ["ana", "ben"], SettledAt = clock.GetUtcNow(),
         }), default);
+        // A second included study (a cervical CT one, without a Crossref record), sent in the same emails.
+        var cervical = await AlertTestKit.SeedStudyAsync(host, AlertTestKit.CervicalCt("880001"), clock.GetUtcNow());
         var alerts = host.Get<AlertService>();
         var first = await alerts.RunAsync(AlertScope.Immediate, null, default);
-        Assert.Equal((2, 2), (first.Planned, first.Sent));
+        Assert.Equal((2, 4, 2), (first.Planned, first.PlannedStudies, first.Sent));
         Assert.Equal(2, (await MailDev.WaitForAsync(told, 2)).Count);
         var goneMail = await MailDev.WaitForAsync(gone, 2);
         Assert.Equal(2, goneMail.Count);
@@ -176,19 +179,28 @@ public sealed class RefreshTests : IDisposable
         var subscriber = (await host.Get<SubscriptionService>().ListAsync(default)).Single(s => s.Address == told);
         Assert.Equal([Study], await host.Get<DeliveryStore>().NoticesToldAsync(subscriber.Id, AlertLabel.Retracted, default));
 
-        // An expression of concern kept for the study (as a refresh keeps one): its own notice, once, to the same subscriber only.
-        Assert.True(await host.Get<RecordChangeStore>().TryAddAsync(new RecordChange(Study, RecordChange.ExpressionOfConcern, "10.3390/cancers18990001",
+        // Expressions of concern kept (as a refresh keeps them): none for the retracted study (the retraction supersedes it), one notice
+        // for the other study, once, to the subscriber it was sent to.
+        var changes = host.Get<RecordChangeStore>();
+        Assert.True(await changes.TryAddAsync(new RecordChange(Study, RecordChange.ExpressionOfConcern, "10.3390/cancers18990001",
             new DateOnly(2026, 11, 20), "publisher", clock.GetUtcNow(), true), default));
+        Assert.True(await changes.TryAddAsync(new RecordChange(cervical, RecordChange.ExpressionOfConcern, "10.5555/eoc.880001",
+            new DateOnly(2026, 11, 25), "publisher", clock.GetUtcNow(), true), default));
         var concern = await alerts.RunAsync(AlertScope.All, null, default);
-        Assert.Equal((1, 1), (concern.Planned, concern.Sent));
+        Assert.Equal((1, 1, 1), (concern.Planned, concern.PlannedStudies, concern.Sent));
         mail = await MailDev.WaitForAsync(told, 4);
         Assert.Equal(4, mail.Count);
-        Assert.StartsWith("[SpineReview] Expression of concern: a study you were alerted to: Exploring the Potential", mail[3].Subject, StringComparison.Ordinal);
-        Assert.Contains("[EXPRESSION OF CONCERN] Exploring the Potential", mail[3].TextBody, StringComparison.Ordinal);
-        Assert.Contains("Notice: expression of concern 10.3390/cancers18990001 (2026-11-20, publisher), found by the review's refresh", mail[3].TextBody, StringComparison.Ordinal);
+        Assert.Equal("[SpineReview] Expression of concern: a study you were alerted to: Detection of cervical spine fractures on CT with a deep convolutional…", mail[3].Subject);
+        var text = mail[3].TextBody!;
+        Assert.Contains("[EXPRESSION OF CONCERN] Detection of cervical spine fractures", text, StringComparison.Ordinal);
+        Assert.Contains("Notice: expression of concern 10.5555/eoc.880001 (2026-11-25, publisher), found by the review's refresh: the journal has concerns " +
+            "about its results. It stays among the included studies", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exploring the Potential", text, StringComparison.Ordinal);
         Assert.Contains("is the subject of an expression of concern by its journal", mail[3].HtmlBody, StringComparison.Ordinal);
-        Assert.Equal((0, 0), ((await alerts.RunAsync(AlertScope.All, null, default)).Planned, (await MailDev.SettledAsync(told)).Count - 4));
+        Assert.Equal(0, (await alerts.RunAsync(AlertScope.All, null, default)).Planned);
+        Assert.Equal(4, (await MailDev.SettledAsync(told)).Count);
         Assert.Single(await MailDev.SettledAsync(filtered));
+        Assert.Equal([cervical], await host.Get<DeliveryStore>().NoticesToldAsync(subscriber.Id, AlertLabel.Concern, default));
     }
 
     [Fact]
