@@ -266,6 +266,36 @@ public sealed class RefreshTests : IDisposable
     }
 
     [Fact]
+    public async Task Refresh_PubMedMarksRetractedWithoutNotice_KeptByTheStudysPmid_CrossrefsCorrectionSameAsPubMedsErratum_NotKeptAgain()
+    {
+        // PubMed's record as it may read: the publication type without a linked retraction notice, and an erratum cited with its DOI.
+        var sample = Path.Combine(_replay, "pubmed", "efetch_id_40647478.xml");
+        var xml = File.ReadAllText(sample);
+        var retractionIn = xml.IndexOf("<CommentsCorrections RefType=\"RetractionIn\">", StringComparison.Ordinal);
+        xml = xml.Remove(retractionIn, xml.IndexOf("</CommentsCorrections>", retractionIn, StringComparison.Ordinal) + "</CommentsCorrections>".Length - retractionIn)
+            .Replace("<RefSource>Cancers (Basel). 2026 Feb 11;18(4):611</RefSource>", "<RefSource>Cancers (Basel). 2026 Feb 11;18(4):611. doi: 10.3390/cancers18040611.</RefSource>",
+                StringComparison.Ordinal);
+        Assert.DoesNotContain("RetractionIn", xml, StringComparison.Ordinal);
+        File.WriteAllText(sample, xml);
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+
+        await using (var pubmedOnly = TestHost.Create(settings: Settings(server, crossref: false, pubmed: true, openAlex: false), prefix: prefix, cleanup: false))
+        {
+            var first = await pubmedOnly.Get<RecordRefresher>().RefreshAsync(null, default);
+            Assert.Equal([("erratum", "10.3390/cancers18040611", "pubmed"), ("retraction", "pmid:40647478", "pubmed")], first.New.Select(c => (c.Kind, c.Doi, c.By!)));
+            Assert.Contains("Retracted Publication", (await pubmedOnly.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes);
+        }
+
+        // Crossref switched on later: its correction is PubMed's erratum (the same DOI), not kept again; its retraction names the
+        // notice PubMed did not, and is kept beside PubMed's word.
+        await using var both = TestHost.Create(settings: Settings(server, crossref: true, pubmed: true, openAlex: false), prefix: prefix);
+        var second = await both.Get<RecordRefresher>().RefreshAsync(null, default);
+        Assert.Equal([("retraction", "10.3390/cancers18221977", "retraction-watch")], second.New.Select(c => (c.Kind, c.Doi, c.By!)));
+        Assert.Equal(3, (await both.Get<RecordRefresher>().ListAsync(default)).Count);
+    }
+
+    [Fact]
     public async Task Refresh_EverySourceSwitchedOff_SaysWhichSettingsAndWhatToDo()
     {
         await using var host = TestHost.Create(settings: new Dictionary<string, string?>
@@ -278,6 +308,36 @@ public sealed class RefreshTests : IDisposable
         // The weekly timer does not fail every week over a choice the team made: it does nothing.
         await NewTimer(host).RefreshStudies(new TimerInfo(), default);
         Assert.Empty(await host.Get<RecordRefresher>().ListAsync(default));
+    }
+
+    [Fact]
+    public async Task RefreshCommand_CrossrefOff_AsksTheOthers_SummarySaysHowManyStudiesEachSourceWasAsked_AllOff_FailsNamingTheSettings()
+    {
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+        await using var host = TestHost.Create(prefix: prefix); // cleans up what the command stored
+        var settings = Settings(server, crossref: false, pubmed: true, openAlex: true);
+        settings["Storage:Prefix"] = prefix;
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var code = await SpineReview.Cli.CommandLine.RunAsync(["refresh"], output, error, settings);
+
+        Assert.True(code == 0, error.ToString());
+        Assert.Equal(
+            [
+                $"{Study,-24} included erratum pmid:41702315 (pubmed)",
+                $"{Study,-24} included retraction 10.3390/cancers18221977 (pubmed)",
+                "refresh done: 2 new changes (1 retractions) for 1 studies; asked PubMed about 1, OpenAlex about 1",
+            ],
+            output.ToString().TrimEnd().Split(Environment.NewLine));
+        Assert.Contains("asking PubMed, OpenAlex", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Crossref:", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(server.Of("crossref"));
+
+        settings["PubMed:Enabled"] = settings["OpenAlex:Enabled"] = "false";
+        var (output2, error2) = (new StringWriter(), new StringWriter());
+        Assert.Equal(1, await SpineReview.Cli.CommandLine.RunAsync(["refresh"], output2, error2, settings));
+        Assert.Contains("settings Crossref__Enabled, PubMed__Enabled and OpenAlex__Enabled are all false", error2.ToString(), StringComparison.Ordinal);
     }
 
     // The study harvested from the recorded PubMed sample, passed by the rules and included by two reviewers; its storage is kept
