@@ -5,63 +5,177 @@ using SpineReview.Screening;
 using SpineReview.Screening.People;
 using SpineReview.Sources;
 using SpineReview.Sources.Crossref;
+using SpineReview.Sources.OpenAlex;
+using SpineReview.Sources.PubMed;
 using SpineReview.Storage;
 
 namespace SpineReview.Living;
 
-/// <summary>What one refresh did: studies looked at, asked about (those with a DOI), and the changes found for the first time.</summary>
-public sealed record RefreshResult(int Studies, int Asked, int WithoutDoi, IReadOnlyList<RecordChange> New);
+/// <summary>What one refresh did: the studies looked at, what each source switched on was asked, and the changes found for the first time.</summary>
+public sealed record RefreshResult(int Studies, IReadOnlyList<SourceAsked> Sources, IReadOnlyList<RecordChange> New);
 
-/// <summary>Keeps the stored metadata of included and provisionally eligible studies current (issue 21): asks Crossref for each
-/// study's DOI and keeps every retraction, correction, expression of concern, withdrawal and journal version it links (once, with
-/// its date). A retraction or withdrawal also marks the stored record "Retracted Publication", as PubMed marks one, so the
-/// report's table of studies flags it and "what is new" lists it. Run again, it finds nothing twice.</summary>
-public sealed class RecordRefresher(CrossrefClient crossref, IOptionsMonitor<SourceOptions> options, ScreeningStore screening, RecordStore records,
-    RecordChangeStore changes, WorkQueues queues, TimeProvider time, ILogger<RecordRefresher> log)
+/// <summary>One source's part in a refresh.</summary>
+/// <param name="Source">"crossref", "pubmed" or "openalex".</param>
+/// <param name="Asked">Studies it was asked about.</param>
+/// <param name="Without">Studies it could not be asked about: no identifier it takes (a DOI for Crossref, a PMID for PubMed, either for OpenAlex).</param>
+public sealed record SourceAsked(string Source, int Asked, int Without);
+
+/// <summary>Keeps the stored metadata of included and provisionally eligible studies current (issue 21). Asks each source that is
+/// switched on: Crossref for each study's DOI (its <c>updated-by</c>: retractions, corrections, expressions of concern, withdrawals,
+/// and a preprint's journal version), PubMed for each study's PMID (the notices in its CommentsCorrections, and the publication
+/// type "Retracted Publication"), OpenAlex for each study's DOI or PMID (<c>is_retracted</c>). Each change is kept once, with its
+/// date where the source gives one. A retraction from any source also marks the stored record "Retracted Publication", as PubMed
+/// marks one, so the report's table of studies flags it and "what is new" lists it. Run again, it finds nothing twice.</summary>
+public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed, IOptions<PubMedOptions> pubmedOptions, OpenAlexSource openAlex,
+    IOptionsMonitor<SourceOptions> options, ScreeningStore screening, RecordStore records, RecordChangeStore changes, WorkQueues queues, TimeProvider time,
+    ILogger<RecordRefresher> log)
 {
+    // NCBI takes up to 200 ids in one GET; more belong in a POST. A smaller PubMed:BatchSize is kept.
+    private const int PubMedIdsPerRequest = 200;
+
+    /// <summary>The sources the refresh asks, as switched on now (settings Crossref__Enabled, PubMed__Enabled, OpenAlex__Enabled).</summary>
+    public IReadOnlyList<string> SourcesOn =>
+    [
+        .. options.Get(SourceName.Crossref.Name).Enabled ? [SourceName.Crossref.Name] : Array.Empty<string>(),
+        .. pubmedOptions.Value.Enabled ? [SourceName.PubMed.Name] : Array.Empty<string>(),
+        .. options.Get(SourceName.OpenAlex.Name).Enabled ? [SourceName.OpenAlex.Name] : Array.Empty<string>(),
+    ];
+
     /// <summary>Refreshes every included study and every study still with the reviewers (passed the rules, not settled).</summary>
-    /// <exception cref="InvalidOperationException">Crossref is switched off (setting Crossref__Enabled).</exception>
+    /// <exception cref="InvalidOperationException">Crossref, PubMed and OpenAlex are all switched off.</exception>
     public async Task<RefreshResult> RefreshAsync(IProgress<string>? progress, CancellationToken ct)
     {
-        if (!options.Get(SourceName.Crossref.Name).Enabled)
-            throw new InvalidOperationException("Crossref is switched off (setting Crossref__Enabled is false); the refresh asks Crossref about each study's DOI. Switch it on and run again.");
-        var studies = (await screening.ListQueueAsync(null, ct))
+        var on = SourcesOn;
+        if (on.Count == 0)
+            throw new InvalidOperationException("Every source the refresh asks is switched off (settings Crossref__Enabled, PubMed__Enabled and OpenAlex__Enabled are all false). " +
+                                                "Switch at least one on and run again.");
+        var queue = (await screening.ListQueueAsync(null, ct))
             .Where(q => q.Status == ScreeningStatus.Final ? q.Included == true : !q.AutoExcluded)
             .OrderBy(q => q.RecordKey, StringComparer.Ordinal).ToList();
-        progress?.Report($"refresh: {studies.Count} included or provisionally eligible studies");
-        int asked = 0, withoutDoi = 0;
-        var found = new List<RecordChange>();
-        foreach (var q in studies)
+        var studies = new List<Study>();
+        foreach (var q in queue)
         {
             if (await records.GetAsync(q.RecordKey, ct) is not { } stored) continue;
-            var doi = stored.Record.Doi;
-            if (doi is null)
+            var (doi, pmid) = (stored.Record.Doi, stored.Record.Pmid);
+            if (doi is null || pmid is null)
             {
-                await foreach (var linked in records.ListLinkedToAsync(q.RecordKey, ct)) doi ??= linked.Record.Doi;
+                await foreach (var linked in records.ListLinkedToAsync(q.RecordKey, ct)) (doi, pmid) = (doi ?? linked.Record.Doi, pmid ?? linked.Record.Pmid);
             }
-            if (doi is null) { withoutDoi++; continue; }
-            asked++;
-            if (await crossref.GetWorkAsync(doi, ct) is not { } work) continue;
-            var included = q.Status == ScreeningStatus.Final && q.Included == true;
-            foreach (var update in CrossrefUpdates.Parse(work.Raw))
-            {
-                var change = new RecordChange(q.RecordKey, update.Kind, update.Doi, update.Issued, update.By, time.GetUtcNow(), included);
-                if (await changes.TryAddAsync(change, ct))
-                {
-                    found.Add(change);
-                    progress?.Report($"refresh: {q.RecordKey}: {change.Describe()}");
-                    RefreshLog.Found(log, q.RecordKey, change.Kind, change.Doi);
-                }
-                // Marked at once, whether the change is new or not: a run that stopped between the two writes is finished by the next,
-                // and the alerts tell of a retraction only once the record is marked.
-                if (update.Retracts) await MarkRetractedAsync(q.RecordKey, ct);
-            }
+            studies.Add(new Study(q.RecordKey, doi, pmid, q.Status == ScreeningStatus.Final && q.Included == true));
         }
+        progress?.Report($"refresh: {queue.Count} included or provisionally eligible studies; asking {string.Join(", ", on.Select(SourceName.DisplayNameOf))}");
+
+        var run = new Run(await changes.ListAsync(ct));
+        var asked = new List<SourceAsked>();
+        if (on.Contains(SourceName.Crossref.Name)) asked.Add(await AskCrossrefAsync(studies, run, progress, ct));
+        if (on.Contains(SourceName.PubMed.Name)) asked.Add(await AskPubMedAsync(studies, run, progress, ct));
+        if (on.Contains(SourceName.OpenAlex.Name)) asked.Add(await AskOpenAlexAsync(studies, run, progress, ct));
+
         // A nudge for the alert pass, which tells the subscribers who were sent a newly retracted study, or one newly given an
         // expression of concern (once each). Should a run stop before it, the hourly alert timer finds them all the same.
-        foreach (var key in found.Where(c => c.Retracts || c.Kind == RecordChange.ExpressionOfConcern).Select(c => c.RecordKey).Distinct(StringComparer.Ordinal))
+        foreach (var key in run.Found.Where(c => c.Retracts || c.Kind == RecordChange.ExpressionOfConcern).Select(c => c.RecordKey).Distinct(StringComparer.Ordinal))
             await queues.EnqueueAsync(queues.Alerts, key, ct);
-        return new RefreshResult(studies.Count, asked, withoutDoi, found);
+        return new RefreshResult(queue.Count, asked, run.Found);
+    }
+
+    private async Task<SourceAsked> AskCrossrefAsync(List<Study> studies, Run run, IProgress<string>? progress, CancellationToken ct)
+    {
+        var withDoi = studies.Where(s => s.Doi is not null).ToList();
+        progress?.Report($"refresh: Crossref: asking about {withDoi.Count} studies with a DOI ({studies.Count - withDoi.Count} without)");
+        foreach (var s in withDoi)
+        {
+            if (await crossref.GetWorkAsync(s.Doi!, ct) is not { } work) continue;
+            foreach (var update in CrossrefUpdates.Parse(work.Raw))
+                await KeepAsync(run, s, SourceName.Crossref.Name, update.Kind, update.Doi, update.Issued, update.By, namesNotice: true, progress, ct);
+        }
+        return new SourceAsked(SourceName.Crossref.Name, withDoi.Count, studies.Count - withDoi.Count);
+    }
+
+    private async Task<SourceAsked> AskPubMedAsync(List<Study> studies, Run run, IProgress<string>? progress, CancellationToken ct)
+    {
+        var withPmid = studies.Where(s => s.Pmid is not null).ToList();
+        progress?.Report($"refresh: PubMed: asking about {withPmid.Count} studies with a PMID ({studies.Count - withPmid.Count} without)");
+        var size = Math.Clamp(pubmedOptions.Value.BatchSize, 1, PubMedIdsPerRequest);
+        var done = 0;
+        foreach (var batch in withPmid.Chunk(size))
+        {
+            var articles = (await pubmed.FetchNoticesAsync(batch.Select(s => s.Pmid!).Distinct(StringComparer.Ordinal).ToList(), ct))
+                .GroupBy(a => a.Pmid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            foreach (var s in batch)
+            {
+                if (!articles.TryGetValue(s.Pmid!, out var article)) continue;
+                foreach (var n in article.Notices)
+                {
+                    // A notice without a DOI is named by its PMID; one PubMed cites without either stands for the study itself.
+                    var notice = n.Doi ?? (n.Pmid is { } p ? $"pmid:{p}" : $"pmid:{s.Pmid}");
+                    await KeepAsync(run, s, SourceName.PubMed.Name, n.Kind, notice, null, SourceName.PubMed.Name, namesNotice: n.Doi is not null || n.Pmid is not null, progress, ct);
+                }
+                // The publication type alone (no retraction notice linked): PubMed says the study was retracted, not by which notice.
+                if (article.MarkedRetracted && !article.Notices.Any(n => n.Retracts))
+                    await KeepAsync(run, s, SourceName.PubMed.Name, "retraction", $"pmid:{s.Pmid}", null, SourceName.PubMed.Name, namesNotice: false, progress, ct);
+            }
+            done += batch.Length;
+            if (withPmid.Count > size) progress?.Report($"refresh: PubMed: {done} of {withPmid.Count} asked");
+        }
+        return new SourceAsked(SourceName.PubMed.Name, withPmid.Count, studies.Count - withPmid.Count);
+    }
+
+    private async Task<SourceAsked> AskOpenAlexAsync(List<Study> studies, Run run, IProgress<string>? progress, CancellationToken ct)
+    {
+        // By DOI where the study has one that fits a filter (a comma or bar would split it), else by PMID.
+        var byDoi = studies.Where(s => s.Doi is { } d && d.IndexOfAny([',', '|']) < 0).ToList();
+        var byPmid = studies.Except(byDoi).Where(s => s.Pmid is not null).ToList();
+        var askedCount = byDoi.Count + byPmid.Count;
+        progress?.Report($"refresh: OpenAlex: asking about {askedCount} studies with a DOI or PMID ({studies.Count - askedCount} without)");
+        foreach (var (by, group) in new[] { ("doi", byDoi), ("pmid", byPmid) })
+        {
+            foreach (var batch in group.Chunk(OpenAlexSource.FilterBatch))
+            {
+                string Id(Study s) => by == "doi" ? s.Doi! : s.Pmid!;
+                var works = await openAlex.RetractionsAsync(by, batch.Select(Id).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), ct);
+                foreach (var s in batch)
+                {
+                    var work = works.FirstOrDefault(w => string.Equals(by == "doi" ? w.Doi : w.Pmid, Id(s), StringComparison.OrdinalIgnoreCase));
+                    // OpenAlex names no notice: the change is known by the study's own work in OpenAlex.
+                    if (work is { IsRetracted: true })
+                        await KeepAsync(run, s, SourceName.OpenAlex.Name, "retraction", $"openalex:{work.Id}", null, SourceName.OpenAlex.Name, namesNotice: false, progress, ct);
+                }
+            }
+        }
+        return new SourceAsked(SourceName.OpenAlex.Name, askedCount, studies.Count - askedCount);
+    }
+
+    // One change a source reported. The record is marked retracted whether the change is new or not: a run that stopped between
+    // the two writes is finished by the next. A notice already kept for the study (the same DOI from another source, perhaps under
+    // another kind) is the same change; a source's word that the study was retracted, naming no notice, adds nothing to a retraction
+    // already kept. What is left is kept by its insert-only row, so two refreshes at once keep it once.
+    private async Task KeepAsync(Run run, Study s, string source, string kind, string notice, DateOnly? issued, string? by, bool namesNotice, IProgress<string>? progress,
+        CancellationToken ct)
+    {
+        var retracts = Retractions.IsRetractingKind(kind);
+        // Marked at once (once a run), whether the notice is new or not: a run that stopped between the two writes is finished by the
+        // next, and the alerts tell of a retraction only once the record is marked, so they never wait for the other sources' answers.
+        if (retracts && run.Retracted.Add(s.Key)) await MarkRetractedAsync(s.Key, ct);
+        if (!run.Notices.Add($"{s.Key}|{notice}")) return;
+        if (retracts && !namesNotice && run.RetractionKept.Contains(s.Key)) return;
+        if (retracts) run.RetractionKept.Add(s.Key);
+        var change = new RecordChange(s.Key, kind, notice, issued, by, time.GetUtcNow(), s.Included);
+        if (!await changes.TryAddAsync(change, ct)) return;
+        run.Found.Add(change);
+        progress?.Report($"refresh: {s.Key}: {change.Describe()}");
+        RefreshLog.Found(log, s.Key, change.Kind, SourceName.DisplayNameOf(source), change.Doi);
+    }
+
+    private sealed record Study(string Key, string? Doi, string? Pmid, bool Included);
+
+    // What this run knows: the notices kept for each study (before it and by it), the studies with a retraction kept, the studies
+    // it marked retracted, and the changes it found first.
+    private sealed class Run(IReadOnlyList<RecordChange> kept)
+    {
+        public HashSet<string> Notices { get; } = kept.Select(c => $"{c.RecordKey}|{c.Doi}").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        public HashSet<string> RetractionKept { get; } = kept.Where(c => c.Retracts).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal);
+        public SortedSet<string> Retracted { get; } = new(StringComparer.Ordinal);
+        public List<RecordChange> Found { get; } = [];
     }
 
     /// <summary>Every change found so far, oldest first.</summary>
@@ -80,6 +194,6 @@ public sealed class RecordRefresher(CrossrefClient crossref, IOptionsMonitor<Sou
 /// <summary>The refresh's log lines.</summary>
 internal static partial class RefreshLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {Key} has a new {Kind} linked by Crossref: {Doi}")]
-    public static partial void Found(ILogger logger, string key, string kind, string doi);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {Key} has a new {Kind} from {Source}: {Notice}")]
+    public static partial void Found(ILogger logger, string key, string kind, string source, string notice);
 }

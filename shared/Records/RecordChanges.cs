@@ -5,13 +5,16 @@ using SpineReview.Storage;
 
 namespace SpineReview.Records;
 
-/// <summary>A change found to a stored study after it was stored, kept with its date: a notice Crossref links to the study's DOI,
-/// or the journal version of a preprint.</summary>
+/// <summary>A change found to a stored study after it was stored, kept with its date: a notice Crossref or PubMed links to the
+/// study, the journal version of a preprint, or OpenAlex's or PubMed's word that the study was retracted.</summary>
 /// <param name="RecordKey">The study (the record kept for it).</param>
 /// <param name="Kind">"retraction", "correction", "erratum", "expression_of_concern", "withdrawal", "removal", or "journal-version".</param>
-/// <param name="Doi">The notice's DOI, or the journal version's.</param>
-/// <param name="Issued">When the notice was issued, as Crossref dates it; null when not dated.</param>
-/// <param name="By">Who asserted it ("publisher", "retraction-watch").</param>
+/// <param name="Doi">The notice identifier (named Doi for the rows kept before other sources were asked): the notice's DOI, or the journal
+/// version's, whenever a source gives one ("10.1/x"); else "pmid:N", the PubMed notice's PMID; a source that says the study was
+/// retracted without naming a notice is known by the study's own id there: "pmid:N" (the study's PMID, PubMed's publication type
+/// alone) or "openalex:W…" (the study's OpenAlex work, <c>is_retracted</c>).</param>
+/// <param name="Issued">When the notice was issued, as Crossref dates it; null when not dated (PubMed and OpenAlex give no date).</param>
+/// <param name="By">Who asserted it ("publisher", "retraction-watch" through Crossref; "pubmed"; "openalex").</param>
 /// <param name="Found">When a refresh first found it.</param>
 /// <param name="Included">The study was included when the change was found (not only provisionally eligible).</param>
 public sealed record RecordChange(string RecordKey, string Kind, string Doi, DateOnly? Issued, string? By, DateTimeOffset Found, bool Included)
@@ -33,10 +36,10 @@ public sealed record RecordChange(string RecordKey, string Kind, string Doi, Dat
 /// <summary>How a stored record says it was retracted: the mark the report, the alerts and the refresh read and write.</summary>
 public static class Retractions
 {
-    /// <summary>The publication type PubMed gives a retracted article; the refresh gives it to a study Crossref says was retracted.</summary>
+    /// <summary>The publication type PubMed gives a retracted article; the refresh gives it to a study any source says was retracted.</summary>
     public const string PublicationType = "Retracted Publication";
 
-    /// <summary>Crossref's update kinds that take a work back.</summary>
+    /// <summary>The change kinds that take a work back (Crossref's update types; PubMed's retraction notices are "retraction").</summary>
     public static bool IsRetractingKind(string kind) => kind is "retraction" or "withdrawal" or "removal";
 
     /// <summary>The record is marked retracted: PubMed's publication type, or the "Retracted:" title publishers prefix.</summary>

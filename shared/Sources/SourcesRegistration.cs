@@ -68,7 +68,8 @@ public static class SourcesRegistration
         services.AddTransient<ISource>(sp => Create<IeeeSource>(sp, "ieee"));
         services.AddTransient<ISource>(sp => Create<EuropePmcSource>(sp, "europepmc"));
         services.AddTransient<ISource>(sp => Create<ArxivSource>(sp, "arxiv"));
-        services.AddTransient<ISource>(sp => Create<OpenAlexSource>(sp, "openalex"));
+        services.AddTransient(sp => Create<OpenAlexSource>(sp, "openalex"));
+        services.AddTransient<ISource>(sp => sp.GetRequiredService<OpenAlexSource>());
         services.AddTransient(sp => Create<CrossrefClient>(sp, "crossref"));
         services.AddTransient<Records.IFullTextSource>(sp => Create<EuropePmcFullText>(sp, "europepmc"));
         services.AddTransient<Harvester>();

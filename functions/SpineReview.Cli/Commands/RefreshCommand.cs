@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpineReview.Living;
+using SpineReview.Records;
 
 namespace SpineReview.Cli.Commands;
 
@@ -11,14 +12,16 @@ internal static class RefreshCommand
         var command = new CliCommand("refresh", "find retractions, corrections and journal versions of the studies", """
             Usage: spine-review refresh
 
-            Asks Crossref about the DOI of every included study and every study still with the reviewers, and keeps each
-            retraction, correction, erratum, expression of concern, withdrawal (its "updated-by", from the publisher or
-            Retraction Watch) and the journal version of a preprint ("is-preprint-of") with its date. A retracted or withdrawn
-            study is marked "Retracted Publication" as PubMed marks one: the next report flags it in the table of studies and
-            lists it under "what is new", and each subscriber an alert sent it to gets one retraction notice at the next alert
-            pass (`spine-review alerts`, or the alert function). Prints each change found for the first time; run again, it
-            finds nothing twice.
-            Needs Crossref (Crossref__Enabled, Crossref__Email for the polite pool).
+            Asks about every included study and every study still with the reviewers, each source that is switched on:
+            Crossref about its DOI (each retraction, correction, erratum, expression of concern, withdrawal in its
+            "updated-by", from the publisher or Retraction Watch, and the journal version of a preprint), PubMed about its
+            PMID (the retraction, erratum, expression of concern, update and republication notices it links, and the
+            publication type "Retracted Publication"), OpenAlex about its DOI or PMID ("is_retracted"). Each change is kept
+            once, with its date where the source gives one. A retracted or withdrawn study is marked "Retracted Publication"
+            as PubMed marks one: the next report flags it in the table of studies and lists it under "what is new", and each
+            subscriber an alert sent it to gets one retraction notice at the next alert pass (`spine-review alerts`, or the
+            alert function). Prints each change found for the first time; run again, it finds nothing twice.
+            Asks the sources switched on (Crossref__Enabled, PubMed__Enabled, OpenAlex__Enabled); fails when none is.
             """);
         runner.Handle(command, async (_, c) =>
         {
@@ -26,8 +29,10 @@ internal static class RefreshCommand
             var result = await refresher.RefreshAsync(c.Progress, c.Cancellation);
             foreach (var change in result.New)
                 await c.Out.WriteLineAsync($"{change.RecordKey,-24} {(change.Included ? "included" : "eligible"),-8} {change.Describe()}");
+            var asked = string.Join(", ", result.Sources.Select(s => $"{SourceName.DisplayNameOf(s.Source)} about {s.Asked}" +
+                (s.Without > 0 ? $" ({s.Without} without {(s.Source == SourceName.Crossref.Name ? "DOI" : s.Source == SourceName.PubMed.Name ? "PMID" : "DOI or PMID")})" : "")));
             await c.Out.WriteLineAsync($"refresh done: {result.New.Count} new changes ({result.New.Count(x => x.Retracts)} retractions) " +
-                $"from {result.Asked} studies asked of Crossref; {result.WithoutDoi} of {result.Studies} have no DOI and were not asked");
+                $"for {result.Studies} studies; asked {asked}");
             return ExitCodes.Success;
         });
         return command;

@@ -1,5 +1,4 @@
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 using SpineReview.Living;
 using SpineReview.Records;
 using SpineReview.Sources;
@@ -9,7 +8,7 @@ namespace SpineReview.Functions.Functions;
 /// <summary>Weekly timers of a living review beyond the database searches: citation searching from the included studies, and
 /// what has happened to the studies since they were stored (retractions, corrections, journal versions). A failure is thrown
 /// so the run shows as failed; both are safe to run again.</summary>
-public sealed class LivingChecks(Harvester harvester, RecordRefresher refresher, IOptionsMonitor<SourceOptions> sources)
+public sealed class LivingChecks(Harvester harvester, RecordRefresher refresher)
 {
     [Function("SearchCitations")]
     public async Task SearchCitations([TimerTrigger("%Schedules:SearchCitations%")] TimerInfo timer, CancellationToken ct)
@@ -22,8 +21,8 @@ public sealed class LivingChecks(Harvester harvester, RecordRefresher refresher,
     [Function("RefreshStudies")]
     public async Task RefreshStudies([TimerTrigger("%Schedules:RefreshStudies%")] TimerInfo timer, CancellationToken ct)
     {
-        // Switched off on purpose (setting Crossref__Enabled): nothing to ask, and not a failure to show every week.
-        if (!sources.Get(SourceName.Crossref.Name).Enabled) return;
+        // Crossref, PubMed and OpenAlex all switched off on purpose: nothing to ask, and not a failure to show every week.
+        if (refresher.SourcesOn.Count == 0) return;
         await refresher.RefreshAsync(progress: null, ct);
     }
 }

@@ -9,6 +9,9 @@ public sealed record OpenAlexPage(int Count, string? NextCursor, IReadOnlyList<B
 /// <summary>A work's identifiers and the works it references (OpenAlex short ids, "W2741809807"): what citation searching follows.</summary>
 public sealed record OpenAlexLinks(string Id, string? Doi, string? Pmid, IReadOnlyList<string> ReferencedWorks);
 
+/// <summary>A work's identifiers and OpenAlex's <c>is_retracted</c> flag: what the refresh asks OpenAlex.</summary>
+public sealed record OpenAlexRetraction(string Id, string? Doi, string? Pmid, bool IsRetracted);
+
 /// <summary>Maps OpenAlex works (2023 and 2026 schemas; a results page, a bare array, or one work) to normalised records. Pure.</summary>
 public static class OpenAlexJson
 {
@@ -41,6 +44,22 @@ public static class OpenAlexJson
                 pmid?[(pmid.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/'),
                 w.Prop("referenced_works").Strings().Select(ShortId).Where(id => id.Length > 0).ToList());
         }).Where(l => l.Id.Length > 0).ToList();
+    }
+
+    /// <summary>Each work of a results page (or one work) with its identifiers and whether OpenAlex marks it retracted (<c>is_retracted</c>).</summary>
+    public static IReadOnlyList<OpenAlexRetraction> Retractions(Stream json)
+    {
+        using var doc = JsonRead.Parse(json, "OpenAlex");
+        var root = doc.RootElement;
+        IEnumerable<JsonElement> works = root.Prop("results") is { } results ? ((JsonElement?)results).Items()
+            : root.Prop("id") is not null ? [root]
+            : throw new SourceException($"OpenAlex answer has neither results nor a work{(root.Prop("error").Str() is { } e ? $": {e} {root.Prop("message").Str()}" : "")}.");
+        return works.Select(w =>
+        {
+            var pmid = w.Path("ids", "pmid").Str();
+            return new OpenAlexRetraction(ShortId(w.Prop("id").Str() ?? ""), Identifiers.NormaliseDoi(w.Prop("doi").Str() ?? w.Path("ids", "doi").Str()),
+                pmid?[(pmid.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/'), w.Prop("is_retracted") is { ValueKind: JsonValueKind.True });
+        }).Where(r => r.Id.Length > 0).ToList();
     }
 
     /// <summary>"W2741809807" from "https://openalex.org/W2741809807" (or from itself).</summary>

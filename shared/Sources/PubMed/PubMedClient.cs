@@ -51,6 +51,16 @@ public sealed class PubMedClient(HttpClient http, IOptions<PubMedOptions> option
         }, ct);
     }
 
+    /// <summary>The notices PubMed links to the articles with these PMIDs (one efetch by id; the caller keeps a batch within
+    /// setting PubMed:BatchSize, which NCBI serves in one GET).</summary>
+    public async Task<IReadOnlyList<PubMedArticleNotices>> FetchNoticesAsync(IReadOnlyCollection<string> pmids, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pmids);
+        if (pmids.Count == 0) return [];
+        var (url, redacted) = Url("efetch.fcgi", [("db", "pubmed"), ("id", string.Join(',', pmids)), ("rettype", "abstract"), ("retmode", "xml")]);
+        return await GetParsedAsync(url, redacted, PubMedNotices.Parse, ct);
+    }
+
     // NCBI asks every caller for tool and email; the key raises the limit and is never written out.
     private (string Url, string Redacted) Url(string endpoint, (string Key, string? Value)[] parameters) =>
         BuildUrl($"{_options.BaseUrl.TrimEnd('/')}/{endpoint}",

@@ -8,7 +8,7 @@ using System.Xml.Linq;
 namespace SpineReview.Sources.Replay;
 
 /// <summary>Answers source requests from a recorded folder (samples/replay): the real connector code runs, only the bytes come from files.</summary>
-public sealed class ReplayResponder
+public sealed partial class ReplayResponder
 {
     private const string EFetchHeader =
         "<?xml version=\"1.0\" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC \"-//NLM//DTD PubMedArticle, 1st January 2025//EN\" \"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd\">\n<PubmedArticleSet>\n";
@@ -98,6 +98,8 @@ public sealed class ReplayResponder
         {
             case "esearch.fcgi":
                 return (HttpStatusCode.OK, "text/xml", Recorded(Path.Combine(_directory, "pubmed", "esearch.xml")));
+            case "efetch.fcgi" when !string.IsNullOrEmpty(query["id"]):
+                return (HttpStatusCode.OK, "text/xml", Encoding.UTF8.GetBytes(ById(query["id"]!)));
             case "efetch.fcgi":
                 var start = int.Parse(query["retstart"] ?? "0", CultureInfo.InvariantCulture);
                 var max = int.Parse(query["retmax"] ?? "20", CultureInfo.InvariantCulture);
@@ -182,19 +184,41 @@ public sealed class ReplayResponder
         });
     }
 
+    // efetch by PMID (the refresh): an article recorded as it reads later (pubmed/efetch_id_PMID.xml) is served as recorded there,
+    // any other as the harvest recorded it; a PMID recorded nowhere is left out, as PubMed leaves out one it does not have.
+    private string ById(string ids)
+    {
+        var body = new StringBuilder(EFetchHeader);
+        foreach (var pmid in ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var later = Path.Combine(_directory, "pubmed", $"efetch_id_{Path.GetFileName(pmid)}.xml");
+            var articles = File.Exists(later)
+                ? Read(later, bytes => ArticlesOf(bytes))
+                : _articles.Value.Where(a => ArticlePmid().Match(a) is { Success: true } m && m.Groups[1].Value == pmid).Take(1).ToList();
+            foreach (var a in articles) body.Append(a).Append('\n');
+        }
+        return body.Append("</PubmedArticleSet>\n").ToString();
+    }
+
+    // The article's own PMID, the first in its MedlineCitation (the ones in CommentsCorrections name other articles).
+    [System.Text.RegularExpressions.GeneratedRegex(@"<MedlineCitation\b[^>]*>\s*<PMID\b[^>]*>\s*(\d+)\s*</PMID>")]
+    private static partial System.Text.RegularExpressions.Regex ArticlePmid();
+
+    private static List<string> ArticlesOf(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes);
+        using var reader = XmlReader.Create(stream, SafeXml);
+        var doc = XDocument.Load(reader);
+        return doc.Root!.Elements().Select(e => e.ToString(SaveOptions.DisableFormatting)).ToList();
+    }
+
     // The recorded efetch files in retstart order; a request may ask for any batch size.
     private List<string> LoadRecordedArticles()
     {
         var files = Directory.GetFiles(Path.Combine(_directory, "pubmed"), "efetch_retstart_*.xml").OrderBy(PageNumber);
         var list = new List<string>();
         foreach (var f in files)
-            list.AddRange(Read(f, bytes =>
-            {
-                using var stream = new MemoryStream(bytes);
-                using var reader = XmlReader.Create(stream, SafeXml);
-                var doc = XDocument.Load(reader);
-                return doc.Root!.Elements().Select(e => e.ToString(SaveOptions.DisableFormatting)).ToList();
-            }));
+            list.AddRange(Read(f, ArticlesOf));
         return list;
     }
 

@@ -90,8 +90,8 @@ public class CitationSearchTests
         var harvester = host.Get<Harvester>();
         await harvester.HarvestAsync("citations", new HarvestRequest(), null, default);
         // The weekly timer runs the same search: it finds the six stored already.
-        await new SpineReview.Functions.Functions.LivingChecks(harvester, host.Get<SpineReview.Living.RecordRefresher>(),
-            host.Get<Microsoft.Extensions.Options.IOptionsMonitor<SourceOptions>>()).SearchCitations(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+        await new SpineReview.Functions.Functions.LivingChecks(harvester, host.Get<SpineReview.Living.RecordRefresher>())
+            .SearchCitations(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
 
         var again = await harvester.HarvestAsync("citations", new HarvestRequest(), null, default);
 
@@ -121,8 +121,8 @@ public class CitationSearchTests
         var harvester = host.Get<Harvester>();
         Assert.False(harvester.Find("citations")!.Enabled);
 
-        await new SpineReview.Functions.Functions.LivingChecks(harvester, host.Get<SpineReview.Living.RecordRefresher>(),
-            host.Get<Microsoft.Extensions.Options.IOptionsMonitor<SourceOptions>>()).SearchCitations(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+        await new SpineReview.Functions.Functions.LivingChecks(harvester, host.Get<SpineReview.Living.RecordRefresher>())
+            .SearchCitations(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
 
         Assert.Empty(server.Of("openalex"));
         Assert.DoesNotContain(await host.Get<SearchLog>().ListAsync(default), s => s.Source == "citations");

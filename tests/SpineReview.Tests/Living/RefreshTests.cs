@@ -16,9 +16,10 @@ using Xunit;
 
 namespace SpineReview.Tests.Living;
 
-/// <summary>The refresh against the local source server (Crossref's recorded answer for an included study, with a correction and a
-/// Retraction Watch retraction in its "updated-by") and the real Azurite: the changes are kept with their dates, once; the retracted
-/// study is flagged in the next report's "what is new" and in its table of studies.</summary>
+/// <summary>The refresh against the local source server and the real Azurite, each source from a recorded answer in its real format
+/// (samples/refresh): Crossref's "updated-by" with a correction and a Retraction Watch retraction, PubMed's efetch with a RetractionIn and
+/// an ErratumIn, OpenAlex's work with is_retracted. The changes are kept with their dates, once, also across sources; the retracted
+/// study is flagged in the next report's "what is new" and in its table of studies; a source switched off is not asked.</summary>
 public sealed class RefreshTests : IDisposable
 {
     private const string Study = "pubmed:40647478";
@@ -32,6 +33,14 @@ public sealed class RefreshTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_replay, "crossref", "works"));
         foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "samples", "refresh", "crossref", "works")))
             File.Copy(file, Path.Combine(_replay, "crossref", "works", Path.GetFileName(file)));
+        // PubMed's record of the study as it reads after the retraction, served for an efetch by its PMID.
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "samples", "refresh", "pubmed")))
+            File.Copy(file, Path.Combine(_replay, "pubmed", Path.GetFileName(file)));
+        // OpenAlex's answer to the filter by the study's DOI, where the replay keeps answers to filters by identifier.
+        Directory.CreateDirectory(Path.Combine(_replay, "openalex"));
+        Directory.CreateDirectory(Path.Combine(_replay, "citations"));
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "samples", "refresh", "openalex")))
+            File.Copy(file, Path.Combine(_replay, "citations", Path.GetFileName(file)));
     }
 
     public void Dispose() => Directory.Delete(_replay, recursive: true);
@@ -40,22 +49,10 @@ public sealed class RefreshTests : IDisposable
     public async Task Refresh_IncludedStudyRetracted_ChangesKeptWithTheirDates_FlaggedInTheNextReport_FoundOnce()
     {
         await using var server = await SourceServer.StartAsync(_replay);
-        var settings = TestHost.PubMedOnly();
-        settings["PubMed:BaseUrl"] = server.BaseUrl("pubmed");
-        settings["Crossref:Enabled"] = "true";
-        settings["Crossref:BaseUrl"] = server.BaseUrl("crossref");
-        settings["Crossref:Email"] = "team@example.org";
-        await using var host = TestHost.Create(settings: settings);
-        await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(), null, default);
-        // The rules pass it to the reviewers (a study the report shows), who include it.
-        var rule = await host.Get<ScreeningService>().ScreenAsync(new RecordMessage(Study), default);
-        Assert.False(rule!.Excluded);
-        var screening = host.Get<ScreeningStore>();
-        var at = host.Get<TimeProvider>().GetUtcNow();
-        await screening.UpdateQueueAsync(Study, q => Task.FromResult(q with
-        {
-            Status = ScreeningStatus.Final, Included = true, How = "2 reviewers agreed", Reviewers = ["ana", "ben"], SettledAt = at,
-        }), default);
+        var prefix = await IncludedStudyAsync(server);
+        var pubmedBefore = server.Of("pubmed").Count();
+        // Crossref alone: PubMed and OpenAlex switched off are not asked.
+        await using var host = TestHost.Create(settings: Settings(server, crossref: true, pubmed: false, openAlex: false), prefix: prefix);
         var reports = host.Get<ReportService>();
         var before = await reports.GenerateAsync(default);
         Assert.Contains(Study, before.Manifest.Included);
@@ -64,7 +61,10 @@ public sealed class RefreshTests : IDisposable
         var refresher = host.Get<RecordRefresher>();
         var result = await refresher.RefreshAsync(null, default);
 
-        Assert.Equal((1, 1, 0), (result.Studies, result.Asked, result.WithoutDoi));
+        Assert.Equal(1, result.Studies);
+        Assert.Equal([new SourceAsked("crossref", 1, 0)], result.Sources);
+        Assert.Equal(pubmedBefore, server.Of("pubmed").Count());
+        Assert.Empty(server.Of("openalex"));
         Assert.Equal(
             [
                 (Study, "correction", "10.3390/cancers18040611", (DateOnly?)new DateOnly(2026, 2, 11), "publisher", true),
@@ -204,16 +204,225 @@ public sealed class RefreshTests : IDisposable
     }
 
     [Fact]
-    public async Task Refresh_CrossrefSwitchedOff_SaysWhichSettingAndWhatToDo()
+    public async Task Refresh_PubMedLinksRetractionAndErratum_EachKeptOnce_RecordMarked_CrossrefAndOpenAlexNotAsked()
     {
-        await using var host = TestHost.Create(settings: new Dictionary<string, string?> { ["Crossref:Enabled"] = "false" });
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+        await using var host = TestHost.Create(settings: Settings(server, crossref: false, pubmed: true, openAlex: false), prefix: prefix);
+        var refresher = host.Get<RecordRefresher>();
+        var pubmedBefore = server.Of("pubmed").Count();
+        var progress = new List<string>();
+
+        var result = await refresher.RefreshAsync(new SyncProgress(progress.Add), default);
+
+        Assert.Equal([new SourceAsked("pubmed", 1, 0)], result.Sources);
+        // The erratum PubMed cites without a DOI is known by its PMID; the retraction notice by the DOI its citation gives.
+        Assert.Equal(
+            [
+                (Study, "erratum", "pmid:41702315", (DateOnly?)null, "pubmed", true),
+                (Study, "retraction", "10.3390/cancers18221977", null, "pubmed", true),
+            ],
+            result.New.Select(c => (c.RecordKey, c.Kind, c.Doi, c.Issued, c.By, c.Included)));
+        var fetch = Assert.Single(server.Of("pubmed").Skip(pubmedBefore));
+        Assert.Contains("efetch.fcgi?", fetch.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("id=40647478", fetch.PathAndQuery, StringComparison.Ordinal);
+        Assert.Empty(server.Of("crossref"));
+        Assert.Empty(server.Of("openalex"));
+        Assert.Contains("refresh: PubMed: asking about 1 studies with a PMID (0 without)", progress);
+        Assert.Contains($"refresh: {Study}: retraction 10.3390/cancers18221977 (pubmed)", progress);
+        Assert.Single((await host.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes, t => t == "Retracted Publication");
+        Assert.Equal([Study], await AlertNudgesAsync(host));
+
+        // Run again: PubMed is asked again and nothing is kept, marked or nudged twice.
+        var again = await refresher.RefreshAsync(null, default);
+        Assert.Empty(again.New);
+        Assert.Equal(2, server.Of("pubmed").Skip(pubmedBefore).Count());
+        Assert.Equal(2, (await refresher.ListAsync(default)).Count);
+        Assert.Single((await host.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes, t => t == "Retracted Publication");
+        Assert.Empty(await AlertNudgesAsync(host));
+    }
+
+    [Fact]
+    public async Task Refresh_OpenAlexSaysRetracted_KeptOnce_RecordMarked_CrossrefAndPubMedNotAsked()
+    {
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+        await using var host = TestHost.Create(settings: Settings(server, crossref: false, pubmed: false, openAlex: true), prefix: prefix);
+        var refresher = host.Get<RecordRefresher>();
+        var pubmedBefore = server.Of("pubmed").Count();
+
+        var result = await refresher.RefreshAsync(null, default);
+
+        Assert.Equal([new SourceAsked("openalex", 1, 0)], result.Sources);
+        // OpenAlex names no notice: the retraction is known by the study's own work there.
+        var change = Assert.Single(result.New);
+        Assert.Equal((Study, "retraction", "openalex:W4411762183", (DateOnly?)null, "openalex", true),
+            (change.RecordKey, change.Kind, change.Doi, change.Issued, change.By, change.Included));
+        var ask = Assert.Single(server.Of("openalex"));
+        Assert.Contains("filter=doi%3A10.3390%2Fcancers17132180", ask.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("is_retracted", ask.PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal(pubmedBefore, server.Of("pubmed").Count());
+        Assert.Empty(server.Of("crossref"));
+        Assert.Contains("Retracted Publication", (await host.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes);
+        Assert.Equal([Study], await AlertNudgesAsync(host));
+
+        var again = await refresher.RefreshAsync(null, default);
+        Assert.Empty(again.New);
+        Assert.Equal(2, server.Of("openalex").Count());
+        Assert.Single(await refresher.ListAsync(default));
+        Assert.Empty(await AlertNudgesAsync(host));
+    }
+
+    [Fact]
+    public async Task Refresh_EverySourceOn_ANoticeTwoSourcesGiveIsKeptOnce_WithinEachSourcesLimit()
+    {
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+        await using var host = TestHost.Create(settings: Settings(server, crossref: true, pubmed: true, openAlex: true), prefix: prefix);
+        var refresher = host.Get<RecordRefresher>();
+
+        var result = await refresher.RefreshAsync(null, default);
+
+        Assert.Equal([new SourceAsked("crossref", 1, 0), new SourceAsked("pubmed", 1, 0), new SourceAsked("openalex", 1, 0)], result.Sources);
+        // PubMed's retraction notice is Crossref's (the same DOI), and OpenAlex's flag adds nothing to a retraction kept with its
+        // notice: neither is kept again. PubMed cites its erratum without a DOI, so it cannot be told from Crossref's correction.
+        Assert.Equal(
+            [
+                ("correction", "10.3390/cancers18040611", "publisher"),
+                ("retraction", "10.3390/cancers18221977", "retraction-watch"),
+                ("erratum", "pmid:41702315", "pubmed"),
+            ],
+            result.New.Select(c => (c.Kind, c.Doi, c.By!)));
+        Assert.Single(server.Of("openalex"));
+        Assert.Equal(0, server.RateViolations);
+        Assert.Equal([Study], await AlertNudgesAsync(host));
+
+        Assert.Empty((await refresher.RefreshAsync(null, default)).New);
+        Assert.Equal(3, (await refresher.ListAsync(default)).Count);
+        Assert.Empty(await AlertNudgesAsync(host));
+    }
+
+    [Fact]
+    public async Task Refresh_PubMedMarksRetractedWithoutNotice_KeptByTheStudysPmid_CrossrefsCorrectionSameAsPubMedsErratum_NotKeptAgain()
+    {
+        // PubMed's record as it may read: the publication type without a linked retraction notice, and an erratum cited with its DOI.
+        var sample = Path.Combine(_replay, "pubmed", "efetch_id_40647478.xml");
+        var xml = File.ReadAllText(sample);
+        var retractionIn = xml.IndexOf("<CommentsCorrections RefType=\"RetractionIn\">", StringComparison.Ordinal);
+        xml = xml.Remove(retractionIn, xml.IndexOf("</CommentsCorrections>", retractionIn, StringComparison.Ordinal) + "</CommentsCorrections>".Length - retractionIn)
+            .Replace("<RefSource>Cancers (Basel). 2026 Feb 11;18(4):611</RefSource>", "<RefSource>Cancers (Basel). 2026 Feb 11;18(4):611. doi: 10.3390/cancers18040611.</RefSource>",
+                StringComparison.Ordinal);
+        Assert.DoesNotContain("RetractionIn", xml, StringComparison.Ordinal);
+        File.WriteAllText(sample, xml);
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+
+        await using (var pubmedOnly = TestHost.Create(settings: Settings(server, crossref: false, pubmed: true, openAlex: false), prefix: prefix, cleanup: false))
+        {
+            var first = await pubmedOnly.Get<RecordRefresher>().RefreshAsync(null, default);
+            Assert.Equal([("erratum", "10.3390/cancers18040611", "pubmed"), ("retraction", "pmid:40647478", "pubmed")], first.New.Select(c => (c.Kind, c.Doi, c.By!)));
+            Assert.Contains("Retracted Publication", (await pubmedOnly.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes);
+        }
+
+        // Crossref switched on later: its correction is PubMed's erratum (the same DOI), not kept again; its retraction names the
+        // notice PubMed did not, and is kept beside PubMed's word.
+        await using var both = TestHost.Create(settings: Settings(server, crossref: true, pubmed: true, openAlex: false), prefix: prefix);
+        var second = await both.Get<RecordRefresher>().RefreshAsync(null, default);
+        Assert.Equal([("retraction", "10.3390/cancers18221977", "retraction-watch")], second.New.Select(c => (c.Kind, c.Doi, c.By!)));
+        Assert.Equal(3, (await both.Get<RecordRefresher>().ListAsync(default)).Count);
+    }
+
+    [Fact]
+    public async Task Refresh_EverySourceSwitchedOff_SaysWhichSettingsAndWhatToDo()
+    {
+        await using var host = TestHost.Create(settings: new Dictionary<string, string?>
+        {
+            ["Crossref:Enabled"] = "false", ["PubMed:Enabled"] = "false", ["OpenAlex:Enabled"] = "false",
+        });
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Get<RecordRefresher>().RefreshAsync(null, default));
-        Assert.Equal("Crossref is switched off (setting Crossref__Enabled is false); the refresh asks Crossref about each study's DOI. Switch it on and run again.", e.Message);
+        Assert.Equal("Every source the refresh asks is switched off (settings Crossref__Enabled, PubMed__Enabled and OpenAlex__Enabled are all false). " +
+                     "Switch at least one on and run again.", e.Message);
         // The weekly timer does not fail every week over a choice the team made: it does nothing.
         await NewTimer(host).RefreshStudies(new TimerInfo(), default);
         Assert.Empty(await host.Get<RecordRefresher>().ListAsync(default));
     }
 
-    private static LivingChecks NewTimer(TestHost host) => new(host.Get<Harvester>(), host.Get<RecordRefresher>(),
-        host.Get<Microsoft.Extensions.Options.IOptionsMonitor<SourceOptions>>());
+    [Fact]
+    public async Task RefreshCommand_CrossrefOff_AsksTheOthers_SummarySaysHowManyStudiesEachSourceWasAsked_AllOff_FailsNamingTheSettings()
+    {
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+        await using var host = TestHost.Create(prefix: prefix); // cleans up what the command stored
+        var settings = Settings(server, crossref: false, pubmed: true, openAlex: true);
+        settings["Storage:Prefix"] = prefix;
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var code = await SpineReview.Cli.CommandLine.RunAsync(["refresh"], output, error, settings);
+
+        Assert.True(code == 0, error.ToString());
+        Assert.Equal(
+            [
+                $"{Study,-24} included erratum pmid:41702315 (pubmed)",
+                $"{Study,-24} included retraction 10.3390/cancers18221977 (pubmed)",
+                "refresh done: 2 new changes (1 retractions) for 1 studies; asked PubMed about 1, OpenAlex about 1",
+            ],
+            output.ToString().TrimEnd().Split(Environment.NewLine));
+        Assert.Contains("asking PubMed, OpenAlex", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Crossref:", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(server.Of("crossref"));
+
+        settings["PubMed:Enabled"] = settings["OpenAlex:Enabled"] = "false";
+        var (output2, error2) = (new StringWriter(), new StringWriter());
+        Assert.Equal(1, await SpineReview.Cli.CommandLine.RunAsync(["refresh"], output2, error2, settings));
+        Assert.Contains("settings Crossref__Enabled, PubMed__Enabled and OpenAlex__Enabled are all false", error2.ToString(), StringComparison.Ordinal);
+    }
+
+    // The study harvested from the recorded PubMed sample, passed by the rules and included by two reviewers; its storage is kept
+    // for the host that refreshes it (with the sources the test switches on), which cleans up.
+    private static async Task<string> IncludedStudyAsync(SourceServer server)
+    {
+        var settings = TestHost.PubMedOnly();
+        settings["PubMed:BaseUrl"] = server.BaseUrl("pubmed");
+        await using var host = TestHost.Create(settings: settings, cleanup: false);
+        await host.Get<Harvester>().HarvestAsync("pubmed", new HarvestRequest(), null, default);
+        Assert.False((await host.Get<ScreeningService>().ScreenAsync(new RecordMessage(Study), default))!.Excluded);
+        var at = host.Get<TimeProvider>().GetUtcNow();
+        await host.Get<ScreeningStore>().UpdateQueueAsync(Study, q => Task.FromResult(q with
+        {
+            Status = ScreeningStatus.Final, Included = true, How = "2 reviewers agreed", Reviewers = ["ana", "ben"], SettledAt = at,
+        }), default);
+        return host.Prefix;
+    }
+
+    private static Dictionary<string, string?> Settings(SourceServer server, bool crossref, bool pubmed, bool openAlex)
+    {
+        var settings = TestHost.PubMedOnly();
+        settings["PubMed:Enabled"] = pubmed ? "true" : "false";
+        settings["PubMed:BaseUrl"] = server.BaseUrl("pubmed");
+        settings["Crossref:Enabled"] = crossref ? "true" : "false";
+        settings["Crossref:BaseUrl"] = server.BaseUrl("crossref");
+        settings["Crossref:Email"] = "team@example.org";
+        settings["OpenAlex:Enabled"] = openAlex ? "true" : "false";
+        settings["OpenAlex:BaseUrl"] = server.BaseUrl("openalex");
+        settings["OpenAlex:Email"] = "team@example.org";
+        return settings;
+    }
+
+    // The studies nudged on the alerts queue since the last look (the messages are taken off it).
+    private static async Task<List<string>> AlertNudgesAsync(TestHost host)
+    {
+        var messages = (await host.Get<WorkQueues>().Alerts.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), default)).Value;
+        return messages.Select(m =>
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(m.Body.ToString());
+            return body.RootElement.GetProperty("recordKey").GetString()!;
+        }).ToList();
+    }
+
+    private sealed class SyncProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+
+    private static LivingChecks NewTimer(TestHost host) => new(host.Get<Harvester>(), host.Get<RecordRefresher>());
 }
