@@ -98,9 +98,10 @@ internal sealed class WebSite : IAsyncDisposable
         await page.GotoAsync("/signin?return=%2F");
         await page.GetByLabel(who, new PageGetByLabelOptions { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
-        // Waited for until the next page's address is committed, not for its load event: under load Playwright was once seen to miss
-        // that event after the redirect (it timed out in WaitForLoadState with the page there). What a test reads next waits for itself.
+        // Waited for until the next page's address is committed and its main landmark is there, not for its load event: under load
+        // Playwright was once seen to miss that event after the redirect (it timed out in WaitForLoadState with the page there).
         await page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("main#main").WaitForAsync();
         return page;
     }
 
