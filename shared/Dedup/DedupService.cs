@@ -183,7 +183,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
             var next = await records.GetAsync(to, ct) is { DuplicateOf: { } n } ? n : null;
             if (next is null) return to;
             if (next == key || hops > 16)
-                throw new InvalidOperationException($"Records {key} and {to} are linked in a loop; split one of them (spine-review dedup split).");
+                throw new RecordRefusedException($"Records {key} and {to} are linked in a loop; split one of them (spine-review dedup split).");
             var moved = await records.RelinkAsync(key, to, next, (await records.GetAsync(key, ct))?.DuplicateBy, ct);
             to = moved.DuplicateOf!;
         }
@@ -225,7 +225,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
     public async Task<string> SplitAsync(string key, string decidedBy, DateTimeOffset at, CancellationToken ct)
     {
         var stored = await records.GetAsync(key, ct) ?? throw RecordStore.NotStored(key);
-        var other = stored.DuplicateOf ?? throw new InvalidOperationException($"Record {key} is not linked to another record; nothing to split.");
+        var other = stored.DuplicateOf ?? throw new RecordRefusedException($"Record {key} is not linked to another record; nothing to split.");
         await dedup.DecideAsync(key, other, DedupStore.Distinct, decidedBy, at, ct);
         // Relinked only from the link just read: of two people splitting at once, one splits and queues; the other is told.
         var split = await records.RelinkAsync(key, other, null, null, ct);
@@ -244,7 +244,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
     {
         var target = await records.GetAsync(into, ct) ?? throw RecordStore.NotStored(into);
         var study = target.DuplicateOf ?? target.Key;
-        if (study == key) throw new InvalidOperationException($"Record {into} is already linked to {key}.");
+        if (study == key) throw new RecordRefusedException($"Record {into} is already linked to {key}.");
         var record = await records.GetAsync(key, ct) ?? throw RecordStore.NotStored(key);
         // ETag-checked against the link just read: of two people moving this record at once, one is told.
         await records.RelinkAsync(key, record.DuplicateOf, study, ByPerson, ct);
@@ -254,7 +254,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
         if (await records.GetAsync(study, ct) is not { DuplicateOf: null })
         {
             await records.RelinkAsync(key, study, record.DuplicateOf, record.DuplicateBy, CancellationToken.None);
-            throw new InvalidOperationException($"Record {study} was merged or relinked meanwhile. Look at both records again before deciding.");
+            throw new RecordRefusedException($"Record {study} was merged or relinked meanwhile. Look at both records again before deciding.");
         }
         // The merge stands: the rest must finish even when the command is cancelled now.
         await dedup.DecideAsync(key, into, DedupStore.Same, decidedBy, at, CancellationToken.None);
@@ -290,7 +290,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
         var one = await records.GetAsync(key, ct) ?? throw RecordStore.NotStored(key);
         var two = await records.GetAsync(other, ct) ?? throw RecordStore.NotStored(other);
         if ((one.DuplicateOf ?? one.Key) == (two.DuplicateOf ?? two.Key))
-            throw new InvalidOperationException($"Records {key} and {other} are linked as one study; to part them, split the linked one.");
+            throw new RecordRefusedException($"Records {key} and {other} are linked as one study; to part them, split the linked one.");
         await dedup.DecideAsync(key, other, DedupStore.Distinct, decidedBy, at, ct);
     }
 }

@@ -166,26 +166,26 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
     public async Task<Correction> CorrectAsync(string reviewer, string recordKey, string field, IReadOnlyList<string> values, string? note, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (string.IsNullOrWhiteSpace(reviewer)) throw new ArgumentException("no reviewer identity: sign in (in Azure), or set Screening__Reviewer for the command line");
+        if (string.IsNullOrWhiteSpace(reviewer)) throw new CorrectionRefusedException("no reviewer identity: sign in (in Azure), or set Screening__Reviewer for the command line");
         if (!FormExtractor.Vocabulary.TryGetValue(field, out var rule))
-            throw new ArgumentException($"\"{field}\" is not a field of the form; the fields are {string.Join(", ", FormExtractor.Fields)}");
+            throw new CorrectionRefusedException($"\"{field}\" is not a field of the form; the fields are {string.Join(", ", FormExtractor.Fields)}");
         var clean = values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        if (rule.Single && clean.Count > 1) throw new ArgumentException($"{field} takes one value, not {clean.Count}");
+        if (rule.Single && clean.Count > 1) throw new CorrectionRefusedException($"{field} takes one value, not {clean.Count}");
         if (rule.Allowed is ["number"])
         {
             if (clean.Any(v => !long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                throw new ArgumentException($"{field} takes a whole number as reported (for example 446), or nothing for \"not reported\"");
+                throw new CorrectionRefusedException($"{field} takes a whole number as reported (for example 446), or nothing for \"not reported\"");
         }
         else if (rule.Allowed is { } allowed)
         {
             var bad = clean.Where(v => !allowed.Contains(v, StringComparer.Ordinal)).ToList();
-            if (bad.Count > 0) throw new ArgumentException($"{field} cannot be \"{string.Join("\", \"", bad)}\"; its values are {string.Join(", ", allowed)}");
+            if (bad.Count > 0) throw new CorrectionRefusedException($"{field} cannot be \"{string.Join("\", \"", bad)}\"; its values are {string.Join(", ", allowed)}");
         }
-        if (note is { Length: > 4000 }) throw new ArgumentException("keep the note under 4,000 characters");
-        if (clean.Count > 50 || clean.Any(v => v.Length > 1000)) throw new ArgumentException("give at most 50 values of at most 1,000 characters each");
-        if (await records.GetAsync(recordKey, ct) is null) throw new KeyNotFoundException($"record {recordKey} is not stored");
+        if (note is { Length: > 4000 }) throw new CorrectionRefusedException("keep the note under 4,000 characters");
+        if (clean.Count > 50 || clean.Any(v => v.Length > 1000)) throw new CorrectionRefusedException("give at most 50 values of at most 1,000 characters each");
+        if (await records.GetAsync(recordKey, ct) is null) throw new FormNotFoundException($"record {recordKey} is not stored");
         if ((await store.GetAsync(recordKey, ct)).Count == 0)
-            throw new KeyNotFoundException($"record {recordKey} has no extracted form to correct (forms are filled for records that passed the rules)");
+            throw new FormNotFoundException($"record {recordKey} has no extracted form to correct (forms are filled for records that passed the rules)");
         var correction = new Correction(clean, reviewer, time.GetUtcNow(), string.IsNullOrWhiteSpace(note) ? null : note.Trim());
         await store.CorrectAsync(recordKey, field, correction, ct);
         return correction;
@@ -200,3 +200,10 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
             .OrderBy(a => FormExtractor.Fields.ToList().IndexOf(a.Field)).ToList();
     }
 }
+
+/// <summary>A correction refused for what the person gave (a field not on the form, a value outside its vocabulary), in words
+/// written for them: what a page may show.</summary>
+public sealed class CorrectionRefusedException(string message) : ArgumentException(message);
+
+/// <summary>A correction refused because the record, or its form, is not stored, in words written for the person.</summary>
+public sealed class FormNotFoundException(string message) : KeyNotFoundException(message);

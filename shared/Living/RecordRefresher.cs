@@ -67,14 +67,30 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
 
         var run = new Run(await changes.ListAsync(ct));
         var asked = new List<SourceAsked>();
-        if (on.Contains(SourceName.Crossref.Name)) asked.Add(await AskCrossrefAsync(studies, run, progress, ct));
-        if (on.Contains(SourceName.PubMed.Name)) asked.Add(await AskPubMedAsync(studies, run, progress, ct));
-        if (on.Contains(SourceName.OpenAlex.Name)) asked.Add(await AskOpenAlexAsync(studies, run, progress, ct));
+        var failed = new List<(string Source, SourceException Error)>();
+        // A source that fails does not keep the others from being asked: what they find is kept and told, then the run fails
+        // naming the source, and the next run asks it again.
+        async Task AskAsync(string source, Func<Task<SourceAsked>> ask)
+        {
+            if (!on.Contains(source)) return;
+            try { asked.Add(await ask()); }
+            catch (SourceException e)
+            {
+                failed.Add((source, e));
+                progress?.Report($"refresh: {SourceName.DisplayNameOf(source)} failed: {e.Message}");
+            }
+        }
+        await AskAsync(SourceName.Crossref.Name, () => AskCrossrefAsync(studies, run, progress, ct));
+        await AskAsync(SourceName.PubMed.Name, () => AskPubMedAsync(studies, run, progress, ct));
+        await AskAsync(SourceName.OpenAlex.Name, () => AskOpenAlexAsync(studies, run, progress, ct));
 
         // A nudge for the alert pass, which tells the subscribers who were sent a newly retracted study, or one newly given an
         // expression of concern (once each). Should a run stop before it, the hourly alert timer finds them all the same.
         foreach (var key in run.Found.Where(c => c.Retracts || c.Kind == RecordChange.ExpressionOfConcern).Select(c => c.RecordKey).Distinct(StringComparer.Ordinal))
             await queues.EnqueueAsync(queues.Alerts, key, ct);
+        if (failed.Count > 0)
+            throw new SourceException($"the refresh kept {run.Found.Count} new changes from the sources that answered, but " +
+                string.Join("; ", failed.Select(f => $"{SourceName.DisplayNameOf(f.Source)} failed: {f.Error.Message}")) + ". Run the refresh again later.", failed[0].Error);
         return new RefreshResult(queue.Count, asked, run.Found);
     }
 
@@ -93,7 +109,8 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
 
     private async Task<SourceAsked> AskPubMedAsync(List<Study> studies, Run run, IProgress<string>? progress, CancellationToken ct)
     {
-        var withPmid = studies.Where(s => s.Pmid is not null).ToList();
+        // Only PMIDs that are PMIDs (all digits): one malformed imported value would turn a whole batch into an error document.
+        var withPmid = studies.Where(s => IsPmid(s.Pmid)).ToList();
         progress?.Report($"refresh: PubMed: asking about {withPmid.Count} studies with a PMID ({studies.Count - withPmid.Count} without)");
         var size = Math.Clamp(pubmedOptions.Value.BatchSize, 1, PubMedIdsPerRequest);
         var done = 0;
@@ -106,13 +123,14 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
                 if (!articles.TryGetValue(s.Pmid!, out var article)) continue;
                 foreach (var n in article.Notices)
                 {
-                    // A notice without a DOI is named by its PMID; one PubMed cites without either stands for the study itself.
-                    var notice = n.Doi ?? (n.Pmid is { } p ? $"pmid:{p}" : $"pmid:{s.Pmid}");
+                    // A notice without a DOI is named by its PMID; one PubMed cites without either is named by the study and the kind
+                    // (two such notices of different kinds, or one beside the publication type, never share a name).
+                    var notice = n.Doi ?? (n.Pmid is { } p ? $"pmid:{p}" : $"pmid:{s.Pmid}#{n.Kind}");
                     await KeepAsync(run, s, SourceName.PubMed.Name, n.Kind, notice, null, SourceName.PubMed.Name, namesNotice: n.Doi is not null || n.Pmid is not null, progress, ct);
                 }
                 // The publication type alone (no retraction notice linked): PubMed says the study was retracted, not by which notice.
                 if (article.MarkedRetracted && !article.Notices.Any(n => n.Retracts))
-                    await KeepAsync(run, s, SourceName.PubMed.Name, "retraction", $"pmid:{s.Pmid}", null, SourceName.PubMed.Name, namesNotice: false, progress, ct);
+                    await KeepAsync(run, s, SourceName.PubMed.Name, "retraction", $"pmid:{s.Pmid}#retracted", null, SourceName.PubMed.Name, namesNotice: false, progress, ct);
             }
             done += batch.Length;
             if (withPmid.Count > size) progress?.Report($"refresh: PubMed: {done} of {withPmid.Count} asked");
@@ -124,7 +142,7 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
     {
         // By DOI where the study has one that fits a filter (a comma or bar would split it), else by PMID.
         var byDoi = studies.Where(s => s.Doi is { } d && d.IndexOfAny([',', '|']) < 0).ToList();
-        var byPmid = studies.Except(byDoi).Where(s => s.Pmid is not null).ToList();
+        var byPmid = studies.Except(byDoi).Where(s => IsPmid(s.Pmid)).ToList();
         var askedCount = byDoi.Count + byPmid.Count;
         progress?.Report($"refresh: OpenAlex: asking about {askedCount} studies with a DOI or PMID ({studies.Count - askedCount} without)");
         foreach (var (by, group) in new[] { ("doi", byDoi), ("pmid", byPmid) })
@@ -156,7 +174,8 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
         // Marked at once (once a run), whether the notice is new or not: a run that stopped between the two writes is finished by the
         // next, and the alerts tell of a retraction only once the record is marked, so they never wait for the other sources' answers.
         if (retracts && run.Retracted.Add(s.Key)) await MarkRetractedAsync(s.Key, ct);
-        if (!run.Notices.Add($"{s.Key}|{notice}")) return;
+        // The same notice is one change whatever kind a source gives it, except that a retraction is never lost behind another kind.
+        if (!run.Notices.Add(Run.Name(s.Key, notice, retracts))) return;
         if (retracts && !namesNotice && run.RetractionKept.Contains(s.Key)) return;
         if (retracts) run.RetractionKept.Add(s.Key);
         var change = new RecordChange(s.Key, kind, notice, issued, by, time.GetUtcNow(), s.Included);
@@ -168,11 +187,14 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
 
     private sealed record Study(string Key, string? Doi, string? Pmid, bool Included);
 
+    private static bool IsPmid(string? pmid) => pmid is { Length: > 0 and <= 12 } p && p.All(char.IsAsciiDigit);
+
     // What this run knows: the notices kept for each study (before it and by it), the studies with a retraction kept, the studies
     // it marked retracted, and the changes it found first.
     private sealed class Run(IReadOnlyList<RecordChange> kept)
     {
-        public HashSet<string> Notices { get; } = kept.Select(c => $"{c.RecordKey}|{c.Doi}").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        public static string Name(string key, string notice, bool retracts) => $"{key}|{notice}|{(retracts ? "retracts" : "")}";
+        public HashSet<string> Notices { get; } = kept.Select(c => Name(c.RecordKey, c.Doi, c.Retracts)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> RetractionKept { get; } = kept.Where(c => c.Retracts).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal);
         public SortedSet<string> Retracted { get; } = new(StringComparer.Ordinal);
         public List<RecordChange> Found { get; } = [];

@@ -125,7 +125,7 @@ public sealed class RecordStore(StorageClients storage)
         {
             var entity = await EntityAsync(key, ct);
             if (entity.DuplicateOf != from)
-                throw new InvalidOperationException(
+                throw new RecordRefusedException(
                     $"Record {key} was relinked meanwhile: it is now {(entity.DuplicateOf is { } now ? "linked to " + now : "a study of its own")}. Look at it again before deciding.");
             entity.DuplicateOf = to;
             entity.DuplicateBy = by;
@@ -148,7 +148,7 @@ public sealed class RecordStore(StorageClients storage)
         return hit.HasValue && hit.Value is { } e ? e : throw NotStored(key);
     }
 
-    internal static InvalidOperationException NotStored(string key) => new($"Record {key} is not stored (keys look like pubmed:12345678).");
+    internal static RecordRefusedException NotStored(string key) => new($"Record {key} is not stored (keys look like pubmed:12345678).");
 
     private static StoredRecord ToStored(RecordEntity e) =>
         new(e.Key, ReadJson(e), e.DuplicateOf, e.DuplicateBy, e.HarvestRun, e.StoredAt);
@@ -192,3 +192,7 @@ public sealed class RecordStore(StorageClients storage)
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }
+
+/// <summary>A person's action on a record refused, in words written for that person (a record not stored, relinked meanwhile, already
+/// linked): what a page may show. Other <see cref="InvalidOperationException"/>s are faults, shown only as a reference.</summary>
+public sealed class RecordRefusedException(string message) : InvalidOperationException(message);

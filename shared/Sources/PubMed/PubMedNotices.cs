@@ -76,14 +76,16 @@ public static partial class PubMedNotices
 
     // The DTD's RefTypes that say something happened to the article itself; comments, citations and the reverse links
     // (RetractionOf, ErratumFor: the article is the notice) are not changes to it. A preprint's "update" is its journal version;
-    // republished (with or without corrections) means the article was corrected, and retracted-and-republished that it was taken back.
+    // another article's "update" is a newer version of it (an updated review or guideline); corrected-and-republished means it was
+    // corrected, republished (without corrections) that it appeared again elsewhere, and retracted-and-republished that it was taken back.
     private static string? Kind(string? refType, bool preprint) => refType switch
     {
         "RetractionIn" or "RetractedandRepublishedIn" => "retraction",
         "ErratumIn" => "erratum",
         "ExpressionOfConcernIn" => "expression_of_concern",
-        "CorrectedandRepublishedIn" or "RepublishedIn" => "correction",
-        "UpdateIn" => preprint ? "journal-version" : "correction",
+        "CorrectedandRepublishedIn" => "correction",
+        "RepublishedIn" => "republication",
+        "UpdateIn" => preprint ? "journal-version" : "update",
         _ => null,
     };
 

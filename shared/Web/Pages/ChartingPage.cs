@@ -102,11 +102,11 @@ internal static class ChartingPage
             await context.Get<ExtractionService>().CorrectAsync(context.Me, key, field, values, await context.FormAsync("note"), context.Cancellation);
         }
         // CorrectAsync's refusals are written for the person correcting (the vocabulary, the record not stored).
-        catch (ArgumentException e)
+        catch (CorrectionRefusedException e)
         {
             throw new UserFacingException(e.Message, 400, e);
         }
-        catch (KeyNotFoundException e)
+        catch (FormNotFoundException e)
         {
             throw new UserFacingException(e.Message, 404, e);
         }

@@ -83,8 +83,9 @@ internal static class DuplicatesPage
                     throw new UserFacingException("the verdict is one of merge, different, split");
             }
         }
-        // DedupService refuses with words for the person deciding (a record not stored, not linked, already linked).
-        catch (InvalidOperationException e)
+        // DedupService refuses with words for the person deciding (a record not stored, not linked, already linked); any other
+        // failure is a fault, shown as a reference only.
+        catch (RecordRefusedException e)
         {
             throw new UserFacingException(e.Message, 409, e);
         }

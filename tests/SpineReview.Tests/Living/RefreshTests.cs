@@ -320,7 +320,7 @@ public sealed class RefreshTests : IDisposable
         await using (var pubmedOnly = TestHost.Create(settings: Settings(server, crossref: false, pubmed: true, openAlex: false), prefix: prefix, cleanup: false))
         {
             var first = await pubmedOnly.Get<RecordRefresher>().RefreshAsync(null, default);
-            Assert.Equal([("erratum", "10.3390/cancers18040611", "pubmed"), ("retraction", "pmid:40647478", "pubmed")], first.New.Select(c => (c.Kind, c.Doi, c.By!)));
+            Assert.Equal([("erratum", "10.3390/cancers18040611", "pubmed"), ("retraction", "pmid:40647478#retracted", "pubmed")], first.New.Select(c => (c.Kind, c.Doi, c.By!)));
             Assert.Contains("Retracted Publication", (await pubmedOnly.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes);
         }
 
@@ -330,6 +330,42 @@ public sealed class RefreshTests : IDisposable
         var second = await both.Get<RecordRefresher>().RefreshAsync(null, default);
         Assert.Equal([("retraction", "10.3390/cancers18221977", "retraction-watch")], second.New.Select(c => (c.Kind, c.Doi, c.By!)));
         Assert.Equal(3, (await both.Get<RecordRefresher>().ListAsync(default)).Count);
+    }
+
+    [Fact]
+    public async Task Refresh_NoticesWithoutIdentifiersKeptApart_ARetractionIsKeptWhereAnotherSourceGaveItsDoiAnotherKind()
+    {
+        // PubMed cites the erratum by its citation alone (no PMID, no DOI) and marks the study retracted by its publication type;
+        // Crossref lists the retraction notice's DOI as a mere "correction", while PubMed links the same DOI as RetractionIn.
+        var sample = Path.Combine(_replay, "pubmed", "efetch_id_40647478.xml");
+        var xml = File.ReadAllText(sample).Replace("""
+                <RefSource>Cancers (Basel). 2026 Feb 11;18(4):611</RefSource>
+                <PMID Version="1">41702315</PMID>
+""", """
+                <RefSource>Cancers (Basel). 2026 Feb 11;18(4):611</RefSource>
+""", StringComparison.Ordinal);
+        Assert.DoesNotContain("41702315", xml, StringComparison.Ordinal);
+        File.WriteAllText(sample, xml);
+        var crossref = Directory.GetFiles(Path.Combine(_replay, "crossref", "works")).Single();
+        File.WriteAllText(crossref, File.ReadAllText(crossref).Replace("\"type\": \"retraction\"", "\"type\": \"correction\"", StringComparison.Ordinal)
+            .Replace("\"type\":\"retraction\"", "\"type\":\"correction\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("\"retraction\"", File.ReadAllText(crossref), StringComparison.Ordinal);
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+        await using var host = TestHost.Create(settings: Settings(server, crossref: true, pubmed: true, openAlex: false), prefix: prefix);
+
+        var found = await host.Get<RecordRefresher>().RefreshAsync(null, default);
+
+        Assert.Equal(
+            [
+                ("correction", "10.3390/cancers18040611", "publisher"), ("correction", "10.3390/cancers18221977", "retraction-watch"),
+                ("erratum", "pmid:40647478#erratum", "pubmed"), ("retraction", "10.3390/cancers18221977", "pubmed"),
+            ],
+            found.New.Select(c => (c.Kind, c.Doi, c.By!)));
+        // The retraction reaches the record and the alerts (one nudge), though Crossref called its notice a correction.
+        Assert.Contains("Retracted Publication", (await host.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes);
+        Assert.Equal([Study], await AlertNudgesAsync(host));
+        Assert.Empty((await host.Get<RecordRefresher>().RefreshAsync(null, default)).New);
     }
 
     [Fact]

@@ -47,8 +47,8 @@ public class PubMedNoticesTests
         Assert.Equal([new PubMedNotice("journal-version", "201", "10.1016/j.spinee.2025.01.001")], articles[0].Notices);
         Assert.Equal(
             [
-                new PubMedNotice("correction", "203", null), new PubMedNotice("expression_of_concern", "204", null),
-                new PubMedNotice("retraction", "205", null), new PubMedNotice("correction", null, null),
+                new PubMedNotice("update", "203", null), new PubMedNotice("expression_of_concern", "204", null),
+                new PubMedNotice("retraction", "205", null), new PubMedNotice("republication", null, null),
             ],
             articles[1].Notices);
         Assert.False(articles[1].MarkedRetracted);
