@@ -57,7 +57,7 @@ public class CorrectionTests
     public async Task Correct_BadValues_AreRefusedWithTheVocabulary(string field, string[] values, string message)
     {
         await using var host = TestHost.Create();
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => host.Get<ExtractionService>().CorrectAsync("ana", "pubmed:1", field, values, null, default));
+        var e = await Assert.ThrowsAsync<CorrectionRefusedException>(() => host.Get<ExtractionService>().CorrectAsync("ana", "pubmed:1", field, values, null, default));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
