@@ -20,7 +20,9 @@ internal static class RefreshCommand
             once, with its date where the source gives one. A retracted or withdrawn study is marked "Retracted Publication"
             as PubMed marks one: the next report flags it in the table of studies and lists it under "what is new", and each
             subscriber an alert sent it to gets one retraction notice at the next alert pass (`spine-review alerts`, or the
-            alert function). Prints each change found for the first time; run again, it finds nothing twice.
+            alert function); an expression of concern gets one too. Corrections, errata and journal versions are marked ‡ in
+            the report and listed in the exports. Prints each change found for the first time; run again, it finds nothing
+            twice. A source that fails does not stop the others: their changes are kept, then the command fails naming it.
             Asks the sources switched on (Crossref__Enabled, PubMed__Enabled, OpenAlex__Enabled); fails when none is.
             """);
         runner.Handle(command, async (_, c) =>
