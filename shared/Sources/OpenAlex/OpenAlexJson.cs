@@ -33,34 +33,30 @@ public static class OpenAlexJson
     public static IReadOnlyList<OpenAlexLinks> Links(Stream json)
     {
         using var doc = JsonRead.Parse(json, "OpenAlex");
-        var root = doc.RootElement;
-        IEnumerable<JsonElement> works = root.Prop("results") is { } results ? ((JsonElement?)results).Items()
-            : root.Prop("id") is not null ? [root]
-            : throw new SourceException($"OpenAlex answer has neither results nor a work{(root.Prop("error").Str() is { } e ? $": {e} {root.Prop("message").Str()}" : "")}.");
-        return works.Select(w =>
-        {
-            var pmid = w.Path("ids", "pmid").Str();
-            return new OpenAlexLinks(ShortId(w.Prop("id").Str() ?? ""), Identifiers.NormaliseDoi(w.Prop("doi").Str() ?? w.Path("ids", "doi").Str()),
-                pmid?[(pmid.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/'),
-                w.Prop("referenced_works").Strings().Select(ShortId).Where(id => id.Length > 0).ToList());
-        }).Where(l => l.Id.Length > 0).ToList();
+        return Works(doc.RootElement).Select(w => new OpenAlexLinks(ShortId(w.Prop("id").Str() ?? ""), Doi(w), Pmid(w),
+                w.Prop("referenced_works").Strings().Select(ShortId).Where(id => id.Length > 0).ToList()))
+            .Where(l => l.Id.Length > 0).ToList();
     }
 
     /// <summary>Each work of a results page (or one work) with its identifiers and whether OpenAlex marks it retracted (<c>is_retracted</c>).</summary>
     public static IReadOnlyList<OpenAlexRetraction> Retractions(Stream json)
     {
         using var doc = JsonRead.Parse(json, "OpenAlex");
-        var root = doc.RootElement;
-        IEnumerable<JsonElement> works = root.Prop("results") is { } results ? ((JsonElement?)results).Items()
-            : root.Prop("id") is not null ? [root]
-            : throw new SourceException($"OpenAlex answer has neither results nor a work{(root.Prop("error").Str() is { } e ? $": {e} {root.Prop("message").Str()}" : "")}.");
-        return works.Select(w =>
-        {
-            var pmid = w.Path("ids", "pmid").Str();
-            return new OpenAlexRetraction(ShortId(w.Prop("id").Str() ?? ""), Identifiers.NormaliseDoi(w.Prop("doi").Str() ?? w.Path("ids", "doi").Str()),
-                pmid?[(pmid.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/'), w.Prop("is_retracted") is { ValueKind: JsonValueKind.True });
-        }).Where(r => r.Id.Length > 0).ToList();
+        return Works(doc.RootElement).Select(w => new OpenAlexRetraction(ShortId(w.Prop("id").Str() ?? ""), Doi(w), Pmid(w),
+                w.Prop("is_retracted") is { ValueKind: JsonValueKind.True }))
+            .Where(r => r.Id.Length > 0).ToList();
     }
+
+    // The works of a results page, or the one work answered; anything else is an error answer.
+    private static IEnumerable<JsonElement> Works(JsonElement root) =>
+        root.Prop("results") is { } results ? ((JsonElement?)results).Items()
+        : root.Prop("id") is not null ? [root]
+        : throw new SourceException($"OpenAlex answer has neither results nor a work{(root.Prop("error").Str() is { } e ? $": {e} {root.Prop("message").Str()}" : "")}.");
+
+    private static string? Doi(JsonElement w) => Identifiers.NormaliseDoi(w.Prop("doi").Str() ?? w.Path("ids", "doi").Str());
+
+    // "https://pubmed.ncbi.nlm.nih.gov/12345678" (or with a trailing slash) to "12345678".
+    private static string? Pmid(JsonElement w) => w.Path("ids", "pmid").Str() is { } pmid ? pmid[(pmid.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/') : null;
 
     /// <summary>"W2741809807" from "https://openalex.org/W2741809807" (or from itself).</summary>
     public static string ShortId(string id)
