@@ -178,20 +178,9 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                 var claimed = await deliveries.ClaimedAsync(s.Id, ct);
                 var mine = candidates.Where(c => c.EligibleAt > since && !claimed.Contains(c.Key) && s.Preferences.Filters.Matches(charted[c.Key]))
                     .OrderBy(c => c.EligibleAt).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
-                var conflict = false;
-                foreach (var chunk in mine.Chunk(Math.Clamp(Options.MaxStudiesPerEmail, 1, 99)))
-                {
-                    var id = $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-                    var d = new Delivery(s.Id, id, DeliveryState.Pending, chunk.Select(c => new AlertItem(c.Key, c.Label)).ToList(), "", 0, now, now, null, null, null, default);
-                    if (!await deliveries.TryCreateAsync(d, ct))
-                    {
-                        // Another pass put one of these studies into an email to this subscriber first: read the sent-log again.
-                        conflict = true;
-                        break;
-                    }
-                    emails++;
-                    studies += chunk.Length;
-                }
+                var (made, carried, conflict) = await MakeEmailsAsync(s.Id, mine.Select(c => new AlertItem(c.Key, c.Label)).ToList(), now, ct);
+                emails += made;
+                studies += carried;
                 if (!conflict) break;
             }
             if (s.Preferences.Frequency != AlertFrequency.Immediate) await MoveDigestCursorAsync(s, now, ct);
@@ -232,24 +221,30 @@ public sealed class AlertService(StorageClients storage, SubscriberStore subscri
                     var already = await deliveries.NoticesToldAsync(s.Id, label, ct);
                     mine.AddRange(keys.Where(k => sent.Contains(k) && !already.Contains(k)).Order(StringComparer.Ordinal).Select(k => new AlertItem(k, label)));
                 }
-                var conflict = false;
-                foreach (var chunk in mine.Chunk(Math.Clamp(Options.MaxStudiesPerEmail, 1, 99)))
-                {
-                    var id = $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-                    var d = new Delivery(s.Id, id, DeliveryState.Pending, chunk.ToList(), "", 0, now, now, null, null, null, default);
-                    if (!await deliveries.TryCreateAsync(d, ct))
-                    {
-                        conflict = true; // another pass told this subscriber first: read the sent-log again
-                        break;
-                    }
-                    emails++;
-                    studies += chunk.Length;
-                    if (told.Count == 0 || told[^1] != s.Id) told.Add(s.Id);
-                }
+                var (made, carried, conflict) = await MakeEmailsAsync(s.Id, mine, now, ct);
+                emails += made;
+                studies += carried;
+                if (made > 0 && (told.Count == 0 || told[^1] != s.Id)) told.Add(s.Id);
                 if (!conflict) break;
             }
         }
         return (told, emails, studies);
+    }
+
+    // Pending emails for one subscriber, at most Alerts:MaxStudiesPerEmail items each, each written with its sent-log rows. Stops at the
+    // first email refused because another pass put one of its items into an email first (Conflict: read the sent-log again).
+    private async Task<(int Emails, int Items, bool Conflict)> MakeEmailsAsync(string subscriberId, IReadOnlyList<AlertItem> items, DateTimeOffset now, CancellationToken ct)
+    {
+        int emails = 0, carried = 0;
+        foreach (var chunk in items.Chunk(Math.Clamp(Options.MaxStudiesPerEmail, 1, 99)))
+        {
+            var id = $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+            if (!await deliveries.TryCreateAsync(new Delivery(subscriberId, id, DeliveryState.Pending, chunk.ToList(), "", 0, now, now, null, null, null, default), ct))
+                return (emails, carried, true);
+            emails++;
+            carried += chunk.Length;
+        }
+        return (emails, carried, false);
     }
 
     /// <summary>Sends every pending email whose next attempt is due, oldest first.</summary>

@@ -60,20 +60,16 @@ public sealed class DeliveryStore(StorageClients storage)
     private TableClient Table => storage.Table(storage.Names.AlertLogTable);
 
     /// <summary>Keys of every study already in an email to this subscriber (sent or not).</summary>
-    public async Task<HashSet<string>> ClaimedAsync(string subscriberId, CancellationToken ct)
-    {
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {StudyPrefix} and RowKey lt {StudyEnd}");
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["StudyKey"], cancellationToken: ct))
-            if (e.GetString("StudyKey") is { } key) set.Add(key);
-        return set;
-    }
+    public Task<HashSet<string>> ClaimedAsync(string subscriberId, CancellationToken ct) => KeysAsync(subscriberId, StudyPrefix, StudyEnd, ct);
 
     /// <summary>Keys of every study whose retraction (or expression of concern, by <paramref name="label"/>) is already in an email to this
     /// subscriber (sent or not).</summary>
-    public async Task<HashSet<string>> NoticesToldAsync(string subscriberId, AlertLabel label, CancellationToken ct)
+    public Task<HashSet<string>> NoticesToldAsync(string subscriberId, AlertLabel label, CancellationToken ct) =>
+        label == AlertLabel.Concern ? KeysAsync(subscriberId, ConcernPrefix, ConcernEnd, ct) : KeysAsync(subscriberId, RetractionPrefix, RetractionEnd, ct);
+
+    // The study keys of one subscriber's sent-log rows of one kind (RowKey from "x|" up to "x}").
+    private async Task<HashSet<string>> KeysAsync(string subscriberId, string from, string to, CancellationToken ct)
     {
-        var (from, to) = label == AlertLabel.Concern ? (ConcernPrefix, ConcernEnd) : (RetractionPrefix, RetractionEnd);
         var set = new HashSet<string>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId} and RowKey ge {from} and RowKey lt {to}");
         await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["StudyKey"], cancellationToken: ct))

@@ -25,6 +25,10 @@ public sealed record RecordChange(string RecordKey, string Kind, string Doi, Dat
     /// <summary>The notice takes the study back (a retraction, withdrawal or removal).</summary>
     public bool Retracts => Retractions.IsRetractingKind(Kind);
 
+    /// <summary>A study's notices in the order the report and the exports list them: by date (undated last), kind, notice.</summary>
+    public static IReadOnlyList<RecordChange> InListOrder(IEnumerable<RecordChange> changes) =>
+        changes.OrderBy(c => c.Issued ?? DateOnly.MaxValue).ThenBy(c => c.Kind, StringComparer.Ordinal).ThenBy(c => c.Doi, StringComparer.Ordinal).ToList();
+
     /// <summary>"retraction 10.1/x (2026-03-02, retraction-watch)".</summary>
     public string Describe()
     {

@@ -108,8 +108,7 @@ public sealed class ExportService(RecordStore records, RecordChangeStore recordC
                 : new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             list.Add(new ExportedStudy(r.Key, r.Record, included ? Included : Provisional, values) {
                 ChartedFrom = f is { Count: > 0 } ? f[0].Basis : "",
-                Notices = notices[r.Key].OrderBy(c => c.Issued ?? DateOnly.MaxValue).ThenBy(c => c.Kind, StringComparer.Ordinal).ThenBy(c => c.Doi, StringComparer.Ordinal)
-                    .Select(c => c.Describe()).ToList(),
+                Notices = RecordChange.InListOrder(notices[r.Key]).Select(c => c.Describe()).ToList(),
             });
         }
         // Newest first, as in the report's table; the key breaks ties so the same data gives the same file.

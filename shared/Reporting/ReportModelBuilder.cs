@@ -22,8 +22,7 @@ public static class ReportModelBuilder
         recordChanges ??= [];
         // Retractions are shown by the record's mark (⚠); the other notices the refresh found are listed with the study.
         var notices = recordChanges.Where(c => !c.Retracts).GroupBy(c => c.RecordKey, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<RecordChange>)g.OrderBy(c => c.Issued ?? DateOnly.MaxValue).ThenBy(c => c.Kind, StringComparer.Ordinal)
-                .ThenBy(c => c.Doi, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => RecordChange.InListOrder(g), StringComparer.Ordinal);
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(decisions);
         ArgumentNullException.ThrowIfNull(extractions);
