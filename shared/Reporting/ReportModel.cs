@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Screening.People;
@@ -41,13 +42,16 @@ public sealed record PeopleScreening(IReadOnlyList<QueueEntry> Queue, IReadOnlyL
 /// <param name="Concern">One of them is an expression of concern.</param>
 public sealed record StudyRow(string Key, string Title, string FirstAuthor, string? Journal, int? Year, string? Doi, string? Pmid,
     IReadOnlyList<string> Modality, IReadOnlyList<string> Region, bool NewInThisVersion, bool Included = false,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? FieldValues = null, bool Retracted = false, IReadOnlyList<string>? Notices = null,
-    bool Concern = false)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? FieldValues = null, bool Retracted = false,
+    // Left out of the fingerprint's JSON when there are none, so a deployment without notices makes no new version on upgrading.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Notices = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Concern = false)
 {
     /// <summary>How the manifest names one of its notices.</summary>
     public static string NoticeId(string key, string notice) => $"{key}|{notice}";
 
     /// <summary>The notices found for it (none when the refresh found nothing).</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> NoticeList => Notices ?? [];
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Fields => FieldValues ?? EmptyFields;
@@ -68,10 +72,12 @@ public sealed record RemovedStudy(string Key, string Citation, string Why);
 /// <param name="NoLongerIncluded">Studies the previous version counted as included that reviewers have reopened.</param>
 /// <param name="NewNotices">Corrections, errata, expressions of concern and journal versions of studies shown, found since the previous version.</param>
 public sealed record ChangesModel(IReadOnlyList<StudyRow> NewlyIncluded, IReadOnlyList<StudyRow> NewProvisional, IReadOnlyList<RemovedStudy> Removed,
-    IReadOnlyList<StudyRow> Retracted, IReadOnlyList<StudyRow>? NoLongerIncluded = null, IReadOnlyList<StudyNotice>? NewNotices = null)
+    IReadOnlyList<StudyRow> Retracted, IReadOnlyList<StudyRow>? NoLongerIncluded = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<StudyNotice>? NewNotices = null)
 {
     public static ChangesModel None { get; } = new([], [], [], []);
     public IReadOnlyList<StudyRow> Reopened => NoLongerIncluded ?? [];
+    [JsonIgnore]
     public IReadOnlyList<StudyNotice> Notices => NewNotices ?? [];
 }
 

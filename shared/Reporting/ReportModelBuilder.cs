@@ -71,7 +71,7 @@ public static class ReportModelBuilder
         var previousNotices = previous?.Notices?.ToHashSet(StringComparer.Ordinal);
         var newNotices = studies.SelectMany(st => (notices.TryGetValue(st.Key, out var n) ? n : [])
             .Where(c => previous is null || (previousNotices is { } shown ? !shown.Contains(StudyRow.NoticeId(st.Key, c.Describe())) : c.Found > previous.Created))
-            .Select(c => new StudyNotice(st, c.Describe()))).ToList();
+            .Select(c => new StudyNotice(st, c.Describe()))).ToList() is { Count: > 0 } listed ? listed : null;
         var changes = previous is null
             ? new ChangesModel(studies.Where(s => s.Included).ToList(), studies.Where(s => !s.Included).ToList(), [], studies.Where(s => s.Retracted).ToList(),
                 NewNotices: newNotices)
