@@ -98,9 +98,14 @@ internal sealed class WebSite : IAsyncDisposable
         await page.GotoAsync("/signin?return=%2F");
         await page.GetByLabel(who, new PageGetByLabelOptions { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
-        // Waited for until the next page's address is committed and its main landmark is there, not for its load event: under load
-        // Playwright was once seen to miss that event after the redirect (it timed out in WaitForLoadState with the page there).
-        await page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        // The address is polled, not waited for with WaitForURL: under load Playwright was seen to wait forever for a load state
+        // of a page already there (twice, in WaitForLoadState inside WaitForURL, with load and with commit).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (page.Url.Contains("/signin", StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"signing in as {who} did not leave the sign-in page within 60 s; it shows {page.Url}");
+            await Task.Delay(50);
+        }
         await page.Locator("main#main").WaitForAsync();
         return page;
     }
