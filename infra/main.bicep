@@ -233,6 +233,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Schedules__RegenerateReport: '0 30 4 * * *'
       Living__RetireWhen: 'when two consecutive yearly checks find no new eligible study, or when the review team judges the question answered; the last version then says that it is the last'
       Schedules__RankScreening: '0 */15 * * * *'
+      Schedules__DrainQueues: '0 5,20,35,50 * * * *'
       Schedules__SendDigests: '0 15 * * * *'
 
       Screening__ReviewersPerRecord: '2'

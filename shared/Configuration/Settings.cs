@@ -18,6 +18,9 @@ public sealed class ScheduleOptions
     public string RankScreening { get; set; } = "0 */15 * * * *";
     /// <summary>Check for a new extractor version and re-extract stored studies once (cheap when nothing changed).</summary>
     public string ReextractStudies { get; set; } = "0 0 4 * * *";
+    /// <summary>Screen and extract the records queued (in batches) and send the immediate alerts people's inclusions nudged: a timer
+    /// instead of queue triggers, which the platform polls every few seconds. Five minutes after each RankScreening round.</summary>
+    public string DrainQueues { get; set; } = "0 5,20,35,50 * * * *";
     /// <summary>Send what is due of the email alerts: daily and weekly digests when their hour has come, retries whose wait is over, and
     /// immediate alerts a queue message was lost for. Hourly: the digest hour itself is setting Alerts:DailyAt.</summary>
     public string SendDigests { get; set; } = "0 15 * * * *";

@@ -11,6 +11,10 @@ namespace SpineReview.Cycle;
 public sealed record CycleSummary(IReadOnlyList<HarvestSummary> Harvests, WorkQueues.DrainResult Screened, ModelSummary Ranking, WorkQueues.DrainResult Extracted, ReportManifest Report,
     AlertRunSummary Alerts, byte[] Pdf);
 
+/// <summary>What <see cref="CycleService.DrainQueuesAsync"/> did: records screened and extracted, messages that failed (left for a later
+/// run), were poison-queued or were still hidden on a queue, and alert nudges taken.</summary>
+public sealed record QueuedWork(int Screened, int Extracted, int Failed, int Poisoned, int Pending, int Nudges);
+
 /// <summary>One living-review cycle: harvest, screen, extract, report, immediate alerts. The console host runs it whole; in Azure each stage is its own function.</summary>
 public sealed class CycleService(Harvester harvester, WorkQueues queues, ScreeningService screening,
     RankingService ranking, ExtractionService extraction, ReportService reports, AlertService alerts, TimeProvider time)
@@ -41,20 +45,35 @@ public sealed class CycleService(Harvester harvester, WorkQueues queues, Screeni
         return new CycleSummary(harvest, screened, ranked, extracted, manifest, sent, pdf);
     }
 
-    /// <summary>Screens every queued record.</summary>
+    /// <summary>Screens every queued record (messages carry batches; <see cref="WorkQueues.DrainResult.Done"/> counts records).</summary>
     public async Task<WorkQueues.DrainResult> DrainScreenAsync(IProgress<string>? progress, CancellationToken ct)
     {
-        return Said(await queues.DrainAsync(queues.Screen, screening.ScreenMessageAsync,
+        return Said(await queues.DrainBatchesAsync(queues.Screen, screening.ScreenMessageAsync,
             Every(25, n => progress?.Report($"screen: {n} records")), ct, (body, e) => progress?.Report($"screen: {body} failed, left for a later run: {e.Message}"),
             (hidden, wait) => progress?.Report(Waiting("screen", hidden, wait))), "screen", progress);
     }
 
-    /// <summary>Extracts every queued record.</summary>
+    /// <summary>Extracts every queued record (messages carry batches; <see cref="WorkQueues.DrainResult.Done"/> counts records).</summary>
     public async Task<WorkQueues.DrainResult> DrainExtractAsync(IProgress<string>? progress, CancellationToken ct)
     {
-        return Said(await queues.DrainAsync(queues.Extract, extraction.ExtractMessageAsync,
+        return Said(await queues.DrainBatchesAsync(queues.Extract, extraction.ExtractMessageAsync,
             Every(25, n => progress?.Report($"extract: {n} records")), ct, (body, e) => progress?.Report($"extract: {body} failed, left for a later run: {e.Message}"),
             (hidden, wait) => progress?.Report(Waiting("extract", hidden, wait))), "extract", progress);
+    }
+
+    /// <summary>
+    /// What the Functions host's DrainQueues timer runs in place of queue triggers, which the host and the platform would poll every
+    /// few seconds all month: screens and extracts whatever is queued, then, when people's inclusions left nudges on the alerts
+    /// queue, sends the immediate alerts. Ranking stays with its own timer. Returns what each stage did.
+    /// </summary>
+    public async Task<QueuedWork> DrainQueuesAsync(IProgress<string>? progress, CancellationToken ct)
+    {
+        var screened = await DrainScreenAsync(progress, ct);
+        var extracted = await DrainExtractAsync(progress, ct);
+        var nudges = await alerts.DrainNudgesAsync(ct);
+        if (nudges > 0) await alerts.RunAsync(AlertScope.Immediate, progress, ct);
+        return new QueuedWork(screened.Done, extracted.Done, screened.Failed + extracted.Failed, screened.Poisoned + extracted.Poisoned,
+            screened.Pending + extracted.Pending, nudges);
     }
 
     private WorkQueues.DrainResult Said(WorkQueues.DrainResult result, string stage, IProgress<string>? progress)
@@ -68,7 +87,16 @@ public sealed class CycleService(Harvester harvester, WorkQueues queues, Screeni
 
     internal static string Records(int n) => n == 1 ? "1 record" : $"{n} records";
 
-    private static SyncProgress<int> Every(int step, Action<int> report) => new(n => { if (n % step == 0) report(n); });
+    // A batch moves the count by many at once: report each time it passes a multiple of the step.
+    private static SyncProgress<int> Every(int step, Action<int> report)
+    {
+        var last = 0;
+        return new(n =>
+        {
+            if (n / step > last / step) report(n);
+            last = n;
+        });
+    }
 }
 
 /// <summary>A cycle stopped before its report because work is still hidden on a queue (taken by a run that was interrupted, or by one still working).</summary>

@@ -8,6 +8,9 @@ internal static partial class ExtractionLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: record {RecordKey} is not stored; message dropped")]
     public static partial void NotStored(ILogger logger, string recordKey);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: a batch of {Count} records failed ({Reason}); split in two messages, each tried on its own")]
+    public static partial void BatchSplit(ILogger logger, int count, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Extract: {RecordKey} modality {Modality}, region {Region}")]
     public static partial void Extracted(ILogger logger, string recordKey, string modality, string region);
 

@@ -19,27 +19,46 @@ public sealed record FormField(string Field, IReadOnlyList<string> Values, IRead
     public string Basis { get; init; } = ExtractedField.AbstractBasis;
 }
 
-/// <summary>The ExtractRecord stage: fills the review's form with evidence; people correct it.</summary>
+/// <summary>The extraction stage: fills the review's form with evidence, records in batches; people correct it.</summary>
 public sealed class ExtractionService(RecordStore records, ExtractionStore store, StateStore state, TimeProvider time, ILogger<ExtractionService> log,
-    FullTextStore fullTexts, IEnumerable<IFullTextSource> fullTextSources)
+    FullTextStore fullTexts, IEnumerable<IFullTextSource> fullTextSources, WorkQueues queues)
 {
-    /// <summary>Extracts the record a queue message names; a body that is not a record message throws (the runtime poison-queues it).</summary>
-    public Task<IReadOnlyList<ExtractedField>> ExtractMessageAsync(string body, CancellationToken ct) => ExtractAsync(RecordMessage.Parse(body), ct);
+    /// <summary>
+    /// Extracts the records a queue message names (a batch, or one record in the older one-key shape) and returns how many it named.
+    /// A body that is neither shape throws (the drain poison-queues it); a batch that fails is split in two messages, as in screening.
+    /// </summary>
+    public async Task<int> ExtractMessageAsync(string body, CancellationToken ct)
+    {
+        var batch = RecordBatch.Parse(body);
+        return await queues.HandleOrSplitAsync(queues.Extract, batch, keys => ExtractManyAsync(keys, ct),
+            e => ExtractionLog.BatchSplit(log, batch.RecordKeys.Count, e.Message), ct) ? batch.RecordKeys.Count : 0;
+    }
 
     /// <summary>Extracts one record. Safe to run twice: rows are replaced by the same values; corrections are kept.</summary>
     public async Task<IReadOnlyList<ExtractedField>> ExtractAsync(RecordMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var stored = await records.GetAsync(message.RecordKey, ct);
-        if (stored is null)
-        {
-            ExtractionLog.NotStored(log, message.RecordKey);
-            return [];
-        }
-        var fields = await ExtractWithFullTextAsync(stored, fetch: true, ct);
-        await store.SaveAsync(stored.Key, fields, time.GetUtcNow(), ct);
-        ExtractionLog.Extracted(log, stored.Key, string.Join("/", fields[0].Distinct), string.Join("/", fields[2].Distinct));
-        return fields;
+        return (await ExtractManyAsync([message.RecordKey], ct)).GetValueOrDefault(message.RecordKey) ?? [];
+    }
+
+    /// <summary>
+    /// Extracts a batch of records: read with one query per source and <see cref="TableRows.KeysPerQuery"/> keys, the stored full
+    /// texts found with one listing per source; full texts not stored yet are asked for one record at a time, as before. Each form
+    /// is saved in its record's transaction. Safe to run twice: rows are replaced by the same values; corrections are kept.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<ExtractedField>>> ExtractManyAsync(IReadOnlyList<string> recordKeys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(recordKeys);
+        var stored = await records.GetManyAsync(recordKeys, ct);
+        foreach (var key in recordKeys.Where(k => !stored.ContainsKey(k)).Distinct(StringComparer.Ordinal)) ExtractionLog.NotStored(log, key);
+        if (stored.Count == 0) return new Dictionary<string, IReadOnlyList<ExtractedField>>();
+        var withText = await fullTexts.StoredAmongAsync(stored.Keys, ct);
+        var forms = new List<(string RecordKey, IReadOnlyList<ExtractedField> Fields)>();
+        foreach (var record in stored.Values)
+            forms.Add((record.Key, await ExtractWithFullTextAsync(record, fetch: true, textStored: withText.Contains(record.Key), ct)));
+        await store.SaveManyAsync(forms, time.GetUtcNow(), ct);
+        foreach (var (key, fields) in forms) ExtractionLog.Extracted(log, key, string.Join("/", fields[0].Distinct), string.Join("/", fields[2].Distinct));
+        return forms.ToDictionary(f => f.RecordKey, f => f.Fields, StringComparer.Ordinal);
     }
 
     /// <summary>The form for a stored record: title, abstract, keywords and MeSH as text; affiliations for country and industry.</summary>
@@ -54,10 +73,14 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
     /// full-text services and stored with its licence), else from title and abstract. A full text that cannot be fetched or
     /// read, or carries no open licence, is not used: the study stays on its abstract, and nothing fails.
     /// </summary>
-    public async Task<IReadOnlyList<ExtractedField>> ExtractWithFullTextAsync(StoredRecord stored, bool fetch, CancellationToken ct)
+    public Task<IReadOnlyList<ExtractedField>> ExtractWithFullTextAsync(StoredRecord stored, bool fetch, CancellationToken ct) =>
+        ExtractWithFullTextAsync(stored, fetch, textStored: true, ct);
+
+    // textStored false: a listing just found no full text stored for the record, so it is not read.
+    private async Task<IReadOnlyList<ExtractedField>> ExtractWithFullTextAsync(StoredRecord stored, bool fetch, bool textStored, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        var text = await fullTexts.GetAsync(stored.Key, ct);
+        var text = textStored ? await fullTexts.GetAsync(stored.Key, ct) : null;
         if (text is null && fetch) text = await FetchAsync(stored, ct);
         if (text is null) return Extract(stored);
         JatsDocument doc;

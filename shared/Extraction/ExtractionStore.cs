@@ -38,6 +38,15 @@ public sealed class ExtractionStore(StorageClients storage)
         foreach (var chunk in actions.Chunk(100)) await Table.SubmitTransactionAsync(chunk, ct);
     }
 
+    /// <summary>Stores the forms of many records: each record's fields in one transaction (its own partition, which keeps a person's
+    /// corrections beside the values), a few records at a time.</summary>
+    public async Task SaveManyAsync(IReadOnlyList<(string RecordKey, IReadOnlyList<ExtractedField> Fields)> forms, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(forms);
+        await Parallel.ForEachAsync(forms, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (form, token) => await SaveAsync(form.RecordKey, form.Fields, now, token));
+    }
+
     /// <summary>Stores a person's correction of one field (an empty list says "none of these"); it survives re-extraction.</summary>
     public Task CorrectAsync(string recordKey, string field, Correction correction, CancellationToken ct)
     {

@@ -22,9 +22,83 @@ public sealed record RecordMessage(string RecordKey)
     public string ToJson() => JsonSerializer.Serialize(this, RecordsJson.Default.RecordMessage);
 }
 
+/// <summary>
+/// A message naming the records a stage should process together (at most <see cref="MaxKeys"/>): what the screen and extract
+/// queues carry since they were batched. A message in the one-record shape of <see cref="RecordMessage"/> reads as a batch of one,
+/// so messages queued before the change are still handled.
+/// </summary>
+public sealed record RecordBatch(IReadOnlyList<string> RecordKeys)
+{
+    /// <summary>Keys per message: one entity-group transaction of the stage's writes (100 operations), and far below a queue
+    /// message's 64 KiB.</summary>
+    public const int MaxKeys = 100;
+
+    /// <summary>Reads a queue message body in either shape; a body that is neither is an error the runtime will poison-queue.</summary>
+    public static RecordBatch Parse(string body)
+    {
+        RecordBatch? batch = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("recordKeys", out _))
+                batch = JsonSerializer.Deserialize(body, RecordsJson.Default.RecordBatch);
+        }
+        catch (JsonException) { }
+        if (batch is null) return new RecordBatch([RecordMessage.Parse(body).RecordKey]);
+        if (batch.RecordKeys is null || batch.RecordKeys.Count == 0 || batch.RecordKeys.Count > MaxKeys || batch.RecordKeys.Any(string.IsNullOrWhiteSpace))
+            throw new FormatException($"Queue message is not {{\"recordKeys\":[\"source:id\", ...]}} with 1 to {MaxKeys} keys: {body}");
+        return batch;
+    }
+
+    /// <summary>The message body as queued.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, RecordsJson.Default.RecordBatch);
+}
+
 /// <summary>Puts record messages on the stage queues, which carry plain string bodies.</summary>
 public static class RecordQueues
 {
+    /// <summary>Queues <paramref name="recordKeys"/> (each once) in messages of up to <see cref="RecordBatch.MaxKeys"/> for the stage that
+    /// drains <paramref name="queue"/>; returns how many messages were sent.</summary>
+    public static async Task<int> EnqueueManyAsync(this WorkQueues queues, QueueClient queue, IEnumerable<string> recordKeys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(recordKeys);
+        var sent = 0;
+        foreach (var chunk in recordKeys.Distinct(StringComparer.Ordinal).Chunk(RecordBatch.MaxKeys))
+        {
+            await queues.SendAsync(queue, new RecordBatch(chunk).ToJson(), ct);
+            sent++;
+        }
+        return sent;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="handle"/> on a batch's keys. When it fails and the batch names more than one record, the batch's two
+    /// halves are queued on <paramref name="queue"/> as messages of their own and false is returned (the caller's message is done):
+    /// a record that keeps failing ends up alone, where the drain's retries and poison queue deal with it, and the others are
+    /// handled. A batch of one, cancellation, and storage that cannot be reached are thrown as they are.
+    /// </summary>
+    public static async Task<bool> HandleOrSplitAsync(this WorkQueues queues, QueueClient queue, RecordBatch batch, Func<IReadOnlyList<string>, Task> handle,
+        Action<Exception>? onSplit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(handle);
+        try
+        {
+            await handle(batch.RecordKeys);
+            return true;
+        }
+        catch (Exception e) when (batch.RecordKeys.Count > 1 && e is not OperationCanceledException and not StorageUnavailableException)
+        {
+            onSplit?.Invoke(e);
+            var half = (batch.RecordKeys.Count + 1) / 2;
+            await queues.SendAsync(queue, new RecordBatch([.. batch.RecordKeys.Take(half)]).ToJson(), ct);
+            await queues.SendAsync(queue, new RecordBatch([.. batch.RecordKeys.Skip(half)]).ToJson(), ct);
+            return false;
+        }
+    }
+
     /// <summary>Queues the record named by <paramref name="recordKey"/> for the stage that drains <paramref name="queue"/>.</summary>
     public static Task EnqueueAsync(this WorkQueues queues, QueueClient queue, string recordKey, CancellationToken ct)
     {

@@ -45,6 +45,22 @@ public sealed class RecordStore(StorageClients storage)
         return hit.HasValue && hit.Value is { } e ? ToStored(e) : null;
     }
 
+    /// <summary>
+    /// The stored records among <paramref name="keys"/>, by key (keys not stored are left out): the keys of one source share a
+    /// partition, so they are read with one query per <see cref="TableRows.KeysPerQuery"/> keys instead of one read each.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, StoredRecord>> GetManyAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new Dictionary<string, StoredRecord>(StringComparer.Ordinal);
+        foreach (var source in keys.Distinct(StringComparer.Ordinal).Select(Split).GroupBy(k => k.Source, StringComparer.Ordinal))
+        {
+            foreach (var e in await TableRows.GetManyAsync<RecordEntity>(Records, source.Key, source.Select(k => KeyEncoding.Encode(k.RowKey)), select: null, ct))
+                found[e.Key] = ToStored(e);
+        }
+        return found;
+    }
+
     /// <summary>Every stored record, streamed page by page.</summary>
     public async IAsyncEnumerable<StoredRecord> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

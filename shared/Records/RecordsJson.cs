@@ -8,4 +8,5 @@ namespace SpineReview.Records;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BibRecord))]
 [JsonSerializable(typeof(RecordMessage))]
+[JsonSerializable(typeof(RecordBatch))]
 internal sealed partial class RecordsJson : JsonSerializerContext;

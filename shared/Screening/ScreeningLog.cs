@@ -8,6 +8,9 @@ internal static partial class ScreeningLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Screen: record {RecordKey} is not stored; message dropped")]
     public static partial void NotStored(ILogger logger, string recordKey);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Screen: a batch of {Count} records failed ({Reason}); split in two messages, each tried on its own")]
+    public static partial void BatchSplit(ILogger logger, int count, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Screen: {RecordKey} {Outcome} ({Reason})")]
     public static partial void Screened(ILogger logger, string recordKey, string outcome, string? reason);
 

@@ -19,8 +19,9 @@ public sealed record QueueEntry(string RecordKey, double Probability, IReadOnlyL
 public sealed record DecisionSnapshot(string RecordKey, IReadOnlyList<(ReviewerDecision Decision, ETag ETag)> Decisions, ETag? Stamp);
 
 /// <summary>
-/// Screening decisions: the Screening table holds one partition per record (row "rules"; one row per person's decision; row
-/// "decisions", the stamp every decision write changes in the same transaction), the ScreeningQueue table one row per record
+/// Screening decisions: the Screening table holds one partition per record (one row per person's decision; row "decisions", the
+/// stamp every decision write changes in the same transaction) and one partition per source for the rule decisions
+/// ("rules|source", row the record's id), the ScreeningQueue table one row per record
 /// that passed the rules. Decisions are rows of their own, so two people deciding at once never write the same row; the
 /// stamp makes "how many have decided" part of the write; the queue row is recomputed from them under ETag concurrency.
 /// </summary>
@@ -41,38 +42,78 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
     private bool _viewIncomplete;
     private long _writes;
 
-    public Task SaveRuleDecisionAsync(RuleDecision d, CancellationToken ct)
+    // Rule decisions are kept one partition per source ("rules|pubmed"), row key the record's id, so that a batch of a source's
+    // records is decided in entity-group transactions. Deployments from before kept them in the record's own partition (row
+    // "rules"): those rows are still read, and a record screened again is written the new way, which then wins.
+    private const string RulesPartitionPrefix = "rules|";
+    // The character after '|': every rules partition sorts in [RulesPartitionPrefix, RulesPartitionEnd).
+    private const string RulesPartitionEnd = "rules}";
+
+    private static (string Partition, string Row) RuleRowOf(string recordKey)
     {
-        ArgumentNullException.ThrowIfNull(d);
-        return Table.UpsertEntityAsync(new TableEntity(d.RecordKey, RulesRow)
+        var i = recordKey.IndexOf(':', StringComparison.Ordinal);
+        if (i <= 0) throw new ArgumentException($"'{recordKey}' is not a record key (source:id).", nameof(recordKey));
+        return (RulesPartitionPrefix + recordKey[..i], KeyEncoding.Encode(recordKey[(i + 1)..]));
+    }
+
+    private static TableEntity RuleEntity(RuleDecision d)
+    {
+        var (partition, row) = RuleRowOf(d.RecordKey);
+        return new TableEntity(partition, row)
         {
+            ["RecordKey"] = d.RecordKey,
             ["Excluded"] = d.Excluded,
             ["Reason"] = d.Reason,
             ["Rule"] = d.Rule,
             ["RuleVersion"] = d.RuleVersion,
             ["Evidence"] = d.Evidence,
             ["DecidedAt"] = d.DecidedAt,
-        }, TableUpdateMode.Replace, ct);
+        };
+    }
+
+    public Task SaveRuleDecisionAsync(RuleDecision d, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return Table.UpsertEntityAsync(RuleEntity(d), TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Stores rule decisions, replacing earlier ones of the same records: one entity-group transaction per source and
+    /// 100 decisions, so a batch lands whole or not at all per transaction.</summary>
+    public async Task SaveRuleDecisionsAsync(IReadOnlyList<RuleDecision> decisions, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(decisions);
+        foreach (var partition in decisions.Select(RuleEntity).GroupBy(e => e.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.DistinctBy(e => e.RowKey, StringComparer.Ordinal).Chunk(100))
+                await Table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
+        }
     }
 
     public async Task<RuleDecision?> GetRuleDecisionAsync(string recordKey, CancellationToken ct)
     {
-        var hit = await Table.GetEntityIfExistsAsync<TableEntity>(recordKey, RulesRow, cancellationToken: ct);
-        return hit.HasValue ? ToDecision(hit.Value!) : null;
+        var (partition, row) = RuleRowOf(recordKey);
+        var hit = await Table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct);
+        if (hit.HasValue) return ToDecision(hit.Value!);
+        var legacy = await Table.GetEntityIfExistsAsync<TableEntity>(recordKey, RulesRow, cancellationToken: ct);
+        return legacy.HasValue ? ToDecision(legacy.Value!) : null;
     }
 
-    /// <summary>Every rule decision.</summary>
+    /// <summary>Every rule decision (one per record: where a record has one of each layout, the newer layout's).</summary>
     public async Task<List<RuleDecision>> ListRuleDecisionsAsync(CancellationToken ct)
     {
-        var list = new List<RuleDecision>();
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {RulesRow}");
+        var byKey = new Dictionary<string, RuleDecision>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {RulesRow} or (PartitionKey ge {RulesPartitionPrefix} and PartitionKey lt {RulesPartitionEnd})");
         await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            list.Add(ToDecision(e));
-        return list;
+        {
+            var d = ToDecision(e);
+            var current = e.PartitionKey.StartsWith(RulesPartitionPrefix, StringComparison.Ordinal);
+            if (current || !byKey.ContainsKey(d.RecordKey)) byKey[d.RecordKey] = d;
+        }
+        return [.. byKey.Values];
     }
 
     private static RuleDecision ToDecision(TableEntity e) =>
-        new(e.PartitionKey, e.GetBoolean("Excluded") ?? false, e.GetString("Reason"), e.GetString("Rule") ?? "", e.GetString("RuleVersion") ?? "",
+        new(e.GetString("RecordKey") ?? e.PartitionKey, e.GetBoolean("Excluded") ?? false, e.GetString("Reason"), e.GetString("Rule") ?? "", e.GetString("RuleVersion") ?? "",
             e.GetString("Evidence") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default);
 
     // People's decisions.
@@ -164,7 +205,8 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
     public async Task<List<ReviewerDecision>> ListDecisionsAsync(CancellationToken ct)
     {
         var list = new List<ReviewerDecision>();
-        var filter = TableClient.CreateQueryFilter($"RowKey ne {RulesRow} and RowKey ne {StampRow}");
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey ne {RulesRow} and RowKey ne {StampRow} and (PartitionKey lt {RulesPartitionPrefix} or PartitionKey ge {RulesPartitionEnd})");
         await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             list.Add(ToReviewerDecision(e));
         return list;
@@ -197,6 +239,50 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
             Changed(recordKey, _ => ToEntry(entity));
         }
         catch (RequestFailedException e) when (e.Status == 409) { }
+    }
+
+    /// <summary>Puts records that passed the rules in the people's queue in entity-group transactions (one partition, 100 rows each);
+    /// a record already there keeps its state, as with <see cref="EnqueueAsync"/>. A transaction refused because some of its rows
+    /// exist (a batch handled again, or another run at the same time) is sent again without them, after one query that finds them.</summary>
+    public async Task EnqueueManyAsync(IReadOnlyList<string> recordKeys, double probability, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(recordKeys);
+        foreach (var chunk in recordKeys.Distinct(StringComparer.Ordinal).Chunk(100))
+        {
+            var pending = chunk.ToList();
+            while (pending.Count > 0)
+            {
+                var entities = pending.Select(k => new TableEntity(QueuePartition, k)
+                {
+                    ["Probability"] = probability,
+                    ["Reviewers"] = "",
+                    ["Status"] = nameof(ScreeningStatus.Pending),
+                    ["How"] = "waiting for people",
+                    ["Audit"] = false,
+                    ["AutoExcluded"] = false,
+                    ["EnqueuedAt"] = now,
+                }).ToList();
+                try
+                {
+                    var response = await Queue.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
+                    for (var i = 0; i < entities.Count; i++)
+                    {
+                        var entity = entities[i];
+                        entity.ETag = i < response.Value.Count ? response.Value[i].Headers.ETag ?? default : default;
+                        Changed(entity.RowKey, _ => ToEntry(entity));
+                    }
+                    pending.Clear();
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 409)
+                {
+                    var there = await TableRows.GetManyAsync<TableEntity>(Queue, QueuePartition, pending, ["RowKey"], ct);
+                    var known = there.Select(x => x.RowKey).ToHashSet(StringComparer.Ordinal);
+                    // A conflict without any of the rows there is not the one this handles.
+                    if (known.Count == 0) throw;
+                    pending.RemoveAll(known.Contains);
+                }
+            }
+        }
     }
 
     public async Task<QueueEntry?> GetQueueEntryAsync(string recordKey, CancellationToken ct)

@@ -53,7 +53,19 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
     /// for a person. Storage that cannot be reached stops the drain at once (<see cref="StorageUnavailableException"/>):
     /// every other message would fail the same way.
     /// </summary>
-    public async Task<DrainResult> DrainAsync(QueueClient queue, Func<string, CancellationToken, Task> handle, IProgress<int>? progress, CancellationToken ct,
+    public Task<DrainResult> DrainAsync(QueueClient queue, Func<string, CancellationToken, Task> handle, IProgress<int>? progress, CancellationToken ct,
+        Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return DrainBatchesAsync(queue, async (body, token) => { await handle(body, token); return 1; }, progress, ct, onFailure, onWaiting);
+    }
+
+    /// <summary>
+    /// <see cref="DrainAsync"/> for messages that each carry a batch: <paramref name="handle"/> returns how many items the message
+    /// held, and <see cref="DrainResult.Done"/> and <paramref name="progress"/> count those items (failed, poisoned and pending ones
+    /// are still counted in messages).
+    /// </summary>
+    public async Task<DrainResult> DrainBatchesAsync(QueueClient queue, Func<string, CancellationToken, Task<int>> handle, IProgress<int>? progress, CancellationToken ct,
         Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
@@ -101,9 +113,10 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
                     continue;
                 }
                 var held = new Holder(queue, m.MessageId, receipt, Visibility, time);
+                int items = 0;
                 try
                 {
-                    await held.RunAsync(() => handle(m.Body.ToString(), ct), ct);
+                    await held.RunAsync(async () => items = await handle(m.Body.ToString(), ct), ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not StorageUnavailableException)
                 {
@@ -116,7 +129,8 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
                 }
                 await DeleteAsync(queue, m.MessageId, held.Receipt, ct);
                 failed.Remove(m.MessageId);
-                done++;
+                if (items == 0) continue;
+                done += items;
                 progress?.Report(done);
             }
         }

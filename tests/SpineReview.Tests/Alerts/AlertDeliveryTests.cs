@@ -433,7 +433,7 @@ public class AlertDeliveryTests
     }
 
     [Fact]
-    public async Task IncludedByPeople_NudgesTheAlertsQueue_AndTheQueueFunctionSendsTheAlert()
+    public async Task IncludedByPeople_NudgesTheAlertsQueue_AndTheDrainQueuesTimerSendsTheAlert()
     {
         var (host, clock) = Create(new Dictionary<string, string?> { ["Screening:ReviewersPerRecord"] = "1" });
         await using var _ = host;
@@ -442,10 +442,11 @@ public class AlertDeliveryTests
         var key = await SeedStudyAsync(host, LumbarMri("870901"), null, probability: 0.6);
         clock.Advance(TimeSpan.FromHours(1));
         await host.Get<SpineReview.Screening.People.ReviewService>().DecideAsync("ana", key, "include", null, null, null, default);
-        var message = (await host.Get<SpineReview.Storage.WorkQueues>().Alerts.ReceiveMessageAsync()).Value;
+        var alertsQueue = host.Get<SpineReview.Storage.WorkQueues>().Alerts;
+        var message = (await alertsQueue.PeekMessageAsync()).Value;
         Assert.Equal(key, RecordMessage.Parse(message.Body.ToString()).RecordKey);
 
-        await new SendAlerts(host.Get<AlertService>()).Immediate(message.Body.ToString(), default);
+        await new DrainQueues(host.Get<SpineReview.Cycle.CycleService>(), host.Get<Microsoft.Extensions.Logging.ILogger<DrainQueues>>()).Run(new TimerInfo(), default);
         var mail = await MailDev.WaitForAsync(address, 2);
         Assert.Equal(2, mail.Count);
         Assert.Contains("one reviewer included it", mail[1].TextBody, StringComparison.Ordinal);

@@ -24,56 +24,63 @@ public class FunctionTests
     };
 
     [Fact]
-    public async Task ScreenRecord_QueueMessage_StoresDecisionAndQueuesExtraction()
+    public async Task DrainQueues_HandedOverBatch_ScreensExtractsAndEmptiesTheQueues()
     {
         await using var host = TestHost.Create();
-        var record = Eligible("900001");
-        await host.Get<DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
+        var records = new[]
+        {
+            Eligible("900001"),
+            Eligible("900002") with { Title = "Deep learning grading of lumbar disc degeneration on MRI", Abstract = "A convolutional neural network graded 500 lumbar MRI scans." },
+        };
+        foreach (var r in records) await host.Get<DedupService>().RegisterAsync(r, "run1", DateTimeOffset.UnixEpoch, default);
+        await host.Get<SpineReview.Sources.ScreeningHandover>().HandOverManyAsync([.. records.Select(r => r.Key)], default);
+        var queues = host.Get<WorkQueues>();
+        Assert.Equal(1, (await queues.Screen.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
-        await new ScreenRecord(host.Get<ScreeningService>()).Run(new RecordMessage(record.Key).ToJson(), default);
+        await new DrainQueues(host.Get<SpineReview.Cycle.CycleService>(), host.Get<Microsoft.Extensions.Logging.ILogger<DrainQueues>>()).Run(new TimerInfo(), default);
 
-        var decision = await host.Get<ScreeningStore>().GetRuleDecisionAsync(record.Key, default);
-        Assert.NotNull(decision);
-        Assert.False(decision!.Excluded);
-        Assert.Equal(RuleVerdict.Version, decision.RuleVersion);
-        var queued = await host.Get<WorkQueues>().Extract.ReceiveMessageAsync();
-        Assert.Equal(record.Key, RecordMessage.Parse(queued.Value.Body.ToString()).RecordKey);
-    }
-
-    [Fact]
-    public async Task ScreenRecord_MalformedMessage_ThrowsSoTheRuntimePoisonQueuesIt()
-    {
-        await using var host = TestHost.Create();
-        var e = await Assert.ThrowsAsync<FormatException>(() => new ScreenRecord(host.Get<ScreeningService>()).Run("not json", default));
-        Assert.Contains("recordKey", e.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("not json")]
-    [InlineData("""{"recordKey":""}""")]
-    public async Task ExtractRecordAndSendAlerts_MalformedMessage_ThrowSoTheRuntimePoisonQueuesIt(string body)
-    {
-        await using var host = TestHost.Create();
-        var extract = await Assert.ThrowsAsync<FormatException>(() => new ExtractRecord(host.Get<ExtractionService>()).Run(body, default));
-        Assert.Contains("recordKey", extract.Message, StringComparison.Ordinal);
-        var alert = await Assert.ThrowsAsync<FormatException>(() => new SendAlerts(host.Get<SpineReview.Alerts.AlertService>()).Immediate(body, default));
-        Assert.Contains("recordKey", alert.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ExtractRecord_QueueMessage_StoresModalityAndRegionWithEvidence()
-    {
-        await using var host = TestHost.Create();
-        var record = Eligible("900002");
-        await host.Get<DedupService>().RegisterAsync(record, "run1", DateTimeOffset.UnixEpoch, default);
-
-        await new ExtractRecord(host.Get<ExtractionService>()).Run(new RecordMessage(record.Key).ToJson(), default);
-
-        var fields = (await host.Get<ExtractionStore>().ListAsync(default))[record.Key];
+        foreach (var r in records)
+        {
+            var decision = await host.Get<ScreeningStore>().GetRuleDecisionAsync(r.Key, default);
+            Assert.False(decision!.Excluded);
+            Assert.Equal(RuleVerdict.Version, decision.RuleVersion);
+            Assert.NotNull(await host.Get<ScreeningStore>().GetQueueEntryAsync(r.Key, default));
+        }
+        var fields = (await host.Get<ExtractionStore>().ListAsync(default))[records[0].Key];
         var modality = fields.Single(f => f.Field == "modality");
         Assert.Equal(["CT"], modality.Distinct);
         Assert.Contains("fractures on CT", modality.Values[0].Evidence, StringComparison.Ordinal);
         Assert.Equal(["Thoracic", "Lumbar"], fields.Single(f => f.Field == "region").Distinct);
+        Assert.Equal(0, (await queues.Screen.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, (await queues.Extract.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task DrainQueues_MalformedMessage_FailsTheRunAndLeavesTheMessageForItsRetries()
+    {
+        await using var host = TestHost.Create();
+        var queues = host.Get<WorkQueues>();
+        await queues.SendAsync(queues.Screen, "not json", default);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new DrainQueues(host.Get<SpineReview.Cycle.CycleService>(), host.Get<Microsoft.Extensions.Logging.ILogger<DrainQueues>>()).Run(new TimerInfo(), default));
+        Assert.Contains("1 queued batches failed", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await queues.Screen.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Theory]
+    [InlineData("not json", "recordKey")]
+    [InlineData("""{"recordKey":""}""", "recordKey")]
+    [InlineData("""{"recordKeys":[]}""", "recordKeys")]
+    public async Task ScreenExtractAndAlerts_MalformedMessage_ThrowSoTheDrainPoisonQueuesIt(string body, string named)
+    {
+        await using var host = TestHost.Create();
+        var screen = await Assert.ThrowsAsync<FormatException>(() => host.Get<ScreeningService>().ScreenMessageAsync(body, default));
+        Assert.Contains(named, screen.Message, StringComparison.Ordinal);
+        var extract = await Assert.ThrowsAsync<FormatException>(() => host.Get<ExtractionService>().ExtractMessageAsync(body, default));
+        Assert.Contains(named, extract.Message, StringComparison.Ordinal);
+        var alert = await Assert.ThrowsAsync<FormatException>(() => host.Get<SpineReview.Alerts.AlertService>().RunForMessageAsync(body, default));
+        Assert.Contains("recordKey", alert.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -86,8 +86,7 @@ public class BuildTests
             ["HarvestOpenAlex"] = "timerTrigger",
             ["SearchCitations"] = "timerTrigger",
             ["RefreshStudies"] = "timerTrigger",
-            ["ScreenRecord"] = "queueTrigger",
-            ["ExtractRecord"] = "queueTrigger",
+            ["DrainQueues"] = "timerTrigger",
             ["RegenerateReport"] = "timerTrigger",
             ["GetLatestReport"] = "httpTrigger",
             ["GetReportVersion"] = "httpTrigger",
@@ -105,7 +104,6 @@ public class BuildTests
             ["AlertsSubscribe"] = "httpTrigger",
             ["AlertsSubscribers"] = "httpTrigger",
             ["SendDigests"] = "timerTrigger",
-            ["SendAlerts"] = "queueTrigger",
             // The web app: one HTTP function per page or action (Functions/WebPagesTests checks them against the routes).
             ["WebAdmin"] = "httpTrigger",
             ["WebAdminImport"] = "httpTrigger",

@@ -154,7 +154,7 @@ internal static class CodeSettings
     /// <summary>Settings named in the Functions app's trigger attributes: %Section:Key% expressions and connection names.</summary>
     internal static IEnumerable<(string Key, string By)> TriggerSettings()
     {
-        var assembly = typeof(SpineReview.Functions.Functions.ScreenRecord).Assembly;
+        var assembly = typeof(SpineReview.Functions.Functions.DrainQueues).Assembly;
         foreach (var method in assembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)))
             foreach (var attribute in method.GetParameters().SelectMany(p => p.CustomAttributes))
             {
