@@ -83,9 +83,10 @@ public sealed class CycleService(Harvester harvester, WorkQueues queues, Screeni
     }
 
     private static string Waiting(string stage, int hidden, TimeSpan wait) =>
-        $"{stage}: {Records(hidden)} hidden on the queue (taken by a run that was interrupted, or by one still working); waiting up to {wait.TotalSeconds:0} s for them";
+        $"{stage}: {Messages(hidden)} hidden on the queue (taken by a run that was interrupted, or by one still working); waiting up to {wait.TotalSeconds:0} s for them";
 
-    internal static string Records(int n) => n == 1 ? "1 record" : $"{n} records";
+    // Hidden work is counted in messages: a message names a batch of records, and which ones is not known until it is received.
+    internal static string Messages(int n) => n == 1 ? "1 message of records" : $"{n} messages of records";
 
     // A batch moves the count by many at once: report each time it passes a multiple of the step.
     private static SyncProgress<int> Every(int step, Action<int> report)
@@ -123,7 +124,7 @@ public sealed class CycleIncompleteException : Exception
     public DateTimeOffset? RunAgainAfter { get; }
 
     internal static string Pending(string stage, int n) =>
-        $"{stage}: {CycleService.Records(n)} still pending (hidden on the queue: taken by a run that was interrupted, or by one still working)";
+        $"{stage}: {CycleService.Messages(n)} still pending (hidden on the queue: taken by a run that was interrupted, or by one still working)";
 
     private static string Describe(WorkQueues.DrainResult screened, WorkQueues.DrainResult extracted, DateTimeOffset after)
     {

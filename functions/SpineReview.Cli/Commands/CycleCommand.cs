@@ -56,8 +56,8 @@ internal static class CycleCommand
         var n = stage == "screen"
             ? await cycle.DrainScreenAsync(c.Progress, c.Cancellation)
             : await cycle.DrainExtractAsync(c.Progress, c.Cancellation);
-        await c.Out.WriteLineAsync($"{stage} done: {n.Done} records processed, {n.Failed} failed (left queued), {n.Poisoned} moved to the poison queue" +
-            (n.Pending > 0 ? $", {n.Pending} still hidden on the queue (run it again later)" : ""));
+        await c.Out.WriteLineAsync($"{stage} done: {n.Done} records processed, {n.Failed} messages failed (left queued), {n.Poisoned} messages moved to the poison queue" +
+            (n.Pending > 0 ? $", {n.Pending} messages still hidden on the queue (run it again later)" : ""));
         return n.Failed > 0 || n.Pending > 0 ? ExitCodes.Failed : ExitCodes.Success;
     }
 }
