@@ -135,8 +135,8 @@ resource storageTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2
 ]
 
 // Diagnostic settings: each service's writes and deletes (who changed what) and every service's transaction metrics.
-// Reads are left out: most of them are the Functions host and the scale controller polling the queues (about 780,000 a
-// month, docs/deployment.md), and the Transaction metric counts them by API name anyway.
+// Reads are left out: most of them are the Functions host's timer leases and the app's reads of every row for ranking and the
+// report (docs/deployment.md; the queues are no longer polled by triggers), and the Transaction metric counts them by API name anyway.
 var storageDiagnostics = {
   workspaceId: workspaceId
   logs: [

@@ -110,6 +110,25 @@ public class BatchStagesTests
     }
 
     [Fact]
+    public async Task HandOverIfNotYetMany_SomeSentBefore_QueuesOnlyTheOthersInOneMessage()
+    {
+        await using var host = TestHost.Create(settings: NoCrossref);
+        var keys = Enumerable.Range(0, 30).Select(i => $"pubmed:95400{i:D3}").ToList();
+        var handover = host.Get<ScreeningHandover>();
+        await handover.HandOverAsync(keys[3], default);
+        await handover.HandOverManyAsync(keys[10..20], default);
+        var screen = host.Get<WorkQueues>().Screen;
+        await screen.ClearMessagesAsync();
+
+        await handover.HandOverIfNotYetManyAsync(keys, default);
+        var body = Assert.Single(await BodiesAsync(screen));
+        Assert.Equal(keys.Where((_, i) => i != 3 && i is < 10 or >= 20), RecordBatch.Parse(body).RecordKeys);
+        // Now every one is marked sent: a run that stops and starts again queues nothing more.
+        await handover.HandOverIfNotYetManyAsync(keys, default);
+        Assert.Single(await BodiesAsync(screen));
+    }
+
+    [Fact]
     public async Task Drains_OldSingleKeyMessages_AreScreenedAndExtracted()
     {
         await using var host = TestHost.Create(settings: NoCrossref);
