@@ -19,6 +19,15 @@ public sealed partial class DedupService
     /// form is read whole once and the form written onto it, so the next run does not read it again.</summary>
     public async Task<HarvestIndex> LoadIndexAsync(CancellationToken ct)
     {
+        var index = new HarvestIndex(options.Value);
+        await ReadIntoAsync(index, ct);
+        return index;
+    }
+
+    private async Task ReadIntoAsync(HarvestIndex index, CancellationToken ct)
+    {
+        // Read before the tables: a study linked to another while they are read changes it, and the first page sees that.
+        var mark = await dedup.RelinkMarkAsync(ct);
         var links = new List<StoredLink>();
         var claims = new List<(string Kind, string EncodedValue, string RecordKey)>();
         // The two tables are read at the same time: the load is two streams of pages, not one after the other.
@@ -30,7 +39,8 @@ public sealed partial class DedupService
         {
             if (links[i].Dedup is { } json && JsonSerializer.Deserialize(json, DedupJson.Default.DedupRecord) is { } d) fingerprints[i] = Fingerprint.Of(d);
         });
-        var index = new HarvestIndex(options.Value);
+        index.Clear();
+        index.RelinkMark = mark;
         for (var i = 0; i < links.Count; i++)
         {
             var f = fingerprints[i];
@@ -43,7 +53,6 @@ public sealed partial class DedupService
             index.Put(links[i].Key, f, links[i].DuplicateOf);
         }
         foreach (var (kind, value, holder) in claims) index.ClaimStored(kind, value, holder);
-        return index;
     }
 
     /// <summary>Stores a page of harvested records against a run's index, each as <see cref="RegisterAsync"/> would (the same
@@ -121,18 +130,25 @@ public sealed partial class DedupService
             outcomes[i] = new PageOutcome(page[i], outcome, study);
         }
 
-        // Written first, read after: a study merged into another since the index was read (a person's merge, a writer that lost a
-        // claim) is seen here, and the link moved on, as FollowAsync does for one record; of such a merge and this write, one sees the other.
+        // Written first, read after: a study linked to another since the index was read (a person's merge, a writer that lost a claim)
+        // changed the relink mark before that merge listed the records linked to it. Unchanged, the merge will see this page's
+        // links; changed, the index is read again (after this page's writes) and a link that leads to a study no longer one is
+        // moved on, as FollowAsync does for one record.
         var duplicates = written.Where(i => plan[i].Plan == PagePlan.Duplicate).ToList();
-        var studies = await records.LinksAsync(duplicates.Select(i => plan[i].DuplicateOf!), ct);
+        var reread = duplicates.Count > 0 && await dedup.RelinkMarkAsync(ct) != index.RelinkMark;
+        if (reread) await ReadIntoAsync(index, ct);
         foreach (var i in duplicates)
         {
             var study = plan[i].DuplicateOf!;
-            if (studies.GetValueOrDefault(study) is not null)
+            if (reread)
             {
-                // Its link may have been moved on already by the writer that relinked the study (LoseAsync): go on from where it is.
-                study = await FollowAsync(page[i].Key, (await records.GetAsync(page[i].Key, ct))?.DuplicateOf ?? study, ct);
-                index.Put(page[i].Key, plan[i].Fingerprint, study);
+                // Its link as stored now: the writer that relinked the study may have moved it on already (LoseAsync, MergeAsync).
+                study = index.StudyOf(page[i].Key);
+                if (index.StudyOf(study) != study)
+                {
+                    study = await FollowAsync(page[i].Key, study, ct);
+                    index.Put(page[i].Key, plan[i].Fingerprint, study);
+                }
             }
             outcomes[i] = new PageOutcome(page[i], RecordOutcome.Duplicate, study);
         }

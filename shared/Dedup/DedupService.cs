@@ -177,6 +177,7 @@ public sealed partial class DedupService(RecordStore records, IdentifierIndex id
     private async Task<string> LoseAsync(string key, List<(string Kind, string Value)> claimed, string study, string by, CancellationToken ct)
     {
         await records.RelinkAsync(key, null, study, by, ct);
+        await dedup.MarkRelinkedAsync(ct);
         study = await FollowAsync(key, study, ct);
         foreach (var (kind, value) in claimed) await identifiers.MoveAsync(kind, value, key, study, ct);
         await MoveLinkedAsync(key, study, ct);
@@ -285,6 +286,8 @@ public sealed partial class DedupService(RecordStore records, IdentifierIndex id
             await records.RelinkAsync(key, study, record.DuplicateOf, record.DuplicateBy, CancellationToken.None);
             throw new RecordRefusedException($"Record {study} was merged or relinked meanwhile. Look at both records again before deciding.");
         }
+        // Before the linked records are listed: a harvest run that linked a record to this one after reading its index sees the mark.
+        await dedup.MarkRelinkedAsync(CancellationToken.None);
         // The merge stands: the rest must finish even when the command is cancelled now.
         await dedup.DecideAsync(key, into, DedupStore.Same, decidedBy, at, CancellationToken.None);
         var moved = new List<StoredRecord> { record };

@@ -44,6 +44,17 @@ public sealed class HarvestIndex(DedupOptions options)
     /// <summary>Records in the index.</summary>
     public int Count => _records.Count;
 
+    /// <summary>The relink mark read before the index was (<see cref="DedupStore.RelinkMarkAsync"/>).</summary>
+    public string RelinkMark { get; set; } = "";
+
+    /// <summary>Empties the index, to be read again.</summary>
+    public void Clear()
+    {
+        _records.Clear();
+        _blocks.Clear();
+        _claims.Clear();
+    }
+
     /// <summary>Claimed index rows (identifiers and titles).</summary>
     public int Claims => _claims.Count;
 

@@ -173,27 +173,6 @@ public sealed class RecordStore(StorageClients storage)
             yield return new StoredLink(e.GetString("Key") ?? "", e.GetString("DuplicateOf"), e.GetString("Dedup"));
     }
 
-    // A filter may hold 15 comparisons on Azure Table storage: the partition and 14 row keys.
-    private const int RowsPerQuery = 14;
-
-    /// <summary>The links of the stored records among <paramref name="keys"/> (key to the study it is linked to, null for a study),
-    /// read 14 to a request within a source partition; keys not stored are left out.</summary>
-    public async Task<Dictionary<string, string?>> LinksAsync(IEnumerable<string> keys, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var links = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var partition in keys.Distinct(StringComparer.Ordinal).Select(Split).GroupBy(k => k.Source, StringComparer.Ordinal))
-            foreach (var chunk in partition.Chunk(RowsPerQuery))
-            {
-                // Each comparison is made by CreateQueryFilter (quoted and escaped); only the finished parts are joined.
-                var rows = string.Join(" or ", chunk.Select(k => TableClient.CreateQueryFilter($"RowKey eq {KeyEncoding.Encode(k.RowKey)}")));
-                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key}") + " and (" + rows + ")";
-                await foreach (var e in Records.QueryAsync<TableEntity>(filter, select: ["Key", "DuplicateOf"], cancellationToken: ct))
-                    links[e.GetString("Key") ?? ""] = e.GetString("DuplicateOf");
-            }
-        return links;
-    }
-
     /// <summary>Writes the deduplicator's compact form onto a record stored before the column existed (a merge of one column: the
     /// link and the record stay as they are).</summary>
     public async Task SetDedupAsync(string key, string dedup, CancellationToken ct)

@@ -166,6 +166,22 @@ public class BulkRegistrationTests
     }
 
     [Fact]
+    public async Task RegisterPage_StudyMergedElsewhereAfterTheIndexWasRead_CopyLinkedToTheStudyItWasMergedInto()
+    {
+        await using var host = TestHost.Create(settings: NoCrossref);
+        var dedup = host.Get<DedupService>();
+        var index = await dedup.LoadIndexAsync(default);
+        await dedup.RegisterPageAsync([PubMed(1), PubMed(2)], "run1", At, index, null, default);
+        // A person merges the first study into the second while the run goes on with the index it read.
+        await dedup.MergeAsync(PubMed(1).Key, PubMed(2).Key, "Reviewer", At, default);
+
+        var outcome = (await dedup.RegisterPageAsync([EuropePmc(1)], "run1", At, index, null, default)).Single();
+
+        Assert.Equal((RecordOutcome.Duplicate, PubMed(2).Key), (outcome.Outcome, outcome.DuplicateOf));
+        Assert.Equal(PubMed(2).Key, (await host.Get<RecordStore>().GetAsync(EuropePmc(1).Key, default))!.DuplicateOf);
+    }
+
+    [Fact]
     public async Task LoadIndex_RecordStoredBeforeTheCompactColumn_ReadWholeOnceAndTheColumnWritten()
     {
         await using var host = TestHost.Create(settings: NoCrossref);
