@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SpineReview.Records;
+using SpineReview.Storage;
 
 namespace SpineReview.Dedup;
 
@@ -94,10 +95,18 @@ public sealed partial class DedupService
         foreach (var kind in ClaimOrder)
         {
             var rows = new List<(string Value, string Key)>();
+            var values = new HashSet<string>(StringComparer.Ordinal);
+            var twice = new HashSet<string>(StringComparer.Ordinal);
             foreach (var i in claiming)
-                if (ClaimValue(kind, stored[i], plan[i]) is { } value) rows.Add((value, page[i].Key));
+                if (ClaimValue(kind, stored[i], plan[i]) is { } value)
+                {
+                    // A row may come once in a transaction: a value a completed record gained (a DOI from Crossref) may be another study's on the page.
+                    if (values.Add(KeyEncoding.Encode(value))) rows.Add((value, page[i].Key));
+                    else twice.Add(page[i].Key);
+                }
             if (rows.Count == 0) continue;
-            var held = await identifiers.ClaimManyAsync(kind, rows, ct);
+            var held = new HashSet<string>(await identifiers.ClaimManyAsync(kind, rows, ct), StringComparer.Ordinal);
+            held.UnionWith(twice);
             if (held.Count == 0) continue;
             settle.AddRange(claiming.Where(i => held.Contains(page[i].Key)));
             claiming.RemoveAll(i => held.Contains(page[i].Key));
