@@ -42,12 +42,16 @@ public static class CycleBench
             return ProcessNextAsync(message, pipeline);
         }
 
+        // The ports bench.sh gave the benchmark's own Azurite (10111 and 10112 unless BENCH_CYCLE_PORT moved them).
+        private static readonly int QueuePort = int.TryParse(Environment.GetEnvironmentVariable("BENCH_QUEUE_PORT"), CultureInfo.InvariantCulture, out var q) ? q : 10111;
+        private static readonly int TablePort = int.TryParse(Environment.GetEnvironmentVariable("BENCH_TABLE_PORT"), CultureInfo.InvariantCulture, out var t) ? t : 10112;
+
         // Azurite serves each service on its own port; Azure on its own host name.
         private void Count(HttpMessage message)
         {
             var (host, port) = (message.Request.Uri.Host ?? "", message.Request.Uri.Port);
-            if (host.Contains(".table.", StringComparison.Ordinal) || port is 10002 or 10112) Interlocked.Increment(ref _tables);
-            else if (host.Contains(".queue.", StringComparison.Ordinal) || port is 10001 or 10111) Interlocked.Increment(ref _queues);
+            if (host.Contains(".table.", StringComparison.Ordinal) || port is 10002 || port == TablePort) Interlocked.Increment(ref _tables);
+            else if (host.Contains(".queue.", StringComparison.Ordinal) || port is 10001 || port == QueuePort) Interlocked.Increment(ref _queues);
             else Interlocked.Increment(ref _blobs);
         }
     }
