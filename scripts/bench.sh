@@ -73,16 +73,18 @@ fi
 
 if [ "$what" = cycle ]; then
   # An Azurite of its own with its data on disk, as scripts/run.sh keeps it (the shared one on 10000-10002 may be in memory and
-  # busy with tests), on ports 10110-10112, with an account key made for this run.
-  for p in 10110 10111 10112; do port_open "$p" && die "port $p is in use; the cycle benchmark starts its own Azurite there"; done
+  # busy with tests), on ports 10110-10112 (BENCH_CYCLE_PORT=P: P to P+2, for a second benchmark at the same time), with an
+  # account key made for this run.
+  bp=${BENCH_CYCLE_PORT:-10110}; qp=$((bp + 1)); tp=$((bp + 2)); export BENCH_QUEUE_PORT=$qp BENCH_TABLE_PORT=$tp
+  for p in $bp $qp $tp; do port_open "$p" && die "port $p is in use; the cycle benchmark starts its own Azurite there (BENCH_CYCLE_PORT=P moves it to P..P+2)"; done
   data="$ROOT/out/bench/azurite-cycle"; rm -rf "$data"; mkdir -p "$data"
   account="benchcycle"; key=$(python3 -c "import os,base64;print(base64.b64encode(os.urandom(64)).decode())")
   AZURITE_ACCOUNTS="$account:$key" "$ROOT/node_modules/.bin/azurite" --silent --location "$data" --skipApiVersionCheck --loose \
-    --blobHost 127.0.0.1 --blobPort 10110 --queueHost 127.0.0.1 --queuePort 10111 --tableHost 127.0.0.1 --tablePort 10112 >"$data.out" 2>&1 &
+    --blobHost 127.0.0.1 --blobPort $bp --queueHost 127.0.0.1 --queuePort $qp --tableHost 127.0.0.1 --tablePort $tp >"$data.out" 2>&1 &
   AZURITE_PID=$!
   trap stop_started EXIT
-  await_ports Azurite "$AZURITE_PID" "$data.out" 10110 10111 10112
-  export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:10110/$account;QueueEndpoint=http://127.0.0.1:10111/$account;TableEndpoint=http://127.0.0.1:10112/$account;"
+  await_ports Azurite "$AZURITE_PID" "$data.out" $bp $qp $tp
+  export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$bp/$account;QueueEndpoint=http://127.0.0.1:$qp/$account;TableEndpoint=http://127.0.0.1:$tp/$account;"
   say "command: scripts/bench.sh cycle $records${BENCH_TIME_LIMIT:+ (BENCH_TIME_LIMIT=$BENCH_TIME_LIMIT)}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   "$bench" cycle "$records" ${BENCH_TIME_LIMIT:+"$BENCH_TIME_LIMIT"}
   status=$?

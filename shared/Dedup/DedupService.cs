@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SpineReview.Records;
 using SpineReview.Screening;
@@ -22,7 +23,7 @@ public sealed record ReviewPair(DedupPair Pair, int? Year, string? Title, int? O
 /// <summary>Duplicate detection over everything stored: an incoming record is linked to a stored study by a shared identifier
 /// (DOI, PMID, PMCID, arXiv id; point reads), else by the fingerprint index and the matcher's bands; and a person's verdicts
 /// (merge, split, keep apart) with the work each one brings with it (screening queues follow the study, not the record).</summary>
-public sealed class DedupService(RecordStore records, IdentifierIndex identifiers, DedupStore dedup, ScreeningStore screening, WorkQueues queues,
+public sealed partial class DedupService(RecordStore records, IdentifierIndex identifiers, DedupStore dedup, ScreeningStore screening, WorkQueues queues,
     IOptions<DedupOptions> options)
 {
     /// <summary><see cref="StoredRecord.DuplicateBy"/> of a record merged by the matcher on title, authors and bibliographic details.</summary>
@@ -38,9 +39,11 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
     /// <summary>Stores a harvested record unless this source record is stored already; links it when it duplicates a stored study.
     /// <paramref name="prepare"/> completes a record about to be stored as a study of its own (the harvest's enrichment).
     /// Safe against other processes storing the same work at once: a record becomes a study only by claiming its identifiers
-    /// (and its title) with insert-only rows; a writer that finds one claimed by another record links to that record's study.</summary>
+    /// (and its title) with insert-only rows; a writer that finds one claimed by another record links to that record's study.
+    /// With <paramref name="index"/> (a harvest run's), candidates come from memory and the index is kept up to date, not the
+    /// fingerprint table.</summary>
     public async Task<(RecordOutcome Outcome, string? DuplicateOf)> RegisterAsync(BibRecord record, string harvestRun, DateTimeOffset now, CancellationToken ct,
-        Func<BibRecord, CancellationToken, Task<BibRecord>>? prepare = null)
+        Func<BibRecord, CancellationToken, Task<BibRecord>>? prepare = null, HarvestIndex? index = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         var key = record.Key;
@@ -51,7 +54,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
             // way (a claim another writer made meanwhile links the record to that study).
             var study = stored.DuplicateOf;
             if (study is null && await ClaimAsync(stored.Record, fingerprint, key, ct) is { } lost) study = lost;
-            await dedup.IndexAsync(fingerprint, study ?? key, ct);
+            await IndexAsync(index, stored.Record, fingerprint, key, study, ct);
             return (RecordOutcome.AlreadyStored, study);
         }
 
@@ -61,7 +64,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
         if (duplicateOf is null)
         {
             var o = options.Value;
-            var candidates = await dedup.CandidatesAsync(fingerprint, o.MaxBlockSize, ct);
+            var candidates = index is not null ? index.Candidates(fingerprint) : await dedup.CandidatesAsync(fingerprint, o.MaxBlockSize, ct);
             // Only a record never stored gets here: a person's verdicts concern stored records, which are never matched again.
             var match = DedupMatcher.Best(fingerprint, candidates, o);
             switch (match?.Band)
@@ -77,24 +80,48 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
 
         // Matching is on the record as harvested; a record that will be screened is completed (enriched) first, so it is written once.
         if (duplicateOf is null && prepare is not null) record = await prepare(record, ct);
-        if (!await records.TryAddAsync(record, harvestRun, now, duplicateOf, duplicateBy, ct)) return (RecordOutcome.AlreadyStored, duplicateOf);
+        if (!await records.TryAddAsync(record, harvestRun, now, duplicateOf, duplicateBy, ct, Compact(fingerprint)))
+            return (RecordOutcome.AlreadyStored, duplicateOf);
         if (duplicateOf is not null)
         {
             // The index may lead to a record merged into another study since (a person's merge, or a writer that lost a claim).
             duplicateOf = await FollowAsync(key, duplicateOf, ct);
-            await dedup.IndexAsync(fingerprint, duplicateOf, ct);
+            await IndexAsync(index, record, fingerprint, key, duplicateOf, ct);
             if (review is not null) await dedup.AddReviewAsync(key, review.CandidateKey, review.TitleSimilarity, ct);
             return (RecordOutcome.Duplicate, duplicateOf);
         }
         // Stored as a study so far; it stays one only if no other writer claimed one of its identifiers or its title first.
         if (await ClaimAsync(record, fingerprint, key, ct) is { } winner)
         {
-            await dedup.IndexAsync(fingerprint, winner, ct);
+            await IndexAsync(index, record, fingerprint, key, winner, ct);
             return (RecordOutcome.Duplicate, winner);
         }
-        await dedup.IndexAsync(fingerprint, key, ct);
+        await IndexAsync(index, record, fingerprint, key, null, ct);
         if (review is not null) await dedup.AddReviewAsync(key, review.CandidateKey, review.TitleSimilarity, ct);
         return (RecordOutcome.New, null);
+    }
+
+    // The fingerprint table without a run's index; with one, the index in memory: the record's fingerprint and link, and for a study
+    // the rows it claimed (a row the index knows another holder of keeps that holder: storage decided, and the index only follows).
+    private async Task IndexAsync(HarvestIndex? index, BibRecord record, Fingerprint fingerprint, string key, string? study, CancellationToken ct)
+    {
+        if (index is null)
+        {
+            await dedup.IndexAsync(fingerprint, study ?? key, ct);
+            return;
+        }
+        index.Put(key, fingerprint, study);
+        if (study is not null) return;
+        foreach (var (kind, value) in IdentifierIndex.Of(record))
+            if (index.Holder(kind, value) is null) index.Claim(kind, value, key);
+        if (TitleClaimOf(fingerprint) is { } title && index.Holder(TitleKind, title) is null) index.Claim(TitleKind, title, key);
+    }
+
+    /// <summary>The record as the deduplicator compares it, as compact JSON (the Records table's Dedup column).</summary>
+    public static string Compact(Fingerprint fingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        return JsonSerializer.Serialize(fingerprint.Record, DedupJson.Default.DedupRecord);
     }
 
     // Claims the stored study's identifiers, then its title, in one order for every writer (pmid, doi, pmcid, arXiv id, title): of
@@ -115,7 +142,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
             if (await dedup.DecidedDistinctAsync(key, holder, ct) || await dedup.DecidedDistinctAsync(key, study, ct)) continue;
             return await LoseAsync(key, claimed, study, kind, ct);
         }
-        if (TitleClaim(fingerprint) is not { } title) return null;
+        if (TitleClaimOf(fingerprint) is not { } title) return null;
         var first = await identifiers.ClaimAsync(TitleKind, title, key, ct);
         if (first == key || await records.GetAsync(first, ct) is not { } other) return null;
         // The same title and year is not the same work by itself ("Editorial", two studies named alike): the matcher decides.
@@ -134,9 +161,11 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
     /// <summary>Index kind of the title claims: the normalised title and year of each study, insert-only.</summary>
     public const string TitleKind = "title";
 
-    // Titles of three words or more (shorter ones are mostly columns and notices), as the comparison's squeezed form with the year.
-    private static string? TitleClaim(Fingerprint f)
+    /// <summary>The title claim of a record (its normalised title and year), or null for titles under three words and notices
+    /// (mostly columns, which share titles).</summary>
+    public static string? TitleClaimOf(Fingerprint f)
     {
+        ArgumentNullException.ThrowIfNull(f);
         if (f.Words < 3 || f.Kind != NoticeKind.None) return null;
         var compact = f.Compact.Length <= 200 ? f.Compact
             : f.Compact[..200] + "~" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(f.Compact)))[..16];
@@ -148,6 +177,7 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
     private async Task<string> LoseAsync(string key, List<(string Kind, string Value)> claimed, string study, string by, CancellationToken ct)
     {
         await records.RelinkAsync(key, null, study, by, ct);
+        await dedup.MarkRelinkedAsync(ct);
         study = await FollowAsync(key, study, ct);
         foreach (var (kind, value) in claimed) await identifiers.MoveAsync(kind, value, key, study, ct);
         await MoveLinkedAsync(key, study, ct);
@@ -256,6 +286,8 @@ public sealed class DedupService(RecordStore records, IdentifierIndex identifier
             await records.RelinkAsync(key, study, record.DuplicateOf, record.DuplicateBy, CancellationToken.None);
             throw new RecordRefusedException($"Record {study} was merged or relinked meanwhile. Look at both records again before deciding.");
         }
+        // Before the linked records are listed: a harvest run that linked a record to this one after reading its index sees the mark.
+        await dedup.MarkRelinkedAsync(CancellationToken.None);
         // The merge stands: the rest must finish even when the command is cancelled now.
         await dedup.DecideAsync(key, into, DedupStore.Same, decidedBy, at, CancellationToken.None);
         var moved = new List<StoredRecord> { record };

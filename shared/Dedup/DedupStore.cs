@@ -22,6 +22,23 @@ public sealed class DedupStore(StorageClients storage)
 
     private TableClient Fingerprints => storage.Table(storage.Names.FingerprintsTable);
     private TableClient Pairs => storage.Table(storage.Names.DedupPairsTable);
+    private TableClient State => storage.Table(storage.Names.StateTable);
+
+    /// <summary>Marks that a study was linked to another (a person's merge, a writer that lost a claim), after the link is written and
+    /// before the records linked to it are listed: a harvest that reads the mark after writing a page and finds it changed reads its
+    /// index again, so of the two one always sees the other's write.</summary>
+    public async Task MarkRelinkedAsync(CancellationToken ct) =>
+        await State.UpsertEntityAsync(new TableEntity(MarkPartition, MarkRow) { ["Mark"] = Guid.NewGuid().ToString("N") }, TableUpdateMode.Replace, ct);
+
+    /// <summary>The mark <see cref="MarkRelinkedAsync"/> last wrote ("" when no study was ever linked to another): one point read.</summary>
+    public async Task<string> RelinkMarkAsync(CancellationToken ct)
+    {
+        var row = await State.GetEntityIfExistsAsync<TableEntity>(MarkPartition, MarkRow, ["Mark"], ct);
+        return row.HasValue ? row.Value!.GetString("Mark") ?? "" : "";
+    }
+
+    private const string MarkPartition = "dedup";
+    private const string MarkRow = "relinked";
 
     /// <summary>Stored records sharing a blocking key with the fingerprint; a key with more than <paramref name="maxBlock"/> rows is skipped.</summary>
     public async Task<List<DedupCandidate>> CandidatesAsync(Fingerprint incoming, int maxBlock, CancellationToken ct)

@@ -71,6 +71,49 @@ public sealed class IdentifierIndex(StorageClients storage)
         }
     }
 
+    /// <summary>Claims rows of one kind for many records in entity-group transactions (the kind is the partition; up to 100 rows a
+    /// request), insert-only as <see cref="ClaimAsync"/>. Returns the records whose row was held already (by another writer, or by an
+    /// earlier run): those rows are not written, and the caller settles them one by one with <see cref="ClaimAsync"/>. Every other
+    /// row is written for its record.</summary>
+    public async Task<IReadOnlySet<string>> ClaimManyAsync(string kind, IReadOnlyList<(string Value, string Key)> claims, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in claims.Chunk(Records.RecordStore.MaxTransaction))
+        {
+            var chunk = part.ToList();
+            while (chunk.Count > 0)
+            {
+                try
+                {
+                    await Table.SubmitTransactionAsync(chunk.Select(c =>
+                        new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(kind, KeyEncoding.Encode(c.Value)) { ["RecordKey"] = c.Key })), ct);
+                    break;
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 409)
+                {
+                    // Nothing of the transaction was written: the held row's record is left out and the rest sent again (or, where the
+                    // service does not say which row it was, every record of the chunk is settled one by one).
+                    if (e.FailedTransactionActionIndex is not (int i and >= 0) || i >= chunk.Count)
+                    {
+                        foreach (var c in chunk) held.Add(c.Key);
+                        break;
+                    }
+                    held.Add(chunk[i].Key);
+                    chunk.RemoveAt(i);
+                }
+            }
+        }
+        return held;
+    }
+
+    /// <summary>Every claimed row as stored (kind, encoded value, record), streamed 1,000 a request: the harvest's index at the start of a run.</summary>
+    public async IAsyncEnumerable<(string Kind, string EncodedValue, string RecordKey)> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in Table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "RecordKey"], maxPerPage: 1000, cancellationToken: ct))
+            if (e.GetString("RecordKey") is { } key) yield return (e.PartitionKey, e.RowKey, key);
+    }
+
     /// <summary>Points one index row at <paramref name="to"/> if it still points at <paramref name="from"/> (ETag-checked: a row
     /// another writer changed in between keeps that writer's value).</summary>
     public async Task MoveAsync(string kind, string value, string from, string to, CancellationToken ct)

@@ -29,7 +29,17 @@ internal sealed class RecordEntity : ITableEntity
     public string? DuplicateOf { get; set; }
     /// <summary>How the link was made (an identifier kind such as "doi", or the matcher's or a person's mark).</summary>
     public string? DuplicateBy { get; set; }
+    /// <summary>The record as the deduplicator compares it (compact JSON written by Dedup), so the harvest reads every stored
+    /// record's fingerprint without its abstract; null on rows stored before the column was added.</summary>
+    public string? Dedup { get; set; }
 }
+
+/// <summary>A record to store with its duplicate link and the deduplicator's compact form of it (<see cref="RecordStore.AddManyAsync"/>).</summary>
+public sealed record NewRecord(BibRecord Record, string? DuplicateOf, string? DuplicateBy, string? Dedup);
+
+/// <summary>What matching needs of a stored record: its key, its link, and the deduplicator's compact form (null on rows stored
+/// before the column was added).</summary>
+public sealed record StoredLink(string Key, string? DuplicateOf, string? Dedup);
 
 /// <summary>The records table: one row per source record, the record as JSON (gzipped when large) and its duplicate link.
 /// It stores what it is told; whether a record duplicates another is decided in Dedup.</summary>
@@ -77,9 +87,82 @@ public sealed class RecordStore(StorageClients storage)
 
     /// <summary>Stores a source record with its duplicate link; false when this source record is stored already (insert-only
     /// row key: of two runs storing it at once, one wins and nothing is stored twice).</summary>
-    public async Task<bool> TryAddAsync(BibRecord record, string harvestRun, DateTimeOffset storedAt, string? duplicateOf, string? duplicateBy, CancellationToken ct)
+    public async Task<bool> TryAddAsync(BibRecord record, string harvestRun, DateTimeOffset storedAt, string? duplicateOf, string? duplicateBy, CancellationToken ct,
+        string? dedup = null)
     {
         ArgumentNullException.ThrowIfNull(record);
+        try
+        {
+            await Records.AddEntityAsync(Entity(new NewRecord(record, duplicateOf, duplicateBy, dedup), harvestRun, storedAt), ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    // A transaction's body may not pass 4 MiB; a record's row is at most about 64 KiB of JSON, so a chunk stops well before that.
+    private const int MaxTransactionBytes = 3_000_000;
+    /// <summary>Operations an entity-group transaction may hold.</summary>
+    public const int MaxTransaction = 100;
+
+    /// <summary>Stores records with their links in entity-group transactions (one per source partition and up to 100 records),
+    /// insert-only as <see cref="TryAddAsync"/>: returns the keys it did not write, because they were stored already (by an earlier
+    /// run or another writer at the same moment); every other record is written. A transaction that fails on such a row is sent
+    /// again without it.</summary>
+    public async Task<IReadOnlySet<string>> AddManyAsync(IReadOnlyList<NewRecord> records, string harvestRun, DateTimeOffset storedAt, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var partition in records.GroupBy(r => r.Record.Source, StringComparer.Ordinal))
+        {
+            var chunk = new List<RecordEntity>();
+            var bytes = 0;
+            foreach (var r in partition)
+            {
+                var entity = Entity(r, harvestRun, storedAt);
+                var size = 2 * (entity.Json.Length + entity.Title.Length + (entity.Dedup?.Length ?? 0)) + 2 * (entity.JsonGz?.Length ?? 0) + 1024;
+                if (chunk.Count == MaxTransaction || (chunk.Count > 0 && bytes + size > MaxTransactionBytes))
+                {
+                    await AddChunkAsync(chunk, stored, ct);
+                    (chunk, bytes) = ([], 0);
+                }
+                chunk.Add(entity);
+                bytes += size;
+            }
+            if (chunk.Count > 0) await AddChunkAsync(chunk, stored, ct);
+        }
+        return stored;
+    }
+
+    private async Task AddChunkAsync(List<RecordEntity> chunk, HashSet<string> stored, CancellationToken ct)
+    {
+        while (chunk.Count > 0)
+        {
+            try
+            {
+                await Records.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                // Nothing of the transaction was written; the row that exists is left out and the rest sent again. A service that
+                // does not say which row it was leaves the whole chunk to the caller's record-by-record path.
+                if (e.FailedTransactionActionIndex is not (int i and >= 0) || i >= chunk.Count)
+                {
+                    foreach (var left in chunk) stored.Add(left.Key);
+                    return;
+                }
+                stored.Add(chunk[i].Key);
+                chunk.RemoveAt(i);
+            }
+        }
+    }
+
+    private static RecordEntity Entity(NewRecord r, string harvestRun, DateTimeOffset storedAt)
+    {
+        var record = r.Record;
         var entity = new RecordEntity
         {
             PartitionKey = record.Source,
@@ -91,18 +174,33 @@ public sealed class RecordStore(StorageClients storage)
             Pmid = record.Pmid,
             HarvestRun = harvestRun,
             StoredAt = storedAt,
-            DuplicateOf = duplicateOf,
-            DuplicateBy = duplicateBy,
+            DuplicateOf = r.DuplicateOf,
+            DuplicateBy = r.DuplicateBy,
+            Dedup = r.Dedup,
         };
         SetJson(entity, record);
+        return entity;
+    }
+
+    /// <summary>Every stored record's key, link and compact form, streamed 1,000 a request (the harvest's index at the start of a run).</summary>
+    public async IAsyncEnumerable<StoredLink> ListLinksAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in Records.QueryAsync<TableEntity>(select: ["Key", "DuplicateOf", "Dedup"], maxPerPage: 1000, cancellationToken: ct))
+            yield return new StoredLink(e.GetString("Key") ?? "", e.GetString("DuplicateOf"), e.GetString("Dedup"));
+    }
+
+    /// <summary>Writes the deduplicator's compact form onto a record stored before the column existed (a merge of one column: the
+    /// link and the record stay as they are).</summary>
+    public async Task SetDedupAsync(string key, string dedup, CancellationToken ct)
+    {
+        var (source, id) = Split(key);
         try
         {
-            await Records.AddEntityAsync(entity, ct);
-            return true;
+            await Records.UpdateEntityAsync(new TableEntity(source, KeyEncoding.Encode(id)) { ["Dedup"] = dedup }, ETag.All, TableUpdateMode.Merge, ct);
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (RequestFailedException e) when (e.Status == 404)
         {
-            return false;
+            // Not stored: nothing to complete.
         }
     }
 

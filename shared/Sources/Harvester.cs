@@ -45,9 +45,11 @@ public sealed class Harvester(
     public async Task<IReadOnlyList<HarvestSummary>> HarvestAllAsync(HarvestRequest request, IProgress<string>? progress, CancellationToken ct)
     {
         var summaries = new List<HarvestSummary>();
+        // One index for the sources of a harvest, read when the first page arrives and kept up to date with what they store.
+        var index = LoadIndexOnce(progress, ct);
         foreach (var source in Sources.Where(s => s.Enabled))
         {
-            var (summary, failure) = await RunAsync(source.Name, request, progress, ct);
+            var (summary, failure) = await RunAsync(source.Name, request, progress, index, ct);
             // A source's own failure is its row; anything else (storage, storage holding the other kind of harvest) stops the harvest.
             if (failure is not null && failure.SourceException is not SourceException) failure.Throw();
             if (failure is not null) progress?.Report($"{source.Name}: failed: {summary.Message}");
@@ -60,13 +62,14 @@ public sealed class Harvester(
     /// short by a daily quota goes on from its cursor next time; any window can be run again safely.</summary>
     public async Task<HarvestSummary> HarvestAsync(string name, HarvestRequest request, IProgress<string>? progress, CancellationToken ct)
     {
-        var (summary, failure) = await RunAsync(name, request, progress, ct);
+        var (summary, failure) = await RunAsync(name, request, progress, LoadIndexOnce(progress, ct), ct);
         failure?.Throw();
         return summary;
     }
 
     // A failure of the search comes back with the row it leaves (the window searched, the calls made) for the caller to throw.
-    private async Task<(HarvestSummary Summary, ExceptionDispatchInfo? Failure)> RunAsync(string name, HarvestRequest request, IProgress<string>? progress, CancellationToken ct)
+    private async Task<(HarvestSummary Summary, ExceptionDispatchInfo? Failure)> RunAsync(string name, HarvestRequest request, IProgress<string>? progress,
+        Lazy<Task<HarvestIndex>> index, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!_sources.TryGetValue(name, out var source))
@@ -133,7 +136,7 @@ public sealed class Harvester(
                     tally.Reported += page.ReportedDelta;
                     if (page.Note is not null) { tally.Notes.Add(page.Note); progress?.Report($"{name}: note: {page.Note}"); }
                     await archive.SaveAsync(name, runId, page.Part, page.Raw, ct);
-                    await StorePageAsync(page.Records, runId, tally, ct);
+                    if (page.Records.Count > 0) await StorePageAsync(page.Records, runId, tally, await index.Value, ct);
                     tally.Retrieved += page.Records.Count;
                     if (page.ResumeCursor is not null)
                         await state.SetOpenWindowAsync(name, new OpenWindow(from, to, page.ResumeCursor, tally.Reported, tally.Retrieved), ct);
@@ -192,7 +195,7 @@ public sealed class Harvester(
         var tally = new Tally();
         if (records.Count == 0) return new StoredCounts(0, 0, 0);
         if (!await CheckOriginAsync(ct)) await ClaimOriginAsync(ct);
-        await StorePageAsync(records, runId, tally, ct);
+        await StorePageAsync(records, runId, tally, await LoadIndexOnce(null, ct).Value, ct);
         return new StoredCounts(tally.New, tally.Duplicates, tally.AlreadyStored);
     }
 
@@ -232,53 +235,41 @@ public sealed class Harvester(
               "or set it to another name.");
     }
 
-    // Records of a page are written eight at a time; records that share an identifier or a blocking key are written one
-    // after the other, so the second always sees the first in the indexes and is linked as its duplicate.
-    private async Task StorePageAsync(IReadOnlyList<Records.BibRecord> page, string runId, Tally tally, CancellationToken ct)
+    // The index of everything stored, read once for a harvest (or an import) when its first page is stored.
+    private Lazy<Task<HarvestIndex>> LoadIndexOnce(IProgress<string>? progress, CancellationToken ct) => new(async () =>
     {
-        var locks = new Dictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
-        var keys = page.Select(r => DedupService.IndexKeys(r).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList()).ToList();
-        foreach (var id in keys.SelectMany(k => k)) if (!locks.ContainsKey(id)) locks[id] = new SemaphoreSlim(1, 1);
-        try
-        {
-            await Parallel.ForEachAsync(Enumerable.Range(0, page.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
-            {
-                // Taken in one global order (the keys are sorted), so two records never wait for each other.
-                var held = keys[i].Select(id => locks[id]).ToList();
-                foreach (var l in held) await l.WaitAsync(token);
-                try
-                {
-                    await StoreAsync(page[i], runId, tally, token);
-                }
-                finally
-                {
-                    foreach (var l in held) l.Release();
-                }
-            });
-        }
-        finally
-        {
-            foreach (var l in locks.Values) l.Dispose();
-        }
-    }
+        var clock = Stopwatch.StartNew();
+        var index = await dedup.LoadIndexAsync(ct);
+        SourceLog.IndexLoaded(log, index.Count, index.Claims, clock.Elapsed.TotalSeconds);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture,
+            $"dedup index: {index.Count} stored records and {index.Claims} claimed identifiers and titles read in {clock.Elapsed.TotalSeconds:0.0} s"));
+        return index;
+    });
 
-    private async Task StoreAsync(Records.BibRecord record, string runId, Tally tally, CancellationToken ct)
+    // A page is matched in memory and written in a handful of transactions (DedupService.RegisterPageAsync); its new studies are
+    // handed over to screening together.
+    private async Task StorePageAsync(IReadOnlyList<Records.BibRecord> page, string runId, Tally tally, HarvestIndex index, CancellationToken ct)
     {
-        var (outcome, duplicateOf) = await dedup.RegisterAsync(record, runId, time.GetUtcNow(), ct, enricher.EnrichAsync);
-        switch (outcome)
-        {
-            case RecordOutcome.New:
-                Interlocked.Increment(ref tally.New);
-                await handover.HandOverAsync(record.Key, ct);
-                break;
-            case RecordOutcome.Duplicate:
-                Interlocked.Increment(ref tally.Duplicates);
-                break;
-            case RecordOutcome.AlreadyStored:
-                Interlocked.Increment(ref tally.AlreadyStored);
-                // A run that stopped after storing but before handing the record over: queue it now.
-                if (duplicateOf is null) await handover.HandOverIfNotYetAsync(record.Key, ct);
-                break;
-        }
+        var outcomes = await dedup.RegisterPageAsync(page, runId, time.GetUtcNow(), index, enricher.EnrichAsync, ct);
+        var handOver = new List<string>();
+        var notYet = new List<string>();
+        foreach (var o in outcomes)
+            switch (o.Outcome)
+            {
+                case RecordOutcome.New:
+                    tally.New++;
+                    handOver.Add(o.Record.Key);
+                    break;
+                case RecordOutcome.Duplicate:
+                    tally.Duplicates++;
+                    break;
+                case RecordOutcome.AlreadyStored:
+                    tally.AlreadyStored++;
+                    // A run that stopped after storing but before handing the record over: queue it now.
+                    if (o.DuplicateOf is null) notYet.Add(o.Record.Key);
+                    break;
+            }
+        if (handOver.Count > 0) await handover.HandOverManyAsync(handOver, ct);
+        if (notYet.Count > 0) await handover.HandOverIfNotYetManyAsync(notYet, ct);
     }
 }

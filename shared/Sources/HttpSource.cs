@@ -141,6 +141,9 @@ internal static partial class SourceLog
         "would search only from the sample's dates. Then run the live review under a prefix of its own (Storage__Prefix).")]
     public static partial void OriginUnknown(ILogger logger, string prefix);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dedup index read: {Records} stored records, {Claims} claimed rows in {Seconds:0.0} s")]
+    public static partial void IndexLoaded(ILogger logger, int records, int claims, double seconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Crossref enrichment of {Key} failed: {Reason}")]
     public static partial void EnrichmentFailed(ILogger logger, string key, string reason);
 

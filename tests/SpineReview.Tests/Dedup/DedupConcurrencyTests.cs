@@ -110,6 +110,40 @@ public class DedupConcurrencyTests
     }
 
     [Fact]
+    public async Task StoreRecords_TwoHostsStoreOverlappingPagesAtOnce_EachWorkOneStudy_CopiesWithinAndAcrossPagesLinked()
+    {
+        var prefix = TestHost.NewPrefix();
+        await using var one = TestHost.Create(settings: NoCrossref, prefix: prefix);
+        await using var two = TestHost.Create(settings: NoCrossref, prefix: prefix, cleanup: false);
+        for (var round = 0; round < Rounds; round++)
+        {
+            // Works 0-59 from PubMed on one host; Europe PMC's copies of works 20-79 on the other, with OpenAlex's copies (no
+            // identifier) of works 50-59 on the same page: 80 works, 40 copies across the pages and 10 within one.
+            var pubmed = Enumerable.Range(0, 60).Select(i => PubMed(round, i)).ToList();
+            var all = Enumerable.Range(0, 80).Select(i => PubMed(round, i)).ToList();
+            var europe = all.Skip(20).Select(r => r with { Source = "europepmc", SourceId = "MED:" + r.Pmid }).ToList();
+            var openAlex = all.Skip(50).Take(10).Select((r, i) => r with
+            {
+                Source = "openalex", SourceId = $"W{round:D2}{i:D4}", Pmid = null, Doi = null, Title = r.Title.ToUpperInvariant() + ".",
+                Authors = [new Author("John A. Smith", []), new Author("Kim Lee", [])],
+            }).ToList();
+            var page = europe.Concat(openAlex).ToList();
+            var counts = await StoreAtOnce(one, two, pubmed, page, round);
+            var (records, queued) = await Outcome(one, pubmed.Concat(page).Select(r => r.Key));
+
+            var studies = records.Where(r => r.DuplicateOf is null).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+            Assert.True(80 == counts.A.New + counts.B.New, $"round {round}: {counts.A.New} + {counts.B.New} new, expected 80 in all");
+            Assert.Equal(50, counts.A.Duplicates + counts.B.Duplicates);
+            Assert.Equal(0, counts.A.AlreadyStored + counts.B.AlreadyStored);
+            Assert.Equal(80, studies.Count);
+            Assert.All(records.Where(r => r.DuplicateOf is not null), r => Assert.Contains(r.DuplicateOf!, studies));
+            Assert.Equal(studies.Order(StringComparer.Ordinal), queued.Order(StringComparer.Ordinal));
+            // Each work's records lead to one study: no work became two.
+            Assert.All(records.GroupBy(r => r.Record.Pages), g => Assert.Single(g.Select(r => r.DuplicateOf ?? r.Key).Distinct()));
+        }
+    }
+
+    [Fact]
     public async Task Merge_TwoPeopleMergeTwoRecordsIntoEachOtherAtOnce_NoCycle_OneIsToldToLookAgain()
     {
         var prefix = TestHost.NewPrefix();
