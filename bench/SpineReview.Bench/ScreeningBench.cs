@@ -143,6 +143,10 @@ internal static class ScreeningBench
     /// Candidate project models beside the peers on every set of a panel folder (same seeds): each candidate's mean
     /// WSS@95 against the best peer's mean, and its worst shortfall on any one set against that set's best peer.
     /// </summary>
+    private static ModelSpec Weighted(string name, TfIdfOptions features, double temperature) =>
+        new(name, features, true, 400, d => new WeightedEnsemble(name,
+            [() => new LinearSvm(d, ModelSpec.SvmCost), () => new NaiveBayes(d, useBackground: true), () => new LogisticRegression(d)], temperature));
+
     public static int Panel(string folder, int runs, string? only, TextWriter o)
     {
         var bigrams = new TfIdfOptions(Bigrams: true, SublinearTf: true);
@@ -154,12 +158,25 @@ internal static class ScreeningBench
             ("svm+nb0-t2", new("svm + nb without presumed exclusions, bigrams, title twice", bigrams, true, 400, d => new Ensemble("svm+nb0", new LinearSvm(d), new NaiveBayes(d)))),
             ("svm+nb+lr-t2", new("svm + nb + lr, bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new Ensemble("svm+nb+lr", new LinearSvm(d), new NaiveBayes(d, useBackground: true), new LogisticRegression(d)))),
             ("svm01+nb-t2", new("svm C=0.1 + nb, bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new Ensemble("svm01+nb", new LinearSvm(d, cost: 0.1), new NaiveBayes(d, useBackground: true)))),
+            ("svm011+nb+lr-t2", new("svm C=0.11 + nb + lr, bigrams, title twice + presumed exclusions", bigrams, true, 400,
+                d => new Ensemble("svm+nb+lr", new LinearSvm(d, ModelSpec.SvmCost), new NaiveBayes(d, useBackground: true), new LogisticRegression(d)))),
+            ("w3-t2", Weighted("out-of-fold weighted svm + nb + lr (T 0.02), bigrams, title twice + presumed exclusions", bigrams, 0.02)),
+            ("w3soft-t2", Weighted("out-of-fold weighted svm + nb + lr (T 0.05), bigrams, title twice + presumed exclusions", bigrams, 0.05)),
+            ("w3nobg-t2", new("out-of-fold weighted svm, nb, lr, presumed exclusions for nb only", bigrams, true, 400, d => new WeightedEnsemble("w3nobg",
+                [() => new LabelsOnly(new LinearSvm(d, ModelSpec.SvmCost)), () => new NaiveBayes(d, useBackground: true), () => new LabelsOnly(new LogisticRegression(d))]))),
+            ("w4-t2", new("out-of-fold weighted svm with and without presumed exclusions, nb, lr without", bigrams, true, 400, d => new WeightedEnsemble("w4",
+                [() => new LinearSvm(d, ModelSpec.SvmCost), () => new LabelsOnly(new LinearSvm(d, ModelSpec.SvmCost)), () => new NaiveBayes(d, useBackground: true), () => new LabelsOnly(new LogisticRegression(d))]))),
+            ("project", ModelSpec.Project),
         ];
-        if (only is not null) candidates = [.. candidates.Where(c => only.Split(',').Contains(c.Id))];
-        var models = ModelSpec.Peers.Concat(candidates).ToList();
+        var ids = only?.Split(',') ?? [];
+        if (only is not null) candidates = [.. candidates.Where(c => ids.Contains(c.Id))];
+        // "nopeers" leaves the peers out, to measure candidates against peer figures of an earlier run with the same seeds.
+        IReadOnlyList<(string Id, ModelSpec Spec)> peerList = ids.Contains("nopeers") ? [] : ModelSpec.Peers;
+        var models = peerList.Concat(candidates).ToList();
         var result = ScreeningPanel.Run(folder, runs, 1, new Progress<string>(o.WriteLine), models);
         o.WriteLine(string.Join(" ", result.Mean.Select(m => FormattableString.Invariant($"{m.Id}={m.Wss95:0.000}"))));
-        var peers = ModelSpec.Peers.Count;
+        var peers = peerList.Count;
+        if (peers == 0) return 0;
         var bestPeerMean = result.Mean.Take(peers).Max(m => m.Wss95);
         for (var k = peers; k < models.Count; k++)
         {

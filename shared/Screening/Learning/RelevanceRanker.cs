@@ -73,7 +73,7 @@ public static class RelevanceRanker
         double? low = null;
         if (includes >= 5 && exclusions >= 5)
         {
-            var oof = OutOfFold(spec, tfidf.Dimension, trainX.Take(includes + exclusions).ToList(), trainY.Take(includes + exclusions).ToList(), Background, options.Seed);
+            var oof = OutOfFold(spec, model, tfidf.Dimension, trainX.Take(includes + exclusions).ToList(), trainY.Take(includes + exclusions).ToList(), Background, options.Seed);
             platt = Platt(oof, trainY.Take(includes + exclusions).ToList());
             if (includes >= options.MinIncludesForThreshold)
             {
@@ -93,7 +93,8 @@ public static class RelevanceRanker
             })
             .OrderByDescending(r => r.Probability).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
         // The words shown are naive Bayes's, alone or within the ensemble: its weights read as "this word raises the score".
-        var words = model as NaiveBayes ?? (model as Ensemble)?.Members.OfType<NaiveBayes>().FirstOrDefault();
+        var words = model as NaiveBayes ?? (model as Ensemble)?.Members.OfType<NaiveBayes>().FirstOrDefault()
+            ?? (model as WeightedEnsemble)?.Members.OfType<NaiveBayes>().FirstOrDefault();
         var top = words is not null && canTrain ? words.TopTerms(tfidf, 12) : [];
         return new RankResult(ranked, includes, exclusions, coldInclude || coldExclude, platt is not null, low, top, spec.Name);
     }
@@ -118,7 +119,7 @@ public static class RelevanceRanker
     private static string? NearestReason(SparseVector v, List<(string Reason, double[] Centroid)> centroids) =>
         centroids.Count == 0 ? null : centroids.MaxBy(c => v.Dot(c.Centroid)).Reason;
 
-    private static List<double> OutOfFold(ModelSpec spec, int dimension, List<SparseVector> x, List<bool> y, Func<IReadOnlyList<SparseVector>> background, int seed)
+    private static List<double> OutOfFold(ModelSpec spec, IRelevanceModel fitted, int dimension, List<SparseVector> x, List<bool> y, Func<IReadOnlyList<SparseVector>> background, int seed)
     {
         const int folds = 5;
         var order = Enumerable.Range(0, x.Count).ToArray();
@@ -134,6 +135,9 @@ public static class RelevanceRanker
             var ty = new List<bool>();
             for (var i = 0; i < x.Count; i++) if (fold[i] != f) { tx.Add(x[i]); ty.Add(y[i]); }
             var m = spec.Create(dimension);
+            // A weighted ensemble's folds keep the weights weighed on all the labels: weighing again inside each fold
+            // would cost five more rounds of out-of-fold fits, for calibration only.
+            if (m is WeightedEnsemble w && fitted is WeightedEnsemble weighed) w.HoldWeights(weighed.Weights);
             if (ty.Contains(true) && ty.Contains(false)) m.Fit(tx, ty, background());
             for (var i = 0; i < x.Count; i++) if (fold[i] == f) scores[i] = m.Score(x[i]);
         }

@@ -30,14 +30,15 @@ public sealed class ScreeningPanelTests : IDisposable
         return (x, y);
     }
 
-    public static TheoryData<string> Learners => ["svm", "logistic", "naive_bayes", "ensemble"];
+    public static TheoryData<string> Learners => ["svm", "logistic", "naive_bayes", "ensemble", "weighted"];
 
     private static IRelevanceModel Create(string name) => name switch
     {
         "svm" => new LinearSvm(15),
         "logistic" => new LogisticRegression(15),
         "naive_bayes" => new NaiveBayes(15),
-        _ => new Ensemble("svm+nb", new LinearSvm(15), new NaiveBayes(15)),
+        "ensemble" => new Ensemble("svm+nb", new LinearSvm(15), new NaiveBayes(15)),
+        _ => new WeightedEnsemble("svm+nb+lr", [() => new LinearSvm(15), () => new NaiveBayes(15), () => new LogisticRegression(15)]),
     };
 
     [Theory]

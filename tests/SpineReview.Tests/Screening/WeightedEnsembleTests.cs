@@ -1,0 +1,121 @@
+using SpineReview.Screening.Learning;
+using Xunit;
+
+namespace SpineReview.Tests.Screening;
+
+/// <summary>The ensemble that weighs its learners by how they ranked the review's own labels out of fold.</summary>
+public sealed class WeightedEnsembleTests
+{
+    /// <summary>
+    /// A one-word learner: it scores a record by the weight of one feature. Real enough to be ranked on (it is a linear
+    /// model with a single non-zero weight), and its quality on hand-made data is known in advance.
+    /// </summary>
+    private sealed class OneWord(int feature) : IRelevanceModel
+    {
+        public string Name => $"word {feature}";
+
+        public void Fit(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> labels, IReadOnlyList<SparseVector> background)
+        {
+        }
+
+        public double Score(SparseVector vector)
+        {
+            var k = Array.IndexOf(vector.Indices, feature);
+            return k < 0 ? 0 : vector.Values[k];
+        }
+    }
+
+    // Feature 0 marks every include; feature 1 is on every third record whatever its label; feature 2 is on every record.
+    private static (List<SparseVector> X, List<bool> Y) Data(int includes, int exclusions)
+    {
+        var x = new List<SparseVector>();
+        var y = new List<bool>();
+        for (var i = 0; i < includes + exclusions; i++)
+        {
+            var include = i < includes;
+            var words = new SortedSet<int> { 2 };
+            if (include) words.Add(0);
+            if (i % 3 == 0) words.Add(1);
+            x.Add(new SparseVector([.. words], [.. words.Select(_ => 1f)]));
+            y.Add(include);
+        }
+        return (x, y);
+    }
+
+    [Fact]
+    public void Fit_OneLearnerRanksTheLabelsPerfectly_ItCarriesTheAverage()
+    {
+        var (x, y) = Data(10, 40);
+        var ensemble = new WeightedEnsemble("test", [() => new OneWord(1), () => new OneWord(0)]);
+        ensemble.Fit(x, y, []);
+
+        Assert.Equal(1.0, ensemble.OutOfFoldAuc[1], 6);
+        Assert.InRange(ensemble.OutOfFoldAuc[0], 0.3, 0.7);
+        Assert.True(ensemble.Weights[1] > 0.999, $"the telling learner weighs {ensemble.Weights[1]}");
+        Assert.Equal(1.0, ensemble.Weights.Sum(), 9);
+        // An include without the noise word now scores above an exclusion with it (equal weights would tie them).
+        var include = new SparseVector([0, 2], [1f, 1f]);
+        var exclusion = new SparseVector([1, 2], [1f, 1f]);
+        Assert.True(ensemble.Score(include) > ensemble.Score(exclusion));
+    }
+
+    [Fact]
+    public void Fit_FewerIncludesThanFolds_LearnersWeighAlike()
+    {
+        var (x, y) = Data(4, 40);
+        var ensemble = new WeightedEnsemble("test", [() => new OneWord(1), () => new OneWord(0)]);
+        ensemble.Fit(x, y, []);
+        Assert.Equal([0.5, 0.5], ensemble.Weights);
+        Assert.All(ensemble.OutOfFoldAuc, a => Assert.True(double.IsNaN(a)));
+    }
+
+    [Fact]
+    public void Fit_LabelsGrowLessThanAQuarter_WeightsAreNotRefitted()
+    {
+        var made = 0;
+        IRelevanceModel Make()
+        {
+            made++;
+            return new OneWord(0);
+        }
+        var (x, y) = Data(10, 70);
+        var ensemble = new WeightedEnsemble("test", [Make, Make]);
+        Assert.Equal(2, made);
+        ensemble.Fit(x.Take(40).ToList(), y.Take(40).ToList(), []);
+        // Five folds for each of the two learners.
+        Assert.Equal(12, made);
+        ensemble.Fit(x.Take(49).ToList(), y.Take(49).ToList(), []);
+        Assert.Equal(12, made);
+        ensemble.Fit(x.Take(50).ToList(), y.Take(50).ToList(), []);
+        Assert.Equal(22, made);
+    }
+
+    [Fact]
+    public void HoldWeights_FitKeepsThemAndFitsNoFolds()
+    {
+        var made = 0;
+        IRelevanceModel Make()
+        {
+            made++;
+            return new OneWord(made % 2);
+        }
+        var (x, y) = Data(10, 40);
+        var ensemble = new WeightedEnsemble("test", [Make, Make]);
+        ensemble.HoldWeights([0.2, 0.8]);
+        ensemble.Fit(x, y, []);
+        Assert.Equal([0.2, 0.8], ensemble.Weights);
+        Assert.Equal(2, made);
+        Assert.Throws<ArgumentException>(() => ensemble.HoldWeights([1.0]));
+    }
+
+    [Fact]
+    public void CountBelow_TiesCountHalf()
+    {
+        double[] sorted = [0.1, 0.2, 0.2, 0.2, 0.5];
+        Assert.Equal(0, Auc.CountBelow(sorted, 0.0));
+        Assert.Equal(1 + 1.5, Auc.CountBelow(sorted, 0.2));
+        Assert.Equal(4, Auc.CountBelow(sorted, 0.3));
+        Assert.Equal(5, Auc.CountBelow(sorted, 0.9));
+        Assert.Equal(0, Auc.CountBelow([], 0.9));
+    }
+}
