@@ -84,7 +84,7 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
         if (text is null && fetch) text = await FetchAsync(stored, ct);
         if (text is null) return Extract(stored);
         JatsDocument doc;
-        try { doc = JatsParser.Parse(text.Body); }
+        try { doc = FullTextDocument.Read(text.Body); }
         catch (FormatException e)
         {
             ExtractionLog.FullTextUnreadable(log, stored.Key, e.Message);
@@ -108,7 +108,8 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
             }
             if (answer is null) continue;
             JatsLicence? licence;
-            try { licence = JatsParser.Parse(answer.Body).Licence; }
+            // JATS names its own licence; a PDF's is the one its service gave beside it (arXiv's metadata).
+            try { licence = FullTextDocument.Read(answer.Body, answer.LicenceUrl).Licence; }
             catch (FormatException e)
             {
                 ExtractionLog.FullTextUnreadable(log, stored.Key, e.Message);
@@ -179,7 +180,7 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
         ArgumentNullException.ThrowIfNull(form);
         if (form.Any(f => f.Basis.StartsWith("full text", StringComparison.Ordinal)) && await fullTexts.GetAsync(stored.Key, ct) is { } kept)
         {
-            try { return JatsParser.Parse(kept.Body).Text; }
+            try { return FullTextDocument.Read(kept.Body).Text; }
             catch (FormatException) { return Text(stored); }
         }
         return Text(stored);

@@ -10,7 +10,7 @@ namespace SpineReview.Extraction;
 public static partial class FormExtractor
 {
     /// <summary>Stored with every value; a new version (of these patterns or of the modality and region ones) re-extracts stored studies, keeping people's corrections.</summary>
-    public const string Version = "form-1.2+" + KeywordExtractor.Version;
+    public const string Version = "form-1.3+" + KeywordExtractor.Version;
 
     /// <summary>The form's fields, in the order the report and exports use.</summary>
     public static IReadOnlyList<string> Fields { get; } =
@@ -127,9 +127,14 @@ public static partial class FormExtractor
     // The form needs a condition: a study that names none of the listed ones is "Other".
     private static ExtractedField Condition(string text)
     {
+        // Degenerative myelopathy is a disease of the cord's surroundings: named, it wins over the cord it compresses.
+        if (DegenerativeMyelopathy().Match(text) is { Success: true } dm) return new ExtractedField("condition", [Value("Degenerative", text, dm)], Version);
         var f = Best("condition", text, Conditions);
         return f.Values.Count > 0 ? f : new ExtractedField("condition", [new ExtractedValue("Other", "none of the listed conditions is named", 0, 0)], Version);
     }
+
+    [GeneratedRegex(@"\b(?:degenerative cervical|cervical spondylotic|spondylotic) myelopathy\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DegenerativeMyelopathy();
 
     private static ExtractedValue Value(string value, string text, Match m) => new(value, KeywordExtractor.Context(text, m.Index, m.Length), m.Index, m.Length);
 
@@ -138,7 +143,7 @@ public static partial class FormExtractor
     // A yes/no field: "true" with the evidence when the pattern matches outside a negation, else "false" (no evidence).
     // The negation is looked for close to the match, within its sentence: "no external validation was performed" and
     // "external validation was not performed" deny it; "validated at another hospital with no loss of accuracy" does not.
-    private static ExtractedField Flag(string field, string text, Regex yes, Regex? negated, Func<string, string, bool>? alsoRequired = null)
+    private static ExtractedField Flag(string field, string text, Regex yes, Regex? negated, Func<string, string, bool>? alsoRequired = null, Regex? deferred = null)
     {
         foreach (Match m in yes.Matches(text))
         {
@@ -146,6 +151,8 @@ public static partial class FormExtractor
             var from = Math.Max(sentenceStart, m.Index - 50);
             var to = Math.Min(sentenceStart + sentence.Length, m.Index + m.Length + 30);
             if (negated is not null && negated.IsMatch(text[from..to])) continue;
+            // "External validation in a larger population is warranted": put off to later work, however far the words are.
+            if (deferred is not null && deferred.IsMatch(text[from..(sentenceStart + sentence.Length)])) continue;
             if (alsoRequired is not null && !alsoRequired(sentence, m.Value)) continue;
             return new ExtractedField(field, [Value("true", text, m)], Version);
         }
@@ -164,6 +171,15 @@ public static partial class FormExtractor
     private static ExtractedField Task(string text)
     {
         var found = Many("task", text, Tasks).Values.ToList();
+        // Localising landmarks, key points or centroids is landmark detection, not object detection: a detection named only
+        // in such sentences does not count.
+        if (found.FindIndex(v => v.Value == "Detection") is var d and >= 0 && !Detections(text))
+            found.RemoveAt(d);
+        // An error in degrees or millimetres is how landmarks, masks and synthetic images are scored too: it names a regression
+        // only when no other task is named.
+        if (found.FindIndex(v => v.Value == "Regression") is var r and >= 0 && !RegressionWords().IsMatch(text)
+            && found.Any(v => v.Value is "Landmark" or "Segmentation" or "Generation" or "Detection"))
+            found.RemoveAt(r);
         var localised = found.Any(v => v.Value == "Detection");
         if (!localised && found.All(v => v.Value != "Classification") && DiagnosticDetect().Match(text) is { Success: true } m)
             found.Insert(0, Value("Classification", text, m));
@@ -172,6 +188,25 @@ public static partial class FormExtractor
 
     [GeneratedRegex(@"\bdetect\w*|\bscreen(?:s|ed|ing)? for\b", RegexOptions.IgnoreCase)]
     private static partial Regex DiagnosticDetect();
+
+    private static bool Detections(string text)
+    {
+        foreach (Match m in Tasks.First(t => t.Value == "Detection").Pattern.Matches(text))
+        {
+            var sentence = Sentence(text, m.Index, out _);
+            if (StrongDetection().IsMatch(m.Value) || !LandmarkWords().IsMatch(sentence)) return true;
+        }
+        return false;
+    }
+
+    [GeneratedRegex(@"bounding|detector|YOLO|R-?CNN|RetinaNet|SSD|object detection", RegexOptions.IgnoreCase)]
+    private static partial Regex StrongDetection();
+
+    [GeneratedRegex(@"\blandmarks?\b|\bkey ?points?\b|\bcentroids?\b|\bcorners?\b|\bpositions? of\b|\bcoordinates\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LandmarkWords();
+
+    [GeneratedRegex(@"\bregress\w*|\bestimat\w* (?:of )?(?:the )?(?:age|angle|bone|density|BMD|Cobb|height|score)|\bpredict(?:s|ed|ing)? (?:the )?(?:continuous|values?|bone mineral density|BMD|angle|time to)", RegexOptions.IgnoreCase)]
+    private static partial Regex RegressionWords();
 
     // Application: what the model is for.
     private static ExtractedField Application(string text)
@@ -215,8 +250,46 @@ public static partial class FormExtractor
             if (m.Groups["n"].Value.Length == 4 && n is >= 1950 and <= 2035 && !m.Groups["n"].Value.Contains(',', StringComparison.Ordinal)) continue;
             if (best is null || n > best.Value.N) best = (n, m);
         }
+        if (best is { } found && ExternalCount(text, nouns, found.M, field) is { } external)
+        {
+            // The offsets span both counts, so the evidence points at the numbers the total is the sum of.
+            var start = Math.Min(found.M.Index, external.M.Index);
+            var end = Math.Max(found.M.Index + found.M.Length, external.M.Index + external.M.Length);
+            return new ExtractedField(field, [new ExtractedValue((found.N + external.N).ToString(CultureInfo.InvariantCulture),
+                $"{KeywordExtractor.Context(text, found.M.Index, found.M.Length)} + {KeywordExtractor.Context(text, external.M.Index, external.M.Length)}", start, end - start)], Version);
+        }
         return new ExtractedField(field, best is { } b ? [Value(b.N.ToString(CultureInfo.InvariantCulture), text, b.M)] : [], Version);
     }
+
+    // "1,164 patients ... An external test set of 212 patients from a community hospital": the form counts everyone the study
+    // used, so a count given apart for an external or independent set, in another sentence, is added; one said to be part of
+    // the first ("of these", "including") is not.
+    private static (long N, Match M)? ExternalCount(string text, Regex nouns, Match development, string field)
+    {
+        var developmentSentence = Sentence(text, development.Index, out var developmentStart);
+        if (ExternalSetWords().IsMatch(developmentSentence)) return null;
+        (long N, Match M)? found = null;
+        IEnumerable<Match> candidates = nouns.Matches(text);
+        if (field == "subjects") candidates = candidates.Concat(BareCount().Matches(text));
+        foreach (var m in candidates)
+        {
+            var sentence = Sentence(text, m.Index, out var start);
+            if (start == developmentStart || !ExternalSetWords().IsMatch(sentence) || PartOf().IsMatch(sentence)) continue;
+            if (ParseNumber(m.Groups["n"].Value) is not long n || n < 2 || n >= ParseNumber(development.Groups["n"].Value)) continue;
+            if (found is null || n > found.Value.N) found = (n, m);
+        }
+        return found;
+    }
+
+    [GeneratedRegex(@"\b(?:external(?:ly)?|independent|separate|another|second|other|further|additional|distinct|different)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ExternalSetWords();
+
+    [GeneratedRegex(@"\b(?:of (?:these|them|whom|which|those)|among (?:them|these|whom)|including|included in|subset|part of|out of|held[- ]out|held out|remaining)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex PartOf();
+
+    // "(n = 540)" after a cohort named in words.
+    [GeneratedRegex(@"\(\s*n\s*=\s*(?<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)", RegexOptions.IgnoreCase)]
+    private static partial Regex BareCount();
 
     private static readonly Dictionary<string, int> Units = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -253,10 +326,10 @@ public static partial class FormExtractor
     [GeneratedRegex(@"(?<![\d.,])(?<a>\d{1,3}(?:,\d{3})?|\d+)\s+(?:women|men|females|males|girls|boys)\s+and\s+(?<b>\d{1,3}(?:,\d{3})?|\d+)\s+(?:women|men|females|males|girls|boys)\b", RegexOptions.IgnoreCase)]
     private static partial Regex MenAndWomen();
 
-    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?:consecutive|adult|pediatric|paediatric|unique|individual|different|retrospective|prospective|eligible|enrolled|healthy|elderly|female|male|\w+-?year-old)\s+){0,3}(?:patients|subjects|participants|individuals|cases|volunteers|people|persons|children|adolescents|adults|women|men)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"[ \t\u00a0]+(?:(?!(?:of|with|and|or|in|at|from|per|who|were|was|had|have|the|a|an|to|for|on|by|than|these|all)\b)[a-z][\w-]*[ \t\u00a0]+){0,2}(?:patients|subjects|participants|individuals|cases|volunteers|people|persons|children|adolescents|adults|women|men)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SubjectNouns();
 
-    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"\s+(?:(?!(?:of|per|from|and|or|with|who|whom|in|at|on|for|to|the|using|patients|participants|subjects|cases|people|individuals|persons|iterations|epochs|steps|times)\b)[A-Za-z][\w-]*\s+){0,4}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images|series)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\bn\s*=\s*)?" + NumberPattern + @"[ \t\u00a0]+(?:(?!(?:of|per|from|with|who|whom|in|at|on|for|to|the|using|patients|participants|subjects|cases|people|individuals|persons|iterations|epochs|steps|times)\b)[A-Za-z][\w-]*[ \t\u00a0]+){0,4}(?:images|radiographs|scans|slices|MRIs|MR images|CT scans|X-rays|X-ray images|volumes|examinations|exams|studies|films|sonograms|radiographic images|series|frames)\b(?![ \t]+per[ \t]+second)", RegexOptions.IgnoreCase)]
     private static partial Regex ImageNouns();
 
     // "One radiograph per patient": as many images as subjects; the evidence is the subjects' count, which holds the number.
@@ -267,7 +340,7 @@ public static partial class FormExtractor
         return images with { Values = [s with { Evidence = $"{one.Value.Trim()}: {s.Evidence}" }] };
     }
 
-    [GeneratedRegex(@"\b(?:one|a single)\s+(?:\w+\s+)?(?:image|radiograph|scan|examination|exam|MRI|CT|volume|study)\s+(?:per|for each|from each|of each)\s+(?:patient|subject|participant|individual|case)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:one|a single)\s+(?:[\w-]+\s+){0,3}(?:image|radiograph|scan|examination|exam|MRI|CT|volume|study)\s+(?:(?:was|were)\s+(?:used|included|acquired|obtained|analy[sz]ed|produced|selected|taken)\s+)?(?:per|for each|from each|of each)\s+(?:patient|subject|participant|individual|case|child|person)\b", RegexOptions.IgnoreCase)]
     private static partial Regex OnePer();
 
     // Data from several sites is multi-centre, whatever one of them is called ("our hospital" and "a second centre"); a named
@@ -284,17 +357,41 @@ public static partial class FormExtractor
     // (n = 150)"), as train/validation/test shares of the whole ("0.70/0.15/0.15"); the words stay as its evidence.
     private static ExtractedField Split(string text)
     {
-        foreach (var pattern in (Regex[])[SplitCounts(), SplitPattern(), SplitShares()])
+        foreach (var pattern in (Regex[])[SplitCounts(), SplitRespectively(), SplitPattern(), SplitShares(), SplitWords()])
         {
             foreach (Match m in pattern.Matches(text))
             {
                 var numbers = SplitNumber().Matches(m.Value).Select(n => ParseNumber(n.Value.Replace("%", "", StringComparison.Ordinal)) ?? 0).ToList();
+                if (pattern == SplitWords()) numbers = [.. SplitGroups.Where(g => m.Groups[g].Success).Select(g => ParseNumber(m.Groups[g].Value) ?? 0)];
                 // "80/20 train/validation" names no test set: the second share is still held out from training.
                 if (Proportions(numbers) is { } value) return new ExtractedField("split", [Value(value, text, m)], Version);
             }
         }
+        if (SplitFractions().Match(text) is { Success: true } f && Fraction(f.Groups["train"].Value) is double train && Fraction(f.Groups["test"].Value) is double test
+            && Math.Abs(train + test - 1) < 0.01)
+            return new ExtractedField("split", [Value(string.Create(CultureInfo.InvariantCulture, $"{train:0.00}/0.00/{test:0.00}"), text, f)], Version);
         return new ExtractedField("split", [], Version);
     }
+
+    private static readonly string[] SplitGroups = ["a", "b", "c"];
+
+    private static double? Fraction(string words) => words.ToLowerInvariant().Replace('-', ' ') switch
+    {
+        "half" or "one half" => 0.5, "third" or "one third" => 1.0 / 3, "two thirds" => 2.0 / 3, "quarter" or "one quarter" => 0.25,
+        "three quarters" => 0.75, "fifth" or "one fifth" => 0.2, "four fifths" => 0.8, _ => null,
+    };
+
+    // "Three quarters of the children were used for training and the remaining quarter for testing."
+    [GeneratedRegex(@"\b(?<train>half|two[- ]thirds|three[- ]quarters|four[- ]fifths)\s+of\s+(?:the\s+)?[\w-]+[^.;]{0,40}?\btrain\w*[^.;]{0,30}?\b(?:remaining|other|last)\s+(?<test>(?:one[- ])?(?:half|third|quarter|fifth))\b[^.;]{0,30}?\b(?:test\w*|evaluat\w*|held[- ]out)", RegexOptions.IgnoreCase)]
+    private static partial Regex SplitFractions();
+
+    // "The training, validation and test sets comprised 60%, 20% and 20% of the patients, respectively."
+    [GeneratedRegex(@"\btrain\w*(?:,\s*|\s+and\s+)(?:validation\w*,?\s+and\s+)?test\w*\s+(?:sets?|cohorts?|data|groups?|subsets?)?\s*(?:comprised|contained|included|consisted of|were|was|made up|accounted for|held)\s+(?:\d{1,2}(?:\.\d)?\s*%,?\s+){1,2}and\s+\d{1,2}(?:\.\d)?\s*%", RegexOptions.IgnoreCase)]
+    private static partial Regex SplitRespectively();
+
+    // "Of the 1,600 patients, 1,120 were used to train the networks, 160 to tune hyperparameters, and the remaining 320 ... for the final test."
+    [GeneratedRegex(@"(?<![\d.,])(?<a>\d{1,3}(?:,\d{3})+|\d+)(?![\d.%])[^.;\d]{0,40}?\btrain\w*[^.;\d]{0,40}?(?:(?<![\d.,])(?<b>\d{1,3}(?:,\d{3})+|\d+)(?![\d.%])[^.;\d]{0,30}?\b(?:tun\w*|validat\w*)\b[^.;\d]{0,60}?)?(?<![\d.,])(?<c>\d{1,3}(?:,\d{3})+|\d+)(?![\d.%])[^.;\d]{0,80}?\btest\w*", RegexOptions.IgnoreCase)]
+    private static partial Regex SplitWords();
 
     /// <summary>Two or three parts (train, [validation,] test), as counts or shares, written as shares of their sum: "0.70/0.15/0.15"; null when they cannot be a split.</summary>
     public static string? Proportions(IReadOnlyList<long> parts)
@@ -320,7 +417,7 @@ public static partial class FormExtractor
     [GeneratedRegex(@"\btrain\w*\s*\(\s*\d{1,2}\s*%\s*\)[^.;]{0,60}?test\w*\s*\(\s*\d{1,2}\s*%\s*\)|\b\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:for|as) (?:the )?train\w*[^.;]{0,60}?\d{1,2}\s*%\s*(?:of (?:the )?\w+ )?(?:for|as) (?:the )?test\w*|\b\d{1,2}(?:\s*%)?\s*[:/]\s*\d{1,2}(?:\s*%)?(?:\s*[:/]\s*\d{1,2}(?:\s*%)?)?\s*(?:split|ratio|for training|training|train)|(?:split|divided|partitioned|allocated)\s+(?:\w+\s+){0,6}(?:in(?:to)?|at|with)?\s*(?:a\s+)?(?:ratio of\s+)?\d{1,2}\s*(?:%|:|/)\s*\d{1,2}(?:\s*(?:%|:|/)\s*\d{1,2})?%?", RegexOptions.IgnoreCase)]
     private static partial Regex SplitPattern();
 
-    [GeneratedRegex(@"\b(?:\d+|five|ten|three|four)[- ]fold\b|\bcross[- ]validat\w*|\bleave[- ]one[- ](?:out|patient[- ]out|subject[- ]out)\b|\bk-fold\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:\d+|five|ten|three|four)[- ]fold\b|\bcross[- ]validat\w*|\bleave[- ]one[- ](?:out|patient[- ]out|subject[- ]out)\b|\bk-fold\b|\b(?:partitioned|divided|split) into (?:\w+) (?:[\w-]+,?\s+){0,3}(?:parts|folds|subsets|groups)\b[^.]{0,80}?\beach\b[^.]{0,40}?\bonce\b", RegexOptions.IgnoreCase)]
     private static partial Regex CrossValidation();
 
     // External validation: a test on data from elsewhere. "Validation set", "internal validation" and cross-validation are
@@ -328,15 +425,19 @@ public static partial class FormExtractor
     private static ExtractedField ExternalValidation(string text) =>
         Flag("externalValidation", text, ExternalYes(), ExternalDenied(), (sentence, match) => !SameSource().IsMatch(sentence)
             // "Another hospital" alone is only a place; it is external validation when the sentence tests something there.
-            && (match.Contains("extern", StringComparison.OrdinalIgnoreCase) || match.Contains("independent", StringComparison.OrdinalIgnoreCase) || TestContext().IsMatch(sentence)));
+            && (match.Contains("extern", StringComparison.OrdinalIgnoreCase) || match.Contains("independent", StringComparison.OrdinalIgnoreCase) || TestContext().IsMatch(sentence)),
+            ExternalDeferred());
 
-    [GeneratedRegex(@"\b(?:from|at|of) the same (?:hospital|institution|centre|center|site|cohort|dataset|data ?set|population)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:warrant\w*|needed|required|future|pending|next step|yet to|remains? to be|is needed|are needed|will be needed|should be)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ExternalDeferred();
+
+    [GeneratedRegex(@"\b(?:from|at|of|in) the same (?:hospital|institution|centre|center|site|cohort|dataset|data ?set|population|registry|database|source|programme|program)s?\b", RegexOptions.IgnoreCase)]
     private static partial Regex SameSource();
 
     [GeneratedRegex(@"\b(?:test\w*|validat\w*|evaluat\w*|assess\w*|appl(?:y|ied)|generali[sz]\w*|perform\w*)\b", RegexOptions.IgnoreCase)]
     private static partial Regex TestContext();
 
-    [GeneratedRegex(@"\bexternal(?:ly)?[- ](?:validat\w*|test\w*|cohort|dataset|data ?set|evaluation|evaluated)|\bindependent (?:external |test )?(?:cohort|dataset|data ?set|test set|hospital|institution|centre|center)s?\b|\b(?:another|a second|a different|two other|other) (?:hospital|institution|centre|center|site)s?\b(?! and)|\btested on (?:the )?(?:public|publicly available) \w+|\bgenerali[sz]\w* to (?:an? )?(?:external|independent|unseen)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bexternal(?:ly)?[- ](?:validat\w*|test\w*|cohort|dataset|data ?set|evaluation|evaluated)|\bindependent (?:external |test )?(?:cohort|dataset|data ?set|test set|hospital|institution|centre|center)s?\b|\b(?:another|a second|a different|two other|other) (?:hospital|institution|centre|center|site)s?\b(?! and)|\btested on (?:the )?(?:public|publicly available) \w+|\bgenerali[sz]\w* to (?:an? )?(?:external|independent|unseen)|\b(?:geographically|temporally and geographically) (?:distinct|separate|independent)\b|\bfrom (?:an? |two |three )?(?:affiliated|partner|outside|unaffiliated|further|additional) (?:hospital|institution|centre|center|site)s?\b|\b(?:another|a different|a second) country\b|\bdata from a different (?:population|hospital|institution|centre|center|vendor|country)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalYes();
 
     [GeneratedRegex(@"\b(?:no|without|lack\w*|absence of|not|never|future|needs?|needed|require[sd]?|warrant\w*|should|will need|limited by|limitation|pending|yet to)\b", RegexOptions.IgnoreCase)]
@@ -509,13 +610,13 @@ public static partial class FormExtractor
 
     private static readonly (string Value, Regex Pattern)[] Conditions =
     [
-        ("Fracture", R(@"\bfractur\w*")),
+        ("Fracture", R(@"\bfractur\w*|\b(?:thoracolumbar|vertebral|spine|spinal column) (?:injur\w*|trauma)\b")),
         ("Neoplasm", R(@"\btumou?rs?\b|\bmetasta\w*|\bneoplas\w*|\bcancer\b|\bmyeloma\b|\bchordoma\b|\blymphoma\b|\bmalignan\w*|\bosteolytic\b")),
         ("Osteoporosis", R(@"\bosteopor\w*|\bosteopeni\w*|\bbone mineral density\b|\bBMD\b")),
         ("Deformity", R(@"\bscolio\w*|\bkyphos\w*|\bkyphotic\b|\blordos\w*|\bCobb\b|\bdeformit\w*|\b(?:sagittal|spinal|coronal) (?:alignment|balance)\b|\bspinopelvic\b|\bpelvic incidence\b")),
-        ("Degenerative", R(@"\bdegenerat\w*|\bstenosis\b|\bherniat\w*|\bspondylosis\b|\bModic\b|\bPfirrmann\b|\bosteoarthritis\b|\bfacet (?:joint )?arthro\w*|\bspondylolisthesis\b|\bdisc (?:bulg\w*|protrusion|extrusion)|\bankylosing\b|\binflammat\w*|\bspondyloarthritis\b|\bsacroiliitis\b|\blow back pain\b|\bradiculopathy\b|\bossification of the posterior longitudinal ligament\b|\bOPLL\b|\bDISH\b|\bdiffuse idiopathic skeletal hyperostosis\b")),
-        ("SpinalCord", R(@"\bspinal cord\b|\bmyelopathy\b|\bcord compression\b|\bmyelitis\b|\bsyrin\w*")),
-        ("Surgical", R(@"\bdiscectomy\b|\bACDF\b|\barthrodesis\b|\bnon-?union\b|\bpseudarthrosis\b|\bfusion (?:surgery|rate|status)|\b(?:spinal|interbody|cervical|lumbar) fusion\b|\bpedicle screws?\b|\bsurgical planning\b|\binstrumentation\b|\bspinal fusion\b|\bimplants?\b|\bintra-?operative\b|\bscrew placement\b|\bnavigation\b|\bpostoperative\b|\bsurgical outcome")),
+        ("Degenerative", R(@"\bdegenerat\w*|\bstenosis\b|\bherniat\w*|\bspondylosis\b|\bModic\b|\bPfirrmann\b|\bosteoarthritis\b|\bfacet (?:joint )?arthro\w*|\bspondylolisthesis\b|\bdisc (?:bulg\w*|protrusion|extrusion)|\bankylosing\b|\binflammat\w*|\bspondyloarthritis\b|\bsacroiliitis\b|\blow back pain\b|\bradiculopathy\b|\bossification of the posterior longitudinal ligament\b|\bOPLL\b|\bDISH\b|\bdiffuse idiopathic skeletal hyperostosis\b|\b(?:degenerative cervical|spondylotic) myelopathy\b")),
+        ("SpinalCord", R(@"\bspinal cord\b|(?<!degenerative cervical |spondylotic )\bmyelopathy\b|\bcord compression\b|\bmyelitis\b|\bsyrin\w*")),
+        ("Surgical", R(@"\bdiscectomy\b|\bACDF\b|\barthrodesis\b|\bnon-?union\b|\bpseudarthrosis\b|\bfusion (?:surgery|rate|status)|\b(?:spinal|interbody|cervical|lumbar) fusion\b|\bpedicle screws?\b|\bsurgical planning\b|\binstrumentation\b|\bspinal fusion\b|\bimplants?\b|\bintra-?operative\b|\bscrew placement\b|\bnavigation\b|\bpostoperative\b|\bsurgical outcome|\b(?:after|following) (?:[\w-]+ ){0,3}(?:surgery|fusion|decompression|discectomy|laminectomy|instrumentation)\b")),
     ];
 
     private static readonly (string Value, Regex Pattern)[] Applications =
@@ -528,11 +629,11 @@ public static partial class FormExtractor
 
     private static readonly (string Value, Regex Pattern)[] Tasks =
     [
-        ("Classification", R(@"\bclassif\w*|\bgrad(?:e|es|ed|ing)\b|\bdistinguish\w*|\bdifferentiat\w*|\bdiscriminat\w*|\bbinary (?:classif\w*|outcome|task|decision)|\bdiagnostic accuracy\b|\bdiagnos(?:e|es|ed|ing|is)\b|\bidentif(?:y|ies|ied|ying|ication) (?:of )?(?:fresh|acute|benign|malignant|fractur|the presence)|\brecogni[sz](?:e|es|ed|ing)\b|\btell(?:s|ing)? \w+ from\b|\bbenign from malignant\b|\bpresence or absence\b")),
-        ("Regression", R(@"\bregress\w*|\bestimat\w* (?:of )?(?:the )?(?:age|angle|bone|density|BMD|Cobb|height|score)|\bpredict\w* (?:the )?(?:continuous|value|bone mineral density|BMD|angle)|\bmean absolute error\b|\bMAE\b")),
-        ("Segmentation", R(@"\bsegment(?:ation|ations|ed|ing)\b|\b(?:binary |label )?masks? of\b|\bbinary masks?\b|\bsegments (?:the|each|all)\b|\bdelineat\w*|\boutlin(?:e|ed|es|ing) the\b|\bcontours?\b")),
+        ("Classification", R(@"\bclassif\w*|\bgrad(?:e|es|ed|ing)\b|\bdistinguish\w*|\bdifferentiat\w*|\bdiscriminat\w*|\bbinary (?:classif\w*|outcome|task|decision)|\bdiagnostic accuracy\b|\bdiagnos(?:e|es|ed|ing|is)\b|\bidentif(?:y|ies|ied|ying|ication) (?:of )?(?:fresh|acute|benign|malignant|fractur|the presence)|\brecogni[sz](?:e|es|ed|ing)\b|\btell(?:s|ing)? \w+ from\b|\bbenign from malignant\b|\bpresence or absence\b|\bpredict\w* whether\b")),
+        ("Regression", R(@"\bregress\w*|\bestimat\w* (?:of )?(?:the )?(?:age|angle|bone|density|BMD|Cobb|height|score)|\bpredict(?:s|ed|ing)? (?:the )?(?:continuous|values?|bone mineral density|BMD|angle|time to)|\bmean absolute errors?\b|\bMAE\b")),
+        ("Segmentation", R(@"\bsegment(?:ation|ations|ed|ing)\b|\bto segment\b|\b(?:binary |label )?masks? of\b|\bbinary masks?\b|\bsegments (?:the|each|all)\b|\bdelineat\w*|\boutlin(?:e|ed|es|ing) the\b|\bcontours?\b")),
         ("Detection", R(@"\bdetect\w*\s+(?:and label\w*\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}(?:vertebrae|vertebral bodies|vertebra|discs?|disks?|centre?line|cent(?:er|re)line|screws?|levels|pedicles?|endplates?|landmarks?|key ?points?)\b|\b(?:disc|disk|vertebra\w*|screw|pedicle|level) detection\b|\blocali[sz]\w*|\blocat(?:e|es|ed|ing)\s+(?:the|each|all|and|them|fresh|vertebra\w*|lesions?|fractures?)\b|\bbounding box\w*|\bobject detection\b|\bdetector\b|\bYOLO\w*|\bFaster R-?CNN\b|\bRetinaNet\b|\bSSD\b|\bregions? of interest (?:are|is|were|was) (?:found|detected|located)")),
-        ("Landmark", R(@"\blandmarks?\b|\bkey ?points?\b|\bcorners?\b|\bcentroids?\b|\bendplates? (?:detection|localization)|\bvertebral labell?ing\b|\bidentif\w* (?:and label\w* )?(?:of )?(?:the )?vertebrae")),
+        ("Landmark", R(@"\blandmarks?\b|\bkey ?points?\b|\bcorners?\b|\bcentroids?\b|\b(?:predict|locat|detect|regress)\w* (?:the )?(?:positions?|coordinates|locations?) of\b|\bendplates? (?:detection|localization)|\bvertebral labell?ing\b|\bidentif\w* (?:and label\w* )?(?:of )?(?:the )?vertebrae")),
         ("Generation", R(@"\bsynthe[st]i[sz]\w*|\bgenerat\w* (?:synthetic|images?|CT|MRI)|\bimage[- ]to[- ]image\b|\bimage translation\b|\bsuper[- ]resolution\b|\bdenois\w*|\breconstruct\w* (?:of )?(?:images?|CT|MRI)|\bGAN\b|\bCycleGAN\b|\bpix2pix\b")),
     ];
 
@@ -567,7 +668,7 @@ public static partial class FormExtractor
         ("MLP", R(@"\bmulti-?layer perceptron\b|\bMLP\b")),
     ];
 
-    [GeneratedRegex(@"\bconvolutional (?:neural )?networks?\b|\bCNNs?\b|\bdeep convolutional\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bconvolutional (?:neural )?networks?\b|\bconvolutional (?:encoder|backbone|model|architecture)s?\b|\bCNNs?\b|\bdeep convolutional\b", RegexOptions.IgnoreCase)]
     private static partial Regex OtherCnn();
 
     [GeneratedRegex(@"\b(?:custom|bespoke|in-house|novel|proposed|self-designed|own)\s+(?:[\w-]+\s+){0,2}(?:convolutional|CNN)\w*|\bEfficientNet\w*|\bMobileNet\w*|\bSegNet\b|\bDeepLab\w*|\bHRNet\b|\bRetinaNet\b|\bFCN\b|\bfully convolutional network\b|\bSSD\b|\bShuffleNet\b|\bSqueezeNet\b|\bLeNet\b", RegexOptions.IgnoreCase)]
@@ -575,8 +676,8 @@ public static partial class FormExtractor
 
     private static readonly (string Value, Regex Pattern)[] Origins =
     [
-        ("MultiCentre", R(@"\bmulti-?(?:centre|center|institution\w*|site|hospital)\b|\b(?:two|three|four|five|six|several|\d+) (?:hospitals|centres|centers|institutions|sites)\b|\b(?:at|from) (?:another|a second|a third|a fourth|a different) (?:hospital|centre|center|institution|site)\b")),
-        ("SingleCentre", R(@"\bsingle[- ](?:centre|center|institution\w*|site|hospital)\b|\bone (?:hospital|centre|center|institution)\b|\b(?:at|from) our (?:hospital|institution|centre|center|clinic|department)\b")),
+        ("MultiCentre", R(@"\bmulti-?(?:centre|center|institution\w*|site|hospital)\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|\d+) (?:[\w-]+ ){0,2}(?:hospitals|centres|centers|institutions|sites|clinics)\b|\b(?:at|from) (?:another|a second|a third|a fourth|a different) (?:hospital|centre|center|institution|site)\b")),
+        ("SingleCentre", R(@"\bsingle[- ](?:centre|center|institution\w*|site|hospital)\b|\bone (?:hospital|centre|center|institution)\b|\b(?:at|from|of|in) our (?:own )?(?:hospital|institution|centre|center|clinic|department)\b")),
         ("PublicDataset", R(@"\bpublic(?:ly available)? (?:data ?set|database|dataset|challenge)s?\b|\bopen (?:data ?set|database)\b|\b(?:VerSe|SpineWeb|xVertSeg|CSI ?2014|TCIA|PAM50|SPIDER|MICCAI)\b")),
         ("Registry", R(@"\bregistry\b|\bnational database\b")),
         ("Synthetic", R(@"\bsynthetic (?:data|images)\b|\bsimulated (?:data|images)\b")),
@@ -608,7 +709,7 @@ public static partial class FormExtractor
         ("Dice", R(@"\bDice\b|\bDSC\b")),
         ("IoU", R(@"\bIoU\b|\bintersection over union\b|\bJaccard\b")),
         ("Hausdorff", R(@"\bHausdorff\b")),
-        ("MAE", R(@"\bmean absolute error\b|\bMAE\b")),
+        ("MAE", R(@"\bmean absolute errors?\b|\bMAE\b")),
         ("Kappa", R(@"\bkappa\b|\bκ\b")),
         ("ICC", R(@"\bintra-?class correlation\b|\bICCs?\b")),
     ];

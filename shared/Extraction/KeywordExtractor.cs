@@ -23,7 +23,7 @@ public sealed record ExtractedField(string Field, IReadOnlyList<ExtractedValue> 
 /// <summary>Keyword extraction of imaging modality and spinal region from title, abstract and keywords. Pure.</summary>
 public static partial class KeywordExtractor
 {
-    public const string Version = "keywords-1.2";
+    public const string Version = "keywords-1.3";
 
     private static readonly (string Value, Regex Pattern)[] Modalities =
     [
@@ -121,12 +121,12 @@ public static partial class KeywordExtractor
 
     [GeneratedRegex(@"\bcervical\b|\bcervicothoracic\b|\bC[1-7](?:\s*[-–/]\s*C?[1-7])?\b|\bdens\b|\bodontoid\b|\batlanto", RegexOptions.IgnoreCase)]
     private static partial Regex CervicalPattern();
-    [GeneratedRegex(@"\bthoracic\b|\bthoracolumbar\b|\bcervicothoracic\b|\bT(?:1[0-2]|[1-9])\s*[-–/]\s*(?:T?(?:1[0-2]|[1-9])|L[1-5])\b(?![- ]?weighted)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bthoracic\b|\bthoracolumbar\b|\bcervicothoracic\b|\bT(?:1[0-2]|[1-9])\s*(?:[-–/]|to|through)\s*(?:T?(?:1[0-2]|[1-9])|L[1-5])\b(?![- ]?weighted)", RegexOptions.IgnoreCase)]
     private static partial Regex ThoracicPattern();
     [GeneratedRegex(@"\blumbar\b|\blumbosacral\b|\bthoracolumbar\b|\bL[1-5](?:\s*[-–/]\s*(?:L?[1-5]|S1))?\b(?!\s*(?:loss|norm|regulari|penalt|distance))|\blow(?:er)? back\b", RegexOptions.IgnoreCase)]
     private static partial Regex LumbarPattern();
-    [GeneratedRegex(@"\bsacral\b|\bsacrum\b|\bsacrococcygeal\b|\bcoccyx\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bsacral\b|\bsacrum\b|\bsacrococcygeal\b|\bcoccyx\b|\blumbosacral\b|\bsacroiliac\b", RegexOptions.IgnoreCase)]
     private static partial Regex SacralPattern();
-    [GeneratedRegex(@"\b(?:whole|entire|full|total)[- ](?:length )?spine\b|\bwhole-spine\b|\bfull-length spin\w*|\bentire spinal column\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:whole|entire|full|total)[- ](?:length )?spine\b|\bwhole-spine\b|\bfull-length spin\w*|\bentire spinal column\b|\bC[1-7]\s*(?:to|through|[-–])\s*(?:L[1-5]|S1|the sacrum)\b", RegexOptions.IgnoreCase)]
     private static partial Regex WholeSpinePattern();
 }

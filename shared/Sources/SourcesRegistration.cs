@@ -72,6 +72,8 @@ public static class SourcesRegistration
         services.AddTransient<ISource>(sp => sp.GetRequiredService<OpenAlexSource>());
         services.AddTransient(sp => Create<CrossrefClient>(sp, "crossref"));
         services.AddTransient<Records.IFullTextSource>(sp => Create<EuropePmcFullText>(sp, "europepmc"));
+        // Asked after Europe PMC (in this order): its JATS, where there is one, is richer than a PDF read to text.
+        services.AddTransient<Records.IFullTextSource>(sp => Create<ArxivFullText>(sp, "arxiv"));
         services.AddTransient<Harvester>();
         services.AddTransient<Imports.ImportService>();
         services.AddSingleton<ScreeningHandover>();

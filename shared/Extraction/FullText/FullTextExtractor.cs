@@ -43,10 +43,22 @@ public static partial class FullTextExtractor
         var text = new StringBuilder(doc.Text);
         foreach (var p in doc.Paragraphs)
         {
-            if (!IsCited(doc.Sections[p.Section].Kind)) continue;
+            if (!Cited(doc, p.Section)) continue;
             for (var i = p.Start; i < p.Start + p.Length; i++) text[i] = ' ';
         }
         return text.ToString();
+    }
+
+    /// <summary>Whether a section is not read: cited by its kind, or one the paper's own title does not name ("Why grading is
+    /// hard") that comes after the abstract and before the first methods or results section, where a paper sets out the problem.</summary>
+    public static bool Cited(JatsDocument doc, int section)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        var s = doc.Sections[section];
+        if (IsCited(s.Kind)) return true;
+        if (s.Kind != SectionKind.Other || s.Start < doc.AbstractEnd) return false;
+        var firstOwn = doc.Sections.Where(x => x.Kind is SectionKind.Methods or SectionKind.Results).Select(x => x.Start).DefaultIfEmpty(-1).Min();
+        return firstOwn > s.Start;
     }
 
     // Evidence that says where in the paper it is: "Methods › Data: …the words…" (table values name their cell instead).
@@ -64,7 +76,7 @@ public static partial class FullTextExtractor
     {
         foreach (var table in doc.Tables)
         {
-            if (IsCited(doc.Sections[table.Section].Kind)) continue;
+            if (Cited(doc, table.Section)) continue;
             var header = HeaderRow(table);
             foreach (var cell in table.Cells.Where(c => c.Row > header && c.Column > 0))
             {
@@ -89,7 +101,7 @@ public static partial class FullTextExtractor
     {
         foreach (var table in doc.Tables)
         {
-            if (IsCited(doc.Sections[table.Section].Kind)) continue;
+            if (Cited(doc, table.Section)) continue;
             var header = HeaderRow(table);
             var rows = table.Cells.Where(c => c.Row > header && c.Column == 0).Select(c => (c.Row, Label: doc.Text.Substring(c.Start, c.Length))).ToList();
             var columns = table.Row(header).Where(c => c.Column > 0).Select(c => (c.Column, Label: doc.Text.Substring(c.Start, c.Length))).ToList();
@@ -142,7 +154,7 @@ public static partial class FullTextExtractor
     [GeneratedRegex(@"^\s*(?:no\.?\s+of\s+|number of\s+|n\s+)?(?:patients|subjects|participants|individuals|cases|women|men|children|adolescents|volunteers)\b(?:\s*,?\s*\(?n\)?)?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex SubjectHeader();
 
-    [GeneratedRegex(@"^\s*(?:no\.?\s+of\s+|number of\s+|n\s+)?(?:images|radiographs|scans|slices|volumes|examinations|exams|MRIs|CT scans|image series|series)\b(?:\s*,?\s*\(?n\)?)?\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?:no\.?\s+of\s+|number of\s+|n\s+)?(?:CT |MRI |MR |radiographic |ultrasound )?(?:images|radiographs|scans|slices|volumes|examinations|exams|MRIs|CT scans|image series|series)\b(?:\s*,?\s*\(?n\)?)?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ImageHeader();
 
     [GeneratedRegex(@"^\s*(?:no\.?\s+of\s+|number of\s+)?(?:patients|subjects|participants|cases|images|radiographs|scans|slices|volumes|examinations|n)\b(?:\s*,?\s*\(?n\)?)?\s*$", RegexOptions.IgnoreCase)]

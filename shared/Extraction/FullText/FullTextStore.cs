@@ -13,27 +13,32 @@ public sealed class FullTextStore(StorageClients storage)
 {
     private BlobContainerClient Container => storage.Container(storage.Names.FullTextContainer);
 
-    private static string Name(string recordKey) => Uri.EscapeDataString(recordKey) + ".xml";
+    // JATS as .xml, a PDF (arXiv) as .pdf: a study has one or the other.
+    private static string Name(string recordKey, bool pdf = false) => Uri.EscapeDataString(recordKey) + (pdf ? ".pdf" : ".xml");
 
     /// <summary>Stores a study's full text; a second store of the same study replaces the first (the same answer, fetched again).</summary>
     public async Task SaveAsync(string recordKey, StoredFullText text, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var blob = Container.GetBlobClient(Name(recordKey));
+        var pdf = PdfFullText.IsPdf(text.Body);
+        var blob = Container.GetBlobClient(Name(recordKey, pdf));
         await blob.UploadAsync(new BinaryData(text.Body), new BlobUploadOptions
         {
-            HttpHeaders = new BlobHttpHeaders { ContentType = "application/xml" },
+            HttpHeaders = new BlobHttpHeaders { ContentType = pdf ? "application/pdf" : "application/xml" },
             // Metadata is ASCII only: the licence name and address are; the source's URL is escaped by Uri already.
             Metadata = new Dictionary<string, string> { ["source"] = text.Source, ["url"] = text.Url, ["licence"] = Ascii(text.Licence) },
         }, ct);
     }
 
     /// <summary>A study's stored full text, or null when none is stored.</summary>
-    public async Task<StoredFullText?> GetAsync(string recordKey, CancellationToken ct)
+    public async Task<StoredFullText?> GetAsync(string recordKey, CancellationToken ct) =>
+        await GetBlobAsync(Name(recordKey), ct) ?? await GetBlobAsync(Name(recordKey, pdf: true), ct);
+
+    private async Task<StoredFullText?> GetBlobAsync(string name, CancellationToken ct)
     {
         try
         {
-            var result = await Container.GetBlobClient(Name(recordKey)).DownloadContentAsync(ct);
+            var result = await Container.GetBlobClient(name).DownloadContentAsync(ct);
             var meta = result.Value.Details.Metadata;
             return new StoredFullText(result.Value.Content.ToArray(), meta.TryGetValue("source", out var s) ? s : "", meta.TryGetValue("url", out var u) ? u : "",
                 meta.TryGetValue("licence", out var l) ? l : "");

@@ -242,6 +242,9 @@ public static partial class JatsParser
     [GeneratedRegex(@"\bCreative Commons\b|\bopen[- ]access\b|\bCC[- ]BY\b|\bCC0\b", RegexOptions.IgnoreCase)]
     private static partial Regex OpenStatement();
 
+    /// <summary>The section kind a heading's title names ("Materials and methods", "Related work"), or null when it names none.</summary>
+    public static SectionKind? KindOfTitle(string title) => Kind(null, title);
+
     // The section kind a sec-type or title names; null when neither says.
     private static SectionKind? Kind(string? secType, string title)
     {
@@ -260,11 +263,11 @@ public static partial class JatsParser
     private static readonly (SectionKind Kind, Regex Pattern)[] TitleKinds =
     [
         (SectionKind.Availability, new(@"\b(?:data|code|software|materials?) (?:and (?:code|data|materials?) )?(?:availability|sharing)\b|\bavailability\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
-        (SectionKind.RelatedWork, new(@"\brelated (?:work|studies|research)\b|\bliterature review\b|\bprevious (?:work|studies)\b|\bprior work\b|\bstate of the art\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
+        (SectionKind.RelatedWork, new(@"\brelated (?:work|studies|research|approaches|methods)\b|\bliterature review\b|\bprevious (?:work|studies)\b|\bprior work\b|\bstate of the art\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
         (SectionKind.Introduction, new(@"^\s*(?:\d+\.?\s*)?(?:introduction|background)\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
         (SectionKind.Methods, new(@"\bmethods?\b|\bmaterials?\b|\bpatients\b|\bdata ?sets?\b|\bdata (?:collection|acquisition|source)|\bstudy (?:population|design|cohort)\b|\bexperiment(?:s|al (?:setup|design|settings))\b|\bimplementation\b|\btraining\b|\bimage acquisition\b|\bparticipants\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
         (SectionKind.Results, new(@"\bresults?\b|\bperformance\b|\bevaluation\b|\bexternal validation\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
-        (SectionKind.Discussion, new(@"\bdiscussion\b|\blimitations?\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
+        (SectionKind.Discussion, new(@"\bdiscussion\b|\blimitations?\b|\binterpretation\b|\bcaveats?\b|\boutlook\b|\bimplications\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
         (SectionKind.Conclusion, new(@"\bconclusions?\b|\bsummary\b", RegexOptions.IgnoreCase | RegexOptions.Compiled)),
     ];
 

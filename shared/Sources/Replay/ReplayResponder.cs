@@ -55,6 +55,24 @@ public sealed partial class ReplayResponder
                 return Citations(Path.Combine(_directory, "citations"), query);
             case "openalex":
                 return Cursor(folder, "works_*.json", query["cursor"], "next_cursor", "application/json");
+            case "arxiv" when uri.AbsolutePath.EndsWith("/oai", StringComparison.Ordinal):
+            {
+                // arXiv's metadata of one paper (OAI-PMH GetRecord, format arXiv), recorded as arxiv/oai/ID.xml; an id nothing was
+                // recorded for gets OAI-PMH's own answer for an unknown id, which arXiv sends with HTTP 200.
+                var id = (query["identifier"] ?? "").Replace("oai:arXiv.org:", "", StringComparison.Ordinal);
+                var file = Path.Combine(folder, "oai", Path.GetFileName(id) + ".xml");
+                return File.Exists(file)
+                    ? (HttpStatusCode.OK, "text/xml", Recorded(file))
+                    : (HttpStatusCode.OK, "text/xml", Encoding.UTF8.GetBytes(UnknownArxivId(id)));
+            }
+            case "arxiv" when uri.AbsolutePath.Contains("/pdf/", StringComparison.Ordinal):
+            {
+                var id = uri.AbsolutePath[(uri.AbsolutePath.IndexOf("/pdf/", StringComparison.Ordinal) + 5)..];
+                var file = Path.Combine(folder, "pdf", Path.GetFileName(Uri.UnescapeDataString(id)) + ".pdf");
+                return File.Exists(file)
+                    ? (HttpStatusCode.OK, "application/pdf", Recorded(file))
+                    : (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No PDF recorded for {id}."));
+            }
             case "arxiv":
             {
                 var start = int.Parse(query["start"] ?? "0", CultureInfo.InvariantCulture);
@@ -87,6 +105,10 @@ public sealed partial class ReplayResponder
                 return (HttpStatusCode.NotFound, "text/plain", Encoding.UTF8.GetBytes($"No recorded responses for {source}."));
         }
     }
+
+    private static string UnknownArxivId(string id) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\"><responseDate>2026-03-31T06:00:00Z</responseDate>"
+        + $"<request verb=\"GetRecord\" metadataPrefix=\"arXiv\">https://oaipmh.arxiv.org/oai</request><error code=\"idDoesNotExist\">{System.Security.SecurityElement.Escape(id)} is not a valid identifier</error></OAI-PMH>\n";
 
     /// <summary>The PubMed answer for one request path and query.</summary>
     public (HttpStatusCode Status, string ContentType, byte[] Body) Respond(Uri uri) => Respond("pubmed", uri);

@@ -161,4 +161,60 @@ public class FormExtractorTests
     [Fact]
     public void Industry_AHospitalNamedAfterACompanyIsNot() =>
         Assert.Equal(["false"], Form("Title\nText.", "Department of Radiology, Samsung Medical Center, Sungkyunkwan University School of Medicine, Seoul, Korea")["industry"].Distinct);
+
+    // Rules made general for issue 22's held-out set (form-1.3); each phrase was charted wrongly by form-1.2.
+    [Theory]
+    [InlineData("Stenosis grading\nMRI of 1,164 patients was used for development. An external test set of 212 patients from a community hospital was used.", "subjects", "1376")]
+    [InlineData("BMD from CT\nA total of 2,032 screening participants were included. The model was evaluated on an independent cohort from a different screening programme (n = 540).", "subjects", "2572")]
+    [InlineData("Stenosis grading\nMRI of 1,164 patients was used. Of these, 212 patients from a second hospital formed the external test set.", "subjects", "1164")]
+    [InlineData("Implant recognition\nWe assembled 3,958 anteroposterior and lateral postoperative radiographs.", "images", "3958")]
+    [InlineData("Level finding\nA total of 11,650 ultrasound frames were collected; the system runs at 40 frames per second.", "images", "11650")]
+    [InlineData("Injury classification\nData from 1,245 trauma patients were used.", "subjects", "1245")]
+    [InlineData("Outcome\nOne preoperative standing lateral radiograph was used per patient in 412 patients.", "images", "412")]
+    public void Counts_GeneralWording_TotalOfTheStudy(string text, string field, string expected) =>
+        Assert.Equal([expected], Values(text, field));
+
+    [Theory]
+    [InlineData("PJK prediction\nThe model predicted PJK with an AUC of 0.81. External validation in a larger population is warranted before clinical use.", "false")]
+    [InlineData("VFA\nThe ensemble was evaluated on an independent test set from the same registry.", "false")]
+    [InlineData("Chest films\nThe algorithm was tested on a temporally and geographically distinct dataset of 1,500 radiographs.", "true")]
+    [InlineData("OPLL\nA second test set of 300 radiographs from an affiliated hospital yielded an AUC of 0.89.", "true")]
+    public void ExternalValidation_DeferredSameSourceAndOtherWording(string text, string expected) =>
+        Assert.Equal([expected], Values(text, "externalValidation"));
+
+    [Theory]
+    [InlineData("Myelopathy\nThe sensitivity was 0.88, with a positive predictive value of 0.79.", "Regression", false)]
+    [InlineData("Cobb angle\nThe network locates the four corners of each vertebra; the Cobb angle had a mean absolute error of 3.2 degrees.", "Detection", false)]
+    [InlineData("Cobb angle\nThe network locates the four corners of each vertebra; the Cobb angle had a mean absolute error of 3.2 degrees.", "Regression", false)]
+    [InlineData("Cobb angle\nThe network locates the four corners of each vertebra; the Cobb angle had a mean absolute error of 3.2 degrees.", "Landmark", true)]
+    [InlineData("Rotation\nWe trained a Mask R-CNN to segment the pedicles.", "Segmentation", true)]
+    [InlineData("Outcome\nWe predict whether patients reach a minimal clinically important difference.", "Classification", true)]
+    [InlineData("Screws\nA YOLOv8 detector localised each screw head and its bounding box was graded.", "Detection", true)]
+    public void Task_GeneralWording(string text, string task, bool named) =>
+        Assert.Equal(named, Values(text, "task").Contains(task));
+
+    [Theory]
+    [InlineData("Cord signal\nWe identify cord signal change in degenerative cervical myelopathy on spinal cord MRI of the spinal cord.", "Degenerative")]
+    [InlineData("AO Spine types\nThe model classified thoracolumbar injuries of trauma patients.", "Fracture")]
+    [InlineData("Outcome after decompression\nWe predict outcomes after lumbar decompression for stenosis.", "Surgical")]
+    public void Condition_NamedDiseaseAndSurgicalOutcome(string text, string expected) =>
+        Assert.Equal([expected], Values(text, "condition"));
+
+    [Theory]
+    [InlineData("Grading\nThe training, validation and test sets comprised 60%, 20% and 20% of the patients, respectively.", "0.60/0.20/0.20")]
+    [InlineData("Grading\nOf the 1,600 patients, 1,120 were used to train the networks, 160 to tune hyperparameters, and the remaining 320 were kept for the final test.", "0.70/0.10/0.20")]
+    [InlineData("Curvature\nThree quarters of the children were used for training and the remaining quarter for testing.", "0.75/0.00/0.25")]
+    public void Split_InWords_SharesOfTheWhole(string text, string expected) =>
+        Assert.Equal([expected], Values(text, "split"));
+
+    [Fact]
+    public void CrossValidation_DescribedWithoutTheWord_True() =>
+        Assert.Equal(["true"], Values("ASD\nThe patients were partitioned into five equally sized, outcome-stratified parts; each part served once as the test data.", "crossValidation"));
+
+    [Theory]
+    [InlineData("LSTV\nA ResNet recognised the lumbosacral region on radiographs.", "Sacral")]
+    [InlineData("Vertebrae\nCentroids of each vertebra from C1 to L5 were labelled on CT.", "WholeSpine")]
+    [InlineData("Ultrasound\nKeypoints of each vertebra from T1 to L5 were predicted.", "Thoracic")]
+    public void Region_RangesAndLumbosacral(string text, string expected) =>
+        Assert.Contains(expected, Values(text, "region"));
 }
