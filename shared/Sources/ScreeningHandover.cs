@@ -23,20 +23,6 @@ public sealed class ScreeningHandover(StorageClients storage, WorkQueues queues)
         await Table.UpsertEntityAsync(new TableEntity(Partition, KeyEncoding.Encode(recordKey)), TableUpdateMode.Replace, ct);
     }
 
-    /// <summary>Queues the records for screening and marks them sent.</summary>
-    public async Task HandOverManyAsync(IReadOnlyList<string> recordKeys, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(recordKeys);
-        foreach (var key in recordKeys) await HandOverAsync(key, ct);
-    }
-
-    /// <summary>Queues each record for screening unless it was sent already.</summary>
-    public async Task HandOverIfNotYetManyAsync(IReadOnlyList<string> recordKeys, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(recordKeys);
-        foreach (var key in recordKeys) await HandOverIfNotYetAsync(key, ct);
-    }
-
     /// <summary>Queues the record for screening unless it was sent already.</summary>
     public async Task HandOverIfNotYetAsync(string recordKey, CancellationToken ct)
     {
