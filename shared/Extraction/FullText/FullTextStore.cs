@@ -58,7 +58,8 @@ public sealed class FullTextStore(StorageClients storage)
         var bySource = recordKeys.Distinct(StringComparer.Ordinal).GroupBy(k => k.Split(':', 2)[0], StringComparer.Ordinal);
         foreach (var source in bySource)
         {
-            var names = source.ToDictionary(Name, k => k, StringComparer.Ordinal);
+            // A study's full text is its JATS (.xml) or, from arXiv, its PDF (.pdf): either name counts.
+            var names = source.SelectMany(k => new[] { (Name(k), k), (Name(k, pdf: true), k) }).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
             var prefix = names.Keys.Aggregate((a, b) => a[..a.Zip(b).TakeWhile(p => p.First == p.Second).Count()]);
             await foreach (var item in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct))
                 if (names.TryGetValue(item.Name, out var key)) found.Add(key);
