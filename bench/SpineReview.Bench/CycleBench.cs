@@ -153,6 +153,7 @@ public static class CycleBench
             await foreach (var _ in provider.GetRequiredService<RecordStore>().ListAsync(default)) stored++;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"cut off at the time limit ({limitSeconds} s) in stage {stage}, {stored} of {records} records stored, {counter.Total} storage requests"));
+            await WriteIndexReadAsync(provider, counter, output);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"whole cycle: {records} records not finished within {clock.Elapsed.TotalSeconds:0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
             await BenchStorage.DeleteAsync(storage);
@@ -170,15 +171,20 @@ public static class CycleBench
             $"in memory: identified {records}, duplicates {expected}"));
         var same = counts.Identified == records && counts.Duplicates == expected;
         output.WriteLine(same ? "counts: equal to the in-memory computation" : "counts: DIFFER from the in-memory computation");
-        // What the next (incremental) harvest pays before its first page: the index of everything now stored, read once.
-        var (loadStart, loadRequests) = (Stopwatch.StartNew(), counter.Total);
-        var index = await provider.GetRequiredService<DedupService>().LoadIndexAsync(default);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"index read for the next run: {index.Count} records, {index.Claims} claimed rows in {loadStart.Elapsed.TotalSeconds:0.0} s, {counter.Total - loadRequests} storage requests"));
+        await WriteIndexReadAsync(provider, counter, output);
         await BenchStorage.DeleteAsync(storage);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"whole cycle: {records} records in {seconds:0.0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
         return same ? 0 : 1;
+    }
+
+    // What the next (incremental) harvest pays before its first page: the index of everything now stored, read once.
+    private static async Task WriteIndexReadAsync(IServiceProvider provider, RequestCounter counter, TextWriter output)
+    {
+        var (clock, before) = (Stopwatch.StartNew(), counter.Total);
+        var index = await provider.GetRequiredService<DedupService>().LoadIndexAsync(default);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"index read for the next run: {index.Count} records, {index.Claims} claimed rows in {clock.Elapsed.TotalSeconds:0.0} s, {counter.Total - before} storage requests"));
     }
 
     // The harvest's decisions, in memory and in the order it stores: an identifier already kept links a record to its study; else
