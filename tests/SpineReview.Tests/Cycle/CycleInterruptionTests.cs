@@ -30,12 +30,18 @@ public class CycleInterruptionTests
     public async Task Cycle_RerunRightAfterOneStoppedMidExtraction_ChartsEveryStudyBeforeItReports()
     {
         var prefix = TestHost.NewPrefix();
-        await using (var first = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly(), configure: ShortHolds, prefix: prefix, cleanup: false))
+        // The run stops where the issue saw storage go: inside a batch of extraction, 25 of its records asked for their full text.
+        using var stop = new CancellationTokenSource();
+        var stopper = new StopAtCall(25, stop);
+        await using (var first = TestHost.Create(replay: TestPaths.Replay, settings: TestHost.PubMedOnly(),
+            configure: s => { ShortHolds(s); s.AddSingleton<IFullTextSource>(stopper); }, prefix: prefix, cleanup: false))
         {
-            // The run stops where the issue saw storage go: a batch of extraction messages received, 25 of them done.
-            using var stop = new CancellationTokenSource();
-            var progress = new SyncProgress<string>(line => { if (line == "extract: 25 records") stop.Cancel(); });
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.Get<CycleService>().RunAsync(Window, progress, stop.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.Get<CycleService>().RunAsync(Window, null, stop.Token));
+            Assert.Equal(25, stopper.Calls);
+            // Stopped inside a batch: that batch's forms were not saved, and its message is still on the queue, hidden.
+            var passedFirst = (await first.Get<ScreeningStore>().ListRuleDecisionsAsync(default)).Count(d => !d.Excluded);
+            Assert.True((await first.Get<ExtractionStore>().ListStoredAsync(default)).Count < passedFirst);
+            Assert.True((await first.Get<WorkQueues>().Extract.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0);
         }
 
         // A new host, at once: the messages the first run received are still hidden.
@@ -80,5 +86,19 @@ public class CycleInterruptionTests
         var stored = (await host.Get<ExtractionStore>().ListStoredAsync(default)).Keys;
         Assert.Equal(passed - heldKeys.Count, stored.Count);
         Assert.All(heldKeys, k => Assert.DoesNotContain(k, stored));
+    }
+
+    /// <summary>Stops the run at its n-th full-text request, in the middle of an extraction batch, as a process is stopped from outside.</summary>
+    private sealed class StopAtCall(int n, CancellationTokenSource stop) : IFullTextSource
+    {
+        private int calls;
+        public int Calls => Volatile.Read(ref calls);
+
+        public Task<FullTextAnswer?> FetchAsync(BibRecord record, CancellationToken ct)
+        {
+            if (Interlocked.Increment(ref calls) == n) stop.Cancel();
+            ct.ThrowIfCancellationRequested();
+            return Task.FromResult<FullTextAnswer?>(null);
+        }
     }
 }

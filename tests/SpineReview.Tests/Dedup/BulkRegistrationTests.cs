@@ -159,7 +159,7 @@ public class BulkRegistrationTests
         while ((await screen.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
             foreach (var m in batch)
             {
-                queued.Add(RecordMessage.Parse(m.Body.ToString()).RecordKey);
+                queued.AddRange(RecordBatch.Parse(m.Body.ToString()).RecordKeys);
                 await screen.DeleteMessageAsync(m.MessageId, m.PopReceipt);
             }
         Assert.Equal(page.Select(r => r.Key).Order(StringComparer.Ordinal), queued.Order(StringComparer.Ordinal));
