@@ -166,7 +166,7 @@ internal static class ScreeningBench
                 [() => new LabelsOnly(new LinearSvm(d, ModelSpec.SvmCost)), () => new NaiveBayes(d, useBackground: true), () => new LabelsOnly(new LogisticRegression(d))]))),
             ("w4-t2", new("out-of-fold weighted svm with and without presumed exclusions, nb, lr without", bigrams, true, 400, d => new WeightedEnsemble("w4",
                 [() => new LinearSvm(d, ModelSpec.SvmCost), () => new LabelsOnly(new LinearSvm(d, ModelSpec.SvmCost)), () => new NaiveBayes(d, useBackground: true), () => new LabelsOnly(new LogisticRegression(d))]))),
-            ("project", ModelSpec.Project),
+            ("svm+nb", ModelSpec.SvmNaiveBayes),
         ];
         var ids = only?.Split(',') ?? [];
         if (only is not null) candidates = [.. candidates.Where(c => ids.Contains(c.Id))];

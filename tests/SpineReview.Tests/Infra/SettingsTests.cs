@@ -63,7 +63,9 @@ public partial class SettingsTests
         Assert.Equal(1.0 / 3, settings["Arxiv__RequestsPerSecond"].Default);
         Assert.Equal(new DateOnly(2012, 1, 1), settings["PubMed__StartDate"].Default);
         Assert.Contains(("Schedules:HarvestPubMed", "TimerTriggerAttribute on HarvestSources.HarvestPubMed"), CodeSettings.TriggerSettings());
-        Assert.Contains(CodeSettings.TriggerSettings(), t => t.Key == StorageClients.Setting && t.By.StartsWith("QueueTriggerAttribute", StringComparison.Ordinal));
+        // No queue trigger: the platform would poll its queue all month (docs/deployment.md); the DrainQueues timer takes the queues.
+        Assert.DoesNotContain(CodeSettings.TriggerSettings(), t => t.By.StartsWith("QueueTriggerAttribute", StringComparison.Ordinal));
+        Assert.Contains(("Schedules:DrainQueues", "TimerTriggerAttribute on DrainQueues.Run"), CodeSettings.TriggerSettings());
     }
 
     [Fact]
