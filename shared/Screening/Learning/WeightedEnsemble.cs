@@ -130,18 +130,3 @@ public static class Auc
         return below + (lo - below) / 2.0;
     }
 }
-
-/// <summary>
-/// A learner trained on people's labels alone: the presumed exclusions it is offered are dropped. Presumed exclusions
-/// help while labels are few and eligible records rare, and mislead where eligible records are common (a fifth of the
-/// pool in some reviews): then many of them are not exclusions at all.
-/// </summary>
-public sealed class LabelsOnly(IRelevanceModel inner) : IRelevanceModel
-{
-    public string Name => inner.Name;
-
-    public void Fit(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> labels, IReadOnlyList<SparseVector> background) =>
-        inner.Fit(vectors, labels, []);
-
-    public double Score(SparseVector vector) => inner.Score(vector);
-}
