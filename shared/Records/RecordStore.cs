@@ -65,7 +65,7 @@ public sealed class RecordStore(StorageClients storage)
         var found = new Dictionary<string, StoredRecord>(StringComparer.Ordinal);
         foreach (var source in keys.Distinct(StringComparer.Ordinal).Select(Split).GroupBy(k => k.Source, StringComparer.Ordinal))
         {
-            foreach (var e in await TableRows.GetManyAsync<RecordEntity>(Records, source.Key, source.Select(k => KeyEncoding.Encode(k.RowKey)), select: null, ct))
+            foreach (var e in await TableRows.GetManyAsync<RecordEntity>(Records, source.Key, source.Select(k => k.RowKey), select: null, ct))
                 found[e.Key] = ToStored(e);
         }
         return found;
