@@ -28,11 +28,12 @@ public class StorageFaultTests(ITestOutputHelper output)
     private static readonly (string Stage, string Trigger)[] Stages =
     [
         // The first page of 20 records stored (and queued for screening), the other pages, the watermark and the search log not.
-        ("harvest", "pubmed: retrieved 20/"),
-        // Mid-batch: 25 messages done, the rest of the batch received and hidden.
-        ("screen", "screen: 25 records"),
-        ("extract", "extract: 25 records"),
-        ("report", "[5/6] report"),
+        ("harvest", @"^pubmed: retrieved 20/"),
+        // Mid-drain: the first messages done (each a page's batch of records; the line comes once 25 records are passed), the rest
+        // of the messages received and hidden.
+        ("screen", @"^screen: \d+ records$"),
+        ("extract", @"^extract: \d+ records$"),
+        ("report", @"^\[5/6\] report"),
     ];
 
     [Fact]
@@ -56,7 +57,7 @@ public class StorageFaultTests(ITestOutputHelper output)
             var stoppedAt = (Stopwatch?)null;
             var (code, _, err) = await RunInProcessAsync(azurite, prefix, line =>
             {
-                if (stoppedAt is null && line.StartsWith(trigger, StringComparison.Ordinal))
+                if (stoppedAt is null && System.Text.RegularExpressions.Regex.IsMatch(line, trigger))
                 {
                     azurite.Stop();
                     stoppedAt = Stopwatch.StartNew();

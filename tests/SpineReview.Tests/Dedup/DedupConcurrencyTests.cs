@@ -52,7 +52,7 @@ public class DedupConcurrencyTests
         while ((await screen.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
             foreach (var m in batch)
             {
-                queued.Add(RecordMessage.Parse(m.Body.ToString()).RecordKey);
+                queued.AddRange(RecordBatch.Parse(m.Body.ToString()).RecordKeys);
                 await screen.DeleteMessageAsync(m.MessageId, m.PopReceipt);
             }
         return (records, queued);

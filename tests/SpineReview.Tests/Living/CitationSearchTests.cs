@@ -44,7 +44,7 @@ public class CitationSearchTests
     {
         await using var server = await SourceServer.StartAsync(TestPaths.Replay);
         await using var host = await ReviewWithOneIncludedStudyAsync(server);
-        var queuedBefore = (await host.Get<WorkQueues>().Screen.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        var queuedBefore = await QueuedKeysAsync(host);
 
         var summary = await host.Get<Harvester>().HarvestAsync("citations", new HarvestRequest(), null, default);
 
@@ -60,7 +60,10 @@ public class CitationSearchTests
         Assert.Equal("External validation of a CT deep learning model for metastatic epidural spinal cord compression in a community hospital",
             stored.Single(r => r.Key == "citations:W9990100003").Record.Title);
         // The four new ones go to screening like any harvested record.
-        Assert.Equal(queuedBefore + 4, (await host.Get<WorkQueues>().Screen.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        var queued = await QueuedKeysAsync(host);
+        Assert.Equal(["citations:W9990000012", "citations:W9990100002", "citations:W9990100003", "citations:W9990100004"],
+            queued.Except(queuedBefore).Order(StringComparer.Ordinal));
+        Assert.Equal(queuedBefore.Count + 4, queued.Count);
 
         // One search-log row of its own, with the requests' answers archived.
         var row = Assert.Single(await host.Get<SearchLog>().ListAsync(default), s => s.Source == "citations");
@@ -126,5 +129,13 @@ public class CitationSearchTests
 
         Assert.Empty(server.Of("openalex"));
         Assert.DoesNotContain(await host.Get<SearchLog>().ListAsync(default), s => s.Source == "citations");
+    }
+
+    // Every record key on the screen queue (a message names a batch of them).
+    private static async Task<List<string>> QueuedKeysAsync(TestHost host)
+    {
+        var keys = new List<string>();
+        foreach (var m in (await host.Get<WorkQueues>().Screen.PeekMessagesAsync(32)).Value) keys.AddRange(RecordBatch.Parse(m.Body.ToString()).RecordKeys);
+        return keys;
     }
 }

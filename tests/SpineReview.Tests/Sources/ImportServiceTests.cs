@@ -31,16 +31,13 @@ public class ImportServiceTests
         return list;
     }
 
-    private static async Task<int> QueuedAsync(TestHost host)
-    {
-        var queue = host.Get<WorkQueues>().Screen;
-        return (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
-    }
+    // Records queued for screening (a message names a batch of them).
+    private static async Task<int> QueuedAsync(TestHost host) => (await QueuedKeysAsync(host)).Count;
 
     private static async Task<List<string>> QueuedKeysAsync(TestHost host)
     {
         var peeked = await host.Get<WorkQueues>().Screen.PeekMessagesAsync(32);
-        return peeked.Value.Select(m => RecordMessage.Parse(m.Body.ToString()).RecordKey).ToList();
+        return peeked.Value.SelectMany(m => RecordBatch.Parse(m.Body.ToString()).RecordKeys).ToList();
     }
 
     [Theory]

@@ -154,7 +154,8 @@ public class PubMedHarvestTests
         await using var host = Host(server);
         var harvester = host.Get<Harvester>();
         await harvester.HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
-        var screened = (await host.Get<WorkQueues>().DrainAsync(host.Get<WorkQueues>().Screen, host.Get<ScreeningService>().ScreenMessageAsync, null, default)).Done;
+        // Messages carry a page's batch of records; Done counts the records they named.
+        var screened = (await host.Get<WorkQueues>().DrainBatchesAsync(host.Get<WorkQueues>().Screen, host.Get<ScreeningService>().ScreenMessageAsync, null, default)).Done;
         Assert.Equal(RecordedCount(), screened);
         // A second run over the same window: everything is already stored and screened, nothing is queued again.
         var again = await harvester.HarvestAsync("pubmed", new HarvestRequest(From, To), null, default);
