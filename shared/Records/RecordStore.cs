@@ -196,7 +196,8 @@ public sealed class RecordStore(StorageClients storage)
         var (source, id) = Split(key);
         try
         {
-            await Records.UpdateEntityAsync(new TableEntity(source, KeyEncoding.Encode(id)) { ["Dedup"] = dedup }, ETag.All, TableUpdateMode.Merge, ct);
+            // The key's id is the row key already (RecordKey.For encodes it).
+            await Records.UpdateEntityAsync(new TableEntity(source, id) { ["Dedup"] = dedup }, ETag.All, TableUpdateMode.Merge, ct);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -57,16 +57,22 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
         Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        return DrainBatchesAsync(queue, async (body, token) => { await handle(body, token); return 1; }, progress, ct, onFailure, onWaiting);
+        return DrainCoreAsync(queue, async (body, token) => { await handle(body, token); return 1; }, 32, progress, onFailure, onWaiting, ct);
     }
 
     /// <summary>
     /// <see cref="DrainAsync"/> for messages that each carry a batch: <paramref name="handle"/> returns how many items the message
     /// held, and <see cref="DrainResult.Done"/> and <paramref name="progress"/> count those items (failed, poisoned and pending ones
-    /// are still counted in messages).
+    /// are still counted in messages). One message is received at a time: a batch can take minutes (each record's full text is
+    /// asked of a rate-limited service), and messages received ahead of their turn would come back into sight meanwhile, be taken
+    /// by another run and gain a dequeue count each round without ever failing, until good batches were poison-queued.
     /// </summary>
-    public async Task<DrainResult> DrainBatchesAsync(QueueClient queue, Func<string, CancellationToken, Task<int>> handle, IProgress<int>? progress, CancellationToken ct,
-        Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null)
+    public Task<DrainResult> DrainBatchesAsync(QueueClient queue, Func<string, CancellationToken, Task<int>> handle, IProgress<int>? progress, CancellationToken ct,
+        Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null) =>
+        DrainCoreAsync(queue, handle, 1, progress, onFailure, onWaiting, ct);
+
+    private async Task<DrainResult> DrainCoreAsync(QueueClient queue, Func<string, CancellationToken, Task<int>> handle, int receiveAtOnce, IProgress<int>? progress,
+        Action<string, Exception>? onFailure, Action<int, TimeSpan>? onWaiting, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handle);
@@ -78,7 +84,7 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
         while (true)
         {
             var receivedAt = time.GetTimestamp();
-            var batch = await queue.ReceiveMessagesAsync(32, Visibility, ct);
+            var batch = await queue.ReceiveMessagesAsync(receiveAtOnce, Visibility, ct);
             if (batch.Value.Length == 0)
             {
                 // Includes hidden messages: those of a run that was interrupted, or of one still working.

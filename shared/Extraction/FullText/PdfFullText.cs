@@ -41,7 +41,7 @@ public static partial class PdfFullText
         }
         if (lines.Count == 0) throw new FormatException("the PDF holds no text (a scanned paper?)");
         var licence = licenceUrl is null ? null
-            : new JatsLicence(licenceUrl, "licence given by the repository", licenceUrl.Contains("creativecommons.org", StringComparison.OrdinalIgnoreCase));
+            : new JatsLicence(licenceUrl, "licence given by the repository", Records.OpenLicences.IsCreativeCommons(licenceUrl));
         return new Builder().Build(lines, licence);
     }
 

@@ -39,10 +39,8 @@ public sealed class ArxivFullText : HttpSource, IFullTextSource
         return body is null || body.Length == 0 ? null : new FullTextAnswer(SourceName.Arxiv.Name, id, pdfUrl, body) { LicenceUrl = licence };
     }
 
-    /// <summary>Whether a licence address is a Creative Commons licence or dedication (any of them lets a copy be kept and read).</summary>
-    public static bool IsCreativeCommons(string licenceUrl) =>
-        Uri.TryCreate(licenceUrl?.Trim(), UriKind.Absolute, out var u) && u.Host.EndsWith("creativecommons.org", StringComparison.OrdinalIgnoreCase)
-        && (u.AbsolutePath.StartsWith("/licenses/", StringComparison.OrdinalIgnoreCase) || u.AbsolutePath.StartsWith("/publicdomain/zero/", StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether a licence address is a Creative Commons licence or dedication (<see cref="OpenLicences.IsCreativeCommons"/>).</summary>
+    public static bool IsCreativeCommons(string licenceUrl) => OpenLicences.IsCreativeCommons(licenceUrl);
 
     // The live service keeps the PDFs on the export host (the one arXiv asks programs to use) and OAI-PMH on its own host;
     // any other address (a local or recorded server) serves both under the search's root.

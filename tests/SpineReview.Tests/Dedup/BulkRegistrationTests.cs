@@ -186,14 +186,20 @@ public class BulkRegistrationTests
     {
         await using var host = TestHost.Create(settings: NoCrossref);
         var old = PubMed(7);
+        // An import's record whose id is its DOI: the id holds '/', which the row key holds encoded.
+        var imported = PubMed(8) with { Source = "ris", SourceId = "10.1007/s00586-024-00008", Pmid = null };
         Assert.True(await host.Get<RecordStore>().TryAddAsync(old, "run1", At, null, null, default));
+        Assert.True(await host.Get<RecordStore>().TryAddAsync(imported, "run1", At, null, null, default));
 
         var index = await host.Get<DedupService>().LoadIndexAsync(default);
         var copy = index.Plan([OpenAlex(7)]).Single();
 
         Assert.Equal((PagePlan.Duplicate, old.Key), (copy.Plan, copy.DuplicateOf));
         var storage = host.Get<StorageClients>();
-        var row = await storage.Table(storage.Names.RecordsTable).GetEntityAsync<TableEntity>("pubmed", old.SourceId);
+        var table = storage.Table(storage.Names.RecordsTable);
+        var row = await table.GetEntityAsync<TableEntity>("pubmed", old.SourceId);
         Assert.Contains(old.Title, row.Value.GetString("Dedup"), StringComparison.Ordinal);
+        var importedRow = await table.GetEntityAsync<TableEntity>("ris", KeyEncoding.Encode(imported.SourceId));
+        Assert.Contains(imported.Title, importedRow.Value.GetString("Dedup"), StringComparison.Ordinal);
     }
 }

@@ -112,6 +112,10 @@ public sealed class ArxivFullTextHarvestTests : IDisposable
     [InlineData("http://arxiv.org/licenses/nonexclusive-distrib/1.0/", false)]
     [InlineData("http://arxiv.org/licenses/assumed-1991-2003/", false)]
     [InlineData("not a licence", false)]
+    // Look-alikes: another host ending in the name, the name elsewhere in the address, a page of the site that is no licence.
+    [InlineData("http://evilcreativecommons.org/licenses/by/4.0/", false)]
+    [InlineData("http://example.com/licenses/by/4.0/?creativecommons.org", false)]
+    [InlineData("https://creativecommons.org/about/", false)]
     public void IsCreativeCommons_ArxivLicences(string licence, bool open) => Assert.Equal(open, ArxivFullText.IsCreativeCommons(licence));
 
     [Fact]
