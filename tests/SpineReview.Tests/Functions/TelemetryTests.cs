@@ -15,6 +15,8 @@ using Xunit;
 namespace SpineReview.Tests.Functions;
 
 /// <summary>The Functions worker's OpenTelemetry: what it records (exported to memory here) and how it is exported to Application Insights.</summary>
+// The meters are process-wide: another test class's harvest running at the same moment would add to the counts read here.
+[Collection(TelemetryAlone.Name)]
 public class TelemetryTests
 {
     private const string ConnectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=https://127.0.0.1:1/";
@@ -97,4 +99,11 @@ public class TelemetryTests
         Assert.Equal(ConnectionString, options.ConnectionString);
         Assert.IsType(credential, options.Credential);
     }
+}
+
+/// <summary>Runs the telemetry tests with no other test class at the same time (xunit runs a collection that disables parallelization alone).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryAlone
+{
+    public const string Name = "telemetry alone";
 }
