@@ -224,22 +224,25 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
     {
         try
         {
-            var entity = new TableEntity(QueuePartition, recordKey)
-            {
-                ["Probability"] = probability,
-                ["Reviewers"] = "",
-                ["Status"] = nameof(ScreeningStatus.Pending),
-                ["How"] = "waiting for people",
-                ["Audit"] = false,
-                ["AutoExcluded"] = false,
-                ["EnqueuedAt"] = now,
-            };
+            var entity = NewQueueRow(recordKey, probability, now);
             var response = await Queue.AddEntityAsync(entity, ct);
             entity.ETag = response.Headers.ETag ?? default;
             Changed(recordKey, _ => ToEntry(entity));
         }
         catch (RequestFailedException e) when (e.Status == 409) { }
     }
+
+    // A record's row as it enters the people's queue: waiting, no reviewer yet.
+    private static TableEntity NewQueueRow(string recordKey, double probability, DateTimeOffset now) => new(QueuePartition, recordKey)
+    {
+        ["Probability"] = probability,
+        ["Reviewers"] = "",
+        ["Status"] = nameof(ScreeningStatus.Pending),
+        ["How"] = "waiting for people",
+        ["Audit"] = false,
+        ["AutoExcluded"] = false,
+        ["EnqueuedAt"] = now,
+    };
 
     /// <summary>Puts records that passed the rules in the people's queue in entity-group transactions (one partition, 100 rows each);
     /// a record already there keeps its state, as with <see cref="EnqueueAsync"/>. A transaction refused because some of its rows
@@ -252,16 +255,7 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
             var pending = chunk.ToList();
             while (pending.Count > 0)
             {
-                var entities = pending.Select(k => new TableEntity(QueuePartition, k)
-                {
-                    ["Probability"] = probability,
-                    ["Reviewers"] = "",
-                    ["Status"] = nameof(ScreeningStatus.Pending),
-                    ["How"] = "waiting for people",
-                    ["Audit"] = false,
-                    ["AutoExcluded"] = false,
-                    ["EnqueuedAt"] = now,
-                }).ToList();
+                var entities = pending.Select(k => NewQueueRow(k, probability, now)).ToList();
                 try
                 {
                     var response = await Queue.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);

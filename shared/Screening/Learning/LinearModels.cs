@@ -149,6 +149,17 @@ public sealed class Ensemble(string name, params IRelevanceModel[] models) : IRe
 
     public string Name => name;
 
+    /// <summary>The mean and spread of a fitted model's scores on the training records (a spread of 1 where they are all alike),
+    /// by which the ensembles standardise it.</summary>
+    public static (double Mean, double Sd) Spread(IRelevanceModel model, IEnumerable<SparseVector> vectors, IEnumerable<SparseVector> background)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var s = vectors.Concat(background).Select(model.Score).ToList();
+        var mean = s.Average();
+        var sd = Math.Sqrt(s.Sum(v => (v - mean) * (v - mean)) / s.Count);
+        return (mean, sd < 1e-12 ? 1 : sd);
+    }
+
     /// <summary>The models averaged.</summary>
     public IReadOnlyList<IRelevanceModel> Members => models;
 
@@ -159,10 +170,7 @@ public sealed class Ensemble(string name, params IRelevanceModel[] models) : IRe
         for (var m = 0; m < models.Length; m++)
         {
             models[m].Fit(vectors, labels, background);
-            var s = vectors.Concat(background).Select(models[m].Score).ToList();
-            var mean = s.Average();
-            var sd = Math.Sqrt(s.Sum(v => (v - mean) * (v - mean)) / s.Count);
-            scales[m] = (mean, sd < 1e-12 ? 1 : sd);
+            scales[m] = Ensemble.Spread(models[m], vectors, background);
         }
     }
 

@@ -42,10 +42,7 @@ public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceM
         for (var m = 0; m < models.Length; m++)
         {
             models[m].Fit(vectors, labels, background);
-            var s = vectors.Concat(background).Select(models[m].Score).ToList();
-            var mean = s.Average();
-            var sd = Math.Sqrt(s.Sum(v => (v - mean) * (v - mean)) / s.Count);
-            scales[m] = (mean, sd < 1e-12 ? 1 : sd);
+            scales[m] = Ensemble.Spread(models[m], vectors, background);
         }
         var positives = labels.Count(l => l);
         if (held || positives < folds || labels.Count - positives < folds || (weighedAt > 0 && labels.Count < weighedAt * refreshGrowth)) return;
