@@ -10,5 +10,6 @@ namespace SpineReview.Extraction;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<ExtractedValue>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(List<StoredFormField>))]
 [JsonSerializable(typeof(CorrectionRequest))]
 internal sealed partial class ExtractionJson : JsonSerializerContext;
