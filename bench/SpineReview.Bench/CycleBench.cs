@@ -56,8 +56,14 @@ public static class CycleBench
         }
     }
 
-    /// <summary>A source that returns generated records in pages of its usual size.</summary>
-    private sealed class GeneratedSource(string name, IReadOnlyList<BibRecord> records, int pageSize) : ISource
+    /// <summary>The harvest the generated sources hand over: the first, then the update.</summary>
+    private sealed class Harvests
+    {
+        public FirstHarvest Current { get; set; } = new();
+    }
+
+    /// <summary>A source that returns generated records of the current harvest in pages of its usual size.</summary>
+    private sealed class GeneratedSource(string name, Harvests harvests, int pageSize) : ISource
     {
         public string Name => name;
         public string Query => "generated first harvest (bench)";
@@ -67,6 +73,7 @@ public static class CycleBench
 
         public async IAsyncEnumerable<SourcePage> SearchAsync(SearchWindow window, string? resumeCursor, [EnumeratorCancellation] CancellationToken ct)
         {
+            var records = harvests.Current.BySource.GetValueOrDefault(name) ?? [];
             for (var start = 0; start < records.Count; start += pageSize)
             {
                 ct.ThrowIfCancellationRequested();
@@ -107,17 +114,69 @@ public static class CycleBench
         // No full texts asked of Europe PMC: a benchmark of the storage path makes no outside calls (without a network every
         // study's request failed after its retries, about 7 s of back-off a study, which was all the extraction stage measured).
         services.RemoveAll<IFullTextSource>();
-        foreach (var (name, list) in harvest.BySource) services.AddSingleton<ISource>(new GeneratedSource(name, list, PageSizes[name]));
+        var harvests = new Harvests { Current = harvest };
+        foreach (var name in harvest.BySource.Keys) services.AddSingleton<ISource>(new GeneratedSource(name, harvests, PageSizes[name]));
         services.RemoveAll<StorageClients>();
         services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageNames>(), [counter]));
         await using var provider = services.BuildServiceProvider();
         var storage = provider.GetRequiredService<StorageClients>();
         await provider.GetRequiredService<StorageInitializer>().CreateAsync();
 
+        var first = await RunCycleAsync(provider, counter, records, limitSeconds, output);
+        if (first.Summary is null)
+        {
+            await WriteCutOffAsync(provider, counter, first, records, limitSeconds, output);
+            await BenchStorage.DeleteAsync(storage);
+            return 1;
+        }
+        output.WriteLine("per stage:");
+        foreach (var s in first.Stages) output.WriteLine(s);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"storage requests: {first.Requests} ({counter.Tables} table, {counter.Queues} queue, {counter.Blobs} blob) = {first.Requests / (double)records:0.00} per record"));
+        var same = WriteCounts(first.Summary, records, expected, output);
+        await WriteIndexReadAsync(provider, counter, output);
+
+        // The update: a later harvest against what the first stored, as a second whole cycle.
+        var update = harvest.Update(UpdateRecords);
+        harvests.Current = update;
+        var expectedAll = InMemory(harvest.InHarvestOrder(order).Concat(update.InHarvestOrder(order)), new DedupOptions());
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"update: generated {UpdateRecords} records ({string.Join(", ", order.Where(update.BySource.ContainsKey).Select(s => $"{s} {update.BySource[s].Count}"))}), " +
+            $"{update.DesignedDuplicates} made as copies; in memory {expectedAll - expected} of them are duplicates"));
+        var second = await RunCycleAsync(provider, counter, UpdateRecords, limitSeconds, output);
+        if (second.Summary is null)
+        {
+            await WriteCutOffAsync(provider, counter, second, records + UpdateRecords, limitSeconds, output);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"whole cycle: {records} records in {first.Seconds:0.0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
+            await BenchStorage.DeleteAsync(storage);
+            return 1;
+        }
+        output.WriteLine("update per stage:");
+        foreach (var s in second.Stages) output.WriteLine(s);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"update storage requests: {second.Requests} = {second.Requests / (double)UpdateRecords:0.00} per record of the update"));
+        same &= WriteCounts(second.Summary, records + UpdateRecords, expectedAll, output);
+        await BenchStorage.DeleteAsync(storage);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"update: {UpdateRecords} records against {records} stored in {second.Seconds:0.0} s"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"whole cycle: {records} records in {first.Seconds:0.0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
+        return same ? 0 : 1;
+    }
+
+    /// <summary>The records of the update run after the first cycle (a daily update against everything stored).</summary>
+    private const int UpdateRecords = 500;
+
+    private sealed record CycleRun(CycleSummary? Summary, double Seconds, List<string> Stages, long Requests, string Stage);
+
+    // One whole cycle with a progress line per stage and every 5 s, and a line per stage at its end (time and requests per record).
+    private static async Task<CycleRun> RunCycleAsync(IServiceProvider provider, RequestCounter counter, int records, int? limitSeconds, TextWriter output)
+    {
         using var limit = limitSeconds is { } l ? new CancellationTokenSource(TimeSpan.FromSeconds(l)) : new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var stage = "start";
-        var (stageStart, stageRequests, lastLine) = (TimeSpan.Zero, 0L, TimeSpan.Zero);
+        var (stageStart, stageRequests, lastLine, startRequests) = (TimeSpan.Zero, 0L, TimeSpan.Zero, counter.Total);
         var stages = new List<string>();
         void EndStage()
         {
@@ -139,43 +198,41 @@ public static class CycleBench
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{now.TotalSeconds,7:0.0} s, {counter.Total,9} requests] {line}"));
             output.Flush();
         });
-        var cycle = provider.GetRequiredService<CycleService>();
-        CycleSummary summary;
         try
         {
-            summary = await cycle.RunAsync(new HarvestRequest(), progress, limit.Token);
+            var summary = await provider.GetRequiredService<CycleService>().RunAsync(new HarvestRequest(), progress, limit.Token);
+            EndStage();
+            return new CycleRun(summary, clock.Elapsed.TotalSeconds, stages, counter.Total - startRequests, stage);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {
             EndStage();
-            foreach (var s in stages) output.WriteLine(s);
-            var stored = 0;
-            await foreach (var _ in provider.GetRequiredService<RecordStore>().ListAsync(default)) stored++;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cut off at the time limit ({limitSeconds} s) in stage {stage}, {stored} of {records} records stored, {counter.Total} storage requests"));
-            await WriteIndexReadAsync(provider, counter, output);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"whole cycle: {records} records not finished within {clock.Elapsed.TotalSeconds:0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
-            await BenchStorage.DeleteAsync(storage);
-            return 1;
+            return new CycleRun(null, clock.Elapsed.TotalSeconds, stages, counter.Total - startRequests, stage);
         }
-        EndStage();
-        var seconds = clock.Elapsed.TotalSeconds;
-        var counts = summary.Report.Counts;
-        output.WriteLine("per stage:");
-        foreach (var s in stages) output.WriteLine(s);
+    }
+
+    private static async Task WriteCutOffAsync(IServiceProvider provider, RequestCounter counter, CycleRun run, int records, int? limitSeconds, TextWriter output)
+    {
+        foreach (var s in run.Stages) output.WriteLine(s);
+        var stored = 0;
+        await foreach (var _ in provider.GetRequiredService<RecordStore>().ListAsync(default)) stored++;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"storage requests: {counter.Total} ({counter.Tables} table, {counter.Queues} queue, {counter.Blobs} blob) = {counter.Total / (double)records:0.00} per record"));
+            $"cut off at the time limit ({limitSeconds} s) in stage {run.Stage}, {stored} of {records} records stored, {counter.Total} storage requests"));
+        await WriteIndexReadAsync(provider, counter, output);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"whole cycle: {records} records not finished within {run.Seconds:0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
+    }
+
+    // The report's PRISMA counts through storage beside the harvest's matching in memory on the same records in the same order.
+    private static bool WriteCounts(CycleSummary summary, int records, int expected, TextWriter output)
+    {
+        var counts = summary.Report.Counts;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"PRISMA through storage: identified {counts.Identified}, duplicates {counts.Duplicates}, excluded by rules {counts.ExcludedByRules}, passed rules {counts.PassedRules}; " +
             $"in memory: identified {records}, duplicates {expected}"));
         var same = counts.Identified == records && counts.Duplicates == expected;
         output.WriteLine(same ? "counts: equal to the in-memory computation" : "counts: DIFFER from the in-memory computation");
-        await WriteIndexReadAsync(provider, counter, output);
-        await BenchStorage.DeleteAsync(storage);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"whole cycle: {records} records in {seconds:0.0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
-        return same ? 0 : 1;
+        return same;
     }
 
     // What the next (incremental) harvest pays before its first page: the index of everything now stored, read once.

@@ -46,51 +46,87 @@ public sealed class FirstHarvest
     private static readonly string[] Conferences = ["2021 IEEE International Symposium on Biomedical Imaging (ISBI)", "IEEE Journal of Biomedical and Health Informatics",
         "IEEE Transactions on Medical Imaging", "2022 International Conference on Image Processing (ICIP)", "IEEE Access"];
 
+    // The works made so far (their first record is stored by the harvest) and the generator's state, for an update after it.
+    private readonly List<WorkData> _works = [];
+    private readonly Random _random = new(18);
+
     /// <summary>Makes <paramref name="records"/> records; the same count gives the same harvest.</summary>
     public static FirstHarvest Generate(int records)
     {
         var h = new FirstHarvest();
         foreach (var s in new[] { "pubmed", "europepmc", "openalex", "arxiv", "ieee" }) h.BySource[s] = [];
-        var random = new Random(18);
         var made = 0;
-        for (var w = 0; made < records; w++)
+        while (made < records) made += h.AddWork(h, records - made);
+        return h;
+    }
+
+    /// <summary>A later harvest of <paramref name="records"/> records against this one stored: new works with their copies, shaped
+    /// as the first harvest's, and one record in four a new copy of a work this harvest stored (Europe PMC's copy of a PubMed
+    /// record it had not copied, or an OpenAlex record without identifiers), the most recent works first. Its
+    /// <see cref="DesignedDuplicates"/> counts both kinds of copy.</summary>
+    public FirstHarvest Update(int records)
+    {
+        var u = new FirstHarvest();
+        foreach (var s in BySource.Keys) u.BySource[s] = [];
+        // Works with no Europe PMC copy (kinds 8 and 9, PubMed records) or no OpenAlex record (kinds 4 to 6) yet: their new copy
+        // has a key of its own, so it is a duplicate of a stored study, not a record stored already.
+        var stored = _works.Where(w => w.Index % 20 is >= 4 and <= 6 or 8 or 9).Reverse().ToList();
+        var (made, copied) = (0, 0);
+        while (made < records)
         {
-            var work = Work(w, random);
-            // The work's first record, from where it is indexed; then copies while the budget lasts (about 40% of all records).
-            var kind = w % 20;
-            var primary = kind switch
+            if (copied * 4 <= made && copied < stored.Count)
             {
-                < 10 => PubMedRecord(work),
-                < 13 => OpenAlexRecord(work, withDoi: true, withPmid: false),
-                < 15 => IeeeRecord(work),
-                < 17 => ArxivRecord(work),
-                _ => EuropePmcPreprint(work),
-            };
-            h.BySource[primary.Source].Add(primary);
-            made++;
-            var copies = new List<BibRecord>();
-            switch (kind)
-            {
-                case < 4: copies.Add(EuropePmcCopy(primary)); copies.Add(OpenAlexRecord(work, withDoi: true, withPmid: true)); break;
-                case < 7: copies.Add(EuropePmcCopy(primary)); break;
-                case < 8: copies.Add(OpenAlexRecord(work, withDoi: false, withPmid: false)); break;
-                case < 13: break;
-                case < 14: copies.Add(OpenAlexRecord(work, withDoi: true, withPmid: false)); break;
-                case < 15: break;
-                case < 16: copies.Add(PubMedRecord(work with { Year = work.Year + 1, Title = Published(work.Title) }, published: true)); break;
-                case < 17: break;
-                case < 18: copies.Add(OpenAlexRecord(work, withDoi: false, withPmid: false)); break;
-                default: break;
-            }
-            foreach (var c in copies)
-            {
-                if (made >= records) break;
-                h.BySource[c.Source].Add(c);
-                h.DesignedDuplicates++;
+                var w = stored[copied++];
+                var copy = w.Index % 20 >= 8 ? EuropePmcCopy(PubMedRecord(w)) : OpenAlexRecord(w, withDoi: false, withPmid: false);
+                u.BySource[copy.Source].Add(copy);
+                u.DesignedDuplicates++;
                 made++;
             }
+            else made += AddWork(u, records - made);
         }
-        return h;
+        return u;
+    }
+
+    // Makes one work (its index the next one) and its copies into h, at most `budget` records; returns how many it made.
+    private int AddWork(FirstHarvest h, int budget)
+    {
+        var w = _works.Count;
+        var work = Work(w, _random);
+        _works.Add(work);
+        // The work's first record, from where it is indexed; then copies while the budget lasts (about 40% of all records).
+        var kind = w % 20;
+        var primary = kind switch
+        {
+            < 10 => PubMedRecord(work),
+            < 13 => OpenAlexRecord(work, withDoi: true, withPmid: false),
+            < 15 => IeeeRecord(work),
+            < 17 => ArxivRecord(work),
+            _ => EuropePmcPreprint(work),
+        };
+        h.BySource[primary.Source].Add(primary);
+        var made = 1;
+        var copies = new List<BibRecord>();
+        switch (kind)
+        {
+            case < 4: copies.Add(EuropePmcCopy(primary)); copies.Add(OpenAlexRecord(work, withDoi: true, withPmid: true)); break;
+            case < 7: copies.Add(EuropePmcCopy(primary)); break;
+            case < 8: copies.Add(OpenAlexRecord(work, withDoi: false, withPmid: false)); break;
+            case < 13: break;
+            case < 14: copies.Add(OpenAlexRecord(work, withDoi: true, withPmid: false)); break;
+            case < 15: break;
+            case < 16: copies.Add(PubMedRecord(work with { Year = work.Year + 1, Title = Published(work.Title) }, published: true)); break;
+            case < 17: break;
+            case < 18: copies.Add(OpenAlexRecord(work, withDoi: false, withPmid: false)); break;
+            default: break;
+        }
+        foreach (var c in copies)
+        {
+            if (made >= budget) break;
+            h.BySource[c.Source].Add(c);
+            h.DesignedDuplicates++;
+            made++;
+        }
+        return made;
     }
 
     private sealed record WorkData(int Index, string Title, string Abstract, int Year, int Journal, string Volume, string Issue, string Pages,
