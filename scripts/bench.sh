@@ -13,12 +13,13 @@
 #   scripts/bench.sh cycle [RECORDS]     the whole cycle (harvest, dedup, rules, ranking, extraction, report, alerts) on a generated first
 #                                        harvest of RECORDS records (default 10,000) of the five sources, through an Azurite of its own
 #                                        with its data on disk: progress per stage, storage requests per record, PRISMA counts against
-#                                        the in-memory computation; BENCH_TIME_LIMIT=SECONDS cuts a run off and says where it was
+#                                        the in-memory computation; then an update of 500 new records against what it stored, timed as
+#                                        a second cycle; BENCH_TIME_LIMIT=SECONDS cuts each cycle off and says where it was
 #   scripts/bench.sh report              the PDF report at the paper's scale (365 of 1,475) and at 10,000 of 40,000, in memory and through storage
 #                                        (generated data): generation time (median of 3) and size
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 what="${1:-}"; records="${2:-}"; [ -n "$records" ] || { [ "$what" = dedup ] && records=100000 || records=10000; }
-case "$what" in harvest|parse|dedup|screening|report|web|cycle) ;; *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$what" in harvest|parse|dedup|screening|report|web|cycle) ;; *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 require_toolchains
 install_npm_packages
 bench="$ROOT/bench/SpineReview.Bench/bin/Release/net10.0/linux-x64/SpineReview.Bench"
