@@ -93,7 +93,7 @@ internal static class ReportBench
             var data = Generate(included, identified);
             var at = data.Records[0].StoredAt;
             var seed = Stopwatch.StartNew();
-            await SeedAsync(services, data, at);
+            await SeedAsync(services, data, at, o);
             foreach (var search in data.Searches) await Get<SearchLog>().WriteAsync(search, default);
             o.WriteLine(FormattableString.Invariant($"report through storage: seeded {identified:N0} records, {included:N0} included, in {seed.Elapsed.TotalSeconds:0} s"));
 
@@ -128,15 +128,20 @@ internal static class ReportBench
     /// (DedupService.RegisterPageAsync), rule decisions and the people's queue in entity-group transactions, forms with
     /// ExtractionStore.SaveManyAsync. Settling the included studies stays one conditional update each (a person's decision).
     /// </summary>
-    private static async Task SeedAsync(IServiceProvider services, Data data, DateTimeOffset at)
+    private static async Task SeedAsync(IServiceProvider services, Data data, DateTimeOffset at, TextWriter o)
     {
         T Get<T>() where T : notnull => services.GetRequiredService<T>();
+        var clock = Stopwatch.StartNew();
+        // Seeding a large scale takes minutes: each step says when it is done.
+        void Done(string step) => o.WriteLine(FormattableString.Invariant($"report through storage: seeding: {step} at {clock.Elapsed.TotalSeconds:0} s"));
         var dedup = Get<SpineReview.Dedup.DedupService>();
         var screening = Get<ScreeningStore>();
         var index = await dedup.LoadIndexAsync(default);
         foreach (var page in data.Records.Chunk(200))
             await dedup.RegisterPageAsync([.. page.Select(r => r.Record)], page[0].HarvestRun, at, index, null, default);
+        Done($"{data.Records.Count:N0} records");
         await screening.SaveRuleDecisionsAsync(data.Rules, default);
+        Done("rule decisions");
         var included = data.Queue.Select(q => q.RecordKey).ToList();
         await screening.EnqueueManyAsync(included, 0.9, at, default);
         await Parallel.ForEachAsync(included, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, ct) =>
@@ -144,7 +149,9 @@ internal static class ReportBench
             {
                 Status = SpineReview.Screening.People.ScreeningStatus.Final, Included = true, SettledAt = at,
             }), ct));
+        Done("people's queue");
         await Get<ExtractionStore>().SaveManyAsync([.. data.Fields.Select(f => (f.Key, (IReadOnlyList<ExtractedField>)f.Value))], at, default);
+        Done("forms");
     }
 
     /// <summary>Where a generation's time goes: each read it makes, timed alone, then the model and the rendering on what was read.</summary>
