@@ -44,12 +44,28 @@ fi
 
 if [ "$what" = report ]; then
   # Model and rendering in memory, then the whole generation through storage (Azurite) as the timer runs it.
-  "$bench" report 365 1475 || exit $?
-  /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" report 10000 40000 || exit $?
-  # Through storage at the paper's scale only: seeding 40,000 records into Azurite took over 25 minutes on this machine.
-  AZURITE_IN_MEMORY=1 start_azurite
-  "$bench" report-stored 365 1475
-  exit $?
+  # Every line is run (a missed target on a loaded machine does not hide the others); the exit status is the last target missed.
+  worst=0
+  "$bench" report 365 1475 || worst=$?
+  /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" report 10000 40000 || worst=$?
+  # Through storage: an Azurite of its own with its data on disk, as scripts/run.sh keeps it (its table store writes the whole
+  # database out every few seconds, which slows as the data grows), on ports 10150-10152 (BENCH_REPORT_PORT=P: P to P+2),
+  # with an account key made for this run. Seeded through the cycle's bulk paths (not timed).
+  bp=${BENCH_REPORT_PORT:-10150}; qp=$((bp + 1)); tp=$((bp + 2))
+  for p in $bp $qp $tp; do port_open "$p" && die "port $p is in use; the report benchmark starts its own Azurite there (BENCH_REPORT_PORT=P moves it to P..P+2)"; done
+  data="$ROOT/out/bench/azurite-report-$bp"; rm -rf "$data"; mkdir -p "$data"
+  account="benchreport"; key=$(python3 -c "import os,base64;print(base64.b64encode(os.urandom(64)).decode())")
+  AZURITE_ACCOUNTS="$account:$key" "$ROOT/node_modules/.bin/azurite" --silent --location "$data" --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --blobPort $bp --queueHost 127.0.0.1 --queuePort $qp --tableHost 127.0.0.1 --tablePort $tp >"$data.out" 2>&1 &
+  AZURITE_PID=$!
+  trap stop_started EXIT
+  await_ports Azurite "$AZURITE_PID" "$data.out" $bp $qp $tp
+  export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$bp/$account;QueueEndpoint=http://127.0.0.1:$qp/$account;TableEndpoint=http://127.0.0.1:$tp/$account;"
+  say "through storage (Azurite with its data on disk); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$bench" report-stored 365 1475 || worst=$?
+  /usr/bin/time -f "whole process: %e s wall, %M KB peak" "$bench" report-stored 10000 40000 || worst=$?
+  say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit $worst
 fi
 
 if [ "$what" = screening ]; then

@@ -1,5 +1,6 @@
 using SpineReview.Alerts;
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Reporting;
 using SpineReview.Screening;
 using SpineReview.Sources;
@@ -50,7 +51,7 @@ public sealed class CycleService(Harvester harvester, WorkQueues queues, Screeni
     {
         return Said(await queues.DrainBatchesAsync(queues.Screen, screening.ScreenMessageAsync,
             Every(25, n => progress?.Report($"screen: {n} records")), ct, (body, e) => progress?.Report($"screen: {body} failed, left for a later run: {e.Message}"),
-            (hidden, wait) => progress?.Report(Waiting("screen", hidden, wait))), "screen", progress);
+            (hidden, wait) => progress?.Report(Waiting("screen", hidden, wait)), Split("screen", progress)), "screen", progress);
     }
 
     /// <summary>Extracts every queued record (messages carry batches; <see cref="WorkQueues.DrainResult.Done"/> counts records).</summary>
@@ -58,8 +59,16 @@ public sealed class CycleService(Harvester harvester, WorkQueues queues, Screeni
     {
         return Said(await queues.DrainBatchesAsync(queues.Extract, extraction.ExtractMessageAsync,
             Every(25, n => progress?.Report($"extract: {n} records")), ct, (body, e) => progress?.Report($"extract: {body} failed, left for a later run: {e.Message}"),
-            (hidden, wait) => progress?.Report(Waiting("extract", hidden, wait))), "extract", progress);
+            (hidden, wait) => progress?.Report(Waiting("extract", hidden, wait)), Split("extract", progress)), "extract", progress);
     }
+
+    // A batch back from a run that never finished goes back as halves (WorkQueues.DrainBatchesAsync), said once per batch.
+    private static Func<string, IReadOnlyList<string>?> Split(string stage, IProgress<string>? progress) => body =>
+    {
+        var halves = RecordBatch.Halves(body);
+        if (halves is not null) progress?.Report($"{stage}: a batch of {RecordBatch.Parse(body).RecordKeys.Count} records came back from a run that did not finish; queued again as two halves");
+        return halves;
+    };
 
     /// <summary>
     /// What the Functions host's DrainQueues timer runs in place of queue triggers, which the host and the platform would poll every

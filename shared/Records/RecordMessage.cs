@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Queues;
 using SpineReview.Storage;
 
@@ -52,6 +53,18 @@ public sealed record RecordBatch(IReadOnlyList<string> RecordKeys)
 
     /// <summary>The message body as queued.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, RecordsJson.Default.RecordBatch);
+
+    /// <summary>A batch message's two halves as message bodies, or null for a batch of one or a body that is not a batch (the
+    /// stage's handler deals with those as before).</summary>
+    public static IReadOnlyList<string>? Halves(string body)
+    {
+        RecordBatch batch;
+        try { batch = Parse(body); }
+        catch (FormatException) { return null; }
+        if (batch.RecordKeys.Count < 2) return null;
+        var half = (batch.RecordKeys.Count + 1) / 2;
+        return [new RecordBatch([.. batch.RecordKeys.Take(half)]).ToJson(), new RecordBatch([.. batch.RecordKeys.Skip(half)]).ToJson()];
+    }
 }
 
 /// <summary>Puts record messages on the stage queues, which carry plain string bodies.</summary>
@@ -76,7 +89,8 @@ public static class RecordQueues
     /// Runs <paramref name="handle"/> on a batch's keys. When it fails and the batch names more than one record, the batch's two
     /// halves are queued on <paramref name="queue"/> as messages of their own and false is returned (the caller's message is done):
     /// a record that keeps failing ends up alone, where the drain's retries and poison queue deal with it, and the others are
-    /// handled. A batch of one, cancellation, and storage that cannot be reached are thrown as they are.
+    /// handled. A server error or time-out the service answered (5xx, 408) is tried again whole once before that. A batch of one,
+    /// cancellation, and storage that cannot be reached are thrown as they are.
     /// </summary>
     public static async Task<bool> HandleOrSplitAsync(this WorkQueues queues, QueueClient queue, RecordBatch batch, Func<IReadOnlyList<string>, Task> handle,
         Action<Exception>? onSplit, CancellationToken ct)
@@ -84,20 +98,30 @@ public static class RecordQueues
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(handle);
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await handle(batch.RecordKeys);
-            return true;
-        }
-        catch (Exception e) when (batch.RecordKeys.Count > 1 && e is not OperationCanceledException and not StorageUnavailableException)
-        {
-            onSplit?.Invoke(e);
-            var half = (batch.RecordKeys.Count + 1) / 2;
-            await queues.SendAsync(queue, new RecordBatch([.. batch.RecordKeys.Take(half)]).ToJson(), ct);
-            await queues.SendAsync(queue, new RecordBatch([.. batch.RecordKeys.Skip(half)]).ToJson(), ct);
-            return false;
+            try
+            {
+                await handle(batch.RecordKeys);
+                return true;
+            }
+            catch (RequestFailedException e) when (attempt == 0 && Transient(e))
+            {
+                // The service was busy or timed out past the client's own retries: the batch is as good as before, and handling it
+                // whole once more costs its requests again, where halves would cost two messages, two receipts and halved
+                // transactions for the rest of the stages.
+            }
+            catch (Exception e) when (batch.RecordKeys.Count > 1 && e is not OperationCanceledException and not StorageUnavailableException)
+            {
+                onSplit?.Invoke(e);
+                foreach (var part in RecordBatch.Halves(batch.ToJson())!) await queues.SendAsync(queue, part, ct);
+                return false;
+            }
         }
     }
+
+    // A server error (5xx) or a time-out (408) the service answered: nothing about the batch says it will happen again.
+    private static bool Transient(RequestFailedException e) => e.Status >= 500 || e.Status == 408;
 
     /// <summary>Queues the record named by <paramref name="recordKey"/> for the stage that drains <paramref name="queue"/>.</summary>
     public static Task EnqueueAsync(this WorkQueues queues, QueueClient queue, string recordKey, CancellationToken ct)

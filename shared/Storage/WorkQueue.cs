@@ -66,13 +66,16 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
     /// are still counted in messages). One message is received at a time: a batch can take minutes (each record's full text is
     /// asked of a rate-limited service), and messages received ahead of their turn would come back into sight meanwhile, be taken
     /// by another run and gain a dequeue count each round without ever failing, until good batches were poison-queued.
+    /// A message that comes back from a run that received it and never finished (its dequeue count above 1: the process ended, a
+    /// time-out) is not handled whole again: <paramref name="split"/> gives its parts (null when it cannot be split), which are
+    /// queued before it is deleted, so a record that ends every run it is in ends up alone and is poison-queued by itself.
     /// </summary>
     public Task<DrainResult> DrainBatchesAsync(QueueClient queue, Func<string, CancellationToken, Task<int>> handle, IProgress<int>? progress, CancellationToken ct,
-        Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null) =>
-        DrainCoreAsync(queue, handle, 1, progress, onFailure, onWaiting, ct);
+        Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null, Func<string, IReadOnlyList<string>?>? split = null) =>
+        DrainCoreAsync(queue, handle, 1, progress, onFailure, onWaiting, ct, split);
 
     private async Task<DrainResult> DrainCoreAsync(QueueClient queue, Func<string, CancellationToken, Task<int>> handle, int receiveAtOnce, IProgress<int>? progress,
-        Action<string, Exception>? onFailure, Action<int, TimeSpan>? onWaiting, CancellationToken ct)
+        Action<string, Exception>? onFailure, Action<int, TimeSpan>? onWaiting, CancellationToken ct, Func<string, IReadOnlyList<string>?>? split = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handle);
@@ -109,6 +112,15 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
                 {
                     if (await KeepHiddenAsync(queue, m.MessageId, receipt, Visibility, ct) is not { } renewed) continue;
                     receipt = renewed;
+                }
+                // A handler that throws splits its batch itself, so a batch seen before was taken by a run that never finished; the
+                // record that ended that run would end this one too, and after a few rounds poison-queue the whole batch with it.
+                if (m.DequeueCount > 1 && split?.Invoke(m.Body.ToString()) is { Count: > 1 } parts)
+                {
+                    foreach (var part in parts) await queue.SendMessageAsync(part, ct);
+                    await DeleteAsync(queue, m.MessageId, receipt, ct);
+                    failed.Remove(m.MessageId);
+                    continue;
                 }
                 if (m.DequeueCount > MaxDequeueCount)
                 {
