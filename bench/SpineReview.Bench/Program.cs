@@ -44,6 +44,9 @@ switch (args.FirstOrDefault())
     case "screening-panel":
         if (args.Length < 2) goto default;
         return ScreeningBench.Panel(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2, args.Length > 3 ? args[3] : null, Console.Out);
+    case "screening-weights":
+        if (args.Length < 2) goto default;
+        return ScreeningBench.Weights(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1, Console.Out);
     case "import-read":
         if (args.Length < 2) goto default;
         return await ImportBench.ReadAsync(args[1], Console.Out);
