@@ -147,6 +147,41 @@ internal static class ScreeningBench
         new(name, features, true, 400, d => new WeightedEnsemble(name,
             [() => new LinearSvm(d, ModelSpec.SvmCost), () => new NaiveBayes(d, useBackground: true), () => new LogisticRegression(d)], temperature));
 
+    /// <summary>
+    /// The project's weighted ensemble on one set, one run: each member's out-of-fold AUC and weight at every weighing,
+    /// and the WSS@95 of the run, to see whether the weights follow the learner that ranks this review best.
+    /// </summary>
+    public static int Weights(string dataset, int seed, TextWriter o)
+    {
+        var data = ScreeningDataset.Read(dataset);
+        var truth = data.Select(d => d.Included).ToList();
+        var spec = ModelSpec.Project;
+        var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
+        var model = (WeightedEnsemble)spec.Create(tfidf.Dimension);
+        var watched = new Watched(model, o);
+        var order = ScreeningSimulation.Run(vectors, truth, watched, seed, spec);
+        o.WriteLine(FormattableString.Invariant($"WSS@95 {ScreeningSimulation.Score(order, truth).Wss95:0.000}"));
+        return 0;
+    }
+
+    private sealed class Watched(WeightedEnsemble inner, TextWriter o) : IRelevanceModel
+    {
+        private string last = "";
+
+        public string Name => inner.Name;
+
+        public void Fit(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> labels, IReadOnlyList<SparseVector> background)
+        {
+            inner.Fit(vectors, labels, background);
+            var now = string.Join(" ", inner.OutOfFoldAuc.Select((a, m) => FormattableString.Invariant($"{a:0.000}/{inner.Weights[m]:0.00}")));
+            if (now == last) return;
+            last = now;
+            o.WriteLine(FormattableString.Invariant($"{labels.Count} labels, {labels.Count(l => l)} included: svm nb lr (AUC/weight) {now}"));
+        }
+
+        public double Score(SparseVector vector) => inner.Score(vector);
+    }
+
     public static int Panel(string folder, int runs, string? only, TextWriter o)
     {
         var bigrams = new TfIdfOptions(Bigrams: true, SublinearTf: true);
@@ -167,6 +202,17 @@ internal static class ScreeningBench
             ("w4-t2", new("out-of-fold weighted svm with and without presumed exclusions, nb, lr without", bigrams, true, 400, d => new WeightedEnsemble("w4",
                 [() => new LinearSvm(d, ModelSpec.SvmCost), () => new LabelsOnly(new LinearSvm(d, ModelSpec.SvmCost)), () => new NaiveBayes(d, useBackground: true), () => new LabelsOnly(new LogisticRegression(d))]))),
             ("svm+nb", ModelSpec.SvmNaiveBayes),
+            ("w3m-t2", new("out-of-fold weighted, logistic scored by its log-odds (T 0.02)", bigrams, true, 400, d => new WeightedEnsemble("w3m",
+                [() => new LinearSvm(d, ModelSpec.SvmCost), () => new NaiveBayes(d, useBackground: true), () => new LogisticRegression(d, logOdds: true)]))),
+            ("e3m-t2", new("svm + nb + lr equal weights, logistic scored by its log-odds", bigrams, true, 400, d => new Ensemble("e3m",
+                new LinearSvm(d, ModelSpec.SvmCost), new NaiveBayes(d, useBackground: true), new LogisticRegression(d, logOdds: true)))),
+            // Diagnosis: the logistic regression alone, on the project's features and the peer's, with and without presumed exclusions.
+            ("svm-proj", new("svm C 0.11, bigrams, title twice, presumed exclusions", bigrams, true, 400, d => new LinearSvm(d, ModelSpec.SvmCost))),
+            ("nb-proj", new("nb, bigrams, title twice, presumed exclusions", bigrams, true, 400, d => new NaiveBayes(d, useBackground: true))),
+            ("lr-proj", new("logistic, bigrams, title twice, presumed exclusions", bigrams, true, 400, d => new LogisticRegression(d))),
+            ("lr-bi", new("logistic, bigrams, title once, none presumed", bigrams, false, 0, d => new LogisticRegression(d))),
+            ("lr-uni-t2", new("logistic, words, title twice, none presumed", new TfIdfOptions(Bigrams: false, SublinearTf: false), true, 0, d => new LogisticRegression(d))),
+            ("lr-uni-bg", new("logistic, words, title once, presumed exclusions", new TfIdfOptions(Bigrams: false, SublinearTf: false), false, 400, d => new LogisticRegression(d))),
         ];
         var ids = only?.Split(',') ?? [];
         if (only is not null) candidates = [.. candidates.Where(c => ids.Contains(c.Id))];

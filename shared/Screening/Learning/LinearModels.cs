@@ -90,7 +90,11 @@ public sealed class LinearSvm(int dimension, double cost = 1.0, int maxEpochs = 
 /// so retraining after every decision costs a few passes over the labels, not a fit from zero (unless
 /// <paramref name="warm"/> is false: the benchmark compares both).
 /// </summary>
-public sealed class LogisticRegression(int dimension, double lambda = 1e-4, int epochs = 4, double rate = 0.5, int seed = 17, bool warm = true) : IRelevanceModel
+/// <param name="logOdds">Score with the log-odds rather than the probability. The order is the same, but the probability
+/// saturates: the records it is most sure of all score about 1, so that in an average of standardised scores it can no
+/// longer order the top of the ranking, which is where the next record is chosen.</param>
+public sealed class LogisticRegression(int dimension, double lambda = 1e-4, int epochs = 4, double rate = 0.5, int seed = 17, bool warm = true,
+    bool logOdds = false) : IRelevanceModel
 {
     private readonly double[] weights = new double[dimension];
     private double bias;
@@ -134,7 +138,7 @@ public sealed class LogisticRegression(int dimension, double lambda = 1e-4, int 
         }
     }
 
-    public double Score(SparseVector vector) => Sigmoid(vector.Dot(weights) + bias);
+    public double Score(SparseVector vector) => logOdds ? vector.Dot(weights) + bias : Sigmoid(vector.Dot(weights) + bias);
 
     private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 }

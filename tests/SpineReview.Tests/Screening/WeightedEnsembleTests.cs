@@ -109,6 +109,39 @@ public sealed class WeightedEnsembleTests
     }
 
     [Fact]
+    public void Project_LogisticRegressionSureOfTwoRecords_StillOrdersThemInTheAverage()
+    {
+        // Word 0 on every include, word 1 on every exclusion, word 2 on every third record: separable, so the logistic
+        // regression becomes sure of anything carrying word 0.
+        var x = new List<SparseVector>();
+        var y = new List<bool>();
+        for (var i = 0; i < 400; i++)
+        {
+            var include = i % 2 == 0;
+            x.Add(i % 3 == 0 ? new SparseVector([include ? 0 : 1, 2], [0.8f, 0.6f]) : new SparseVector([include ? 0 : 1], [1f]));
+            y.Add(include);
+        }
+        var sure = new SparseVector([0], [1f]);
+        var lessSure = new SparseVector([0, 2], [0.6f, 0.8f]);
+        var probability = new LogisticRegression(3);
+        probability.Fit(x, y, []);
+        Assert.InRange(probability.Score(lessSure), 0.95, 1.0);
+        Assert.InRange(probability.Score(sure), 0.95, 1.0);
+
+        // In the project's average each learner counts by its standardised score: probabilities of 0.98 and 0.998 would set
+        // the two records 0.04 standard deviations apart (their log-odds, 0.4), leaving the top of the ranking to the others.
+        var ensemble = (WeightedEnsemble)ModelSpec.Project.Create(3);
+        ensemble.Fit(x, y, []);
+        var logistic = ensemble.Members[2];
+        var (_, sd) = Ensemble.Spread(logistic, x, []);
+        var gap = (logistic.Score(sure) - logistic.Score(lessSure)) / sd;
+        Assert.True(gap > 0.2, $"the logistic regression sets the two records {gap:0.0000} standard deviations apart");
+        // Scored by its probability (as the project's model did before), the same learner fails that bar.
+        var (_, sdProbability) = Ensemble.Spread(probability, x, []);
+        Assert.True((probability.Score(sure) - probability.Score(lessSure)) / sdProbability < 0.2);
+    }
+
+    [Fact]
     public void CountBelow_TiesCountHalf()
     {
         double[] sorted = [0.1, 0.2, 0.2, 0.2, 0.5];
