@@ -66,9 +66,10 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
     /// are still counted in messages). One message is received at a time: a batch can take minutes (each record's full text is
     /// asked of a rate-limited service), and messages received ahead of their turn would come back into sight meanwhile, be taken
     /// by another run and gain a dequeue count each round without ever failing, until good batches were poison-queued.
-    /// A message that comes back from a run that received it and never finished (its dequeue count above 1: the process ended, a
-    /// time-out) is not handled whole again: <paramref name="split"/> gives its parts (null when it cannot be split), which are
-    /// queued before it is deleted, so a record that ends every run it is in ends up alone and is poison-queued by itself.
+    /// A message received before (its dequeue count above 1: a run that never finished, because the process ended or timed out, or
+    /// a failure its handler could not split, such as storage out of reach or a cancelled run) is not handled whole again:
+    /// <paramref name="split"/> gives its parts (null when it cannot be split), which are queued before it is deleted (and taken
+    /// back when the delete fails), so a record that ends every run it is in ends up alone and is poison-queued by itself.
     /// </summary>
     public Task<DrainResult> DrainBatchesAsync(QueueClient queue, Func<string, CancellationToken, Task<int>> handle, IProgress<int>? progress, CancellationToken ct,
         Action<string, Exception>? onFailure = null, Action<int, TimeSpan>? onWaiting = null, Func<string, IReadOnlyList<string>?>? split = null) =>
@@ -113,12 +114,25 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
                     if (await KeepHiddenAsync(queue, m.MessageId, receipt, Visibility, ct) is not { } renewed) continue;
                     receipt = renewed;
                 }
-                // A handler that throws splits its batch itself, so a batch seen before was taken by a run that never finished; the
-                // record that ended that run would end this one too, and after a few rounds poison-queue the whole batch with it.
+                // A batch seen before either failed in a way its handler could not split (storage out of reach, a cancelled run), or was
+                // taken by a run that never finished (the process ended, a time-out, a hold that lapsed). Handling it whole again could
+                // end this run the same way, and after a few rounds poison-queue the whole batch with the one record that ends runs.
                 if (m.DequeueCount > 1 && split?.Invoke(m.Body.ToString()) is { Count: > 1 } parts)
                 {
-                    foreach (var part in parts) await queue.SendMessageAsync(part, ct);
-                    await DeleteAsync(queue, m.MessageId, receipt, ct);
+                    var splitHold = new Holder(queue, m.MessageId, receipt, Visibility, time);
+                    try
+                    {
+                        await splitHold.RunAsync(() => SplitAsync(queue, m.MessageId, () => splitHold.Receipt, parts, ct), ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException and not StorageUnavailableException)
+                    {
+                        // The batch stays as it was (SplitAsync took back what it had sent): a later run splits it again.
+                        failures++;
+                        failed.Add(m.MessageId);
+                        onFailure?.Invoke(m.Body.ToString(), e);
+                        await KeepHiddenAsync(queue, m.MessageId, splitHold.Receipt, RetryFailedAfter, ct);
+                        continue;
+                    }
                     failed.Remove(m.MessageId);
                     continue;
                 }
@@ -212,6 +226,28 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
         catch (RequestFailedException e) when (NotOurs(e))
         {
             return null;
+        }
+    }
+
+    // Queues a batch's parts, then deletes the batch. When a send or the delete fails (the delete also when another run holds the
+    // batch now), the parts already sent are deleted again by their own receipts, so the batch is never both whole and in parts
+    // on the queue, and no record is handled or counted twice for it. Only a failure of that undo too can leave both.
+    private static async Task SplitAsync(QueueClient queue, string messageId, Func<string> receipt, IReadOnlyList<string> parts, CancellationToken ct)
+    {
+        var sent = new List<Azure.Storage.Queues.Models.SendReceipt>(parts.Count);
+        try
+        {
+            foreach (var part in parts) sent.Add((await queue.SendMessageAsync(part, ct)).Value);
+            await queue.DeleteMessageAsync(messageId, receipt(), ct);
+        }
+        catch
+        {
+            foreach (var part in sent)
+            {
+                try { await queue.DeleteMessageAsync(part.MessageId, part.PopReceipt, CancellationToken.None); }
+                catch (RequestFailedException) { /* left as it is: the stages are idempotent, and the first failure is what is reported */ }
+            }
+            throw;
         }
     }
 

@@ -209,4 +209,63 @@ public class BatchRobustnessTests(ITestOutputHelper output)
     {
         public void Report(string value) => report(value);
     }
+
+    // Fails the first deletes of queue messages with 503 (past the client's retries: the policy sits after them).
+    private sealed class FailMessageDeletes : HttpPipelinePolicy
+    {
+        private int _left;
+        public FailMessageDeletes(int count) => _left = count;
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == RequestMethod.Delete && message.Request.Uri.Path.Contains("/messages/", StringComparison.Ordinal)
+                && Interlocked.Decrement(ref _left) >= 0)
+                throw new Azure.RequestFailedException(503, "the delete was refused (test)");
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+
+    [Fact]
+    public async Task DrainBatches_SplitWhoseDeleteFails_HalvesTakenBackMessageFailedNotTheDrain_LaterEachRecordOnce()
+    {
+        await using var host = TestHost.Create();
+        WorkQueues Queues(StorageClients s) => new(s, TimeProvider.System)
+        {
+            Visibility = TimeSpan.FromSeconds(1), WaitForHidden = TimeSpan.FromSeconds(4), PollHidden = TimeSpan.FromMilliseconds(200),
+            RetryFailedAfter = TimeSpan.FromSeconds(1),
+        };
+        var queues = Queues(host.Get<StorageClients>());
+        var keys = Enumerable.Range(0, 10).Select(i => $"pubmed:96500{i}").ToList();
+        await queues.EnqueueManyAsync(queues.Screen, keys, default);
+        // A run took the batch and never finished.
+        Assert.Single((await queues.Screen.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1))).Value);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var handled = new List<string>();
+        Task<int> Handle(string body, CancellationToken ct)
+        {
+            var batch = RecordBatch.Parse(body).RecordKeys;
+            lock (handled) handled.AddRange(batch);
+            return Task.FromResult(batch.Count);
+        }
+        var failing = Queues(new StorageClients(host.Get<IConfiguration>(), host.Get<StorageClients>().Names, [new FailMessageDeletes(1)]));
+        var failures = new List<Exception>();
+
+        // The halves are sent, the delete of the batch is refused: the drain goes on, the batch counts as failed, the halves are gone.
+        var first = await failing.DrainBatchesAsync(failing.Screen, Handle, null, default, (_, e) => failures.Add(e), split: RecordBatch.Halves);
+
+        Assert.Equal((0, 1), (first.Done, first.Failed));
+        Assert.Contains("refused (test)", Assert.Single(failures).Message, StringComparison.Ordinal);
+        Assert.Empty(handled);
+        Assert.Equal(1, (await queues.Screen.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        // A later run splits it and handles each record once.
+        var second = await queues.DrainBatchesAsync(queues.Screen, Handle, null, default, split: RecordBatch.Halves);
+
+        Assert.Equal((10, 0), (second.Done, second.Failed));
+        Assert.Equal(keys, handled.Order(StringComparer.Ordinal));
+        Assert.Equal(0, (await queues.Screen.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        output.WriteLine($"first {first}, second {second}");
+    }
 }
