@@ -125,7 +125,7 @@ public static class CycleBench
         var first = await RunCycleAsync(provider, counter, records, limitSeconds, output);
         if (first.Summary is null)
         {
-            await WriteCutOffAsync(provider, counter, first, records, limitSeconds, output);
+            await WriteCutOffAsync(provider, counter, first, records, limitSeconds, output, FormattableString.Invariant($"whole cycle: {records} records"));
             await BenchStorage.DeleteAsync(storage);
             return 1;
         }
@@ -146,7 +146,8 @@ public static class CycleBench
         var second = await RunCycleAsync(provider, counter, UpdateRecords, limitSeconds, output);
         if (second.Summary is null)
         {
-            await WriteCutOffAsync(provider, counter, second, records + UpdateRecords, limitSeconds, output);
+            // The first cycle finished: the last line stays its figure; the update's cut-off is said on a line of its own.
+            await WriteCutOffAsync(provider, counter, second, records + UpdateRecords, limitSeconds, output, FormattableString.Invariant($"update: {UpdateRecords} records against {records} stored"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"whole cycle: {records} records in {first.Seconds:0.0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
             await BenchStorage.DeleteAsync(storage);
@@ -211,7 +212,7 @@ public static class CycleBench
         }
     }
 
-    private static async Task WriteCutOffAsync(IServiceProvider provider, RequestCounter counter, CycleRun run, int records, int? limitSeconds, TextWriter output)
+    private static async Task WriteCutOffAsync(IServiceProvider provider, RequestCounter counter, CycleRun run, int records, int? limitSeconds, TextWriter output, string what)
     {
         foreach (var s in run.Stages) output.WriteLine(s);
         var stored = 0;
@@ -220,7 +221,7 @@ public static class CycleBench
             $"cut off at the time limit ({limitSeconds} s) in stage {run.Stage}, {stored} of {records} records stored, {counter.Total} storage requests"));
         await WriteIndexReadAsync(provider, counter, output);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"whole cycle: {records} records not finished within {run.Seconds:0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
+            $"{what} not finished within {run.Seconds:0} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));
     }
 
     // The report's PRISMA counts through storage beside the harvest's matching in memory on the same records in the same order.

@@ -129,7 +129,7 @@ public sealed class WeightedEnsembleTests
         Assert.InRange(probability.Score(sure), 0.95, 1.0);
 
         // In the project's average each learner counts by its standardised score: probabilities of 0.98 and 0.998 would set
-        // the two records 0.04 standard deviations apart (their log-odds, 0.4), leaving the top of the ranking to the others.
+        // the two records 0.04 standard deviations apart (by their log-odds, about 0.4 standard deviations), leaving the top of the ranking to the others.
         var ensemble = (WeightedEnsemble)ModelSpec.Project.Create(3);
         ensemble.Fit(x, y, []);
         var logistic = ensemble.Members[2];
