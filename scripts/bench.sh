@@ -25,6 +25,23 @@ case "$what" in harvest|parse|dedup|screening|report|web|cycle) ;; *) sed -n '2,
 require_toolchains
 install_npm_packages
 bench="$ROOT/bench/SpineReview.Bench/bin/Release/net10.0/linux-x64/SpineReview.Bench"
+
+# An Azurite of a benchmark's own with its data on disk (folder made anew), on ports BASE..BASE+2 and an account key made for
+# this run; AzureWebJobsStorage points at it and it is stopped when the script ends. Args: NAME BASE PORT_VARIABLE DATA_FOLDER.
+start_own_azurite() {
+  local name=$1 bp=$2 variable=$3 data=$4 qp tp p account key
+  qp=$((bp + 1)); tp=$((bp + 2))
+  for p in $bp $qp $tp; do port_open "$p" && die "port $p is in use; the $name benchmark starts its own Azurite there ($variable=P moves it to P..P+2)"; done
+  rm -rf "$data"; mkdir -p "$data"
+  account="bench$name"; key=$(python3 -c "import os,base64;print(base64.b64encode(os.urandom(64)).decode())")
+  AZURITE_ACCOUNTS="$account:$key" "$ROOT/node_modules/.bin/azurite" --silent --location "$data" --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --blobPort "$bp" --queueHost 127.0.0.1 --queuePort "$qp" --tableHost 127.0.0.1 --tablePort "$tp" >"$data.out" 2>&1 &
+  AZURITE_PID=$!
+  trap stop_started EXIT
+  await_ports Azurite "$AZURITE_PID" "$data.out" "$bp" "$qp" "$tp"
+  export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$bp/$account;QueueEndpoint=http://127.0.0.1:$qp/$account;TableEndpoint=http://127.0.0.1:$tp/$account;"
+}
+
 if [ -n "${BENCH_BUILT:-}" ]; then
   # A benchmark built elsewhere (another commit's code, for its figure beside this one's), run as it is.
   bench="$BENCH_BUILT/SpineReview.Bench"; [ -x "$bench" ] || die "BENCH_BUILT=$BENCH_BUILT holds no SpineReview.Bench"
@@ -53,16 +70,7 @@ if [ "$what" = report ]; then
   # Through storage: an Azurite of its own with its data on disk, as scripts/run.sh keeps it (its table store writes the whole
   # database out every few seconds, which slows as the data grows), on ports 10150-10152 (BENCH_REPORT_PORT=P: P to P+2),
   # with an account key made for this run. Seeded through the cycle's bulk paths (not timed).
-  bp=${BENCH_REPORT_PORT:-10150}; qp=$((bp + 1)); tp=$((bp + 2))
-  for p in $bp $qp $tp; do port_open "$p" && die "port $p is in use; the report benchmark starts its own Azurite there (BENCH_REPORT_PORT=P moves it to P..P+2)"; done
-  data="$ROOT/out/bench/azurite-report-$bp"; rm -rf "$data"; mkdir -p "$data"
-  account="benchreport"; key=$(python3 -c "import os,base64;print(base64.b64encode(os.urandom(64)).decode())")
-  AZURITE_ACCOUNTS="$account:$key" "$ROOT/node_modules/.bin/azurite" --silent --location "$data" --skipApiVersionCheck --loose \
-    --blobHost 127.0.0.1 --blobPort $bp --queueHost 127.0.0.1 --queuePort $qp --tableHost 127.0.0.1 --tablePort $tp >"$data.out" 2>&1 &
-  AZURITE_PID=$!
-  trap stop_started EXIT
-  await_ports Azurite "$AZURITE_PID" "$data.out" $bp $qp $tp
-  export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$bp/$account;QueueEndpoint=http://127.0.0.1:$qp/$account;TableEndpoint=http://127.0.0.1:$tp/$account;"
+  start_own_azurite report "${BENCH_REPORT_PORT:-10150}" BENCH_REPORT_PORT "$ROOT/out/bench/azurite-report-${BENCH_REPORT_PORT:-10150}"
   say "through storage (Azurite with its data on disk); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   "$bench" report-stored 365 1475 || worst=$?
   limit=${BENCH_TIME_LIMIT:-3600}
@@ -95,16 +103,8 @@ if [ "$what" = cycle ]; then
   # An Azurite of its own with its data on disk, as scripts/run.sh keeps it (the shared one on 10000-10002 may be in memory and
   # busy with tests), on ports 10110-10112 (BENCH_CYCLE_PORT=P: P to P+2, for a second benchmark at the same time), with an
   # account key made for this run.
-  bp=${BENCH_CYCLE_PORT:-10110}; qp=$((bp + 1)); tp=$((bp + 2)); export BENCH_QUEUE_PORT=$qp BENCH_TABLE_PORT=$tp
-  for p in $bp $qp $tp; do port_open "$p" && die "port $p is in use; the cycle benchmark starts its own Azurite there (BENCH_CYCLE_PORT=P moves it to P..P+2)"; done
-  data="$ROOT/out/bench/azurite-cycle"; rm -rf "$data"; mkdir -p "$data"
-  account="benchcycle"; key=$(python3 -c "import os,base64;print(base64.b64encode(os.urandom(64)).decode())")
-  AZURITE_ACCOUNTS="$account:$key" "$ROOT/node_modules/.bin/azurite" --silent --location "$data" --skipApiVersionCheck --loose \
-    --blobHost 127.0.0.1 --blobPort $bp --queueHost 127.0.0.1 --queuePort $qp --tableHost 127.0.0.1 --tablePort $tp >"$data.out" 2>&1 &
-  AZURITE_PID=$!
-  trap stop_started EXIT
-  await_ports Azurite "$AZURITE_PID" "$data.out" $bp $qp $tp
-  export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$bp/$account;QueueEndpoint=http://127.0.0.1:$qp/$account;TableEndpoint=http://127.0.0.1:$tp/$account;"
+  start_own_azurite cycle "${BENCH_CYCLE_PORT:-10110}" BENCH_CYCLE_PORT "$ROOT/out/bench/azurite-cycle"
+  export BENCH_QUEUE_PORT=$((${BENCH_CYCLE_PORT:-10110} + 1)) BENCH_TABLE_PORT=$((${BENCH_CYCLE_PORT:-10110} + 2))
   say "command: scripts/bench.sh cycle $records${BENCH_TIME_LIMIT:+ (BENCH_TIME_LIMIT=$BENCH_TIME_LIMIT)}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   "$bench" cycle "$records" ${BENCH_TIME_LIMIT:+"$BENCH_TIME_LIMIT"}
   status=$?

@@ -85,6 +85,14 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
         var failed = new HashSet<string>(StringComparer.Ordinal);
         int failures = 0;
         long? waitingSince = null;
+        // Left hidden for a while and tried again by a later run; the rest of the queue goes on.
+        async Task FailedAsync(Azure.Storage.Queues.Models.QueueMessage m, string receipt, Exception e)
+        {
+            failures++;
+            failed.Add(m.MessageId);
+            onFailure?.Invoke(m.Body.ToString(), e);
+            await KeepHiddenAsync(queue, m.MessageId, receipt, RetryFailedAfter, ct);
+        }
         while (true)
         {
             var receivedAt = time.GetTimestamp();
@@ -127,10 +135,7 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
                     catch (Exception e) when (e is not OperationCanceledException and not StorageUnavailableException)
                     {
                         // The batch stays as it was (SplitAsync took back what it had sent): a later run splits it again.
-                        failures++;
-                        failed.Add(m.MessageId);
-                        onFailure?.Invoke(m.Body.ToString(), e);
-                        await KeepHiddenAsync(queue, m.MessageId, splitHold.Receipt, RetryFailedAfter, ct);
+                        await FailedAsync(m, splitHold.Receipt, e);
                         continue;
                     }
                     failed.Remove(m.MessageId);
@@ -152,11 +157,7 @@ public sealed class WorkQueues(StorageClients storage, TimeProvider time)
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not StorageUnavailableException)
                 {
-                    // Left hidden for a while and tried again by a later run; the rest of the queue goes on.
-                    failures++;
-                    failed.Add(m.MessageId);
-                    onFailure?.Invoke(m.Body.ToString(), e);
-                    await KeepHiddenAsync(queue, m.MessageId, held.Receipt, RetryFailedAfter, ct);
+                    await FailedAsync(m, held.Receipt, e);
                     continue;
                 }
                 await DeleteAsync(queue, m.MessageId, held.Receipt, ct);
