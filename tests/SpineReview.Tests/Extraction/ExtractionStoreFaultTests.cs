@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SpineReview.Extraction;
+using SpineReview.Records;
 using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
@@ -99,6 +100,29 @@ public class ExtractionStoreFaultTests
         Assert.Equal(["Cervical"], (await store.GetAsync("pubmed:noparts", default))["region"].Effective);
         Assert.Equal(["CT"], (await store.GetAsync("pubmed:badjson", default))["modality"].Effective);
         Assert.Equal(["Radiograph"], (await store.GetAsync("pubmed:short", default))["modality"].Effective);
+    }
+
+    [Fact]
+    public async Task ReextractAsync_AnUnreadableFormRow_IsExtractedAgain_AndItsCorrectionKept()
+    {
+        await using var host = Host(new LogCapture());
+        var record = new BibRecord { Source = "pubmed", SourceId = "41", Pmid = "41", Year = 2025, Title = "Deep learning segmentation of lumbar spine MRI",
+            Abstract = "A convolutional neural network segmented lumbar vertebrae on MRI of 120 patients." };
+        Assert.True(await host.Get<RecordStore>().TryAddAsync(record, "run1", T0, null, null, default));
+        await Table(host).AddEntityAsync(new TableEntity(record.Key, ExtractionStore.FormRow) { ["Parts"] = 1, ["Form0"] = "[{\"field\":\"modality\",\"values\":" });
+        var store = host.Get<ExtractionStore>();
+        await store.CorrectAsync(record.Key, "region", new Correction(["Cervical"], "ana", T0, null), default);
+        var service = host.Get<ExtractionService>();
+
+        Assert.Equal((1, 0), await service.ReextractAsync(null, default));
+
+        var fields = await store.GetAsync(record.Key, default);
+        Assert.Equal(FormExtractor.Fields.Order(StringComparer.Ordinal), fields.Keys.Order(StringComparer.Ordinal));
+        Assert.All(fields.Values, f => Assert.Equal(FormExtractor.Version, f.Automatic.ExtractorVersion));
+        Assert.Contains("MRI", fields["modality"].Automatic.Distinct);
+        Assert.Equal(["Cervical"], fields["region"].Effective);
+        // Whole again: the next run finds it current.
+        Assert.Equal((0, 1), await service.ReextractAsync(null, default));
     }
 
     [Fact]
