@@ -34,7 +34,7 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
             e => ExtractionLog.BatchSplit(log, batch.RecordKeys.Count, e.Message), ct) ? batch.RecordKeys.Count : 0;
     }
 
-    /// <summary>Extracts one record. Safe to run twice: rows are replaced by the same values; corrections are kept.</summary>
+    /// <summary>Extracts one record. Safe to run twice: its form row is replaced by the same form; corrections, rows of their own, are kept.</summary>
     public async Task<IReadOnlyList<ExtractedField>> ExtractAsync(RecordMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -44,7 +44,8 @@ public sealed class ExtractionService(RecordStore records, ExtractionStore store
     /// <summary>
     /// Extracts a batch of records: read with one query per source and <see cref="TableRows.KeysPerQuery"/> keys, the stored full
     /// texts found with one listing per source; full texts not stored yet are asked for one record at a time, as before. Each form
-    /// is saved in its record's transaction. Safe to run twice: rows are replaced by the same values; corrections are kept.
+    /// is one row of its record's partition, written whole in one request. Safe to run twice: the form row is replaced by the same
+    /// form; corrections, rows of their own, are kept.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ExtractedField>>> ExtractManyAsync(IReadOnlyList<string> recordKeys, CancellationToken ct)
     {

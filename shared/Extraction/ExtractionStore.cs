@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using SpineReview.Storage;
 
 namespace SpineReview.Extraction;
@@ -21,7 +22,7 @@ public sealed record StoredField(ExtractedField Automatic, Correction? Correctio
 /// string columns; a person's correction of a field is the row named after the field, which automatic extraction never writes,
 /// so re-extraction cannot lose it. Rows of the earlier shape (one row per field, the values beside the correction) are still read.
 /// </summary>
-public sealed class ExtractionStore(StorageClients storage)
+public sealed partial class ExtractionStore(StorageClients storage, ILogger<ExtractionStore> log)
 {
     /// <summary>The row key of a record's automatic form (no field of the form is named so).</summary>
     public const string FormRow = "form";
@@ -30,6 +31,9 @@ public sealed class ExtractionStore(StorageClients storage)
     // JSON is cut into parts of 30,000 characters, at most 15 of them (900 KB as UTF-16, with room for the other columns).
     private const int PartChars = 30_000;
     private const int MaxParts = 15;
+
+    // Evidence lengths tried, longest first, when a form's JSON does not fit a row: 0 drops the snippet (its offsets stay).
+    private static readonly int[] EvidenceCaps = [2_000, 500, 120, 0];
 
     private TableClient Table => storage.Table(storage.Names.ExtractionsTable);
 
@@ -49,13 +53,31 @@ public sealed class ExtractionStore(StorageClients storage)
             async (form, token) => await SaveAsync(form.RecordKey, form.Fields, now, token));
     }
 
-    private static TableEntity FormEntity(string recordKey, IEnumerable<ExtractedField> fields, DateTimeOffset now)
+    private TableEntity FormEntity(string recordKey, IEnumerable<ExtractedField> fields, DateTimeOffset now)
     {
-        var json = JsonSerializer.Serialize(fields.Select(f => new StoredFormField(f.Field, f.Values, f.ExtractorVersion, f.Basis)).ToList(),
-            ExtractionJson.Default.ListStoredFormField);
+        var form = fields.Select(f => new StoredFormField(f.Field, f.Values, f.ExtractorVersion, f.Basis)).ToList();
+        // A form is read back by field name: a name given twice would make the whole record unreadable later, so it is refused here.
+        if (form.GroupBy(f => f.Field, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"the extracted form of {recordKey} names the field \"{twice.Key}\" {twice.Count()} times; an extractor gives each field once, so nothing was stored", nameof(fields));
+        var json = JsonSerializer.Serialize(form, ExtractionJson.Default.ListStoredFormField);
+        if (json.Length > PartChars * MaxParts)
+        {
+            // Evidence is a reading aid; the values and their offsets into the text are what the review uses, so the snippets give way.
+            var full = json.Length;
+            foreach (var cap in EvidenceCaps)
+            {
+                json = JsonSerializer.Serialize(form.Select(f => f with { Values = f.Values.Select(v => v.Evidence.Length <= cap ? v : v with { Evidence = cap == 0 ? "" : v.Evidence[..cap] + "…" }).ToList() }).ToList(),
+                    ExtractionJson.Default.ListStoredFormField);
+                if (json.Length <= PartChars * MaxParts)
+                {
+                    EvidenceShortened(log, recordKey, full, cap);
+                    break;
+                }
+            }
+            if (json.Length > PartChars * MaxParts)
+                throw new InvalidOperationException($"the extracted values of {recordKey} alone are {json.Length:N0} characters of JSON without their evidence, more than one table row holds ({PartChars * MaxParts:N0}); the extractor gave far too many or too long values for this record");
+        }
         var parts = (json.Length + PartChars - 1) / PartChars;
-        if (parts > MaxParts)
-            throw new InvalidOperationException($"the extracted form of {recordKey} is {json.Length:N0} characters of JSON, more than one table row holds ({PartChars * MaxParts:N0}); its evidence is too long to store");
         var entity = new TableEntity(recordKey, FormRow) { ["Parts"] = parts, ["ExtractedAt"] = now };
         for (var i = 0; i < parts; i++) entity["Form" + i.ToString(CultureInfo.InvariantCulture)] = json.Substring(i * PartChars, Math.Min(PartChars, json.Length - i * PartChars));
         return entity;
@@ -81,7 +103,7 @@ public sealed class ExtractionStore(StorageClients storage)
         var rows = new List<TableEntity>();
         await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {recordKey}"), cancellationToken: ct))
             rows.Add(e);
-        return ToStored(rows).ToDictionary(f => f.Automatic.Field, StringComparer.Ordinal);
+        return ToStored(recordKey, rows).ToDictionary(f => f.Automatic.Field, StringComparer.Ordinal);
     }
 
     /// <summary>Every stored field of every record, grouped by record key.</summary>
@@ -93,7 +115,7 @@ public sealed class ExtractionStore(StorageClients storage)
             if (!rows.TryGetValue(e.PartitionKey, out var list)) rows[e.PartitionKey] = list = [];
             list.Add(e);
         }
-        return rows.ToDictionary(kv => kv.Key, kv => ToStored(kv.Value), StringComparer.Ordinal);
+        return rows.ToDictionary(kv => kv.Key, kv => ToStored(kv.Key, kv.Value), StringComparer.Ordinal);
     }
 
     /// <summary>Every extracted field as the review uses it (a person's correction in place of the automatic values).</summary>
@@ -108,16 +130,18 @@ public sealed class ExtractionStore(StorageClients storage)
             : f.Automatic).ToList(), StringComparer.Ordinal);
     }
 
-    // One record's rows as fields: the automatic values from the form row, or from a field's own row written in the earlier shape
-    // (one row per field) when there is no form row or it lacks the field; a correction from the field's row in either shape.
-    private static List<StoredField> ToStored(List<TableEntity> rows)
+    // One record's rows as fields: the automatic values from the form row, or, only when there is no readable form row, from the
+    // fields' own rows written in the earlier shape (one row per field): a form row is a later extraction, and a field it lacks was
+    // dropped by the extractor, not left over. A correction from the field's row in either shape always counts.
+    private List<StoredField> ToStored(string recordKey, List<TableEntity> rows)
     {
-        var form = rows.FirstOrDefault(e => e.RowKey == FormRow) is { } f ? ReadForm(f) : [];
+        var read = rows.FirstOrDefault(e => e.RowKey == FormRow) is { } f ? ReadForm(recordKey, f) : null;
+        var form = read ?? [];
         var automatic = form.ToDictionary(x => x.Field, StringComparer.Ordinal);
         var corrections = new Dictionary<string, Correction>(StringComparer.Ordinal);
         foreach (var e in rows.Where(e => e.RowKey != FormRow))
         {
-            if (!automatic.ContainsKey(e.RowKey) && e.GetString("Values") is { } values)
+            if (read is null && !automatic.ContainsKey(e.RowKey) && e.GetString("Values") is { } values)
             {
                 var earlier = new ExtractedField(e.RowKey, JsonSerializer.Deserialize(values, ExtractionJson.Default.IReadOnlyListExtractedValue) ?? [],
                     e.GetString("ExtractorVersion") ?? "") { Basis = e.GetString("Basis") ?? ExtractedField.AbstractBasis };
@@ -128,20 +152,52 @@ public sealed class ExtractionStore(StorageClients storage)
                 corrections[e.RowKey] = new Correction(JsonSerializer.Deserialize(corrected, ExtractionJson.Default.IReadOnlyListString) ?? [],
                     e.GetString("CorrectedBy") ?? "", e.GetDateTimeOffset("CorrectedAt") ?? default, e.GetString("CorrectionNote") is { Length: > 0 } note ? note : null);
         }
-        // A correction of a field no automatic value was stored for (not written by this code, but a row may hold one) still counts.
-        foreach (var field in corrections.Keys.Where(k => !automatic.ContainsKey(k)))
-            form.Add(automatic[field] = new ExtractedField(field, [], ""));
+        // A correction of a field no automatic value was stored for (the form's extractor dropped the field, or gave none) still counts.
+        // Its automatic side is that extractor's empty answer, of the form's version, so the form still reads as current.
+        var version = read is [{ } first, ..] ? first.ExtractorVersion : "";
+        foreach (var field in corrections.Keys.Where(k => !automatic.ContainsKey(k)).ToList())
+            form.Add(automatic[field] = new ExtractedField(field, [], version));
         return form.Select(x => new StoredField(x, corrections.GetValueOrDefault(x.Field))).ToList();
     }
 
-    private static List<ExtractedField> ReadForm(TableEntity e)
+    // A form row that cannot be read is null (and a warning): one damaged row must not stop every report, export and re-extraction
+    // that reads the table. The record then reads as not extracted, which `extract rerun` sees and repairs by replacing the row.
+    private List<ExtractedField>? ReadForm(string recordKey, TableEntity e)
     {
-        var parts = e.GetInt32("Parts") ?? 0;
-        var json = string.Concat(Enumerable.Range(0, parts).Select(i => e.GetString("Form" + i.ToString(CultureInfo.InvariantCulture))
-            ?? throw new InvalidDataException($"the extracted form of {e.PartitionKey} lacks part {i} of {parts}; extract it again (spine-review extract)")));
-        return (JsonSerializer.Deserialize(json, ExtractionJson.Default.ListStoredFormField) ?? [])
-            .Select(x => new ExtractedField(x.Field, x.Values, x.ExtractorVersion) { Basis = x.Basis }).ToList();
+        static string Column(int i) => "Form" + i.ToString(CultureInfo.InvariantCulture);
+        string? problem = null;
+        List<StoredFormField>? form = null;
+        // Read as an object: a column of another type would make GetInt32 throw.
+        var hasParts = e.TryGetValue("Parts", out var partsValue);
+        if (partsValue is not int parts || parts is < 1 or > MaxParts)
+            problem = hasParts ? $"its Parts column is \"{partsValue}\"" : "its Parts column is missing";
+        else if (Enumerable.Range(0, parts).FirstOrDefault(i => !(e.TryGetValue(Column(i), out var v) && v is string), -1) is var missing and >= 0)
+            problem = $"it lacks part {missing} of the {parts} its Parts column names";
+        else if (e.ContainsKey(Column(parts)))
+            problem = $"it holds more parts than the {parts} its Parts column names";
+        else
+        {
+            try { form = JsonSerializer.Deserialize(string.Concat(Enumerable.Range(0, parts).Select(i => (string)e[Column(i)])), ExtractionJson.Default.ListStoredFormField); }
+            catch (JsonException x) { problem = $"its JSON does not parse ({x.Message})"; }
+            if (problem is null && form is null) problem = "its JSON is null";
+            else if (form?.FindIndex(x => x is null || x.Field is null || x.Values is null || x.Values.Any(v => v is null)) is >= 0 and var bad)
+                problem = $"field {bad} of its JSON lacks its name or values";
+            else if (form?.GroupBy(x => x.Field, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                problem = $"it names the field \"{twice.Key}\" twice";
+        }
+        if (problem is not null)
+        {
+            FormUnreadable(log, recordKey, problem);
+            return null;
+        }
+        return form!.Select(x => new ExtractedField(x.Field, x.Values, x.ExtractorVersion ?? "") { Basis = x.Basis ?? ExtractedField.AbstractBasis }).ToList();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the stored form of {RecordKey} cannot be read ({Problem}); it reads as not extracted (its corrections still count), and `spine-review extract rerun` extracts it again, which replaces the row")]
+    private static partial void FormUnreadable(ILogger logger, string recordKey, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the form of {RecordKey} is {Chars} characters of JSON, more than a table row holds; stored with each evidence snippet cut to {Cap} characters (every value and its offsets kept)")]
+    private static partial void EvidenceShortened(ILogger logger, string recordKey, int chars, int cap);
 }
 
 /// <summary>A field of a stored form as its JSON keeps it.</summary>
