@@ -57,7 +57,7 @@ public sealed partial class ExtractionStore(StorageClients storage, ILogger<Extr
     {
         var form = fields.Select(f => new StoredFormField(f.Field, f.Values, f.ExtractorVersion, f.Basis)).ToList();
         // A form is read back by field name: a name given twice would make the whole record unreadable later, so it is refused here.
-        if (form.GroupBy(f => f.Field, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (NamedTwice(form) is { } twice)
             throw new ArgumentException($"the extracted form of {recordKey} names the field \"{twice.Key}\" {twice.Count()} times; an extractor gives each field once, so nothing was stored", nameof(fields));
         var json = JsonSerializer.Serialize(form, ExtractionJson.Default.ListStoredFormField);
         if (json.Length > PartChars * MaxParts)
@@ -182,7 +182,7 @@ public sealed partial class ExtractionStore(StorageClients storage, ILogger<Extr
             if (problem is null && form is null) problem = "its JSON is null";
             else if (form?.FindIndex(x => x is null || x.Field is null || x.Values is null || x.Values.Any(v => v is null)) is >= 0 and var bad)
                 problem = $"field {bad} of its JSON lacks its name or values";
-            else if (form?.GroupBy(x => x.Field, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            else if (form is not null && NamedTwice(form) is { } twice)
                 problem = $"it names the field \"{twice.Key}\" twice";
         }
         if (problem is not null)
@@ -192,6 +192,10 @@ public sealed partial class ExtractionStore(StorageClients storage, ILogger<Extr
         }
         return form!.Select(x => new ExtractedField(x.Field, x.Values, x.ExtractorVersion ?? "") { Basis = x.Basis ?? ExtractedField.AbstractBasis }).ToList();
     }
+
+    // The first field a form names more than once, or null: a form is read back by field name.
+    private static IGrouping<string, StoredFormField>? NamedTwice(IEnumerable<StoredFormField> form) =>
+        form.GroupBy(f => f.Field, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the stored form of {RecordKey} cannot be read ({Problem}); it reads as not extracted (its corrections still count), and `spine-review extract rerun` extracts it again, which replaces the row")]
     private static partial void FormUnreadable(ILogger logger, string recordKey, string problem);

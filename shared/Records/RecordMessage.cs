@@ -62,8 +62,15 @@ public sealed record RecordBatch(IReadOnlyList<string> RecordKeys)
         try { batch = Parse(body); }
         catch (FormatException) { return null; }
         if (batch.RecordKeys.Count < 2) return null;
-        var half = (batch.RecordKeys.Count + 1) / 2;
-        return [new RecordBatch([.. batch.RecordKeys.Take(half)]).ToJson(), new RecordBatch([.. batch.RecordKeys.Skip(half)]).ToJson()];
+        var (first, second) = batch.Split();
+        return [first.ToJson(), second.ToJson()];
+    }
+
+    /// <summary>The batch's two halves (the first one longer by one when the count is odd).</summary>
+    public (RecordBatch First, RecordBatch Second) Split()
+    {
+        var half = (RecordKeys.Count + 1) / 2;
+        return (new RecordBatch([.. RecordKeys.Take(half)]), new RecordBatch([.. RecordKeys.Skip(half)]));
     }
 }
 
@@ -114,7 +121,9 @@ public static class RecordQueues
             catch (Exception e) when (batch.RecordKeys.Count > 1 && e is not OperationCanceledException and not StorageUnavailableException)
             {
                 onSplit?.Invoke(e);
-                foreach (var part in RecordBatch.Halves(batch.ToJson())!) await queues.SendAsync(queue, part, ct);
+                var (first, second) = batch.Split();
+                await queues.SendAsync(queue, first.ToJson(), ct);
+                await queues.SendAsync(queue, second.ToJson(), ct);
                 return false;
             }
         }

@@ -137,21 +137,22 @@ public sealed class ReportService(StorageClients storage, ReportArchive archive,
         // The reads are independent, and at scale each is thousands of rows a page at a time: read at the same time, a generation
         // takes about as long as its longest read (the extracted fields), not the sum, and parsing one overlaps the service's
         // work on the others.
-        var allRead = Task.Run(async () =>
+        async Task<List<StoredRecord>> RecordsAsync()
         {
             var list = new List<StoredRecord>();
             await foreach (var r in records.ListAsync(ct)) list.Add(r);
             return list;
-        }, ct);
-        var decisionsRead = Task.Run(() => screening.ListRuleDecisionsAsync(ct), ct);
+        }
+        var allRead = RecordsAsync();
+        var decisionsRead = screening.ListRuleDecisionsAsync(ct);
         // One read of the extractions serves both the values shown and the accuracy against corrections.
-        var fieldsRead = Task.Run(() => extractions.ListStoredAsync(ct), ct);
-        var searchesRead = Task.Run(() => searchLog.ListAsync(ct), ct);
-        var changesRead = Task.Run(() => recordChanges.ListAsync(ct), ct);
-        var modelRead = Task.Run(() => ranking.LatestAsync(ct), ct);
-        var queueRead = Task.Run(() => screening.ListQueueAsync(null, ct), ct);
-        var peopleRead = Task.Run(() => screening.ListDecisionsAsync(ct), ct);
-        var sampleRead = Task.Run(() => stopping.SampleAsync(ct), ct);
+        var fieldsRead = extractions.ListStoredAsync(ct);
+        var searchesRead = searchLog.ListAsync(ct);
+        var changesRead = recordChanges.ListAsync(ct);
+        var modelRead = ranking.LatestAsync(ct);
+        var queueRead = screening.ListQueueAsync(null, ct);
+        var peopleRead = screening.ListDecisionsAsync(ct);
+        var sampleRead = stopping.SampleAsync(ct);
         await Task.WhenAll(allRead, decisionsRead, fieldsRead, searchesRead, changesRead, modelRead, queueRead, peopleRead, sampleRead);
 
         var all = await allRead;

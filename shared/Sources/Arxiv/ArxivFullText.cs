@@ -29,7 +29,7 @@ public sealed class ArxivFullText : HttpSource, IFullTextSource
         var (root, oai) = Endpoints(Options.BaseUrl);
         var (metaUrl, _) = BuildUrl(oai, [("verb", "GetRecord"), ("identifier", "oai:arXiv.org:" + id), ("metadataPrefix", "arXiv")]);
         var licence = await GetParsedAsync(metaUrl, metaUrl, LicenceOf, ct);
-        if (licence is null || !IsCreativeCommons(licence))
+        if (licence is null || !OpenLicences.IsCreativeCommons(licence))
         {
             ArxivLog.NotOpen(_log, id, licence ?? "none");
             return null;
@@ -38,9 +38,6 @@ public sealed class ArxivFullText : HttpSource, IFullTextSource
         var body = await GetParsedAsync(pdfUrl, pdfUrl, bytes => bytes, ct, notFoundIsDefault: true);
         return body is null || body.Length == 0 ? null : new FullTextAnswer(SourceName.Arxiv.Name, id, pdfUrl, body) { LicenceUrl = licence };
     }
-
-    /// <summary>Whether a licence address is a Creative Commons licence or dedication (<see cref="OpenLicences.IsCreativeCommons"/>).</summary>
-    public static bool IsCreativeCommons(string licenceUrl) => OpenLicences.IsCreativeCommons(licenceUrl);
 
     // The live service keeps the PDFs on the export host (the one arXiv asks programs to use) and OAI-PMH on its own host;
     // any other address (a local or recorded server) serves both under the search's root.

@@ -116,7 +116,7 @@ public sealed class ArxivFullTextHarvestTests : IDisposable
     [InlineData("http://evilcreativecommons.org/licenses/by/4.0/", false)]
     [InlineData("http://example.com/licenses/by/4.0/?creativecommons.org", false)]
     [InlineData("https://creativecommons.org/about/", false)]
-    public void IsCreativeCommons_ArxivLicences(string licence, bool open) => Assert.Equal(open, ArxivFullText.IsCreativeCommons(licence));
+    public void IsCreativeCommons_ArxivLicences(string licence, bool open) => Assert.Equal(open, OpenLicences.IsCreativeCommons(licence));
 
     [Fact]
     public void LicenceOf_RecordedAnswers_TheLicenceOrNoneForAnUnknownId()

@@ -17,7 +17,7 @@ public class ExtractionStoreFaultTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private static ExtractedField Field(string name, string value, string evidence = "") => new(name, [new ExtractedValue(value, evidence, 0, evidence.Length)], FormExtractor.Version);
+    private static ExtractedField Field(string name, string value, string evidence = "") => ExtractionStoreShapeTests.Field(name, value, evidence);
 
     private static TestHost Host(LogCapture logs) =>
         TestHost.Create(configure: s => s.AddSingleton<ILoggerProvider>(logs).AddLogging(b => b.SetMinimumLevel(LogLevel.Trace)));

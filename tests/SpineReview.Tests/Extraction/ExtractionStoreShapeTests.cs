@@ -14,7 +14,7 @@ public class ExtractionStoreShapeTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private static ExtractedField Field(string name, string value, string evidence = "") => new(name, [new ExtractedValue(value, evidence, 0, evidence.Length)], FormExtractor.Version);
+    internal static ExtractedField Field(string name, string value, string evidence = "") => new(name, [new ExtractedValue(value, evidence, 0, evidence.Length)], FormExtractor.Version);
 
     private static async Task<List<string>> RowKeysAsync(TestHost host, string recordKey)
     {

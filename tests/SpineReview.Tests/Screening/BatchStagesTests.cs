@@ -16,7 +16,7 @@ namespace SpineReview.Tests.Screening;
 public class BatchStagesTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly Dictionary<string, string?> NoCrossref = new() { ["Crossref:Enabled"] = "false" };
+    internal static readonly Dictionary<string, string?> NoCrossref = new() { ["Crossref:Enabled"] = "false" };
 
     // Every third record is a review, which the rules exclude; the others pass.
     private static BibRecord Record(string pmid, int i) => new()
@@ -27,7 +27,7 @@ public class BatchStagesTests
         Abstract = "A convolutional neural network detected thoracolumbar vertebral fractures on 1,200 CT scans.",
     };
 
-    private static async Task<List<BibRecord>> StoreAsync(TestHost host, string prefix, int count)
+    internal static async Task<List<BibRecord>> StoreAsync(TestHost host, string prefix, int count)
     {
         // Stored as studies of their own: these tests are about the stages after dedup, whose matcher would link records this alike.
         var records = Enumerable.Range(0, count).Select(i => Record($"{prefix}{i:D3}", i)).ToList();
@@ -35,7 +35,7 @@ public class BatchStagesTests
         return records;
     }
 
-    private static async Task<List<string>> BodiesAsync(Azure.Storage.Queues.QueueClient queue)
+    internal static async Task<List<string>> BodiesAsync(Azure.Storage.Queues.QueueClient queue)
     {
         var bodies = new List<string>();
         foreach (var m in (await queue.PeekMessagesAsync(32)).Value) bodies.Add(m.Body.ToString());

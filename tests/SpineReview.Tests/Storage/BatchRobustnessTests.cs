@@ -13,6 +13,7 @@ using SpineReview.Records;
 using SpineReview.Screening;
 using SpineReview.Sources;
 using SpineReview.Storage;
+using SpineReview.Tests.Screening;
 using SpineReview.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -23,33 +24,17 @@ namespace SpineReview.Tests.Storage;
 /// every run it is in cannot take 99 good ones to the poison queue), and a server error is tried again whole once before splitting.</summary>
 public class BatchRobustnessTests(ITestOutputHelper output)
 {
-    private static readonly DateTimeOffset At = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly Dictionary<string, string?> NoCrossref = new() { ["Crossref:Enabled"] = "false" };
+    private static readonly Dictionary<string, string?> NoCrossref = BatchStagesTests.NoCrossref;
 
-    // Every third record is a review, which the rules exclude; the others pass.
-    private static BibRecord Record(string pmid, int i) => new()
-    {
-        Source = "pubmed", SourceId = pmid, Pmid = pmid, Year = 2022, Mesh = ["Humans"],
-        PublicationTypes = i % 3 == 0 ? ["Review"] : ["Journal Article"],
-        Title = $"Deep learning detection of vertebral fractures on CT in cohort {pmid}",
-        Abstract = "A convolutional neural network detected thoracolumbar vertebral fractures on 1,200 CT scans.",
-    };
-
+    // The stages' batch tests' records (every third one a review the rules exclude), stored and handed over in one screen message.
     private static async Task<List<string>> StoreAndHandOverAsync(TestHost host, string prefix, int count)
     {
-        var records = Enumerable.Range(0, count).Select(i => Record($"{prefix}{i:D3}", i)).ToList();
-        foreach (var r in records) Assert.True(await host.Get<RecordStore>().TryAddAsync(r, "run1", At, null, null, default));
-        var keys = records.Select(r => r.Key).ToList();
+        var keys = (await BatchStagesTests.StoreAsync(host, prefix, count)).Select(r => r.Key).ToList();
         await host.Get<ScreeningHandover>().HandOverManyAsync(keys, default);
         return keys;
     }
 
-    private static async Task<List<string>> BodiesAsync(Azure.Storage.Queues.QueueClient queue)
-    {
-        var bodies = new List<string>();
-        foreach (var m in (await queue.PeekMessagesAsync(32)).Value) bodies.Add(m.Body.ToString());
-        return bodies;
-    }
+    private static Task<List<string>> BodiesAsync(Azure.Storage.Queues.QueueClient queue) => BatchStagesTests.BodiesAsync(queue);
 
     [Fact]
     public async Task DrainScreen_BatchBackFromARunThatNeverFinished_ScreenedAsTwoHalvesAndTheOriginalDeleted()
