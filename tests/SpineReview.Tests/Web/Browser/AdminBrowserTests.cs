@@ -30,8 +30,8 @@ public class AdminBrowserTests(BrowserFixture browser)
         await WebSite.AssertAccessibleAsync(admin, "admin");
 
         // By keyboard-reachable controls only, found by their labels as a person finds them.
-        await admin.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Import a database export" }).ClickAsync();
-        await admin.WaitForURLAsync(u => u.EndsWith("/manage/import", StringComparison.Ordinal));
+        await WebSite.ClickAndArriveAsync(admin, admin.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Import a database export" }),
+            u => u.EndsWith("/manage/import", StringComparison.Ordinal), "opening the import page");
         await WebSite.ScreenshotAsync(admin, "import");
         await WebSite.AssertAccessibleAsync(admin, "import");
         var sample = Path.Combine(TestPaths.RepoRoot, "samples", "import", "embase-ovid.ris");
@@ -43,8 +43,8 @@ public class AdminBrowserTests(BrowserFixture browser)
             await admin.GetByLabel("Database searched").FillAsync("Embase");
             await admin.GetByLabel("Platform").FillAsync("Ovid");
             await admin.GetByLabel("Date the search was run").FillAsync("2026-10-30");
-            await admin.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Import" }).ClickAsync();
-            await admin.WaitForURLAsync(u => u.EndsWith("/manage/import", StringComparison.Ordinal));
+            await WebSite.ClickAndArriveAsync(admin, admin.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Import" }),
+                u => u.EndsWith("/manage/import", StringComparison.Ordinal), $"importing {Path.GetFileName(file)}");
         }
         await UploadAsync(sample);
         var stored = new List<StoredRecord>();

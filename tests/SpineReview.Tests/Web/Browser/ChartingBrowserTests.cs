@@ -34,8 +34,8 @@ public class ChartingBrowserTests(BrowserFixture browser)
         await modality.GetByLabel("MRI", new LocatorGetByLabelOptions { Exact = true }).UncheckAsync();
         await modality.GetByLabel("CT", new LocatorGetByLabelOptions { Exact = true }).CheckAsync();
         await modality.GetByLabel("Note").FillAsync("methods section: CT, not MRI");
-        await modality.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Save the correction of modality" }).ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("done=corrected", StringComparison.Ordinal));
+        await WebSite.ClickAndArriveAsync(page, modality.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Save the correction of modality" }),
+            u => u.Contains("done=corrected", StringComparison.Ordinal), "saving the correction");
         Assert.Contains("In use: CT (corrected by reviewer3", await Field(page, "modality").InnerTextAsync(), StringComparison.Ordinal);
         await WebSite.ScreenshotAsync(page, "charting-corrected");
 

@@ -83,8 +83,8 @@ public class ScreeningBrowserTests(BrowserFixture browser)
         await WebSite.ScreenshotAsync(three, "conflicts-third-reviewer");
         await conflict.GetByLabel("Include", new LocatorGetByLabelOptions { Exact = true }).CheckAsync();
         await conflict.GetByLabel("Why (kept with the decision)").FillAsync("The abstract reports an imaging model of the spine.");
-        await conflict.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Settle this conflict" }).ClickAsync();
-        await three.WaitForURLAsync(u => u.Contains("done=settled", StringComparison.Ordinal));
+        await WebSite.ClickAndArriveAsync(three, conflict.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Settle this conflict" }),
+            u => u.Contains("done=settled", StringComparison.Ordinal), "settling the conflict");
         Assert.Equal(0, await three.Locator("article.conflict").CountAsync());
 
         // What is stored now, counted from the queue itself ...
@@ -109,8 +109,8 @@ public class ScreeningBrowserTests(BrowserFixture browser)
         foreach (var (box, n) in stored)
             Assert.True(n == await BoxCountAsync(anyone, box), $"PRISMA box {box}: the page says {await BoxCountAsync(anyone, box)}, storage {n}");
         await WebSite.ScreenshotAsync(anyone, "living-review-after-screening");
-        await anyone.Locator("a.box[data-box='included']").ClickAsync();
-        await anyone.WaitForURLAsync(u => u.Contains("/records?box=included", StringComparison.Ordinal));
+        await WebSite.ClickAndArriveAsync(anyone, anyone.Locator("a.box[data-box='included']"),
+            u => u.Contains("/records?box=included", StringComparison.Ordinal), "opening the included studies");
         Assert.Equal(stored["included"], await anyone.Locator("tbody tr").CountAsync());
         await WebSite.ScreenshotAsync(anyone, "records-included");
         Assert.True(site.PageErrors.Count == 0, string.Join("\n", site.PageErrors));

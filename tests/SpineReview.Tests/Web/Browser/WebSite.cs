@@ -98,16 +98,43 @@ internal sealed class WebSite : IAsyncDisposable
         await page.GotoAsync("/signin?return=%2F");
         await page.GetByLabel(who, new PageGetByLabelOptions { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
-        // The address is polled, not waited for with WaitForURL: under load Playwright was seen to wait forever for a load state
-        // of a page already there (twice, in WaitForLoadState inside WaitForURL, with load and with commit).
+        await ArrivedAsync(page, u => !u.Contains("/signin", StringComparison.Ordinal), $"signing in as {who}");
+        return page;
+    }
+
+    /// <summary>
+    /// Clicks a control that submits a form or follows a link, and waits until a new document at an address that
+    /// <paramref name="arrived"/> accepts has its main landmark. The address is polled, never waited for with WaitForURL:
+    /// under load Playwright was seen to wait forever for the load state of a page already there (in WaitForLoadState
+    /// inside WaitForURL, with load, with commit, and in CI with networkidle fired). A mark set in the old document tells
+    /// a new document at the same address (a form posted back to its own page) from the old one.
+    /// </summary>
+    public static async Task ClickAndArriveAsync(IPage page, ILocator control, Func<string, bool> arrived, string what)
+    {
+        await page.EvaluateAsync("() => { window.beforeSubmit = true; }");
+        await control.ClickAsync();
+        await ArrivedAsync(page, async u => arrived(u) && !await StillOldDocumentAsync(page), what);
+    }
+
+    private static Task ArrivedAsync(IPage page, Func<string, bool> arrived, string what) =>
+        ArrivedAsync(page, u => Task.FromResult(arrived(u)), what);
+
+    private static async Task ArrivedAsync(IPage page, Func<string, Task<bool>> arrived, string what)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (page.Url.Contains("/signin", StringComparison.Ordinal))
+        while (!await arrived(page.Url))
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"signing in as {who} did not leave the sign-in page within 60 s; it shows {page.Url}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}: the page did not arrive within 60 s; it shows {page.Url}");
             await Task.Delay(50);
         }
         await page.Locator("main#main").WaitForAsync();
-        return page;
+    }
+
+    private static async Task<bool> StillOldDocumentAsync(IPage page)
+    {
+        try { return await page.EvaluateAsync<bool>("() => window.beforeSubmit === true"); }
+        // The old document went while being asked: the new one is still arriving.
+        catch (PlaywrightException) { return true; }
     }
 
     /// <summary>A record that passes the rules (deep learning, spine, imaging), each with its own identifiers.</summary>
