@@ -141,15 +141,16 @@ public sealed partial class ExtractionStore(StorageClients storage, ILogger<Extr
         var corrections = new Dictionary<string, Correction>(StringComparer.Ordinal);
         foreach (var e in rows.Where(e => e.RowKey != FormRow))
         {
-            if (read is null && !automatic.ContainsKey(e.RowKey) && e.GetString("Values") is { } values)
+            if (read is null && !automatic.ContainsKey(e.RowKey) && e.GetString("Values") is { } values
+                && ReadColumn(recordKey, e.RowKey, "Values", values, ExtractionJson.Default.IReadOnlyListExtractedValue) is { } earlierValues)
             {
-                var earlier = new ExtractedField(e.RowKey, JsonSerializer.Deserialize(values, ExtractionJson.Default.IReadOnlyListExtractedValue) ?? [],
-                    e.GetString("ExtractorVersion") ?? "") { Basis = e.GetString("Basis") ?? ExtractedField.AbstractBasis };
+                var earlier = new ExtractedField(e.RowKey, earlierValues, e.GetString("ExtractorVersion") ?? "") { Basis = e.GetString("Basis") ?? ExtractedField.AbstractBasis };
                 automatic[e.RowKey] = earlier;
                 form.Add(earlier);
             }
-            if (e.GetString("CorrectedValues") is { } corrected)
-                corrections[e.RowKey] = new Correction(JsonSerializer.Deserialize(corrected, ExtractionJson.Default.IReadOnlyListString) ?? [],
+            if (e.GetString("CorrectedValues") is { } corrected
+                && ReadColumn(recordKey, e.RowKey, "CorrectedValues", corrected, ExtractionJson.Default.IReadOnlyListString) is { } correctedValues)
+                corrections[e.RowKey] = new Correction(correctedValues,
                     e.GetString("CorrectedBy") ?? "", e.GetDateTimeOffset("CorrectedAt") ?? default, e.GetString("CorrectionNote") is { Length: > 0 } note ? note : null);
         }
         // A correction of a field no automatic value was stored for (the form's extractor dropped the field, or gave none) still counts.
@@ -193,12 +194,31 @@ public sealed partial class ExtractionStore(StorageClients storage, ILogger<Extr
         return form!.Select(x => new ExtractedField(x.Field, x.Values, x.ExtractorVersion ?? "") { Basis = x.Basis ?? ExtractedField.AbstractBasis }).ToList();
     }
 
+    // A field row's JSON column, or null (and a warning) when it does not parse or holds a null value: like a damaged form row, one
+    // damaged field row must not stop every report and export; the field reads as the rest of the record's rows make it.
+    private List<T>? ReadColumn<T>(string recordKey, string field, string column, string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<IReadOnlyList<T>> type)
+    {
+        string problem;
+        try
+        {
+            var values = JsonSerializer.Deserialize(json, type);
+            if (values is not null && values.All(v => v is not null)) return values.ToList();
+            problem = values is null ? "it is null" : "it holds a null value";
+        }
+        catch (JsonException x) { problem = $"its JSON does not parse ({x.Message})"; }
+        FieldColumnUnreadable(log, column, field, recordKey, problem);
+        return null;
+    }
+
     // The first field a form names more than once, or null: a form is read back by field name.
     private static IGrouping<string, StoredFormField>? NamedTwice(IEnumerable<StoredFormField> form) =>
         form.GroupBy(f => f.Field, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the stored form of {RecordKey} cannot be read ({Problem}); it reads as not extracted (its corrections still count), and `spine-review extract rerun` extracts it again, which replaces the row")]
     private static partial void FormUnreadable(ILogger logger, string recordKey, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the {Column} column of the field {Field} of {RecordKey} cannot be read ({Problem}); it is left out (a correction there no longer counts: correct the field again in the charting page)")]
+    private static partial void FieldColumnUnreadable(ILogger logger, string column, string field, string recordKey, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the form of {RecordKey} is {Chars} characters of JSON, more than a table row holds; stored with each evidence snippet cut to {Cap} characters (every value and its offsets kept)")]
     private static partial void EvidenceShortened(ILogger logger, string recordKey, int chars, int cap);

@@ -126,6 +126,42 @@ public class ExtractionStoreFaultTests
     }
 
     [Fact]
+    public async Task GetAsync_EarlierShapeRowsWithDamagedJson_LeaveOutTheDamagedColumn_ReadTheRest_AndWarn()
+    {
+        var logs = new LogCapture();
+        await using var host = Host(logs);
+        var table = Table(host);
+        var store = host.Get<ExtractionStore>();
+        // Rows of the earlier shape for one record: values that do not parse, a correction that does not parse beside good values,
+        // a correction holding a null, and a whole field row as it should be.
+        var badValues = EarlierRow("pubmed:8", "modality", "MRI");
+        badValues["Values"] = "[{\"value\":\"MRI\",";
+        await table.AddEntityAsync(badValues);
+        var badCorrection = EarlierRow("pubmed:8", "region", "Lumbar");
+        badCorrection["CorrectedValues"] = "[\"Cervical\"";
+        badCorrection["CorrectedBy"] = "bo";
+        await table.AddEntityAsync(badCorrection);
+        var nullCorrection = EarlierRow("pubmed:8", "task", "Segmentation");
+        nullCorrection["CorrectedValues"] = "[null]";
+        nullCorrection["CorrectedBy"] = "bo";
+        await table.AddEntityAsync(nullCorrection);
+        await table.AddEntityAsync(EarlierRow("pubmed:8", "architecture", "U-Net"));
+        await store.SaveAsync("pubmed:ok", [Field("modality", "CT")], T0, default);
+
+        foreach (var fields in new[] { await store.GetAsync("pubmed:8", default), (await store.ListStoredAsync(default))["pubmed:8"].ToDictionary(f => f.Automatic.Field) })
+        {
+            Assert.Equal(["architecture", "region", "task"], fields.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(["Lumbar"], fields["region"].Effective);
+            Assert.Null(fields["region"].Correction);
+            Assert.Equal(["Segmentation"], fields["task"].Effective);
+            Assert.Equal(["U-Net"], fields["architecture"].Effective);
+        }
+        Assert.Equal(["CT"], (await store.ListAsync(default))["pubmed:ok"].Single().Distinct);
+        foreach (var (column, field) in new[] { ("Values", "modality"), ("CorrectedValues", "region"), ("CorrectedValues", "task") })
+            Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains($"the {column} column of the field {field} of pubmed:8", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetAsync_EarlierShapeRowsBesideAFormRow_OnlyTheirCorrectionsCount()
     {
         await using var host = Host(new LogCapture());
