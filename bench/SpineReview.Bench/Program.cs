@@ -46,7 +46,7 @@ switch (args.FirstOrDefault())
         return ScreeningBench.Panel(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2, args.Length > 3 ? args[3] : null, Console.Out);
     case "screening-weights":
         if (args.Length < 2) goto default;
-        return ScreeningBench.Weights(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1, Console.Out);
+        return ScreeningBench.Weights(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1, args.Length > 3 ? args[3] : null, Console.Out);
     case "import-read":
         if (args.Length < 2) goto default;
         return await ImportBench.ReadAsync(args[1], Console.Out);
@@ -62,7 +62,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("Usage: SpineReview.Bench harvest [RECORDS] | cycle [RECORDS] [LIMIT_SECONDS] | dedup [RECORDS] | dedup-profile [RECORDS...] | make-efetch RECORDS FILE | dedup-sample | parse-steady FILE [ROUNDS]" +
             " | import-read FILE | make-import MEGABYTES FILE | make-long-entry ris|medline MEGABYTES FILE" +
-            " | web [DECISIONS] [WAITING] | web-service [WAITING] [DECISIONS] | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | screening-panel DIR [RUNS] [IDS] | screening-weights DATASET [SEED] | report [INCLUDED] [IDENTIFIED] [--out FILE] | report-stored [INCLUDED] [IDENTIFIED]");
+            " | web [DECISIONS] [WAITING] | web-service [WAITING] [DECISIONS] | screening-rank [WAITING] | screening-rank-stored [WAITING] | screening-compare DATASET [RUNS] | screening-panel DIR [RUNS] [IDS] | screening-weights DATASET [SEED] [ID] | report [INCLUDED] [IDENTIFIED] [--out FILE] | report-stored [INCLUDED] [IDENTIFIED]");
         return 2;
 }
 

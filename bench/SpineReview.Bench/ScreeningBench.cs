@@ -147,15 +147,20 @@ internal static class ScreeningBench
         new(name, features, true, 400, d => new WeightedEnsemble(name,
             [() => new LinearSvm(d, ModelSpec.SvmCost), () => new NaiveBayes(d, useBackground: true), () => new LogisticRegression(d)], temperature));
 
+    private static ModelSpec Members(string name, TfIdfOptions features, FoldMetric metric, double temperature, bool sharpen) =>
+        new(name, features, true, 400, d => new WeightedEnsemble(name,
+            [() => new LinearSvm(d, ModelSpec.SvmCost), () => new NaiveBayes(d, useBackground: true), () => new LogisticRegression(d, logOdds: true)],
+            temperature, metric: metric, sharpen: sharpen));
+
     /// <summary>
     /// The project's weighted ensemble on one set, one run: each member's out-of-fold AUC and weight at every weighing,
     /// and the WSS@95 of the run, to see whether the weights follow the learner that ranks this review best.
     /// </summary>
-    public static int Weights(string dataset, int seed, TextWriter o)
+    public static int Weights(string dataset, int seed, string? id, TextWriter o)
     {
         var data = ScreeningDataset.Read(dataset);
         var truth = data.Select(d => d.Included).ToList();
-        var spec = ModelSpec.Project;
+        var spec = id is null ? ModelSpec.Project : Candidates().Single(c => c.Id == id).Spec;
         var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
         var model = (WeightedEnsemble)spec.Create(tfidf.Dimension);
         var watched = new Watched(model, o);
@@ -173,10 +178,10 @@ internal static class ScreeningBench
         public void Fit(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> labels, IReadOnlyList<SparseVector> background)
         {
             inner.Fit(vectors, labels, background);
-            var now = string.Join(" ", inner.OutOfFoldAuc.Select((a, m) => FormattableString.Invariant($"{a:0.000}/{inner.Weights[m]:0.00}")));
+            var now = string.Join(" ", inner.OutOfFoldScores.Select((a, m) => FormattableString.Invariant($"{a:0.000}/{inner.Weights[m]:0.00}")));
             if (now == last) return;
             last = now;
-            o.WriteLine(FormattableString.Invariant($"{labels.Count} labels, {labels.Count(l => l)} included: svm nb lr (AUC/weight) {now}"));
+            o.WriteLine(FormattableString.Invariant($"{labels.Count} labels, {labels.Count(l => l)} included: svm nb lr (out-of-fold score/weight) {now}"));
         }
 
         public double Score(SparseVector vector) => inner.Score(vector);
@@ -184,8 +189,30 @@ internal static class ScreeningBench
 
     public static int Panel(string folder, int runs, string? only, TextWriter o)
     {
+        var candidates = Candidates();
+        var ids = only?.Split(',') ?? [];
+        if (only is not null) candidates = [.. candidates.Where(c => ids.Contains(c.Id))];
+        // "nopeers" leaves the peers out, to measure candidates against peer figures of an earlier run with the same seeds.
+        IReadOnlyList<(string Id, ModelSpec Spec)> peerList = ids.Contains("nopeers") ? [] : ModelSpec.Peers;
+        var models = peerList.Concat(candidates).ToList();
+        var result = ScreeningPanel.Run(folder, runs, 1, new Progress<string>(o.WriteLine), models);
+        o.WriteLine(string.Join(" ", result.Mean.Select(m => FormattableString.Invariant($"{m.Id}={m.Wss95:0.000}"))));
+        var peers = peerList.Count;
+        if (peers == 0) return 0;
+        var bestPeerMean = result.Mean.Take(peers).Max(m => m.Wss95);
+        for (var k = peers; k < models.Count; k++)
+        {
+            var worst = result.Sets.Min(r => r.Models[k].Wss95 - r.Models.Take(peers).Max(m => m.Wss95));
+            var at = result.Sets.MinBy(r => r.Models[k].Wss95 - r.Models.Take(peers).Max(m => m.Wss95))!.Name;
+            o.WriteLine(FormattableString.Invariant($"{models[k].Id}: mean {result.Mean[k].Wss95:0.000} vs best peer mean {bestPeerMean:0.000} ({result.Mean[k].Wss95 - bestPeerMean:+0.000;-0.000}); worst set {at} {worst:+0.000;-0.000}"));
+        }
+        return 0;
+    }
+
+    private static List<(string Id, ModelSpec Spec)> Candidates()
+    {
         var bigrams = new TfIdfOptions(Bigrams: true, SublinearTf: true);
-        List<(string Id, ModelSpec Spec)> candidates =
+        return
         [
             ("nb-bg", ModelSpec.NaiveBayesOnly),
             ("svm-bg-t2", new("svm bigrams, title twice + presumed exclusions", bigrams, true, 400, d => new LinearSvm(d))),
@@ -206,6 +233,12 @@ internal static class ScreeningBench
                 [() => new LinearSvm(d, ModelSpec.SvmCost), () => new NaiveBayes(d, useBackground: true), () => new LogisticRegression(d, logOdds: true)]))),
             ("e3m-t2", new("svm + nb + lr equal weights, logistic scored by its log-odds", bigrams, true, 400, d => new Ensemble("e3m",
                 new LinearSvm(d, ModelSpec.SvmCost), new NaiveBayes(d, useBackground: true), new LogisticRegression(d, logOdds: true)))),
+            // Session 7: weighing by the tail of the out-of-fold ranking (the worse half of the held-out inclusions), and a
+            // temperature that shrinks as inclusions grow.
+            ("w3tail", Members("out-of-fold weighted by the last inclusions (T 0.02)", bigrams, FoldMetric.LastInclusions, 0.02, false)),
+            ("w3tail-s", Members("out-of-fold weighted by the last inclusions (T 0.05 sharpening)", bigrams, FoldMetric.LastInclusions, 0.05, true)),
+            ("w3tail-s2", Members("out-of-fold weighted by the last inclusions (T 0.1 sharpening)", bigrams, FoldMetric.LastInclusions, 0.1, true)),
+            ("w3auc-s", Members("out-of-fold weighted by AUC (T 0.02 sharpening)", bigrams, FoldMetric.Auc, 0.02, true)),
             // Diagnosis: the logistic regression alone, on the project's features and the peer's, with and without presumed exclusions.
             ("svm-proj", new("svm C 0.11, bigrams, title twice, presumed exclusions", bigrams, true, 400, d => new LinearSvm(d, ModelSpec.SvmCost))),
             ("nb-proj", new("nb, bigrams, title twice, presumed exclusions", bigrams, true, 400, d => new NaiveBayes(d, useBackground: true))),
@@ -214,22 +247,5 @@ internal static class ScreeningBench
             ("lr-uni-t2", new("logistic, words, title twice, none presumed", new TfIdfOptions(Bigrams: false, SublinearTf: false), true, 0, d => new LogisticRegression(d))),
             ("lr-uni-bg", new("logistic, words, title once, presumed exclusions", new TfIdfOptions(Bigrams: false, SublinearTf: false), false, 400, d => new LogisticRegression(d))),
         ];
-        var ids = only?.Split(',') ?? [];
-        if (only is not null) candidates = [.. candidates.Where(c => ids.Contains(c.Id))];
-        // "nopeers" leaves the peers out, to measure candidates against peer figures of an earlier run with the same seeds.
-        IReadOnlyList<(string Id, ModelSpec Spec)> peerList = ids.Contains("nopeers") ? [] : ModelSpec.Peers;
-        var models = peerList.Concat(candidates).ToList();
-        var result = ScreeningPanel.Run(folder, runs, 1, new Progress<string>(o.WriteLine), models);
-        o.WriteLine(string.Join(" ", result.Mean.Select(m => FormattableString.Invariant($"{m.Id}={m.Wss95:0.000}"))));
-        var peers = peerList.Count;
-        if (peers == 0) return 0;
-        var bestPeerMean = result.Mean.Take(peers).Max(m => m.Wss95);
-        for (var k = peers; k < models.Count; k++)
-        {
-            var worst = result.Sets.Min(r => r.Models[k].Wss95 - r.Models.Take(peers).Max(m => m.Wss95));
-            var at = result.Sets.MinBy(r => r.Models[k].Wss95 - r.Models.Take(peers).Max(m => m.Wss95))!.Name;
-            o.WriteLine(FormattableString.Invariant($"{models[k].Id}: mean {result.Mean[k].Wss95:0.000} vs best peer mean {bestPeerMean:0.000} ({result.Mean[k].Wss95 - bestPeerMean:+0.000;-0.000}); worst set {at} {worst:+0.000;-0.000}"));
-        }
-        return 0;
     }
 }

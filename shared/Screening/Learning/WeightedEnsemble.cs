@@ -3,7 +3,8 @@ namespace SpineReview.Screening.Learning;
 /// <summary>
 /// Several learners averaged on standardised scores, each weighted by how well it ranked this review's own labelled
 /// records when it had not seen them: every learner is refitted on the labels minus one fold and scores that fold
-/// (stratified folds), and its share of the average grows with its out-of-fold AUC, exp((AUC - best AUC) / temperature).
+/// (stratified folds), and its share of the average grows with its out-of-fold AUC, exp((AUC - best AUC) / temperature)
+/// (or with another <see cref="FoldMetric"/>).
 /// No single learner wins every review (naive Bayes, the SVM and logistic regression each win sets by 0.1 WSS@95 on the
 /// panel), so which one leads is learnt per review from its labels rather than fixed. Until there are enough labels
 /// of each class for the folds, the learners weigh alike.
@@ -13,8 +14,11 @@ namespace SpineReview.Screening.Learning;
 /// <paramref name="refreshGrowth"/> since the last time (a fresh instance, as the ranker makes at every training, always
 /// weighs on its first fit).
 /// </remarks>
+/// <param name="metric">What each learner's out-of-fold ranking is scored by.</param>
+/// <param name="sharpen">Shrink the temperature as inclusions grow, as temperature x sqrt(folds / inclusions): the
+/// metric's noise shrinks so, and a learner that keeps ranking better earns more of the average.</param>
 public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceModel>> makers, double temperature = 0.02,
-    int folds = 5, double refreshGrowth = 1.25, int seed = 17) : IRelevanceModel
+    int folds = 5, double refreshGrowth = 1.25, int seed = 17, FoldMetric metric = FoldMetric.Auc, bool sharpen = false) : IRelevanceModel
 {
     private readonly IRelevanceModel[] models = [.. makers.Select(m => m())];
     private readonly (double Mean, double Sd)[] scales = [.. makers.Select(_ => (0.0, 1.0))];
@@ -31,8 +35,8 @@ public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceM
     /// <summary>Each learner's share of the average (they sum to 1).</summary>
     public IReadOnlyList<double> Weights => weights;
 
-    /// <summary>Each learner's out-of-fold AUC at the last weighing (NaN before there were enough labels).</summary>
-    public IReadOnlyList<double> OutOfFoldAuc => auc;
+    /// <summary>Each learner's out-of-fold score (by the ensemble's <see cref="FoldMetric"/>) at the last weighing (NaN before there were enough labels).</summary>
+    public IReadOnlyList<double> OutOfFoldScores => auc;
 
     public void Fit(IReadOnlyList<SparseVector> vectors, IReadOnlyList<bool> labels, IReadOnlyList<SparseVector> background)
     {
@@ -49,10 +53,14 @@ public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceM
         weighedAt = labels.Count;
         for (var m = 0; m < models.Length; m++) auc[m] = OutOfFold(makers[m], vectors, labels, background);
         var best = auc.Max();
-        for (var m = 0; m < models.Length; m++) weights[m] = Math.Exp((auc[m] - best) / temperature);
+        var t = TemperatureAt(positives);
+        for (var m = 0; m < models.Length; m++) weights[m] = Math.Exp((auc[m] - best) / t);
         var total = weights.Sum();
         for (var m = 0; m < models.Length; m++) weights[m] /= total;
     }
+
+    /// <summary>The temperature of the weighing with this many inclusions among the labels.</summary>
+    public double TemperatureAt(int inclusions) => sharpen ? temperature * Math.Sqrt((double)folds / Math.Max(inclusions, folds)) : temperature;
 
     /// <summary>Uses these weights from now on instead of weighing the learners on the labels.</summary>
     public void HoldWeights(IReadOnlyList<double> fixedWeights)
@@ -80,6 +88,7 @@ public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceM
         int fi = 0, fe = 0;
         foreach (var i in order) fold[i] = y[i] ? fi++ % folds : fe++ % folds;
         double concordant = 0, pairs = 0;
+        var above = new List<double>();
         for (var f = 0; f < folds; f++)
         {
             var tx = new List<SparseVector>();
@@ -94,17 +103,47 @@ public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceM
             var exc = held.Where(i => !y[i]).Select(i => model.Score(x[i])).Order().ToList();
             foreach (var s in inc)
             {
-                concordant += Auc.CountBelow(exc, s);
+                var below = Auc.CountBelow(exc, s);
+                concordant += below;
                 pairs += exc.Count;
+                if (exc.Count > 0) above.Add(1 - below / exc.Count);
             }
         }
-        return pairs == 0 ? 0.5 : concordant / pairs;
+        if (pairs == 0) return 0.5;
+        return metric == FoldMetric.Auc ? concordant / pairs : Auc.LastInclusions(above);
     }
+}
+
+/// <summary>What a <see cref="WeightedEnsemble"/> scores each learner's out-of-fold ranking by.</summary>
+public enum FoldMetric
+{
+    /// <summary>The AUC: how often a held-out inclusion outranks a held-out exclusion, over all of them alike.</summary>
+    Auc,
+
+    /// <summary>
+    /// The tail that WSS@95 is decided in (<see cref="Auc.LastInclusions"/>): how far down the worse-ranked half of the
+    /// held-out inclusions sit. Two learners can share an AUC while one of them buries a few inclusions far down, and
+    /// those are the ones screening reads the whole ranking to find.
+    /// </summary>
+    LastInclusions,
 }
 
 /// <summary>Counting for the area under the ROC curve.</summary>
 public static class Auc
 {
+    /// <summary>
+    /// One minus the mean of the worse half of <paramref name="exclusionsAbove"/> (for each held-out inclusion, the share
+    /// of its fold's held-out exclusions ranked above it): 1 when every inclusion outranks every exclusion, 0 when the
+    /// worse half sits below them all. With an odd count the middle one is in the worse half.
+    /// </summary>
+    public static double LastInclusions(IReadOnlyList<double> exclusionsAbove)
+    {
+        ArgumentNullException.ThrowIfNull(exclusionsAbove);
+        if (exclusionsAbove.Count == 0) return 0.5;
+        var worse = exclusionsAbove.OrderDescending().Take((exclusionsAbove.Count + 1) / 2).ToList();
+        return 1 - worse.Average();
+    }
+
     /// <summary>Scores in <paramref name="sorted"/> (ascending) below <paramref name="score"/>, ties counted as half.</summary>
     public static double CountBelow(IReadOnlyList<double> sorted, double score)
     {

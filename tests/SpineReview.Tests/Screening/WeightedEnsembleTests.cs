@@ -49,8 +49,8 @@ public sealed class WeightedEnsembleTests
         var ensemble = new WeightedEnsemble("test", [() => new OneWord(1), () => new OneWord(0)]);
         ensemble.Fit(x, y, []);
 
-        Assert.Equal(1.0, ensemble.OutOfFoldAuc[1], 6);
-        Assert.InRange(ensemble.OutOfFoldAuc[0], 0.3, 0.7);
+        Assert.Equal(1.0, ensemble.OutOfFoldScores[1], 6);
+        Assert.InRange(ensemble.OutOfFoldScores[0], 0.3, 0.7);
         Assert.True(ensemble.Weights[1] > 0.999, $"the telling learner weighs {ensemble.Weights[1]}");
         Assert.Equal(1.0, ensemble.Weights.Sum(), 9);
         // An include without the noise word now scores above an exclusion with it (equal weights would tie them).
@@ -66,7 +66,7 @@ public sealed class WeightedEnsembleTests
         var ensemble = new WeightedEnsemble("test", [() => new OneWord(1), () => new OneWord(0)]);
         ensemble.Fit(x, y, []);
         Assert.Equal([0.5, 0.5], ensemble.Weights);
-        Assert.All(ensemble.OutOfFoldAuc, a => Assert.True(double.IsNaN(a)));
+        Assert.All(ensemble.OutOfFoldScores, a => Assert.True(double.IsNaN(a)));
     }
 
     [Fact]
@@ -139,6 +139,86 @@ public sealed class WeightedEnsembleTests
         // Scored by its probability (as the project's model did before), the same learner fails that bar.
         var (_, sdProbability) = Ensemble.Spread(probability, x, []);
         Assert.True((probability.Score(sure) - probability.Score(lessSure)) / sdProbability < 0.2);
+    }
+
+    // Two learners with the same AUC: word 0 is on no record, so every inclusion ties with every exclusion (each sits in
+    // the middle); word 1 puts the first half of the inclusions above every exclusion and the other half below them all.
+    private static (List<SparseVector> X, List<bool> Y) SameAucDifferentTail(int includes, int exclusions)
+    {
+        var x = new List<SparseVector>();
+        var y = new List<bool>();
+        for (var i = 0; i < includes; i++)
+        {
+            x.Add(new SparseVector([1, 2], [i < includes / 2 ? 1f : -1f, 1f]));
+            y.Add(true);
+        }
+        for (var i = 0; i < exclusions; i++)
+        {
+            x.Add(new SparseVector([2], [1f]));
+            y.Add(false);
+        }
+        return (x, y);
+    }
+
+    [Fact]
+    public void Fit_SameAucButOneBuriesHalfTheInclusions_LastInclusionsWeighsTheOtherUp()
+    {
+        var (x, y) = SameAucDifferentTail(10, 40);
+        var byAuc = new WeightedEnsemble("test", [() => new OneWord(0), () => new OneWord(1)]);
+        byAuc.Fit(x, y, []);
+        Assert.Equal(0.5, byAuc.OutOfFoldScores[0], 9);
+        Assert.Equal(0.5, byAuc.OutOfFoldScores[1], 9);
+        Assert.Equal([0.5, 0.5], byAuc.Weights);
+
+        // Screening to 95% recall has to reach the buried half: the learner that leaves every inclusion in the middle is
+        // the one to follow.
+        var byTail = new WeightedEnsemble("test", [() => new OneWord(0), () => new OneWord(1)], metric: FoldMetric.LastInclusions);
+        byTail.Fit(x, y, []);
+        Assert.Equal(0.5, byTail.OutOfFoldScores[0], 9);
+        Assert.Equal(0.0, byTail.OutOfFoldScores[1], 9);
+        Assert.True(byTail.Weights[0] > 0.999, $"the learner that buries no inclusion weighs {byTail.Weights[0]}");
+    }
+
+    [Fact]
+    public void Fit_Sharpen_TheSameLeadWeighsMoreAsInclusionsGrow()
+    {
+        double Ratio(int includes, bool sharpen)
+        {
+            var (x, y) = SameAucDifferentTail(includes, 4 * includes);
+            var ensemble = new WeightedEnsemble("test", [() => new OneWord(0), () => new OneWord(1)], temperature: 0.5,
+                metric: FoldMetric.LastInclusions, sharpen: sharpen);
+            ensemble.Fit(x, y, []);
+            return ensemble.Weights[1] / ensemble.Weights[0];
+        }
+        // A lead of 0.5 at temperature 0.5 is e^-1 whatever the labels; sharpened, the temperature is 0.5 sqrt(5 / inclusions).
+        Assert.Equal(Math.Exp(-1), Ratio(10, false), 9);
+        Assert.Equal(Math.Exp(-1), Ratio(40, false), 9);
+        Assert.Equal(Math.Exp(-0.5 / (0.5 * Math.Sqrt(5 / 10.0))), Ratio(10, true), 9);
+        Assert.Equal(Math.Exp(-0.5 / (0.5 * Math.Sqrt(5 / 40.0))), Ratio(40, true), 9);
+    }
+
+    [Fact]
+    public void Project_TemperatureShrinksWithTheInclusions()
+    {
+        var project = (WeightedEnsemble)ModelSpec.Project.Create(3);
+        Assert.Equal(0.02, project.TemperatureAt(5), 9);
+        Assert.Equal(0.01, project.TemperatureAt(20), 9);
+        Assert.Equal(0.005, project.TemperatureAt(80), 9);
+        // Before there are enough inclusions to weigh, nothing sharpens beyond the 5-inclusion temperature.
+        Assert.Equal(0.02, project.TemperatureAt(1), 9);
+        var fixedTemperature = (WeightedEnsemble)ModelSpec.FixedTemperature.Create(3);
+        Assert.Equal(0.02, fixedTemperature.TemperatureAt(80), 9);
+    }
+
+    [Fact]
+    public void LastInclusions_MeanOfTheWorseHalf()
+    {
+        Assert.Equal(1.0, Auc.LastInclusions([0, 0, 0, 0]), 9);
+        // The worse half of four: 0.6 and 0.4.
+        Assert.Equal(0.5, Auc.LastInclusions([0.1, 0.6, 0.0, 0.4]), 9);
+        // Of five, the worse three (the middle one counts).
+        Assert.Equal(1 - (0.9 + 0.5 + 0.3) / 3, Auc.LastInclusions([0.3, 0.1, 0.9, 0.0, 0.5]), 9);
+        Assert.Equal(0.5, Auc.LastInclusions([]), 9);
     }
 
     [Fact]
