@@ -10,9 +10,10 @@ namespace SpineReview.Records;
 /// </summary>
 public static class RecordPartitions
 {
-    /// <summary>Buckets per source: a harvest page of 200 records is written in about this many transactions, and at 50,000 records
-    /// PubMed's 15,700 rows are about 1,000 a bucket (docs/storage-path.md, "Buckets").</summary>
-    public const int Buckets = 16;
+    /// <summary>Buckets per source. Fewer than the claims' 16: screening and extraction read a batch of a source's records with a
+    /// query per bucket and 12 keys, so more buckets mean more queries (100 keys: 12 queries over 4 buckets, 16 over 16, 9 over
+    /// one); at 50,000 records PubMed's 15,700 rows are about 3,900 a bucket (docs/storage-path.md, "Buckets").</summary>
+    public const int Buckets = 4;
 
     /// <summary>The partition of a source's row key.</summary>
     public static string Of(string source, string rowKey) => PartitionBuckets.Partition(source, rowKey, Buckets);

@@ -32,6 +32,9 @@ internal sealed class RecordEntity : ITableEntity
     /// <summary>The record as the deduplicator compares it (compact JSON written by Dedup), so the harvest reads every stored
     /// record's fingerprint without its abstract; null on rows stored before the column was added.</summary>
     public string? Dedup { get; set; }
+    /// <summary>True when <see cref="Json"/> leaves the abstract out because it is its sections joined (read back joined); null on
+    /// rows written before, which hold it.</summary>
+    public bool? AbstractFromSections { get; set; }
 }
 
 /// <summary>A record to store with its duplicate link and the deduplicator's compact form of it (<see cref="RecordStore.AddManyAsync"/>).</summary>
@@ -63,11 +66,8 @@ public sealed class RecordStore(StorageClients storage)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var found = new Dictionary<string, StoredRecord>(StringComparer.Ordinal);
-        foreach (var partition in keys.Distinct(StringComparer.Ordinal).Select(RecordPartitions.Of).GroupBy(k => k.Partition, StringComparer.Ordinal))
-        {
-            foreach (var e in await TableRows.GetManyAsync<RecordEntity>(Records, partition.Key, partition.Select(k => k.RowKey), select: null, ct))
-                found[e.Key] = ToStored(e);
-        }
+        foreach (var e in await TableRows.GetManyAsync<RecordEntity>(Records, keys.Distinct(StringComparer.Ordinal).Select(RecordPartitions.Of), select: null, ct))
+            found[e.Key] = ToStored(e);
         return found;
     }
 
@@ -270,9 +270,16 @@ public sealed class RecordStore(StorageClients storage)
     // A table string holds 32K UTF-16 characters (64 KiB); a multicentre paper's affiliations can pass that, so large records are gzipped.
     private const int MaxInlineJson = 30_000;
 
+    // How every source joins labelled sections into the plain abstract ("LABEL: text" lines); a record whose abstract is exactly
+    // that is stored without it (it was most of a row twice: Azurite writes its whole database out every few seconds).
+    private static string JoinSections(IReadOnlyList<AbstractSection> sections) =>
+        string.Join("\n", sections.Select(s => s.Label is null ? s.Text : $"{s.Label}: {s.Text}"));
+
     private static void SetJson(RecordEntity entity, BibRecord record)
     {
-        var json = JsonSerializer.Serialize(record, RecordsJson.Default.BibRecord);
+        var joined = record.AbstractSections.Count > 0 && record.Abstract == JoinSections(record.AbstractSections);
+        entity.AbstractFromSections = joined ? true : null;
+        var json = JsonSerializer.Serialize(joined ? record with { Abstract = null } : record, RecordsJson.Default.BibRecord);
         if (json.Length <= MaxInlineJson)
         {
             entity.Json = json;
@@ -289,12 +296,14 @@ public sealed class RecordStore(StorageClients storage)
 
     private static BibRecord ReadJson(RecordEntity e)
     {
+        BibRecord record;
         if (e.JsonGz is { Length: > 0 } gz)
         {
             using var gzip = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
-            return JsonSerializer.Deserialize(gzip, RecordsJson.Default.BibRecord)!;
+            record = JsonSerializer.Deserialize(gzip, RecordsJson.Default.BibRecord)!;
         }
-        return JsonSerializer.Deserialize(e.Json, RecordsJson.Default.BibRecord)!;
+        else record = JsonSerializer.Deserialize(e.Json, RecordsJson.Default.BibRecord)!;
+        return e.AbstractFromSections == true ? record with { Abstract = JoinSections(record.AbstractSections) } : record;
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];

@@ -65,10 +65,8 @@ public sealed class ScreeningHandover(StorageClients storage, WorkQueues queues)
         ArgumentNullException.ThrowIfNull(recordKeys);
         var encoded = recordKeys.Distinct(StringComparer.Ordinal).ToDictionary(KeyEncoding.Encode, k => k, StringComparer.Ordinal);
         if (encoded.Count == 0) return;
-        var marked = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var bucket in encoded.Keys.GroupBy(PartitionOf, StringComparer.Ordinal))
-            foreach (var e in await TableRows.GetManyAsync<TableEntity>(Table, bucket.Key, bucket, ["PartitionKey", "RowKey"], ct))
-                marked.Add(e.RowKey);
+        var sent = await TableRows.GetManyAsync<TableEntity>(Table, encoded.Keys.Select(k => (PartitionOf(k), k)), ["PartitionKey", "RowKey"], ct);
+        var marked = sent.Select(e => e.RowKey).ToHashSet(StringComparer.Ordinal);
         await HandOverManyAsync(encoded.Where(kv => !marked.Contains(kv.Key)).Select(kv => kv.Value).ToList(), ct);
     }
 }
