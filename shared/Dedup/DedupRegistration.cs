@@ -11,6 +11,7 @@ public static class DedupRegistration
         services.AddOptions<DedupOptions>().BindConfiguration("Dedup");
         services.AddSingleton<DedupStore>();
         services.AddSingleton<IdentifierIndex>();
+        services.AddSingleton<Storage.IStorageUpgrade, IdentifiersLayoutUpgrade>();
         services.AddSingleton<DedupService>();
         return services;
     }

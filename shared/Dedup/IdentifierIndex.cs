@@ -6,10 +6,15 @@ using SpineReview.Storage;
 namespace SpineReview.Dedup;
 
 /// <summary>The identifier index: each PMID, DOI, PMCID and arXiv id points at the record kept for it, so an incoming record
-/// that shares one is linked with a point read per identifier, never a scan.</summary>
+/// that shares one is linked with a point read per identifier, never a scan. Rows are keyed by <see cref="IdentifierPartitions"/>.</summary>
 public sealed class IdentifierIndex(StorageClients storage)
 {
     private TableClient Table => storage.Table(storage.Names.IdentifiersTable);
+
+    private static TableEntity Row(string kind, string encoded, string key) => new(IdentifierPartitions.Of(kind, encoded), encoded) { ["RecordKey"] = key };
+
+    private Task<NullableResponse<TableEntity>> ReadAsync(string kind, string encoded, CancellationToken ct) =>
+        Table.GetEntityIfExistsAsync<TableEntity>(IdentifierPartitions.Of(kind, encoded), encoded, cancellationToken: ct);
 
     /// <summary>A record's identifiers as (kind, normalised value), in the order they are looked up.</summary>
     public static IEnumerable<(string Kind, string Value)> Of(BibRecord record)
@@ -26,7 +31,7 @@ public sealed class IdentifierIndex(StorageClients storage)
     {
         foreach (var (kind, value) in Of(record))
         {
-            var hit = await Table.GetEntityIfExistsAsync<TableEntity>(kind, KeyEncoding.Encode(value), cancellationToken: ct);
+            var hit = await ReadAsync(kind, KeyEncoding.Encode(value), ct);
             if (hit.HasValue && hit.Value!.GetString("RecordKey") is { } other && other != key) return (kind, other);
         }
         return null;
@@ -38,10 +43,9 @@ public sealed class IdentifierIndex(StorageClients storage)
     {
         foreach (var (kind, value) in Of(record))
         {
-            var row = new TableEntity(kind, KeyEncoding.Encode(value)) { ["RecordKey"] = key };
             try
             {
-                await Table.AddEntityAsync(row, ct);
+                await Table.AddEntityAsync(Row(kind, KeyEncoding.Encode(value), key), ct);
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
@@ -59,35 +63,35 @@ public sealed class IdentifierIndex(StorageClients storage)
         {
             try
             {
-                await Table.AddEntityAsync(new TableEntity(kind, encoded) { ["RecordKey"] = key }, ct);
+                await Table.AddEntityAsync(Row(kind, encoded, key), ct);
                 return key;
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
-                var held = await Table.GetEntityIfExistsAsync<TableEntity>(kind, encoded, cancellationToken: ct);
+                var held = await ReadAsync(kind, encoded, ct);
                 // Removed between the two requests (never done today, but then the claim is free again): try once more.
                 if (held.HasValue && held.Value!.GetString("RecordKey") is { } holder) return holder;
             }
         }
     }
 
-    /// <summary>Claims rows of one kind for many records in entity-group transactions (the kind is the partition; up to 100 rows a
-    /// request), insert-only as <see cref="ClaimAsync"/>. Returns the records whose row was held already (by another writer, or by an
+    /// <summary>Claims rows of one kind for many records in entity-group transactions (one per bucket of the kind and up to 100 rows
+    /// a request), insert-only as <see cref="ClaimAsync"/>. Returns the records whose row was held already (by another writer, or by an
     /// earlier run): those rows are not written, and the caller settles them one by one with <see cref="ClaimAsync"/>. Every other
     /// row is written for its record.</summary>
     public async Task<IReadOnlySet<string>> ClaimManyAsync(string kind, IReadOnlyList<(string Value, string Key)> claims, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(claims);
         var held = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var part in claims.Chunk(Records.RecordStore.MaxTransaction))
+        var rows = claims.Select(c => (Row: Row(kind, KeyEncoding.Encode(c.Value), c.Key), c.Key));
+        foreach (var part in rows.GroupBy(r => r.Row.PartitionKey, StringComparer.Ordinal).SelectMany(p => p.Chunk(Records.RecordStore.MaxTransaction)))
         {
             var chunk = part.ToList();
             while (chunk.Count > 0)
             {
                 try
                 {
-                    await Table.SubmitTransactionAsync(chunk.Select(c =>
-                        new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(kind, KeyEncoding.Encode(c.Value)) { ["RecordKey"] = c.Key })), ct);
+                    await Table.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c.Row)), ct);
                     break;
                 }
                 catch (TableTransactionFailedException e) when (e.Status == 409)
@@ -111,14 +115,14 @@ public sealed class IdentifierIndex(StorageClients storage)
     public async IAsyncEnumerable<(string Kind, string EncodedValue, string RecordKey)> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var e in Table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "RecordKey"], maxPerPage: 1000, cancellationToken: ct))
-            if (e.GetString("RecordKey") is { } key) yield return (e.PartitionKey, e.RowKey, key);
+            if (e.GetString("RecordKey") is { } key) yield return (IdentifierPartitions.KindOf(e.PartitionKey), e.RowKey, key);
     }
 
     /// <summary>Points one index row at <paramref name="to"/> if it still points at <paramref name="from"/> (ETag-checked: a row
     /// another writer changed in between keeps that writer's value).</summary>
     public async Task MoveAsync(string kind, string value, string from, string to, CancellationToken ct)
     {
-        var row = await Table.GetEntityIfExistsAsync<TableEntity>(kind, KeyEncoding.Encode(value), cancellationToken: ct);
+        var row = await ReadAsync(kind, KeyEncoding.Encode(value), ct);
         if (!row.HasValue || row.Value!.GetString("RecordKey") != from) return;
         row.Value["RecordKey"] = to;
         try
@@ -135,6 +139,44 @@ public sealed class IdentifierIndex(StorageClients storage)
     public async Task PointAtAsync(BibRecord record, string studyKey, CancellationToken ct)
     {
         foreach (var (kind, value) in Of(record))
-            await Table.UpsertEntityAsync(new TableEntity(kind, KeyEncoding.Encode(value)) { ["RecordKey"] = studyKey }, TableUpdateMode.Replace, ct);
+            await Table.UpsertEntityAsync(Row(kind, KeyEncoding.Encode(value), studyKey), TableUpdateMode.Replace, ct);
+    }
+}
+
+/// <summary>
+/// The Identifiers table's key scheme, in one place: the row of (kind, encoded value) is row key value in partition
+/// <c>{kind}|{bucket}</c>, the bucket a hash of the value among <see cref="Buckets"/>, so no kind is one partition that grows with
+/// the review. Rows stored before buckets (partition = kind) are moved by <see cref="IdentifiersLayoutUpgrade"/> when a host starts.
+/// </summary>
+public static class IdentifierPartitions
+{
+    /// <summary>Buckets per kind (docs/storage-path.md, "Buckets").</summary>
+    public const int Buckets = 16;
+
+    /// <summary>The partition of an encoded value of a kind.</summary>
+    public static string Of(string kind, string encodedValue) => PartitionBuckets.Partition(kind, encodedValue, Buckets);
+
+    /// <summary>The kind a partition holds (bucketed or not).</summary>
+    public static string KindOf(string partitionKey) => PartitionBuckets.NameOf(partitionKey);
+}
+
+/// <summary>Moves Identifiers rows stored before buckets (partition = kind) into their buckets: a whole-table read once, until done.
+/// A claim is copied insert-only before the old row is deleted, so it is never lost, and a bucket's row (a later claim, a move) wins.</summary>
+public sealed class IdentifiersLayoutUpgrade(StorageClients storage) : IStorageUpgrade
+{
+    /// <inheritdoc />
+    public string Name => "IdentifiersBuckets";
+
+    /// <inheritdoc />
+    public Task<int> RunAsync(CancellationToken ct)
+    {
+        var table = storage.Table(storage.Names.IdentifiersTable);
+        return PartitionBuckets.MoveAsync(table, Unbucketed(table, ct), row => IdentifierPartitions.Of(row.PartitionKey, row.RowKey), ct);
+    }
+
+    private static async IAsyncEnumerable<TableEntity> Unbucketed(TableClient table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var row in table.QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: ct))
+            if (PartitionBuckets.IsUnbucketed(row.PartitionKey)) yield return row;
     }
 }

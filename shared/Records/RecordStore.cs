@@ -32,6 +32,9 @@ internal sealed class RecordEntity : ITableEntity
     /// <summary>The record as the deduplicator compares it (compact JSON written by Dedup), so the harvest reads every stored
     /// record's fingerprint without its abstract; null on rows stored before the column was added.</summary>
     public string? Dedup { get; set; }
+    /// <summary>True when <see cref="Json"/> leaves the abstract out because it is its sections joined (read back joined); null on
+    /// rows written before, which hold it.</summary>
+    public bool? AbstractFromSections { get; set; }
 }
 
 /// <summary>A record to store with its duplicate link and the deduplicator's compact form of it (<see cref="RecordStore.AddManyAsync"/>).</summary>
@@ -50,24 +53,21 @@ public sealed class RecordStore(StorageClients storage)
     /// <summary>The stored record for a key ("source:id"), or null.</summary>
     public async Task<StoredRecord?> GetAsync(string key, CancellationToken ct)
     {
-        var (source, id) = Split(key);
-        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(source, id, cancellationToken: ct);
+        var (partition, id) = RecordPartitions.Of(key);
+        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(partition, id, cancellationToken: ct);
         return hit.HasValue && hit.Value is { } e ? ToStored(e) : null;
     }
 
     /// <summary>
-    /// The stored records among <paramref name="keys"/>, by key (keys not stored are left out): the keys of one source share a
-    /// partition, so they are read with one query per <see cref="TableRows.KeysPerQuery"/> keys instead of one read each.
+    /// The stored records among <paramref name="keys"/>, by key (keys not stored are left out): the keys of one partition (a source's
+    /// bucket) are read with one query per <see cref="TableRows.KeysPerQuery"/> keys instead of one read each.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, StoredRecord>> GetManyAsync(IEnumerable<string> keys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var found = new Dictionary<string, StoredRecord>(StringComparer.Ordinal);
-        foreach (var source in keys.Distinct(StringComparer.Ordinal).Select(Split).GroupBy(k => k.Source, StringComparer.Ordinal))
-        {
-            foreach (var e in await TableRows.GetManyAsync<RecordEntity>(Records, source.Key, source.Select(k => k.RowKey), select: null, ct))
-                found[e.Key] = ToStored(e);
-        }
+        foreach (var e in await TableRows.GetManyAsync<RecordEntity>(Records, keys.Distinct(StringComparer.Ordinal).Select(RecordPartitions.Of), select: null, ct))
+            found[e.Key] = ToStored(e);
         return found;
     }
 
@@ -107,7 +107,7 @@ public sealed class RecordStore(StorageClients storage)
     /// <summary>Operations an entity-group transaction may hold.</summary>
     public const int MaxTransaction = 100;
 
-    /// <summary>Stores records with their links in entity-group transactions (one per source partition and up to 100 records),
+    /// <summary>Stores records with their links in entity-group transactions (one per partition and up to 100 records),
     /// insert-only as <see cref="TryAddAsync"/>: returns the keys it did not write, because they were stored already (by an earlier
     /// run or another writer at the same moment); every other record is written. A transaction that fails on such a row is sent
     /// again without it.</summary>
@@ -115,13 +115,12 @@ public sealed class RecordStore(StorageClients storage)
     {
         ArgumentNullException.ThrowIfNull(records);
         var stored = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var partition in records.GroupBy(r => r.Record.Source, StringComparer.Ordinal))
+        foreach (var partition in records.Select(r => Entity(r, harvestRun, storedAt)).GroupBy(e => e.PartitionKey, StringComparer.Ordinal))
         {
             var chunk = new List<RecordEntity>();
             var bytes = 0;
-            foreach (var r in partition)
+            foreach (var entity in partition)
             {
-                var entity = Entity(r, harvestRun, storedAt);
                 var size = 2 * (entity.Json.Length + entity.Title.Length + (entity.Dedup?.Length ?? 0)) + 2 * (entity.JsonGz?.Length ?? 0) + 1024;
                 if (chunk.Count == MaxTransaction || (chunk.Count > 0 && bytes + size > MaxTransactionBytes))
                 {
@@ -163,10 +162,11 @@ public sealed class RecordStore(StorageClients storage)
     private static RecordEntity Entity(NewRecord r, string harvestRun, DateTimeOffset storedAt)
     {
         var record = r.Record;
+        var rowKey = KeyEncoding.Encode(record.SourceId);
         var entity = new RecordEntity
         {
-            PartitionKey = record.Source,
-            RowKey = KeyEncoding.Encode(record.SourceId),
+            PartitionKey = RecordPartitions.Of(record.Source, rowKey),
+            RowKey = rowKey,
             Key = record.Key,
             Title = Truncate(record.Title, 4000),
             Year = record.Year,
@@ -193,11 +193,10 @@ public sealed class RecordStore(StorageClients storage)
     /// link and the record stay as they are).</summary>
     public async Task SetDedupAsync(string key, string dedup, CancellationToken ct)
     {
-        var (source, id) = Split(key);
+        var (partition, id) = RecordPartitions.Of(key);
         try
         {
-            // The key's id is the row key already (RecordKey.For encodes it).
-            await Records.UpdateEntityAsync(new TableEntity(source, id) { ["Dedup"] = dedup }, ETag.All, TableUpdateMode.Merge, ct);
+            await Records.UpdateEntityAsync(new TableEntity(partition, id) { ["Dedup"] = dedup }, ETag.All, TableUpdateMode.Merge, ct);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -258,8 +257,8 @@ public sealed class RecordStore(StorageClients storage)
 
     private async Task<RecordEntity> EntityAsync(string key, CancellationToken ct)
     {
-        var (source, id) = Split(key);
-        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(source, id, cancellationToken: ct);
+        var (partition, id) = RecordPartitions.Of(key);
+        var hit = await Records.GetEntityIfExistsAsync<RecordEntity>(partition, id, cancellationToken: ct);
         return hit.HasValue && hit.Value is { } e ? e : throw NotStored(key);
     }
 
@@ -271,9 +270,16 @@ public sealed class RecordStore(StorageClients storage)
     // A table string holds 32K UTF-16 characters (64 KiB); a multicentre paper's affiliations can pass that, so large records are gzipped.
     private const int MaxInlineJson = 30_000;
 
+    // How every source joins labelled sections into the plain abstract ("LABEL: text" lines); a record whose abstract is exactly
+    // that is stored without it (it was most of a row twice: Azurite writes its whole database out every few seconds).
+    private static string JoinSections(IReadOnlyList<AbstractSection> sections) =>
+        string.Join("\n", sections.Select(s => s.Label is null ? s.Text : $"{s.Label}: {s.Text}"));
+
     private static void SetJson(RecordEntity entity, BibRecord record)
     {
-        var json = JsonSerializer.Serialize(record, RecordsJson.Default.BibRecord);
+        var joined = record.AbstractSections.Count > 0 && record.Abstract == JoinSections(record.AbstractSections);
+        entity.AbstractFromSections = joined ? true : null;
+        var json = JsonSerializer.Serialize(joined ? record with { Abstract = null } : record, RecordsJson.Default.BibRecord);
         if (json.Length <= MaxInlineJson)
         {
             entity.Json = json;
@@ -290,19 +296,14 @@ public sealed class RecordStore(StorageClients storage)
 
     private static BibRecord ReadJson(RecordEntity e)
     {
+        BibRecord record;
         if (e.JsonGz is { Length: > 0 } gz)
         {
             using var gzip = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
-            return JsonSerializer.Deserialize(gzip, RecordsJson.Default.BibRecord)!;
+            record = JsonSerializer.Deserialize(gzip, RecordsJson.Default.BibRecord)!;
         }
-        return JsonSerializer.Deserialize(e.Json, RecordsJson.Default.BibRecord)!;
-    }
-
-    private static (string Source, string RowKey) Split(string key)
-    {
-        var i = key.IndexOf(':', StringComparison.Ordinal);
-        if (i <= 0) throw new ArgumentException($"'{key}' is not a record key (source:id).", nameof(key));
-        return (key[..i], key[(i + 1)..]);
+        else record = JsonSerializer.Deserialize(e.Json, RecordsJson.Default.BibRecord)!;
+        return e.AbstractFromSections == true ? record with { Abstract = JoinSections(record.AbstractSections) } : record;
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];

@@ -9,6 +9,7 @@ public static class RecordsRegistration
     public static IServiceCollection AddRecords(this IServiceCollection services)
     {
         services.AddSingleton<RecordStore>();
+        services.AddSingleton<Storage.IStorageUpgrade, RecordsLayoutUpgrade>();
         services.AddSingleton<SearchLog>();
         services.AddSingleton<RecordChangeStore>();
         return services;

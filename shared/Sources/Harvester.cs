@@ -36,6 +36,9 @@ public sealed class Harvester(
     /// <summary>Pages fetched ahead of storing (PubMed: 64 × 200 records, about 130 MB at most).</summary>
     public const int FetchAhead = 64;
 
+    /// <summary>Records of pages fetched ahead stored together at most (one Europe PMC page; five of PubMed's).</summary>
+    public const int StoreTogether = 1000;
+
     /// <summary>Days before the watermark searched again on each incremental run.</summary>
     public const int OverlapDays = 3;
 
@@ -129,18 +132,28 @@ public sealed class Harvester(
             }, CancellationToken.None);
             try
             {
-                await foreach (var page in pages.Reader.ReadAllAsync(ct))
+                await foreach (var first in pages.Reader.ReadAllAsync(ct))
                 {
+                    // Pages fetched ahead while the last ones were written are stored together, up to StoreTogether records: the
+                    // tables are spread over hash buckets, so a page of 200 fills a transaction per bucket thinly and a group
+                    // fills them better (docs/storage-path.md, "Buckets"). Only pages already here: storing never waits for one.
+                    var group = new List<SourcePage> { first };
+                    while (group.Sum(p => p.Records.Count) < StoreTogether && pages.Reader.TryRead(out var next)) group.Add(next);
                     if (!claimed) claimed = await ClaimOriginAsync(ct);
-                    tally.FirstUrl ??= page.RequestUrl;
-                    tally.Reported += page.ReportedDelta;
-                    if (page.Note is not null) { tally.Notes.Add(page.Note); progress?.Report($"{name}: note: {page.Note}"); }
-                    await archive.SaveAsync(name, runId, page.Part, page.Raw, ct);
-                    if (page.Records.Count > 0) await StorePageAsync(page.Records, runId, tally, await index.Value, ct);
-                    tally.Retrieved += page.Records.Count;
-                    if (page.ResumeCursor is not null)
-                        await state.SetOpenWindowAsync(name, new OpenWindow(from, to, page.ResumeCursor, tally.Reported, tally.Retrieved), ct);
-                    if (page.Records.Count > 0)
+                    foreach (var page in group)
+                    {
+                        tally.FirstUrl ??= page.RequestUrl;
+                        tally.Reported += page.ReportedDelta;
+                        if (page.Note is not null) { tally.Notes.Add(page.Note); progress?.Report($"{name}: note: {page.Note}"); }
+                        await archive.SaveAsync(name, runId, page.Part, page.Raw, ct);
+                    }
+                    var records = group.SelectMany(p => p.Records).ToList();
+                    if (records.Count > 0) await StorePageAsync(records, runId, tally, await index.Value, ct);
+                    tally.Retrieved += records.Count;
+                    // The cursor after the group's last page: a run stopped before the next group goes on from there.
+                    if (group.LastOrDefault(p => p.ResumeCursor is not null)?.ResumeCursor is { } cursor)
+                        await state.SetOpenWindowAsync(name, new OpenWindow(from, to, cursor, tally.Reported, tally.Retrieved), ct);
+                    if (records.Count > 0)
                         progress?.Report($"{name}: retrieved {tally.Retrieved}/{tally.Reported} (new {tally.New}, duplicates {tally.Duplicates}, already stored {tally.AlreadyStored})");
                 }
             }

@@ -77,6 +77,7 @@ public static class SourcesRegistration
         services.AddTransient<Harvester>();
         services.AddTransient<Imports.ImportService>();
         services.AddSingleton<ScreeningHandover>();
+        services.AddSingleton<IStorageUpgrade, HandoverLayoutUpgrade>();
         services.AddTransient<Enricher>();
         return services;
     }

@@ -125,11 +125,11 @@ public class BulkRegistrationTests
 
         Assert.Equal(new StoredCounts(100, 0, 0), studies);
         Assert.Equal(new StoredCounts(0, 200, 0), copies);
-        // 100 studies: the index read (2), the records (1), four kinds of claims (4), and the hand-over of each to screening (2 each,
-        // the part this path leaves as it was). The per-record path took about 12 a record besides the hand-over.
-        Assert.True(studyRequests <= 2 + 1 + 4 + 200 + 5, $"{studyRequests} requests for 100 new studies");
-        // 200 copies: the index read, the records (one transaction per source), and the studies read back 14 to a request.
-        Assert.True(copyRequests <= 2 + 2 + 8 + 5, $"{copyRequests} requests for 200 copies");
+        // 100 studies: the index read (2), the records (a transaction per bucket), four kinds of claims (a transaction per bucket of
+        // each), and the hand-over (one message, a transaction per bucket of marks). The per-record path took about 12 a record.
+        Assert.True(studyRequests <= 2 + RecordPartitions.Buckets + 4 * IdentifierPartitions.Buckets + 1 + ScreeningHandover.Buckets + 5, $"{studyRequests} requests for 100 new studies");
+        // 200 copies: the index read, the records (a transaction per bucket of each source), and the studies read back, a query per bucket.
+        Assert.True(copyRequests <= 2 + 2 * RecordPartitions.Buckets + RecordPartitions.Buckets + 5, $"{copyRequests} requests for 200 copies");
         var stored = host.Get<RecordStore>();
         foreach (var i in works)
         {
@@ -197,9 +197,9 @@ public class BulkRegistrationTests
         Assert.Equal((PagePlan.Duplicate, old.Key), (copy.Plan, copy.DuplicateOf));
         var storage = host.Get<StorageClients>();
         var table = storage.Table(storage.Names.RecordsTable);
-        var row = await table.GetEntityAsync<TableEntity>("pubmed", old.SourceId);
+        var row = await table.GetEntityAsync<TableEntity>(RecordPartitions.Of("pubmed", old.SourceId), old.SourceId);
         Assert.Contains(old.Title, row.Value.GetString("Dedup"), StringComparison.Ordinal);
-        var importedRow = await table.GetEntityAsync<TableEntity>("ris", KeyEncoding.Encode(imported.SourceId));
+        var importedRow = await table.GetEntityAsync<TableEntity>(RecordPartitions.Of("ris", KeyEncoding.Encode(imported.SourceId)), KeyEncoding.Encode(imported.SourceId));
         Assert.Contains(imported.Title, importedRow.Value.GetString("Dedup"), StringComparison.Ordinal);
     }
 }

@@ -91,7 +91,8 @@ public class BatchStagesTests
         var records = await StoreAsync(host, "95200", 9);
         // A stored row whose record cannot be read: the batch reading it fails, as any failure of one record would.
         var storage = host.Get<StorageClients>();
-        await storage.Table(storage.Names.RecordsTable).AddEntityAsync(new TableEntity("pubmed", "95200999")
+        var (partition, row) = RecordPartitions.Of("pubmed:95200999");
+        await storage.Table(storage.Names.RecordsTable).AddEntityAsync(new TableEntity(partition, row)
         {
             ["Key"] = "pubmed:95200999", ["Title"] = "Unreadable", ["Json"] = "{not json", ["HarvestRun"] = "run1", ["StoredAt"] = At,
         });
