@@ -41,9 +41,14 @@ if [ -z "$package" ]; then
 fi
 [ -f "$package" ] || die "app package $package not found"
 
+# Stopped while the package changes: the new version moves rows stored in an earlier layout when it starts, and a process of
+# the earlier version still writing beside it would keep changing them (docs/deployment.md, "Updating and removing").
+say "stopping $app while its package changes"
+az functionapp stop -g "$group" -n "$app" -o none || die "could not stop $app (see above); nothing was deployed, run this again"
 say "deploying $package to $app"
 az functionapp deployment source config-zip -g "$group" -n "$app" --src "$package" -o none \
-  || die "the app package deployment failed (see above); the infrastructure is in place, run this again"
+  || die "the app package deployment failed (see above); $app is stopped: run this again, or start it with az functionapp start -g $group -n $app"
+az functionapp start -g "$group" -n "$app" -o none || die "$app is deployed but did not start (see above): az functionapp start -g $group -n $app"
 
 say "deployed. Key Vault: $(output keyVaultName); the report, after the first cycle: $(output reportUrl)"
 say "first run: README.md, Deployment"

@@ -160,9 +160,18 @@ internal static class ScreeningBench
     {
         var data = ScreeningDataset.Read(dataset);
         var truth = data.Select(d => d.Included).ToList();
-        var spec = id is null ? ModelSpec.Project : Candidates().Single(c => c.Id == id).Spec;
+        var spec = id is null ? ModelSpec.Project : Candidates().FirstOrDefault(c => c.Id == id).Spec;
+        if (spec is null)
+        {
+            Console.Error.WriteLine($"screening-weights: no candidate '{id}'; the candidates: {string.Join(", ", Candidates().Select(c => c.Id))}");
+            return 2;
+        }
         var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
-        var model = (WeightedEnsemble)spec.Create(tfidf.Dimension);
+        if (spec.Create(tfidf.Dimension) is not WeightedEnsemble model)
+        {
+            Console.Error.WriteLine($"screening-weights: '{id}' is not a weighted ensemble, so it has no weights to show; choose one of the w3… candidates");
+            return 2;
+        }
         var watched = new Watched(model, o);
         var order = ScreeningSimulation.Run(vectors, truth, watched, seed, spec);
         o.WriteLine(FormattableString.Invariant($"WSS@95 {ScreeningSimulation.Score(order, truth).Wss95:0.000}"));

@@ -151,6 +151,7 @@ public sealed class IdentifierIndex(StorageClients storage)
 public static class IdentifierPartitions
 {
     /// <summary>Buckets per kind (docs/storage-path.md, "Buckets").</summary>
+    // Stored rows are found by it: never change it on a deployed table (the layout upgrades move only rows stored before buckets).
     public const int Buckets = 16;
 
     /// <summary>The partition of an encoded value of a kind.</summary>

@@ -206,7 +206,8 @@ public sealed partial class ExtractionStore(StorageClients storage, ILogger<Extr
             problem = values is null ? "it is null" : "it holds a null value";
         }
         catch (JsonException x) { problem = $"its JSON does not parse ({x.Message})"; }
-        FieldColumnUnreadable(log, column, field, recordKey, problem);
+        if (column == "Values") FieldValuesUnreadable(log, field, recordKey, problem);
+        else FieldCorrectionUnreadable(log, field, recordKey, problem);
         return null;
     }
 
@@ -217,8 +218,11 @@ public sealed partial class ExtractionStore(StorageClients storage, ILogger<Extr
     [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the stored form of {RecordKey} cannot be read ({Problem}); it reads as not extracted (its corrections still count), and `spine-review extract rerun` extracts it again, which replaces the row")]
     private static partial void FormUnreadable(ILogger logger, string recordKey, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the {Column} column of the field {Field} of {RecordKey} cannot be read ({Problem}); it is left out (a correction there no longer counts: correct the field again in the charting page)")]
-    private static partial void FieldColumnUnreadable(ILogger logger, string column, string field, string recordKey, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the Values column of the field {Field} of {RecordKey} cannot be read ({Problem}); its automatic values are left out, and `spine-review extract rerun` extracts the record again")]
+    private static partial void FieldValuesUnreadable(ILogger logger, string field, string recordKey, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the CorrectedValues column of the field {Field} of {RecordKey} cannot be read ({Problem}); the correction is left out: correct the field again in the charting page")]
+    private static partial void FieldCorrectionUnreadable(ILogger logger, string field, string recordKey, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Extract: the form of {RecordKey} is {Chars} characters of JSON, more than a table row holds; stored with each evidence snippet cut to {Cap} characters (every value and its offsets kept)")]
     private static partial void EvidenceShortened(ILogger logger, string recordKey, int chars, int cap);

@@ -13,6 +13,7 @@ public static class RecordPartitions
     /// <summary>Buckets per source. Fewer than the claims' 16: screening and extraction read a batch of a source's records with a
     /// query per bucket and 12 keys, so more buckets mean more queries (100 keys: 12 queries over 4 buckets, 16 over 16, 9 over
     /// one); at 50,000 records PubMed's 15,700 rows are about 3,900 a bucket (docs/storage-path.md, "Buckets").</summary>
+    // Stored rows are found by it: never change it on a deployed table (the layout upgrades move only rows stored before buckets).
     public const int Buckets = 4;
 
     /// <summary>The partition of a source's row key.</summary>

@@ -18,6 +18,7 @@ public sealed class ScreeningHandover(StorageClients storage, WorkQueues queues)
     internal const string Partition = "handover";
 
     /// <summary>Buckets of the marks (docs/storage-path.md, "Buckets").</summary>
+    // Stored rows are found by it: never change it on a deployed table (the layout upgrades move only rows stored before buckets).
     public const int Buckets = 16;
 
     private TableClient Table => storage.Table(storage.Names.StateTable);

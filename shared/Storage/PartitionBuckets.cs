@@ -47,55 +47,154 @@ public static class PartitionBuckets
     public static bool IsUnbucketed(string partitionKey) => partitionKey?.IndexOf(Separator, StringComparison.Ordinal) < 0;
 
     /// <summary>
-    /// Moves rows stored before buckets into their buckets: each row of <paramref name="rows"/> (read with every column) is copied
-    /// insert-only to <paramref name="target"/>(row), then deleted where it was, ETag-checked. Copy first: a crash in between leaves
-    /// both, and the next run finds the copy there (409) and only deletes. Insert-only: a row already in its bucket, written by another
-    /// mover or changed since, keeps what it holds. Returns the rows it moved or found moved.
+    /// Moves rows stored before buckets into their buckets, a page of <see cref="PageRows"/> at a time (no more held at once): each row
+    /// of <paramref name="rows"/> (read with every column) is copied insert-only to <paramref name="target"/>(row), then deleted where
+    /// it was, ETag-checked. Copy first: a crash in between leaves both, and the next run finds the copy there (409). Where both hold
+    /// different content (a process of the earlier version changed the old row after it was read or copied), the old row wins: the
+    /// bucket's row is replaced with it, if unchanged since it was read. A row changed while it was moved (its delete finds another
+    /// ETag) is left where it is for the next pass. Returns the rows found in the old layout:
+    /// 0 means nothing is left to move.
     /// </summary>
     public static async Task<int> MoveAsync(TableClient table, IAsyncEnumerable<TableEntity> rows, Func<TableEntity, string> target, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(target);
-        var read = new List<TableEntity>();
-        await foreach (var row in rows.WithCancellation(ct)) read.Add(row);
-        foreach (var group in read.GroupBy(target, StringComparer.Ordinal))
-            foreach (var chunk in group.Chunk(100))
-                await CopyAsync(table, group.Key, chunk, ct);
-        foreach (var group in read.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-            foreach (var chunk in group.Chunk(100))
-                await DeleteAsync(table, chunk, ct);
-        return read.Count;
+        var found = 0;
+        var page = new List<TableEntity>(PageRows);
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            page.Add(row);
+            if (page.Count < PageRows) continue;
+            found += await MovePageAsync(table, page, target, ct);
+            page.Clear();
+        }
+        return found + await MovePageAsync(table, page, target, ct);
     }
 
-    private static async Task CopyAsync(TableClient table, string partition, TableEntity[] rows, CancellationToken ct)
+    /// <summary>Rows a move holds at once: one page of a table query.</summary>
+    public const int PageRows = 1000;
+
+    // An entity-group transaction's body is limited to 4 MiB; as RecordStore.AddManyAsync does, stay under 3,000,000 bytes by estimate.
+    private const int MaxTransactionBytes = 3_000_000;
+
+    private static async Task<int> MovePageAsync(TableClient table, List<TableEntity> page, Func<TableEntity, string> target, CancellationToken ct)
     {
-        var copies = rows.Select(r => Copy(r, partition)).ToList();
+        var deletable = new List<TableEntity>();
+        foreach (var group in page.GroupBy(target, StringComparer.Ordinal))
+            foreach (var chunk in Chunks(group))
+                deletable.AddRange(await CopyAsync(table, group.Key, chunk, ct));
+        foreach (var group in deletable.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+            foreach (var chunk in Chunks(group))
+                await DeleteAsync(table, chunk, ct);
+        return page.Count;
+    }
+
+    // Up to 100 rows (the most a transaction holds) and under MaxTransactionBytes by estimate.
+    private static IEnumerable<List<TableEntity>> Chunks(IEnumerable<TableEntity> rows)
+    {
+        var chunk = new List<TableEntity>();
+        var bytes = 0L;
+        foreach (var row in rows)
+        {
+            var size = Bytes(row);
+            if (chunk.Count == 100 || (chunk.Count > 0 && bytes + size > MaxTransactionBytes))
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = 0;
+            }
+            chunk.Add(row);
+            bytes += size;
+        }
+        if (chunk.Count > 0) yield return chunk;
+    }
+
+    private static long Bytes(TableEntity row) => 1024 + row.Sum(p => p.Value switch
+    {
+        string text => 2L * text.Length,
+        byte[] binary => 2L * binary.Length,
+        _ => 32L,
+    });
+
+    // Copies a chunk into its bucket; returns the old rows whose content the bucket now holds (to delete).
+    private static async Task<List<TableEntity>> CopyAsync(TableClient table, string partition, List<TableEntity> rows, CancellationToken ct)
+    {
         try
         {
-            await table.SubmitTransactionAsync(copies.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c)), ct);
+            await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, Copy(r, partition))), ct);
+            return rows;
         }
-        catch (TableTransactionFailedException e) when (e.Status == 409)
+        catch (RequestFailedException e) when (e.Status == 413 && rows.Count > 1)
         {
-            // Some were copied already (an earlier run stopped before deleting, or another mover): one by one, each kept if there.
-            foreach (var c in copies)
-            {
-                try { await table.AddEntityAsync(c, ct); }
-                catch (RequestFailedException one) when (one.Status == 409) { }
-            }
+            // Larger than the estimate: each half on its own.
+            var half = rows.Count / 2;
+            var kept = await CopyAsync(table, partition, rows.GetRange(0, half), ct);
+            kept.AddRange(await CopyAsync(table, partition, rows.GetRange(half, rows.Count - half), ct));
+            return kept;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Some were copied already (an earlier run stopped before deleting, another mover, a write since): one by one.
+            var kept = new List<TableEntity>();
+            foreach (var r in rows)
+                if (await CopyOneAsync(table, partition, r, ct)) kept.Add(r);
+            return kept;
         }
     }
 
-    private static async Task DeleteAsync(TableClient table, TableEntity[] rows, CancellationToken ct)
+    private static async Task<bool> CopyOneAsync(TableClient table, string partition, TableEntity row, CancellationToken ct)
+    {
+        try
+        {
+            await table.AddEntityAsync(Copy(row, partition), ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409) { }
+        var there = await table.GetEntityIfExistsAsync<TableEntity>(partition, row.RowKey, cancellationToken: ct);
+        // Deleted since the 409 (by the code, meanwhile): the old row stays for the next pass.
+        if (!there.HasValue || there.Value is not { } bucket) return false;
+        if (SameContent(row, bucket)) return true;
+        try
+        {
+            // The old row holds the later state: no process of this version writes a bucket's row before its own start has moved
+            // every row (it serves only after a pass that found none), so a bucket row that differs is this mover's copy of an
+            // earlier read, and the old row was written since by a process of the earlier version.
+            await table.UpdateEntityAsync(Copy(row, partition), bucket.ETag, TableUpdateMode.Replace, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            // The bucket's row changed meanwhile: decided again on the next pass.
+            return false;
+        }
+    }
+
+    private static bool SameContent(TableEntity a, TableEntity b)
+    {
+        static IEnumerable<KeyValuePair<string, object>> Columns(TableEntity e) =>
+            e.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"));
+        var left = Columns(a).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var right = Columns(b).ToList();
+        return left.Count == right.Count && right.All(p => left.TryGetValue(p.Key, out var v) && ValueEquals(v, p.Value));
+    }
+
+    private static bool ValueEquals(object? a, object? b) => (a, b) switch
+    {
+        (byte[] x, byte[] y) => x.AsSpan().SequenceEqual(y),
+        _ => Equals(a, b),
+    };
+
+    private static async Task DeleteAsync(TableClient table, List<TableEntity> rows, CancellationToken ct)
     {
         try
         {
             await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag)), ct);
         }
-        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            // Another mover deleted some (404), or a row changed since it was read (412: written by a process of the layout before;
-            // its next start moves it again, and the insert-only copy keeps the bucket's row). One by one, the rest deleted.
+            // Another mover deleted some (404), or a row changed since it was read (412: a process of the earlier code wrote it);
+            // one by one, and a changed row stays for the next pass to decide.
             foreach (var r in rows)
             {
                 try { await table.DeleteEntityAsync(r.PartitionKey, r.RowKey, r.ETag, ct); }

@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 
 namespace SpineReview.Storage;
 
-/// <summary>Reads many rows of one partition by their row keys in few requests: a query per group of row keys instead of a point read each.</summary>
+/// <summary>Reads many rows by their keys in few requests: a query per group of row keys of a partition instead of a point read each.</summary>
 public static class TableRows
 {
     /// <summary>
@@ -14,24 +14,11 @@ public static class TableRows
 
     /// <summary>The rows of <paramref name="partition"/> among <paramref name="rowKeys"/> that exist (those that do not are left out),
     /// at most <paramref name="parallel"/> queries at a time.</summary>
-    public static async Task<IReadOnlyList<T>> GetManyAsync<T>(TableClient table, string partition, IEnumerable<string> rowKeys, IEnumerable<string>? select,
+    public static Task<IReadOnlyList<T>> GetManyAsync<T>(TableClient table, string partition, IEnumerable<string> rowKeys, IEnumerable<string>? select,
         CancellationToken ct, int parallel = 4) where T : class, ITableEntity
     {
-        ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(rowKeys);
-        var sorted = rowKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var groups = sorted.Chunk(KeysPerQuery).ToList();
-        var found = new T[groups.Count][];
-        var columns = select?.ToList();
-        await Parallel.ForEachAsync(Enumerable.Range(0, groups.Count), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct },
-            async (i, token) =>
-            {
-                var list = new List<T>();
-                await foreach (var e in table.QueryAsync<T>(Filter(partition, groups[i]), select: columns, cancellationToken: token))
-                    list.Add(e);
-                found[i] = [.. list];
-            });
-        return [.. found.SelectMany(f => f)];
+        return GetManyAsync<T>(table, rowKeys.Select(k => (partition, k)), select, ct, parallel);
     }
 
     /// <summary>The rows among <paramref name="keys"/> (partition, row key) that exist, in one query per group of row keys of a

@@ -48,7 +48,11 @@ public sealed class DeployScriptTests : IDisposable
         Assert.True(code == 0, err);
         var infra = Path.Combine(TestPaths.RepoRoot, "infra");
         Assert.Equal($"deployment group create -g rg-review -n spine-review-dev --template-file {infra}/main.bicep --parameters {infra}/main.dev.bicepparam -o none", calls[0]);
-        Assert.Contains($"functionapp deployment source config-zip -g rg-review -n func-spine-dev-abc --src {package} -o none", calls);
+        // The app is stopped while its package changes (no earlier version writes beside the new one's start), then started.
+        var stop = Array.IndexOf(calls, "functionapp stop -g rg-review -n func-spine-dev-abc -o none");
+        var zip = Array.IndexOf(calls, $"functionapp deployment source config-zip -g rg-review -n func-spine-dev-abc --src {package} -o none");
+        var start = Array.IndexOf(calls, "functionapp start -g rg-review -n func-spine-dev-abc -o none");
+        Assert.True(stop > 0 && zip > stop && start > zip, string.Join("\n", calls));
         Assert.Contains("https://func-spine-dev-abc.azurewebsites.net/api/reports/latest", err, StringComparison.Ordinal);
     }
 

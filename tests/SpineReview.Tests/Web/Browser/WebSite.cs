@@ -121,10 +121,12 @@ internal sealed class WebSite : IAsyncDisposable
 
     private static async Task ArrivedAsync(IPage page, Func<string, Task<bool>> arrived, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await arrived(page.Url))
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(60);
+        // Each look is bounded by what is left of the minute: a question to a page that is going away may not come back.
+        while (!await arrived(page.Url).WaitAsync(limit - clock.Elapsed > TimeSpan.Zero ? limit - clock.Elapsed : TimeSpan.Zero))
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}: the page did not arrive within 60 s; it shows {page.Url}");
+            if (clock.Elapsed > limit) throw new TimeoutException($"{what}: the page did not arrive within 60 s; it shows {page.Url}");
             await Task.Delay(50);
         }
         await page.Locator("main#main").WaitForAsync();
