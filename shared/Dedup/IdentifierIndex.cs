@@ -162,7 +162,8 @@ public static class IdentifierPartitions
 }
 
 /// <summary>Moves Identifiers rows stored before buckets (partition = kind) into their buckets: a whole-table read once, until done.
-/// A claim is copied insert-only before the old row is deleted, so it is never lost, and a bucket's row (a later claim, a move) wins.</summary>
+/// A claim is copied before the old row is deleted, so it is never lost; where the two differ, the old row (written later) wins
+/// (<see cref="PartitionBuckets.MoveAsync"/>).</summary>
 public sealed class IdentifiersLayoutUpgrade(StorageClients storage) : IStorageUpgrade
 {
     /// <inheritdoc />
@@ -172,12 +173,6 @@ public sealed class IdentifiersLayoutUpgrade(StorageClients storage) : IStorageU
     public Task<int> RunAsync(CancellationToken ct)
     {
         var table = storage.Table(storage.Names.IdentifiersTable);
-        return PartitionBuckets.MoveAsync(table, Unbucketed(table, ct), row => IdentifierPartitions.Of(row.PartitionKey, row.RowKey), ct);
-    }
-
-    private static async IAsyncEnumerable<TableEntity> Unbucketed(TableClient table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var row in table.QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: ct))
-            if (PartitionBuckets.IsUnbucketed(row.PartitionKey)) yield return row;
+        return PartitionBuckets.MoveAsync(table, PartitionBuckets.UnbucketedRowsAsync(table, ct), row => IdentifierPartitions.Of(row.PartitionKey, row.RowKey), ct);
     }
 }

@@ -42,12 +42,6 @@ public sealed class RecordsLayoutUpgrade(StorageClients storage) : IStorageUpgra
     {
         // Import sources are named by people, so the old partitions are not a known list: every row is looked at, once.
         var table = storage.Table(storage.Names.RecordsTable);
-        return PartitionBuckets.MoveAsync(table, Unbucketed(table, ct), row => RecordPartitions.Of(row.PartitionKey, row.RowKey), ct);
-    }
-
-    private static async IAsyncEnumerable<TableEntity> Unbucketed(TableClient table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var row in table.QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: ct))
-            if (PartitionBuckets.IsUnbucketed(row.PartitionKey)) yield return row;
+        return PartitionBuckets.MoveAsync(table, PartitionBuckets.UnbucketedRowsAsync(table, ct), row => RecordPartitions.Of(row.PartitionKey, row.RowKey), ct);
     }
 }

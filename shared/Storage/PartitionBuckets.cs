@@ -72,6 +72,15 @@ public static class PartitionBuckets
         return found + await MovePageAsync(table, page, target, ct);
     }
 
+    /// <summary>Every row of the table in a partition of the layout before buckets, read with every column, a page at a time: for a
+    /// table whose old partitions are not a known list (import sources are named by people).</summary>
+    public static async IAsyncEnumerable<TableEntity> UnbucketedRowsAsync(TableClient table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        await foreach (var row in table.QueryAsync<TableEntity>(maxPerPage: PageRows, cancellationToken: ct))
+            if (IsUnbucketed(row.PartitionKey)) yield return row;
+    }
+
     /// <summary>Rows a move holds at once: one page of a table query.</summary>
     public const int PageRows = 1000;
 
