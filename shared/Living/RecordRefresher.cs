@@ -116,17 +116,23 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
         var done = 0;
         foreach (var batch in withPmid.Chunk(size))
         {
-            var articles = (await pubmed.FetchNoticesAsync(batch.Select(s => s.Pmid!).Distinct(StringComparer.Ordinal).ToList(), ct))
-                .GroupBy(a => a.Pmid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var articles = ByPmid(await pubmed.FetchNoticesAsync(batch.Select(s => s.Pmid!).Distinct(StringComparer.Ordinal).ToList(), ct));
+            var noticeDois = await NoticeDoisAsync(articles.Values, size, progress, ct);
             foreach (var s in batch)
             {
                 if (!articles.TryGetValue(s.Pmid!, out var article)) continue;
                 foreach (var n in article.Notices)
                 {
-                    // A notice without a DOI is named by its PMID; one PubMed cites without either is named by the study and the kind
-                    // (two such notices of different kinds, or one beside the publication type, never share a name).
-                    var notice = n.Doi ?? (n.Pmid is { } p ? $"pmid:{p}" : $"pmid:{s.Pmid}#{n.Kind}");
-                    await KeepAsync(run, s, SourceName.PubMed.Name, n.Kind, notice, null, SourceName.PubMed.Name, namesNotice: n.Doi is not null || n.Pmid is not null, progress, ct);
+                    // A notice is named by its DOI, from its citation or else from the notice's own article, so that Crossref's
+                    // name for it is the same; one PubMed has no DOI for is named by its PMID (as before: an earlier version named
+                    // every notice cited without a DOI so, and that name still stands for the notice), and one PubMed cites without
+                    // either by the study and the kind (two such notices of different kinds, or one beside the publication type,
+                    // never share a name).
+                    var byPmid = n.Pmid is { } p ? $"pmid:{p}" : null;
+                    var doi = n.Doi ?? (n.Pmid is { } q && noticeDois.TryGetValue(q, out var found) ? found : null);
+                    var notice = doi ?? byPmid ?? $"pmid:{s.Pmid}#{n.Kind}";
+                    await KeepAsync(run, s, SourceName.PubMed.Name, n.Kind, notice, null, SourceName.PubMed.Name, namesNotice: doi is not null || byPmid is not null, progress, ct,
+                        keptAs: doi is not null ? byPmid : null);
                 }
                 // The publication type alone (no retraction notice linked): PubMed says the study was retracted, not by which notice.
                 if (article.MarkedRetracted && !article.Notices.Any(n => n.Retracts))
@@ -136,6 +142,28 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
             if (withPmid.Count > size) progress?.Report($"refresh: PubMed: {done} of {withPmid.Count} asked");
         }
         return new SourceAsked(SourceName.PubMed.Name, withPmid.Count, studies.Count - withPmid.Count);
+    }
+
+    private static Dictionary<string, PubMedArticleNotices> ByPmid(IEnumerable<PubMedArticleNotices> articles) =>
+        articles.GroupBy(a => a.Pmid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+    // The DOIs of the notices PubMed cites without one (an erratum's citation often gives only the journal, volume and page),
+    // read from each notice's own article: one efetch per batch of notices. A notice PubMed does not return keeps its PMID as
+    // its name; a failed request fails the source, as the first one would, so the next run asks again rather than keeping a
+    // notice under a second name.
+    private async Task<Dictionary<string, string>> NoticeDoisAsync(IEnumerable<PubMedArticleNotices> articles, int size, IProgress<string>? progress, CancellationToken ct)
+    {
+        var wanted = articles.SelectMany(a => a.Notices).Where(n => n.Doi is null && IsPmid(n.Pmid)).Select(n => n.Pmid!)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var dois = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (wanted.Count == 0) return dois;
+        progress?.Report($"refresh: PubMed: looking up the DOI of {wanted.Count} notices cited without one");
+        foreach (var batch in wanted.Chunk(size))
+        {
+            foreach (var notice in (await pubmed.FetchNoticesAsync(batch, ct)).Where(a => a.Doi is not null))
+                dois.TryAdd(notice.Pmid, notice.Doi!);
+        }
+        return dois;
     }
 
     private async Task<SourceAsked> AskOpenAlexAsync(List<Study> studies, Run run, IProgress<string>? progress, CancellationToken ct)
@@ -165,16 +193,18 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
 
     // One change a source reported. The record is marked retracted whether the change is new or not: a run that stopped between
     // the two writes is finished by the next. A notice already kept for the study (the same DOI from another source, perhaps under
-    // another kind) is the same change; a source's word that the study was retracted, naming no notice, adds nothing to a retraction
+    // another kind, or under the name an earlier version gave it) is the same change; a source's word that the study was retracted, naming no notice, adds nothing to a retraction
     // already kept. What is left is kept by its insert-only row, so two refreshes at once keep it once.
     private async Task KeepAsync(Run run, Study s, string source, string kind, string notice, DateOnly? issued, string? by, bool namesNotice, IProgress<string>? progress,
-        CancellationToken ct)
+        CancellationToken ct, string? keptAs = null)
     {
         var retracts = Retractions.IsRetractingKind(kind);
         // Marked at once (once a run), whether the notice is new or not: a run that stopped between the two writes is finished by the
         // next, and the alerts tell of a retraction only once the record is marked, so they never wait for the other sources' answers.
         if (retracts && run.Retracted.Add(s.Key)) await MarkRetractedAsync(s.Key, ct);
         // The same notice is one change whatever kind a source gives it, except that a retraction is never lost behind another kind.
+        // keptAs: the name an earlier version kept the same notice under (a PubMed notice by its PMID, before its DOI was looked up).
+        if (keptAs is not null && run.Notices.Contains(Run.Name(s.Key, keptAs, retracts))) return;
         if (!run.Notices.Add(Run.Name(s.Key, notice, retracts))) return;
         if (retracts && !namesNotice && run.RetractionKept.Contains(s.Key)) return;
         if (retracts) run.RetractionKept.Add(s.Key);

@@ -18,7 +18,12 @@ public sealed record PubMedNotice(string Kind, string? Pmid, string? Doi)
 
 /// <summary>What PubMed says happened to one article: the notices it links, and whether it carries the publication type
 /// "Retracted Publication".</summary>
-public sealed record PubMedArticleNotices(string Pmid, IReadOnlyList<PubMedNotice> Notices, bool MarkedRetracted);
+/// <param name="Pmid">The article's PMID.</param>
+/// <param name="Notices">The notices it links.</param>
+/// <param name="MarkedRetracted">It carries the publication type "Retracted Publication".</param>
+/// <param name="Doi">The article's own DOI (its ArticleIdList, else its ELocationID), normalised; null when PubMed gives none. Asked
+/// of a notice, it names the notice as Crossref does.</param>
+public sealed record PubMedArticleNotices(string Pmid, IReadOnlyList<PubMedNotice> Notices, bool MarkedRetracted, string? Doi = null);
 
 /// <summary>Reads the notices of the articles of an efetch answer (PubmedArticleSet). Pure.</summary>
 public static partial class PubMedNotices
@@ -71,7 +76,17 @@ public static partial class PubMedNotices
             var doi = DoiInCitation().Match(c.Element("RefSource")?.Value ?? "") is { Success: true } m ? Identifiers.NormaliseDoi(m.Groups[1].Value) : null;
             notices.Add(new PubMedNotice(kind, string.IsNullOrEmpty(noticePmid) ? null : noticePmid, doi));
         }
-        return new PubMedArticleNotices(pmid, notices, types.Contains(Retractions.PublicationType, StringComparer.OrdinalIgnoreCase));
+        return new PubMedArticleNotices(pmid, notices, types.Contains(Retractions.PublicationType, StringComparer.OrdinalIgnoreCase), OwnDoi(article));
+    }
+
+    // PubMed's own list of the article's ids first; the publisher's electronic location when the list has none.
+    private static string? OwnDoi(XElement article)
+    {
+        var listed = article.Element("PubmedData")?.Element("ArticleIdList")?.Elements("ArticleId")
+            .FirstOrDefault(e => string.Equals((string?)e.Attribute("IdType"), "doi", StringComparison.OrdinalIgnoreCase))?.Value;
+        var located = article.Element("MedlineCitation")?.Element("Article")?.Elements("ELocationID")
+            .FirstOrDefault(e => string.Equals((string?)e.Attribute("EIdType"), "doi", StringComparison.OrdinalIgnoreCase))?.Value;
+        return (listed ?? located)?.Trim() is { Length: > 0 } doi ? Identifiers.NormaliseDoi(doi) : null;
     }
 
     // The DTD's RefTypes that say something happened to the article itself; comments, citations and the reverse links

@@ -216,18 +216,23 @@ public sealed class RefreshTests : IDisposable
         var result = await refresher.RefreshAsync(new SyncProgress(progress.Add), default);
 
         Assert.Equal([new SourceAsked("pubmed", 1, 0)], result.Sources);
-        // The erratum PubMed cites without a DOI is known by its PMID; the retraction notice by the DOI its citation gives.
+        // The erratum PubMed cites without a DOI is known by the DOI of its own article (asked of PubMed by its PMID); the retraction
+        // notice by the DOI its citation gives.
         Assert.Equal(
             [
-                (Study, "erratum", "pmid:41702315", (DateOnly?)null, "pubmed", true),
+                (Study, "erratum", "10.3390/cancers18040611", (DateOnly?)null, "pubmed", true),
                 (Study, "retraction", "10.3390/cancers18221977", null, "pubmed", true),
             ],
             result.New.Select(c => (c.RecordKey, c.Kind, c.Doi, c.Issued, c.By, c.Included)));
         // Counted are the requests PubMed answered: the harvest before came from another host (its own limiter), so a refusal
-        // (429) and the client's retry after it can come between, and are not a second question.
-        var fetch = Assert.Single(server.Of("pubmed").Skip(pubmedBefore), r => r.Status == 200);
-        Assert.Contains("efetch.fcgi?", fetch.PathAndQuery, StringComparison.Ordinal);
-        Assert.Contains("id=40647478", fetch.PathAndQuery, StringComparison.Ordinal);
+        // (429) and the client's retry after it can come between, and are not a second question. Two: the study, then the one
+        // notice cited without a DOI (the retraction's citation gives its DOI, so it is not asked).
+        var fetches = server.Of("pubmed").Skip(pubmedBefore).Where(r => r.Status == 200).ToList();
+        Assert.Equal(2, fetches.Count);
+        Assert.All(fetches, f => Assert.Contains("efetch.fcgi?", f.PathAndQuery, StringComparison.Ordinal));
+        Assert.Contains("id=40647478&", fetches[0].PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("id=41702315&", fetches[1].PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("refresh: PubMed: looking up the DOI of 1 notices cited without one", progress);
         Assert.Empty(server.Of("crossref"));
         Assert.Empty(server.Of("openalex"));
         Assert.Contains("refresh: PubMed: asking about 1 studies with a PMID (0 without)", progress);
@@ -238,7 +243,7 @@ public sealed class RefreshTests : IDisposable
         // Run again: PubMed is asked again and nothing is kept, marked or nudged twice.
         var again = await refresher.RefreshAsync(null, default);
         Assert.Empty(again.New);
-        Assert.Equal(2, server.Of("pubmed").Skip(pubmedBefore).Count(r => r.Status == 200));
+        Assert.Equal(4, server.Of("pubmed").Skip(pubmedBefore).Count(r => r.Status == 200));
         Assert.All(server.Of("pubmed").Skip(pubmedBefore), r => Assert.True(r.Status is 200 or 429, $"PubMed answered {r.Status}"));
         Assert.Equal(2, (await refresher.ListAsync(default)).Count);
         Assert.Single((await host.Get<RecordStore>().GetAsync(Study, default))!.Record.PublicationTypes, t => t == "Retracted Publication");
@@ -288,12 +293,12 @@ public sealed class RefreshTests : IDisposable
 
         Assert.Equal([new SourceAsked("crossref", 1, 0), new SourceAsked("pubmed", 1, 0), new SourceAsked("openalex", 1, 0)], result.Sources);
         // PubMed's retraction notice is Crossref's (the same DOI), and OpenAlex's flag adds nothing to a retraction kept with its
-        // notice: neither is kept again. PubMed cites its erratum without a DOI, so it cannot be told from Crossref's correction.
+        // notice: neither is kept again. PubMed cites its erratum without a DOI, but the erratum's own article gives it: it is
+        // Crossref's correction, and is not kept again either.
         Assert.Equal(
             [
                 ("correction", "10.3390/cancers18040611", "publisher"),
                 ("retraction", "10.3390/cancers18221977", "retraction-watch"),
-                ("erratum", "pmid:41702315", "pubmed"),
             ],
             result.New.Select(c => (c.Kind, c.Doi, c.By!)));
         Assert.Single(server.Of("openalex"));
@@ -301,8 +306,35 @@ public sealed class RefreshTests : IDisposable
         Assert.Equal([Study], await AlertNudgesAsync(host));
 
         Assert.Empty((await refresher.RefreshAsync(null, default)).New);
-        Assert.Equal(3, (await refresher.ListAsync(default)).Count);
+        Assert.Equal(2, (await refresher.ListAsync(default)).Count);
         Assert.Empty(await AlertNudgesAsync(host));
+    }
+
+    [Fact]
+    public async Task Refresh_ErratumKeptByItsPmidByAnEarlierVersion_NowNamedByItsDoi_NotKeptAgain_ANoticePubMedHasNoDoiForKeepsItsPmid()
+    {
+        // An earlier version named a notice PubMed cites without a DOI by its PMID, and kept it so.
+        await using var server = await SourceServer.StartAsync(_replay);
+        var prefix = await IncludedStudyAsync(server);
+        await using (var earlier = TestHost.Create(prefix: prefix, cleanup: false))
+        {
+            Assert.True(await earlier.Get<RecordChangeStore>().TryAddAsync(
+                new RecordChange(Study, "erratum", "pmid:41702315", null, "pubmed", new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), true), default));
+        }
+
+        await using (var pubmedOnly = TestHost.Create(settings: Settings(server, crossref: false, pubmed: true, openAlex: false), prefix: prefix, cleanup: false))
+        {
+            // PubMed now gives the erratum's DOI: the same notice, under the name it was kept by, is not new.
+            var found = await pubmedOnly.Get<RecordRefresher>().RefreshAsync(null, default);
+            Assert.Equal([("retraction", "10.3390/cancers18221977", "pubmed")], found.New.Select(c => (c.Kind, c.Doi, c.By!)));
+            Assert.Equal(2, (await pubmedOnly.Get<RecordRefresher>().ListAsync(default)).Count);
+        }
+
+        // A notice whose own article PubMed does not return (or returns without a DOI) keeps its PMID as its name, as before.
+        File.Delete(Path.Combine(_replay, "pubmed", "efetch_id_41702315.xml"));
+        await using var again = TestHost.Create(settings: Settings(server, crossref: false, pubmed: true, openAlex: false), prefix: prefix);
+        Assert.Empty((await again.Get<RecordRefresher>().RefreshAsync(null, default)).New);
+        Assert.Equal(["10.3390/cancers18221977", "pmid:41702315"], (await again.Get<RecordRefresher>().ListAsync(default)).Select(c => c.Doi).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -401,7 +433,7 @@ public sealed class RefreshTests : IDisposable
         Assert.True(code == 0, error.ToString());
         Assert.Equal(
             [
-                $"{Study,-24} included erratum pmid:41702315 (pubmed)",
+                $"{Study,-24} included erratum 10.3390/cancers18040611 (pubmed)",
                 $"{Study,-24} included retraction 10.3390/cancers18221977 (pubmed)",
                 "refresh done: 2 new changes (1 retractions) for 1 studies; asked PubMed about 1, OpenAlex about 1",
             ],

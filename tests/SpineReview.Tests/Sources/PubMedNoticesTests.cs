@@ -20,6 +20,33 @@ public class PubMedNoticesTests
         Assert.Equal("40647478", article.Pmid);
         Assert.True(article.MarkedRetracted);
         Assert.Equal([new PubMedNotice("erratum", "41702315", null), new PubMedNotice("retraction", "41890142", "10.3390/cancers18221977")], article.Notices);
+        Assert.Equal("10.3390/cancers17132180", article.Doi);
+    }
+
+    [Fact]
+    public void Parse_RecordedErratumArticle_ItsOwnDoi_ItsReverseLinkIsNoNotice()
+    {
+        var xml = File.ReadAllBytes(Path.Combine(TestPaths.RepoRoot, "samples", "refresh", "pubmed", "efetch_id_41702315.xml"));
+
+        var notice = Assert.Single(PubMedNotices.Parse(xml));
+
+        Assert.Equal(("41702315", "10.3390/cancers18040611", false), (notice.Pmid, notice.Doi, notice.MarkedRetracted));
+        Assert.Empty(notice.Notices);
+    }
+
+    [Fact]
+    public void Parse_OwnDoi_FromTheIdListFirst_ElseTheElectronicLocation_ElseNone()
+    {
+        var xml = Encoding.UTF8.GetBytes("""
+            <PubmedArticleSet>
+            <PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ELocationID EIdType="doi">10.1/Located</ELocationID></Article></MedlineCitation>
+              <PubmedData><ArticleIdList><ArticleId IdType="pubmed">1</ArticleId><ArticleId IdType="doi"> 10.1/LISTED </ArticleId></ArticleIdList></PubmedData></PubmedArticle>
+            <PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ELocationID EIdType="pii">7</ELocationID><ELocationID EIdType="doi">10.1/Located</ELocationID></Article></MedlineCitation></PubmedArticle>
+            <PubmedArticle><MedlineCitation><PMID>3</PMID><Article><ELocationID EIdType="pii">7</ELocationID></Article></MedlineCitation></PubmedArticle>
+            </PubmedArticleSet>
+            """);
+
+        Assert.Equal(["10.1/listed", "10.1/located", null], PubMedNotices.Parse(xml).Select(a => a.Doi));
     }
 
     [Fact]
