@@ -78,13 +78,19 @@ public sealed record RecordBatch(IReadOnlyList<string> RecordKeys)
 public static class RecordQueues
 {
     /// <summary>Queues <paramref name="recordKeys"/> (each once) in messages of up to <see cref="RecordBatch.MaxKeys"/> for the stage that
-    /// drains <paramref name="queue"/>; returns how many messages were sent.</summary>
+    /// drains <paramref name="queue"/>, the keys of one Records partition together; returns how many messages were sent.</summary>
     public static async Task<int> EnqueueManyAsync(this WorkQueues queues, QueueClient queue, IEnumerable<string> recordKeys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(recordKeys);
         var sent = 0;
-        foreach (var chunk in recordKeys.Distinct(StringComparer.Ordinal).Chunk(RecordBatch.MaxKeys))
+        // A stage reads its batch with a query per partition and 12 row keys (TableRows.GetManyAsync): 100 keys spread over a source's
+        // 4 buckets took 12 queries, 100 of one bucket take 9. Sorted as the queries take them; the order of records in a stage
+        // means nothing else.
+        var ordered = recordKeys.Distinct(StringComparer.Ordinal)
+            .OrderBy(k => k.IndexOf(':', StringComparison.Ordinal) > 0 ? RecordPartitions.Of(k).Partition : "", StringComparer.Ordinal)
+            .ThenBy(k => k, StringComparer.Ordinal);
+        foreach (var chunk in ordered.Chunk(RecordBatch.MaxKeys))
         {
             await queues.SendAsync(queue, new RecordBatch(chunk).ToJson(), ct);
             sent++;

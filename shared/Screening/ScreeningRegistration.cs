@@ -16,6 +16,8 @@ public static class ScreeningRegistration
             .Validate(o => o.HighThreshold is > 0 and < 1, "Setting Screening:HighThreshold must be between 0 and 1.")
             .ValidateOnStart();
         services.AddSingleton<ScreeningStore>();
+        services.AddSingleton<Storage.IStorageUpgrade, RulesLayoutUpgrade>();
+        services.AddSingleton<Storage.IStorageUpgrade, QueueLayoutUpgrade>();
         services.AddTransient<ScreeningService>();
         services.AddTransient<RankingService>();
         services.AddTransient<StoppingService>();

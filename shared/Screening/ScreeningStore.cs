@@ -20,9 +20,9 @@ public sealed record DecisionSnapshot(string RecordKey, IReadOnlyList<(ReviewerD
 
 /// <summary>
 /// Screening decisions: the Screening table holds one partition per record (one row per person's decision; row "decisions", the
-/// stamp every decision write changes in the same transaction) and one partition per source for the rule decisions
-/// ("rules|source", row the record's id), the ScreeningQueue table one row per record
-/// that passed the rules. Decisions are rows of their own, so two people deciding at once never write the same row; the
+/// stamp every decision write changes in the same transaction) and the rule decisions of a source spread over
+/// <see cref="RuleBuckets"/> partitions ("rules|source|bb", row the record's id), the ScreeningQueue table one row per record
+/// that passed the rules, spread over <see cref="QueueBuckets"/> partitions ("queue|bb", row the record key). Decisions are rows of their own, so two people deciding at once never write the same row; the
 /// stamp makes "how many have decided" part of the write; the queue row is recomputed from them under ETag concurrency.
 /// </summary>
 public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
@@ -30,7 +30,26 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
     private TableClient Table => storage.Table(storage.Names.ScreeningTable);
     private TableClient Queue => storage.Table(storage.Names.ScreeningQueueTable);
     private const string RulesRow = "rules";
-    private const string QueuePartition = "queue";
+
+    /// <summary>The people's queue's partition before buckets; <see cref="QueueLayoutUpgrade"/> moves its rows.</summary>
+    internal const string QueuePartition = "queue";
+    // Every queue bucket sorts in [QueuePartitionStart, QueuePartitionEnd): "queue|" up to the character after '|'.
+    private const string QueuePartitionStart = "queue|";
+    private const string QueuePartitionEnd = "queue}";
+
+    /// <summary>Buckets of the people's queue. A row per study that passed the rules (28,568 at 50,000 records): in one partition,
+    /// Azurite checked every row a batch added against all of them; more buckets mean more transactions a batch (one per bucket
+    /// it touches), so 8 (docs/storage-path.md, "Screening at 50,000").</summary>
+    // Stored rows are found by it: never change it on a deployed table (the layout upgrades move only rows stored before buckets).
+    public const int QueueBuckets = 8;
+
+    /// <summary>Buckets of a source's rule decisions (PubMed's 15,700 at 50,000 records): a batch of a source's records is one
+    /// transaction per bucket it touches.</summary>
+    // Stored rows are found by it: never change it on a deployed table.
+    public const int RuleBuckets = 4;
+
+    /// <summary>The partition of a record's row in the people's queue.</summary>
+    internal static string QueuePartitionOf(string recordKey) => PartitionBuckets.Partition(QueuePartition, recordKey, QueueBuckets);
 
     /// <summary>How old the queue that the next record is chosen from may be: a record another process queues shows up within this.</summary>
     public static readonly TimeSpan RecentQueueAge = TimeSpan.FromSeconds(30);
@@ -42,19 +61,24 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
     private bool _viewIncomplete;
     private long _writes;
 
-    // Rule decisions are kept one partition per source ("rules|pubmed"), row key the record's id, so that a batch of a source's
+    // Rule decisions are kept in a source's buckets ("rules|pubmed|02"), row key the record's id, so that a batch of a source's
     // records is decided in entity-group transactions. Deployments from before kept them in the record's own partition (row
-    // "rules"): those rows are still read, and a record screened again is written the new way, which then wins.
-    private const string RulesPartitionPrefix = "rules|";
+    // "rules"): those rows are still read, and a record screened again is written the new way, which then wins. Those of the
+    // layout before buckets ("rules|pubmed") are moved by RulesLayoutUpgrade when a host starts.
+    internal const string RulesPartitionPrefix = "rules|";
     // The character after '|': every rules partition sorts in [RulesPartitionPrefix, RulesPartitionEnd).
-    private const string RulesPartitionEnd = "rules}";
+    internal const string RulesPartitionEnd = "rules}";
 
     private static (string Partition, string Row) RuleRowOf(string recordKey)
     {
         var i = recordKey.IndexOf(':', StringComparison.Ordinal);
         if (i <= 0) throw new ArgumentException($"'{recordKey}' is not a record key (source:id).", nameof(recordKey));
-        return (RulesPartitionPrefix + recordKey[..i], KeyEncoding.Encode(recordKey[(i + 1)..]));
+        var row = KeyEncoding.Encode(recordKey[(i + 1)..]);
+        return (RulesPartitionOf(RulesPartitionPrefix + recordKey[..i], row), row);
     }
+
+    /// <summary>The bucket of a rule decision's row in its source's partition before buckets (<c>rules|source</c>).</summary>
+    internal static string RulesPartitionOf(string sourcePartition, string row) => PartitionBuckets.Partition(sourcePartition, row, RuleBuckets);
 
     private static TableEntity RuleEntity(RuleDecision d)
     {
@@ -233,7 +257,7 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
     }
 
     // A record's row as it enters the people's queue: waiting, no reviewer yet.
-    private static TableEntity NewQueueRow(string recordKey, double probability, DateTimeOffset now) => new(QueuePartition, recordKey)
+    private static TableEntity NewQueueRow(string recordKey, double probability, DateTimeOffset now) => new(QueuePartitionOf(recordKey), recordKey)
     {
         ["Probability"] = probability,
         ["Reviewers"] = "",
@@ -244,14 +268,16 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
         ["EnqueuedAt"] = now,
     };
 
-    /// <summary>Puts records that passed the rules in the people's queue in entity-group transactions (one partition, 100 rows each);
+    /// <summary>Puts records that passed the rules in the people's queue in entity-group transactions (one per bucket and 100 rows);
     /// a record already there keeps its state, as with <see cref="EnqueueAsync"/>. A transaction refused because some of its rows
-    /// exist (a batch handled again, or another run at the same time) is sent again without them, after one query that finds them.</summary>
+    /// exist (a batch handled again, or another run at the same time) is sent again without them, after one query per
+    /// <see cref="TableRows.KeysPerQuery"/> of its keys finds them.</summary>
     public async Task EnqueueManyAsync(IReadOnlyList<string> recordKeys, double probability, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(recordKeys);
-        foreach (var chunk in recordKeys.Distinct(StringComparer.Ordinal).Chunk(100))
+        foreach (var chunk in recordKeys.Distinct(StringComparer.Ordinal).GroupBy(QueuePartitionOf, StringComparer.Ordinal).SelectMany(b => b.Chunk(100)))
         {
+            var partition = QueuePartitionOf(chunk[0]);
             var pending = chunk.ToList();
             while (pending.Count > 0)
             {
@@ -269,7 +295,7 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
                 }
                 catch (TableTransactionFailedException e) when (e.Status == 409)
                 {
-                    var there = await TableRows.GetManyAsync<TableEntity>(Queue, QueuePartition, pending, ["RowKey"], ct);
+                    var there = await TableRows.GetManyAsync<TableEntity>(Queue, partition, pending, ["RowKey"], ct);
                     var known = there.Select(x => x.RowKey).ToHashSet(StringComparer.Ordinal);
                     // A conflict without any of the rows there is not the one this handles.
                     if (known.Count == 0) throw;
@@ -281,16 +307,16 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
 
     public async Task<QueueEntry?> GetQueueEntryAsync(string recordKey, CancellationToken ct)
     {
-        var hit = await Queue.GetEntityIfExistsAsync<TableEntity>(QueuePartition, recordKey, cancellationToken: ct);
+        var hit = await Queue.GetEntityIfExistsAsync<TableEntity>(QueuePartitionOf(recordKey), recordKey, cancellationToken: ct);
         return hit.HasValue ? ToEntry(hit.Value!) : null;
     }
 
-    /// <summary>The queue's rows, all or those with one status.</summary>
+    /// <summary>The queue's rows, all or those with one status: one query over every bucket.</summary>
     public async Task<List<QueueEntry>> ListQueueAsync(ScreeningStatus? status, CancellationToken ct)
     {
         var filter = status is { } s
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {QueuePartition} and Status eq {s.ToString()}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {QueuePartition}");
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {QueuePartitionStart} and PartitionKey lt {QueuePartitionEnd} and Status eq {s.ToString()}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {QueuePartitionStart} and PartitionKey lt {QueuePartitionEnd}");
         var list = new List<QueueEntry>();
         await foreach (var e in Queue.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             list.Add(ToEntry(e));
@@ -363,7 +389,7 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
     /// <summary>Takes a record out of the people's queue (it was merged into another study); its decisions stay on record.</summary>
     public async Task RemoveFromQueueAsync(string recordKey, CancellationToken ct)
     {
-        try { await Queue.DeleteEntityAsync(QueuePartition, recordKey, ETag.All, ct); }
+        try { await Queue.DeleteEntityAsync(QueuePartitionOf(recordKey), recordKey, ETag.All, ct); }
         catch (RequestFailedException e) when (e.Status == 404) { }
         Changed(recordKey, _ => null);
     }
@@ -372,11 +398,11 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
     public async Task SetProbabilitiesAsync(IReadOnlyList<(string Key, double Probability)> updates, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(updates);
-        // One partition: batches of up to 100 operations, each one round trip.
-        foreach (var chunk in updates.Chunk(100))
+        // A transaction per bucket and up to 100 operations, each one round trip.
+        foreach (var chunk in updates.GroupBy(u => QueuePartitionOf(u.Key), StringComparer.Ordinal).SelectMany(b => b.Chunk(100)))
         {
             var actions = chunk.Select(u => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
-                new TableEntity(QueuePartition, u.Key) { ["Probability"] = u.Probability })).ToList();
+                new TableEntity(QueuePartitionOf(u.Key), u.Key) { ["Probability"] = u.Probability })).ToList();
             await Queue.SubmitTransactionAsync(actions, ct);
             // The merge changed each row's ETag, which the view cannot know: whoever updates a row reads it first anyway.
             foreach (var u in chunk) Changed(u.Key, q => q is null ? null : q with { Probability = u.Probability });
@@ -390,7 +416,7 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
             e.GetBoolean("Included"), e.GetString("Reason"), e.GetString("How") ?? "", e.GetBoolean("Audit") ?? false,
             e.GetBoolean("AutoExcluded") ?? false, e.GetDateTimeOffset("SettledAt"), e.GetDateTimeOffset("EnqueuedAt") ?? default, e.ETag);
 
-    private static TableEntity ToEntity(QueueEntry q) => new(QueuePartition, q.RecordKey)
+    private static TableEntity ToEntity(QueueEntry q) => new(QueuePartitionOf(q.RecordKey), q.RecordKey)
     {
         ["Probability"] = q.Probability,
         ["Reviewers"] = string.Join('\n', q.Reviewers),
@@ -403,4 +429,45 @@ public sealed class ScreeningStore(StorageClients storage, TimeProvider time)
         ["SettledAt"] = q.SettledAt,
         ["EnqueuedAt"] = q.EnqueuedAt,
     };
+}
+
+/// <summary>Moves rule decisions stored before buckets (Screening partitions <c>rules|source</c>) into their source's buckets: one
+/// query of the rules partitions, until done.</summary>
+public sealed class RulesLayoutUpgrade(StorageClients storage) : IStorageUpgrade
+{
+    /// <inheritdoc />
+    public string Name => "RulesBuckets";
+
+    /// <inheritdoc />
+    public Task<int> RunAsync(CancellationToken ct)
+    {
+        var table = storage.Table(storage.Names.ScreeningTable);
+        return PartitionBuckets.MoveAsync(table, OldRowsAsync(table, ct), row => ScreeningStore.RulesPartitionOf(row.PartitionKey, row.RowKey), ct);
+    }
+
+    // Sources are named by people (imports), so the old partitions are not a known list: every rules partition is read, and those
+    // with one separator ("rules|pubmed", not "rules|pubmed|02") are of the layout before buckets.
+    private static async IAsyncEnumerable<TableEntity> OldRowsAsync(TableClient table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {ScreeningStore.RulesPartitionPrefix} and PartitionKey lt {ScreeningStore.RulesPartitionEnd}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: PartitionBuckets.PageRows, cancellationToken: ct))
+            if (row.PartitionKey.IndexOf(PartitionBuckets.Separator, ScreeningStore.RulesPartitionPrefix.Length) < 0) yield return row;
+    }
+}
+
+/// <summary>Moves the people's queue stored before buckets (ScreeningQueue partition <c>queue</c>) into its buckets: one partition
+/// query, until done.</summary>
+public sealed class QueueLayoutUpgrade(StorageClients storage) : IStorageUpgrade
+{
+    /// <inheritdoc />
+    public string Name => "QueueBuckets";
+
+    /// <inheritdoc />
+    public Task<int> RunAsync(CancellationToken ct)
+    {
+        var table = storage.Table(storage.Names.ScreeningQueueTable);
+        var old = table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ScreeningStore.QueuePartition}"),
+            maxPerPage: PartitionBuckets.PageRows, cancellationToken: ct);
+        return PartitionBuckets.MoveAsync(table, old, row => ScreeningStore.QueuePartitionOf(row.RowKey), ct);
+    }
 }
