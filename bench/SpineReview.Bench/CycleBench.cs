@@ -56,6 +56,50 @@ public static class CycleBench
         }
     }
 
+    /// <summary>The process's memory sampled every 100 ms while a cycle runs, its highest value kept per stage: which stage holds the
+    /// peak. The working set is what the peak figure measures; the managed heap is what the code holds of it (the rest is the
+    /// runtime's, and memory the collector has not given back).</summary>
+    private sealed class MemorySampler : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private readonly Dictionary<string, (long WorkingSet, long Heap)> _peaks = new(StringComparer.Ordinal);
+        private string _stage = "start";
+
+        public MemorySampler() => _loop = Task.Run(LoopAsync);
+
+        public string Stage { set { lock (_peaks) _stage = value; } }
+
+        /// <summary>The highest working set and managed heap seen in a stage, in MiB.</summary>
+        public (long WorkingSet, long Heap) PeakOf(string stage)
+        {
+            lock (_peaks) return _peaks.TryGetValue(stage, out var p) ? (p.WorkingSet / 1048576, p.Heap / 1048576) : (0, 0);
+        }
+
+        private async Task LoopAsync()
+        {
+            using var process = Process.GetCurrentProcess();
+            while (!_stop.IsCancellationRequested)
+            {
+                process.Refresh();
+                var (workingSet, heap) = (process.WorkingSet64, GC.GetTotalMemory(false));
+                lock (_peaks)
+                {
+                    var p = _peaks.GetValueOrDefault(_stage);
+                    _peaks[_stage] = (Math.Max(p.WorkingSet, workingSet), Math.Max(p.Heap, heap));
+                }
+                try { await Task.Delay(100, _stop.Token); } catch (OperationCanceledException) { }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+        }
+    }
+
     /// <summary>The harvest the generated sources hand over: the first, then the update.</summary>
     private sealed class Harvests
     {
@@ -101,6 +145,12 @@ public static class CycleBench
             $"generated {records} records ({string.Join(", ", order.Where(harvest.BySource.ContainsKey).Select(s => $"{s} {harvest.BySource[s].Count}"))}), " +
             $"{harvest.DesignedDuplicates} made as copies; in memory the harvest's matching finds {expected} duplicates ({made.Elapsed.TotalSeconds:0.0} s)"));
 
+        // What the benchmark itself holds before any cycle runs (the generated harvest, its in-memory matching done): the cycle's
+        // figures below are beside this, not part of it.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        using (var self = Process.GetCurrentProcess())
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"before the cycle: managed heap {GC.GetTotalMemory(false) / 1048576} MiB (the generated harvest), working set {self.WorkingSet64 / 1048576} MiB, peak so far {self.PeakWorkingSet64 / 1048576} MiB"));
         var counter = new RequestCounter();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -179,12 +229,14 @@ public static class CycleBench
         var stage = "start";
         var (stageStart, stageRequests, lastLine, startRequests) = (TimeSpan.Zero, 0L, TimeSpan.Zero, counter.Total);
         var stages = new List<string>();
+        await using var memory = new MemorySampler();
         void EndStage()
         {
             if (stage == "start") return;
             var requests = counter.Total - stageRequests;
+            var (workingSet, heap) = memory.PeakOf(stage);
             stages.Add(string.Create(CultureInfo.InvariantCulture,
-                $"  {stage,-8} {(clock.Elapsed - stageStart).TotalSeconds,8:0.0} s  {requests,10} storage requests ({requests / (double)records:0.00} per record)"));
+                $"  {stage,-8} {(clock.Elapsed - stageStart).TotalSeconds,8:0.0} s  {requests,10} storage requests ({requests / (double)records:0.00} per record), peak working set {workingSet} MiB, managed heap {heap} MiB"));
         }
         var progress = new SyncProgress<string>(line =>
         {
@@ -193,6 +245,7 @@ public static class CycleBench
             {
                 EndStage();
                 (stage, stageStart, stageRequests) = (line[(end + 2)..colon], now, counter.Total);
+                memory.Stage = stage;
             }
             else if (now - lastLine < TimeSpan.FromSeconds(5)) return;
             lastLine = now;
