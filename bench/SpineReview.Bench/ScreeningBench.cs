@@ -130,9 +130,9 @@ internal static class ScreeningBench
         o.WriteLine($"{dataset}: {data.Count} records, {truth.Count(t => t)} included; {runs} runs each (seeds 1..{runs})");
         foreach (var spec in specs)
         {
-            var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
+            var features = spec.Vectorize([.. data.Select(d => (d.Title, (string?)d.Abstract))]);
             var scores = new SimulationScore[runs];
-            Parallel.For(0, runs, r => scores[r] = ScreeningSimulation.Score(ScreeningSimulation.Run(vectors, truth, spec.Create(tfidf.Dimension), 1 + r, spec), truth));
+            Parallel.For(0, runs, r => scores[r] = ScreeningSimulation.Score(ScreeningSimulation.Run(features.Vectors, truth, spec.Model(features), 1 + r, spec), truth));
             var m = ScreeningSimulation.Mean(scores);
             o.WriteLine(FormattableString.Invariant($"{spec.Name,-64} WSS@95 {m.Wss95:P1}  WSS@100 {m.Wss100:P1}  RRF@10 {m.Rrf10:P1}"));
         }
@@ -152,6 +152,29 @@ internal static class ScreeningBench
             [() => new LinearSvm(d, ModelSpec.SvmCost), () => new NaiveBayes(d, useBackground: true), () => new LogisticRegression(d, logOdds: true)],
             temperature, metric: metric, sharpen: sharpen));
 
+    private static ModelSpec Six(string name, FoldMetric metric, double temperature) =>
+        new(name, new TfIdfOptions(Bigrams: true, SublinearTf: true), true, 400, _ => throw new InvalidOperationException("read in views"))
+        {
+            Beside = [new FeatureView(ModelSpec.Baseline.Features, false), new FeatureView(ModelSpec.SvmPeer.Features, false)],
+            CreateInViews = d => new WeightedEnsemble(name,
+            [
+                () => new LinearSvm(d[0], ModelSpec.SvmCost), () => new NaiveBayes(d[0], useBackground: true), () => new LogisticRegression(d[0], logOdds: true),
+                () => new InView(new LinearSvm(d[2], ModelSpec.SvmCost), 1, false), () => new InView(new NaiveBayes(d[1]), 0, false),
+                () => new InView(new LogisticRegression(d[1], logOdds: true), 0, false),
+            ], temperature, metric: metric, sharpen: true),
+        };
+
+    private static ModelSpec BesideSvmPeer(string name, FoldMetric metric) =>
+        new(name, new TfIdfOptions(Bigrams: true, SublinearTf: true), true, 400, _ => throw new InvalidOperationException("read in views"))
+        {
+            Beside = [new FeatureView(ModelSpec.SvmPeer.Features, false)],
+            CreateInViews = d => new WeightedEnsemble(name,
+            [
+                () => new LinearSvm(d[0], ModelSpec.SvmCost), () => new NaiveBayes(d[0], useBackground: true), () => new LogisticRegression(d[0], logOdds: true),
+                () => new InView(new LinearSvm(d[1], ModelSpec.SvmCost), 0, false),
+            ], metric: metric, sharpen: true),
+        };
+
     /// <summary>
     /// The project's weighted ensemble on one set, one run: each member's out-of-fold AUC and weight at every weighing,
     /// and the WSS@95 of the run, to see whether the weights follow the learner that ranks this review best.
@@ -166,8 +189,9 @@ internal static class ScreeningBench
             Console.Error.WriteLine($"screening-weights: no candidate '{id}'; the candidates: {string.Join(", ", Candidates().Select(c => c.Id))}");
             return 2;
         }
-        var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
-        if (spec.Create(tfidf.Dimension) is not WeightedEnsemble model)
+        var features = spec.Vectorize([.. data.Select(d => (d.Title, (string?)d.Abstract))]);
+        var vectors = features.Vectors;
+        if (spec.Model(features) is not WeightedEnsemble model)
         {
             Console.Error.WriteLine($"screening-weights: '{id}' is not a weighted ensemble, so it has no weights to show; choose one of the w3… candidates");
             return 2;
@@ -190,7 +214,7 @@ internal static class ScreeningBench
             var now = string.Join(" ", inner.OutOfFoldScores.Select((a, m) => FormattableString.Invariant($"{a:0.000}/{inner.Weights[m]:0.00}")));
             if (now == last) return;
             last = now;
-            o.WriteLine(FormattableString.Invariant($"{labels.Count} labels, {labels.Count(l => l)} included: svm nb lr (out-of-fold score/weight) {now}"));
+            o.WriteLine(FormattableString.Invariant($"{labels.Count} labels, {labels.Count(l => l)} included: learners (out-of-fold score/weight, in the order of the candidate) {now}"));
         }
 
         public double Score(SparseVector vector) => inner.Score(vector);
@@ -255,6 +279,17 @@ internal static class ScreeningBench
             ("lr-bi", new("logistic, bigrams, title once, none presumed", bigrams, false, 0, d => new LogisticRegression(d))),
             ("lr-uni-t2", new("logistic, words, title twice, none presumed", new TfIdfOptions(Bigrams: false, SublinearTf: false), true, 0, d => new LogisticRegression(d))),
             ("lr-uni-bg", new("logistic, words, title once, presumed exclusions", new TfIdfOptions(Bigrams: false, SublinearTf: false), false, 400, d => new LogisticRegression(d))),
+            // Session 8: the project's three beside the three peers exactly as the peers read records (title once, words or
+            // words and bigrams, nothing presumed), all six weighted out of fold; and weighing by average precision.
+            ("w6", Six("six: the project's three and the peers' three, weighted by AUC (T 0.02 sharpening)", FoldMetric.Auc, 0.02)),
+            ("w6ap", Six("six: the project's three and the peers' three, weighted by average precision (T 0.05 sharpening)", FoldMetric.AveragePrecision, 0.05)),
+            ("w3ap-s", Members("out-of-fold weighted by average precision (T 0.05 sharpening)", bigrams, FoldMetric.AveragePrecision, 0.05, true)),
+            ("w3ap-s2", Members("out-of-fold weighted by average precision (T 0.02 sharpening)", bigrams, FoldMetric.AveragePrecision, 0.02, true)),
+            ("w4s", BesideSvmPeer("four: the project's three and the SVM peer as it reads records, weighted by AUC (T 0.02 sharpening)", FoldMetric.Auc)),
+            ("w4s-ap", BesideSvmPeer("four: the project's three and the SVM peer as it reads records, weighted by average precision (T 0.02 sharpening)", FoldMetric.AveragePrecision)),
+            ("w3nobg-s", new("out-of-fold weighted (T 0.02 sharpening), SVM and logistic on people's labels only", bigrams, true, 400, d => new WeightedEnsemble("w3nobg-s",
+                [() => new LabelsOnly(new LinearSvm(d, ModelSpec.SvmCost)), () => new NaiveBayes(d, useBackground: true), () => new LabelsOnly(new LogisticRegression(d, logOdds: true))],
+                sharpen: true))),
         ];
     }
 }

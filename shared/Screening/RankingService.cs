@@ -59,7 +59,7 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
         var rulePassed = rules.Where(d => !d.Excluded).Select(d => d.RecordKey).ToHashSet(StringComparer.Ordinal);
         var inQueue = queue.ToDictionary(q => q.RecordKey, StringComparer.Ordinal);
         var inputs = new List<RankInput>(queue.Count);
-        var excludedTexts = new List<string>();
+        var excludedTexts = new List<(string Title, string? Abstract)>();
         await foreach (var r in records.ListAsync(ct))
         {
             if (r.DuplicateOf is not null)
@@ -83,7 +83,7 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
                 inputs.Add(new RankInput(r.Key, r.Record.Title, r.Record.Abstract, label, label == false ? q.Reason : null));
             }
             else if (ruleExcluded.Contains(r.Key) && excludedTexts.Count < 2000)
-                excludedTexts.Add(ModelSpec.Project.Text(r.Record.Title, r.Record.Abstract));
+                excludedTexts.Add((r.Record.Title, r.Record.Abstract));
         }
         var fingerprint = Fingerprint(inQueue.Values);
         var read = clock.Elapsed.TotalSeconds;

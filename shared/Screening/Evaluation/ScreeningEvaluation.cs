@@ -25,13 +25,13 @@ public static class ScreeningEvaluation
 
     private static ModelFigures Simulate(ModelSpec spec, IReadOnlyList<LabelledRecord> data, List<bool> truth, int runs, int seed, IProgress<string>? progress)
     {
-        var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
+        var features = spec.Vectorize([.. data.Select(d => (d.Title, (string?)d.Abstract))]);
         var scores = new SimulationScore[runs];
         var done = 0;
         Parallel.For(0, runs, r =>
         {
             // Run r uses seed + r for both models: the same starting records, so the two are compared pair by pair.
-            var order = ScreeningSimulation.Run(vectors, truth, spec.Create(tfidf.Dimension), seed + r, spec);
+            var order = ScreeningSimulation.Run(features.Vectors, truth, spec.Model(features), seed + r, spec);
             scores[r] = ScreeningSimulation.Score(order, truth);
             var n = Interlocked.Increment(ref done);
             progress?.Report(FormattableString.Invariant($"{spec.Name}: run {n}/{runs} WSS@95 {scores[r].Wss95:0.000}"));

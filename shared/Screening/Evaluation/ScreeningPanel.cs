@@ -117,9 +117,9 @@ public static class ScreeningPanel
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
         var truth = data.Select(d => d.Included).ToList();
-        var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
+        var features = spec.Vectorize([.. data.Select(d => (d.Title, (string?)d.Abstract))]);
         var scores = new SimulationScore[runs];
-        Parallel.For(0, runs, r => scores[r] = ScreeningSimulation.Score(ScreeningSimulation.Run(vectors, truth, spec.Create(tfidf.Dimension), seed + r, spec), truth));
+        Parallel.For(0, runs, r => scores[r] = ScreeningSimulation.Score(ScreeningSimulation.Run(features.Vectors, truth, spec.Model(features), seed + r, spec), truth));
         var mean = ScreeningSimulation.Mean(scores);
         return new PanelFigures(id, spec.Name, Math.Round(mean.Wss95, 4), Math.Round(mean.Wss100, 4), Math.Round(mean.Rrf10, 4), Math.Round(mean.ScreenedAt95, 1));
     }

@@ -37,14 +37,15 @@ public static class StoppingSimulation
     public static int SwitchAfter(int records) => Math.Max(20, (int)Math.Ceiling(0.05 * records));
 
     /// <summary>One run on one set.</summary>
-    public static StoppingRun Run(IReadOnlyList<LabelledRecord> data, IReadOnlyList<SparseVector> vectors, int dimension, ModelSpec spec, int seed, double target, double confidence)
+    public static StoppingRun Run(IReadOnlyList<LabelledRecord> data, SpecFeatures features, ModelSpec spec, int seed, double target, double confidence)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(spec);
         var truth = data.Select(d => d.Included).ToList();
         var streak = SwitchAfter(truth.Count);
         bool Dry(IReadOnlyList<bool> labels) => labels.Count >= streak + 2 && !labels.Skip(labels.Count - streak).Contains(true);
-        var order = ScreeningSimulation.Run(vectors, truth, spec.Create(dimension), seed, spec, Dry, out var seeds);
+        var order = ScreeningSimulation.Run(features.Vectors, truth, spec.Model(features), seed, spec, Dry, out var seeds);
         var screened = new HashSet<int>(order) { seeds.Included, seeds.Excluded };
         var total = truth.Count(t => t);
         var found = screened.Count(i => truth[i]);
@@ -99,9 +100,9 @@ public static class StoppingSimulation
                 progress?.Report($"[{s + 1}/{sets.Count}] {sets[s].Name}: skipped: {reason}");
                 continue;
             }
-            var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
+            var features = spec.Vectorize([.. data.Select(d => (d.Title, (string?)d.Abstract))]);
             var results = new StoppingRun[runs];
-            Parallel.For(0, runs, r => results[r] = Run(data, vectors, tfidf.Dimension, spec, seed + r, target, confidence));
+            Parallel.For(0, runs, r => results[r] = Run(data, features, spec, seed + r, target, confidence));
             all.AddRange(results);
             var row = Figures(sets[s].Name, data.Count, data.Count(d => d.Included), results, target);
             rows.Add(row);

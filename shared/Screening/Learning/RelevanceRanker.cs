@@ -35,10 +35,11 @@ public static class RelevanceRanker
         "segmentation, classification and grading for diagnosis, clinical decision support, assessment and outcome prediction of " +
         "degenerative disease, deformity, scoliosis, fracture, tumour and osteoporosis in patients.";
 
-    public static RankResult Rank(IReadOnlyList<RankInput> records, IReadOnlyList<string> ruleExcludedTexts, RankOptions options, ModelSpec? spec = null)
+    /// <param name="ruleExcluded">Titles and abstracts of records the rules excluded: the exclusions of a cold start.</param>
+    public static RankResult Rank(IReadOnlyList<RankInput> records, IReadOnlyList<(string Title, string? Abstract)> ruleExcluded, RankOptions options, ModelSpec? spec = null)
     {
         ArgumentNullException.ThrowIfNull(records);
-        ArgumentNullException.ThrowIfNull(ruleExcludedTexts);
+        ArgumentNullException.ThrowIfNull(ruleExcluded);
         ArgumentNullException.ThrowIfNull(options);
         spec ??= ModelSpec.Project;
         var includes = records.Count(r => r.Included == true);
@@ -47,11 +48,13 @@ public static class RelevanceRanker
         var coldExclude = exclusions == 0;
 
         // Texts: the records, then the cold-start stand-ins.
-        var texts = records.Select(r => spec.Text(r.Title, r.Abstract)).ToList();
-        if (coldInclude) texts.Add(ProtocolText);
+        var texts = records.Select(r => (r.Title, r.Abstract)).ToList();
+        // The criteria are no study's title: read as an abstract alone, in every view.
+        if (coldInclude) texts.Add(("", ProtocolText));
         var ruleStart = texts.Count;
-        if (coldExclude) texts.AddRange(ruleExcludedTexts.Take(2000));
-        var (tfidf, vectors) = TfIdf.FitTransform(texts, spec.Features);
+        if (coldExclude) texts.AddRange(ruleExcluded.Take(2000));
+        var features = spec.Vectorize(texts);
+        var (tfidf, vectors) = (features.Words, features.Vectors);
 
         var trainX = new List<SparseVector>();
         var trainY = new List<bool>();
@@ -64,7 +67,7 @@ public static class RelevanceRanker
         var random = new Random(options.Seed);
         IReadOnlyList<SparseVector> Background() => spec.Background(unsettled, random).Select(i => vectors[i]).ToList();
 
-        var model = spec.Create(tfidf.Dimension);
+        var model = spec.Model(features);
         var canTrain = trainY.Contains(true) && trainY.Contains(false);
         if (canTrain) model.Fit(trainX, trainY, Background());
 
@@ -73,7 +76,7 @@ public static class RelevanceRanker
         double? low = null;
         if (includes >= 5 && exclusions >= 5)
         {
-            var oof = OutOfFold(spec, model, tfidf.Dimension, trainX.Take(includes + exclusions).ToList(), trainY.Take(includes + exclusions).ToList(), Background, options.Seed);
+            var oof = OutOfFold(spec, model, features.Dimensions, trainX.Take(includes + exclusions).ToList(), trainY.Take(includes + exclusions).ToList(), Background, options.Seed);
             platt = Platt(oof, trainY.Take(includes + exclusions).ToList());
             if (includes >= options.MinIncludesForThreshold)
             {
@@ -119,7 +122,7 @@ public static class RelevanceRanker
     private static string? NearestReason(SparseVector v, List<(string Reason, double[] Centroid)> centroids) =>
         centroids.Count == 0 ? null : centroids.MaxBy(c => v.Dot(c.Centroid)).Reason;
 
-    private static List<double> OutOfFold(ModelSpec spec, IRelevanceModel fitted, int dimension, List<SparseVector> x, List<bool> y, Func<IReadOnlyList<SparseVector>> background, int seed)
+    private static List<double> OutOfFold(ModelSpec spec, IRelevanceModel fitted, IReadOnlyList<int> dimensions, List<SparseVector> x, List<bool> y, Func<IReadOnlyList<SparseVector>> background, int seed)
     {
         const int folds = 5;
         var order = Enumerable.Range(0, x.Count).ToArray();
@@ -134,7 +137,7 @@ public static class RelevanceRanker
             var tx = new List<SparseVector>();
             var ty = new List<bool>();
             for (var i = 0; i < x.Count; i++) if (fold[i] != f) { tx.Add(x[i]); ty.Add(y[i]); }
-            var m = spec.Create(dimension);
+            var m = spec.Model(dimensions);
             // A weighted ensemble's folds keep the weights weighed on all the labels: weighing again inside each fold
             // would cost five more rounds of out-of-fold fits, for calibration only.
             if (m is WeightedEnsemble w && fitted is WeightedEnsemble weighed) w.HoldWeights(weighed.Weights);

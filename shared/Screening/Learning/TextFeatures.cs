@@ -8,6 +8,9 @@ public readonly record struct SparseVector(int[] Indices, float[] Values)
 {
     public static SparseVector Empty { get; } = new([], []);
 
+    /// <summary>The same record read in a spec's further views (<see cref="ModelSpec.Beside"/>), in their order; empty when it has none.</summary>
+    public IReadOnlyList<SparseVector> Beside { get; init; } = [];
+
     /// <summary>Dot product with a dense weight vector.</summary>
     public double Dot(ReadOnlySpan<double> weights)
     {

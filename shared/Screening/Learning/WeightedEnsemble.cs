@@ -87,7 +87,7 @@ public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceM
         var fold = new int[x.Count];
         int fi = 0, fe = 0;
         foreach (var i in order) fold[i] = y[i] ? fi++ % folds : fe++ % folds;
-        double concordant = 0, pairs = 0;
+        double concordant = 0, pairs = 0, precision = 0;
         var above = new List<double>();
         for (var f = 0; f < folds; f++)
         {
@@ -101,6 +101,7 @@ public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceM
             model.Fit(tx, ty, background);
             var inc = held.Where(i => y[i]).Select(i => model.Score(x[i])).ToList();
             var exc = held.Where(i => !y[i]).Select(i => model.Score(x[i])).Order().ToList();
+            if (metric == FoldMetric.AveragePrecision) precision += Auc.AveragePrecision(inc, exc) * inc.Count;
             foreach (var s in inc)
             {
                 var below = Auc.CountBelow(exc, s);
@@ -110,7 +111,12 @@ public sealed class WeightedEnsemble(string name, IReadOnlyList<Func<IRelevanceM
             }
         }
         if (pairs == 0) return 0.5;
-        return metric == FoldMetric.Auc ? concordant / pairs : Auc.LastInclusions(above);
+        return metric switch
+        {
+            FoldMetric.Auc => concordant / pairs,
+            FoldMetric.AveragePrecision => precision / above.Count,
+            _ => Auc.LastInclusions(above),
+        };
     }
 }
 
@@ -126,6 +132,12 @@ public enum FoldMetric
     /// those are the ones screening reads the whole ranking to find.
     /// </summary>
     LastInclusions,
+
+    /// <summary>
+    /// Average precision within each fold (<see cref="Auc.AveragePrecision"/>), the folds weighed by their held-out
+    /// inclusions: like screening itself it counts the exclusions read before each inclusion, the top most of all.
+    /// </summary>
+    AveragePrecision,
 }
 
 /// <summary>Counting for the area under the ROC curve.</summary>
@@ -142,6 +154,26 @@ public static class Auc
         if (exclusionsAbove.Count == 0) return 0.5;
         var worse = exclusionsAbove.OrderDescending().Take((exclusionsAbove.Count + 1) / 2).ToList();
         return 1 - worse.Average();
+    }
+
+    /// <summary>
+    /// The mean, over the inclusions, of the share of inclusions among the records ranked at or above each (by score,
+    /// inclusions and exclusions alike; an exclusion tied with an inclusion counts as half above it).
+    /// </summary>
+    /// <param name="exclusionsSorted">The exclusions' scores, ascending.</param>
+    public static double AveragePrecision(IReadOnlyList<double> inclusions, IReadOnlyList<double> exclusionsSorted)
+    {
+        ArgumentNullException.ThrowIfNull(inclusions);
+        ArgumentNullException.ThrowIfNull(exclusionsSorted);
+        if (inclusions.Count == 0) return 0;
+        var sum = 0.0;
+        var order = inclusions.OrderDescending().ToList();
+        for (var k = 0; k < order.Count; k++)
+        {
+            var excAbove = exclusionsSorted.Count - CountBelow(exclusionsSorted, order[k]);
+            sum += (k + 1) / (k + 1 + excAbove);
+        }
+        return sum / order.Count;
     }
 
     /// <summary>Scores in <paramref name="sorted"/> (ascending) below <paramref name="score"/>, ties counted as half.</summary>

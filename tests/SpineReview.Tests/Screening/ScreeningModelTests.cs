@@ -76,7 +76,7 @@ public class ScreeningModelTests
         var result = RelevanceRanker.Rank(
             [R("a", "Hip fracture outcomes after surgery: a registry study"), R("b", "Deep learning segmentation of lumbar vertebrae on CT"),
              R("c", "Nurse staffing and patient falls")],
-            ["Breast cancer screening with mammography", "Statin use and cholesterol"], new RankOptions());
+            [("Breast cancer screening with mammography", null), ("Statin use and cholesterol", null)], new RankOptions());
         Assert.True(result.ColdStart);
         Assert.Equal("b", result.Ranked[0].Key);
         Assert.False(result.Calibrated);

@@ -139,9 +139,9 @@ public sealed class ScreeningPanelTests : IDisposable
     {
         var data = ScreeningDataset.Read(TestPaths.Corpus("screening", "asreview_srd", "Cohen_2006_Antihistamines.csv"));
         var spec = ModelSpec.Project;
-        var (tfidf, vectors) = TfIdf.FitTransform(data.Select(d => spec.Text(d.Title, d.Abstract)).ToList(), spec.Features);
-        var run = StoppingSimulation.Run(data, vectors, tfidf.Dimension, spec, 1, 0.95, 0.95);
-        var again = StoppingSimulation.Run(data, vectors, tfidf.Dimension, spec, 1, 0.95, 0.95);
+        var features = spec.Vectorize([.. data.Select(d => (d.Title, (string?)d.Abstract))]);
+        var run = StoppingSimulation.Run(data, features, spec, 1, 0.95, 0.95);
+        var again = StoppingSimulation.Run(data, features, spec, 1, 0.95, 0.95);
         Assert.Equal(run, again);
         Assert.True(run.Sampled > 0, "the rule cannot stop before sampling");
         Assert.True(run.TrueRecall >= run.RecallAtSwitch);
