@@ -68,6 +68,16 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
         var run = new Run(await changes.ListAsync(ct));
         var asked = new List<SourceAsked>();
         var failed = new List<(string Source, SourceException Error)>();
+        // Notices an earlier version kept by their PubMed PMID are known by their DOI too, before Crossref, asked first, names them so.
+        if (on.Contains(SourceName.PubMed.Name))
+        {
+            try { await NameKeptByPmidAsync(run, studies, progress, ct); }
+            catch (SourceException e)
+            {
+                failed.Add((SourceName.PubMed.Name, e));
+                progress?.Report($"refresh: PubMed failed: {e.Message}");
+            }
+        }
         // A source that fails does not keep the others from being asked: what they find is kept and told, then the run fails
         // naming the source, and the next run asks it again.
         async Task AskAsync(string source, Func<Task<SourceAsked>> ask)
@@ -129,7 +139,8 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
                     // either by the study and the kind (two such notices of different kinds, or one beside the publication type,
                     // never share a name).
                     var byPmid = n.Pmid is { } p ? $"pmid:{p}" : null;
-                    var doi = n.Doi ?? (n.Pmid is { } q && noticeDois.TryGetValue(q, out var found) ? found : null);
+                    // A notice's article found with the study's own DOI (an electronic location copied from it) names nothing new.
+                    var doi = n.Doi ?? (n.Pmid is { } q && noticeDois.TryGetValue(q, out var found) && !string.Equals(found, s.Doi, StringComparison.OrdinalIgnoreCase) ? found : null);
                     var notice = doi ?? byPmid ?? $"pmid:{s.Pmid}#{n.Kind}";
                     await KeepAsync(run, s, SourceName.PubMed.Name, n.Kind, notice, null, SourceName.PubMed.Name, namesNotice: doi is not null || byPmid is not null, progress, ct,
                         keptAs: doi is not null ? byPmid : null);
@@ -142,6 +153,21 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
             if (withPmid.Count > size) progress?.Report($"refresh: PubMed: {done} of {withPmid.Count} asked");
         }
         return new SourceAsked(SourceName.PubMed.Name, withPmid.Count, studies.Count - withPmid.Count);
+    }
+
+    // Notices kept as "pmid:N" (by an earlier version, or when PubMed had no DOI for them): their DOI, looked up as for new ones,
+    // names the same notice in this run, so that Crossref's name for it is not kept a second time.
+    private async Task NameKeptByPmidAsync(Run run, List<Study> studies, IProgress<string>? progress, CancellationToken ct)
+    {
+        var asked = studies.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        var kept = run.Kept.Where(c => asked.Contains(c.RecordKey) && c.Doi.StartsWith("pmid:", StringComparison.Ordinal) && IsPmid(c.Doi[5..])).ToList();
+        if (kept.Count == 0) return;
+        var pmids = kept.Select(c => new PubMedNotice(c.Kind, c.Doi[5..], null)).ToList();
+        var dois = await NoticeDoisAsync([new PubMedArticleNotices("", pmids, false)], Math.Clamp(pubmedOptions.Value.BatchSize, 1, PubMedIdsPerRequest), progress, ct);
+        var own = studies.ToDictionary(s => s.Key, s => s.Doi, StringComparer.Ordinal);
+        foreach (var c in kept)
+            if (dois.TryGetValue(c.Doi[5..], out var doi) && !string.Equals(doi, own[c.RecordKey], StringComparison.OrdinalIgnoreCase))
+                run.Notices.Add(Run.Name(c.RecordKey, doi, c.Retracts));
     }
 
     private static Dictionary<string, PubMedArticleNotices> ByPmid(IEnumerable<PubMedArticleNotices> articles) =>
@@ -204,7 +230,11 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
         if (retracts && run.Retracted.Add(s.Key)) await MarkRetractedAsync(s.Key, ct);
         // The same notice is one change whatever kind a source gives it, except that a retraction is never lost behind another kind.
         // keptAs: the name an earlier version kept the same notice under (a PubMed notice by its PMID, before its DOI was looked up).
-        if (keptAs is not null && run.Notices.Contains(Run.Name(s.Key, keptAs, retracts))) return;
+        if (keptAs is not null && run.Notices.Contains(Run.Name(s.Key, keptAs, retracts)))
+        {
+            run.Notices.Add(Run.Name(s.Key, notice, retracts));
+            return;
+        }
         if (!run.Notices.Add(Run.Name(s.Key, notice, retracts))) return;
         if (retracts && !namesNotice && run.RetractionKept.Contains(s.Key)) return;
         if (retracts) run.RetractionKept.Add(s.Key);
@@ -224,6 +254,7 @@ public sealed class RecordRefresher(CrossrefClient crossref, PubMedClient pubmed
     private sealed class Run(IReadOnlyList<RecordChange> kept)
     {
         public static string Name(string key, string notice, bool retracts) => $"{key}|{notice}|{(retracts ? "retracts" : "")}";
+        public IReadOnlyList<RecordChange> Kept { get; } = kept;
         public HashSet<string> Notices { get; } = kept.Select(c => Name(c.RecordKey, c.Doi, c.Retracts)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> RetractionKept { get; } = kept.Where(c => c.Retracts).Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal);
         public SortedSet<string> Retracted { get; } = new(StringComparer.Ordinal);

@@ -26,7 +26,7 @@ public sealed record ModelSummary(int Version, DateTimeOffset TrainedAt, string 
 public sealed class RankingService(StorageClients storage, RecordStore records, ScreeningStore store, IOptions<ScreeningOptions> options,
     TimeProvider time, ILogger<RankingService> log)
 {
-    private const string LatestBlob = "screening/latest.json";
+    internal const string LatestBlob = "screening/latest.json";
     private ScreeningOptions Options => options.Value;
 
     /// <summary>The latest training's summary, or null before the first.</summary>
@@ -51,7 +51,10 @@ public sealed class RankingService(StorageClients storage, RecordStore records, 
         var latest = await LatestAsync(ct);
         // Whether anything changed is decided on the queue as recently read (this is asked before every next record); a
         // training reads it whole.
-        if (!force && latest is not null && latest.LabelsFingerprint == Fingerprint(await store.ListQueueRecentAsync(ScreeningStore.RecentQueueAge, ct))) return latest;
+        // A model of another version (a deployment that changed ModelSpec.Project) is trained again even on the same labels, so the
+        // queue's order, the report and the summary say what this version ranks with.
+        if (!force && latest is not null && latest.Model == ModelSpec.Project.Name
+            && latest.LabelsFingerprint == Fingerprint(await store.ListQueueRecentAsync(ScreeningStore.RecentQueueAge, ct))) return latest;
         var queue = await store.ListQueueAsync(null, ct);
 
         var rules = await store.ListRuleDecisionsAsync(ct);

@@ -164,11 +164,18 @@ public static class PartitionBuckets
         // Deleted since the 409 (by the code, meanwhile): the old row stays for the next pass.
         if (!there.HasValue || there.Value is not { } bucket) return false;
         if (SameContent(row, bucket)) return true;
+        // Read after the bucket's row: is the old row still there, as this mover read it? If another mover has copied and deleted
+        // it since this page was read, that mover may have finished and its host may be serving, so the bucket's row may hold a
+        // person's later decision: it is left alone. If the old row changed since the page was read, the next pass decides with
+        // what it holds now.
+        var old = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: ct);
+        if (!old.HasValue || old.Value is not { } current || current.ETag != row.ETag) return false;
         try
         {
-            // The old row holds the later state: no process of this version writes a bucket's row before its own start has moved
-            // every row (it serves only after a pass that found none), so a bucket row that differs is this mover's copy of an
-            // earlier read, and the old row was written since by a process of the earlier version.
+            // The old row, unchanged, still holds the later state. While it is there no start has finished the move, so no process
+            // of this version has written the bucket's row since it was read above (a host serves only after a pass that found no
+            // old row), and the replace, conditional on what was read, fails if anything wrote it since: the bucket row that
+            // differs is an earlier copy, and the old row was written since by a process of the earlier version.
             await table.UpdateEntityAsync(Copy(row, partition), bucket.ETag, TableUpdateMode.Replace, ct);
             return true;
         }

@@ -311,7 +311,7 @@ public sealed class RefreshTests : IDisposable
     }
 
     [Fact]
-    public async Task Refresh_ErratumKeptByItsPmidByAnEarlierVersion_NowNamedByItsDoi_NotKeptAgain_ANoticePubMedHasNoDoiForKeepsItsPmid()
+    public async Task Refresh_ErratumKeptByItsPmidByAnEarlierVersion_NotKeptAgainByPubMedOrCrossref_ANoticePubMedHasNoDoiForKeepsItsPmid()
     {
         // An earlier version named a notice PubMed cites without a DOI by its PMID, and kept it so.
         await using var server = await SourceServer.StartAsync(_replay);
@@ -328,6 +328,15 @@ public sealed class RefreshTests : IDisposable
             var found = await pubmedOnly.Get<RecordRefresher>().RefreshAsync(null, default);
             Assert.Equal([("retraction", "10.3390/cancers18221977", "pubmed")], found.New.Select(c => (c.Kind, c.Doi, c.By!)));
             Assert.Equal(2, (await pubmedOnly.Get<RecordRefresher>().ListAsync(default)).Count);
+        }
+
+        // Crossref switched on now: it is asked first, and its correction is the erratum kept by its PMID (its retraction the one
+        // PubMed named): nothing new.
+        await using (var both = TestHost.Create(settings: Settings(server, crossref: true, pubmed: true, openAlex: false), prefix: prefix, cleanup: false))
+        {
+            var found = await both.Get<RecordRefresher>().RefreshAsync(null, default);
+            Assert.Empty(found.New);
+            Assert.DoesNotContain(await both.Get<RecordRefresher>().ListAsync(default), c => c.Doi == "10.3390/cancers18040611");
         }
 
         // A notice whose own article PubMed does not return (or returns without a DOI) keeps its PMID as its name, as before.

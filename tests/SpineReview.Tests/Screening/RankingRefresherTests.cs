@@ -1,9 +1,12 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpineReview.Dedup;
 using SpineReview.Records;
 using SpineReview.Screening;
+using SpineReview.Screening.Learning;
 using SpineReview.Screening.People;
+using SpineReview.Storage;
 using SpineReview.Tests.Support;
 using Xunit;
 
@@ -31,6 +34,26 @@ public class RankingRefresherTests
             keys.Add(r.Key);
         }
         return keys;
+    }
+
+    [Fact]
+    public async Task Rank_SameLabelsButTheLatestTrainedByAnotherVersionsModel_TrainsAgainWithThisVersions()
+    {
+        await using var host = TestHost.Create();
+        await SeedAsync(host, 4);
+        var ranking = host.Get<RankingService>();
+        var first = await ranking.RankAsync(force: true, default);
+        Assert.Equal(ModelSpec.Project.Name, first.Model);
+        Assert.Equal(first.Version, (await ranking.RankAsync(force: false, default)).Version);
+
+        // The summary as an earlier version's model left it, on the same labels and queue.
+        var storage = host.Get<StorageClients>();
+        var blob = storage.Container(storage.Names.ModelsContainer).GetBlobClient(RankingService.LatestBlob);
+        await blob.UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(first with { Model = "an earlier version's model" }, ScreeningJson.Default.ModelSummary)), overwrite: true);
+
+        var again = await ranking.RankAsync(force: false, default);
+
+        Assert.Equal((first.Version + 1, ModelSpec.Project.Name), (again.Version, again.Model));
     }
 
     [Fact]

@@ -263,6 +263,80 @@ public class ScreeningBucketTests
         }
     }
 
+    [Fact]
+    public async Task QueueMove_SecondHostOnAStalePage_LeavesAPersonsLaterDecision()
+    {
+        var prefix = TestHost.NewPrefix();
+        string reviewed;
+        List<TableEntity> stalePage;
+        await using (var earlier = TestHost.Create(settings: BatchStagesTests.NoCrossref, prefix: prefix, cleanup: false))
+        {
+            var keys = (await BatchStagesTests.StoreAsync(earlier, "97100", 30)).Select(r => r.Key).ToList();
+            var decided = await earlier.Get<ScreeningService>().ScreenManyAsync(keys, default);
+            reviewed = decided.First(d => !d.Excluded).RecordKey;
+            var storage = earlier.Get<StorageClients>();
+            var queue = storage.Table(storage.Names.ScreeningQueueTable);
+            // Back to the layout before buckets (partition "queue"), the move not yet recorded done.
+            var rows = new List<TableEntity>();
+            await foreach (var e in queue.QueryAsync<TableEntity>()) rows.Add(e);
+            foreach (var row in rows)
+            {
+                var old = new TableEntity("queue", row.RowKey);
+                foreach (var (c, v) in row) if (c is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")) old[c] = v;
+                await queue.AddEntityAsync(old);
+                await queue.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+            }
+            await storage.Table(storage.Names.StateTable).DeleteEntityAsync("layout", "upgrades");
+            // Host B starts and reads its first page of old rows ...
+            stalePage = [];
+            await foreach (var e in queue.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"queue"}"))) stalePage.Add(e);
+            Assert.NotEmpty(stalePage);
+        }
+
+        // ... host A starts meanwhile, moves every row, records the move done and serves: a person takes a study.
+        await using var a = TestHost.Create(settings: BatchStagesTests.NoCrossref, prefix: prefix);
+        var store = a.Get<ScreeningStore>();
+        await store.UpdateQueueAsync(reviewed, q => Task.FromResult(q with { Reviewers = ["ana"] }), default);
+        Assert.Equal(["ana"], (await store.GetQueueEntryAsync(reviewed, default))!.Reviewers);
+
+        // Host B goes on with the page it read, as QueueLayoutUpgrade does.
+        var s = a.Get<StorageClients>();
+        var moved = await PartitionBuckets.MoveAsync(s.Table(s.Names.ScreeningQueueTable), Stream(stalePage), r => ScreeningStore.QueuePartitionOf(r.RowKey), default);
+
+        Assert.Equal(stalePage.Count, moved);
+        Assert.Equal(["ana"], (await store.GetQueueEntryAsync(reviewed, default))!.Reviewers);
+        Assert.Equal(stalePage.Count, (await store.ListQueueAsync(null, default)).Count);
+    }
+
+    [Fact]
+    public async Task RuleDecision_StoredInTheRecordsOwnPartition_StillReadByGetAndList_NotAPersonsDecision_ABucketRowWins()
+    {
+        await using var host = TestHost.Create(settings: BatchStagesTests.NoCrossref);
+        var s = host.Get<StorageClients>();
+        // The layout before "rules|source": row "rules" in the record's own partition.
+        await s.Table(s.Names.ScreeningTable).AddEntityAsync(new TableEntity("pubmed:97200001", "rules")
+        {
+            ["RecordKey"] = "pubmed:97200001", ["Excluded"] = true, ["Reason"] = "not-dl", ["Rule"] = "r", ["RuleVersion"] = "rules-1.0",
+            ["Evidence"] = "", ["DecidedAt"] = DateTimeOffset.UnixEpoch,
+        });
+        var store = host.Get<ScreeningStore>();
+        Assert.True((await store.GetRuleDecisionAsync("pubmed:97200001", default))!.Excluded);
+        Assert.Contains(await store.ListRuleDecisionsAsync(default), d => d.RecordKey == "pubmed:97200001" && d.Excluded);
+        Assert.Empty(await store.ListDecisionsAsync(default));
+        await store.SaveRuleDecisionsAsync([new RuleDecision("pubmed:97200001", false, null, "r", "rules-1.1", "", DateTimeOffset.UnixEpoch)], default);
+        Assert.False((await store.GetRuleDecisionAsync("pubmed:97200001", default))!.Excluded);
+        Assert.False((await store.ListRuleDecisionsAsync(default)).Single(d => d.RecordKey == "pubmed:97200001").Excluded);
+    }
+
+    private static async IAsyncEnumerable<TableEntity> Stream(IEnumerable<TableEntity> rows)
+    {
+        foreach (var r in rows)
+        {
+            await Task.Yield();
+            yield return r;
+        }
+    }
+
     private sealed class SyncProgress(Action<string> report) : IProgress<string>
     {
         public void Report(string value) => report(value);
