@@ -276,17 +276,8 @@ public class ScreeningBucketTests
             reviewed = decided.First(d => !d.Excluded).RecordKey;
             var storage = earlier.Get<StorageClients>();
             var queue = storage.Table(storage.Names.ScreeningQueueTable);
-            // Back to the layout before buckets (partition "queue"), the move not yet recorded done.
-            var rows = new List<TableEntity>();
-            await foreach (var e in queue.QueryAsync<TableEntity>()) rows.Add(e);
-            foreach (var row in rows)
-            {
-                var old = new TableEntity("queue", row.RowKey);
-                foreach (var (c, v) in row) if (c is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")) old[c] = v;
-                await queue.AddEntityAsync(old);
-                await queue.DeleteEntityAsync(row.PartitionKey, row.RowKey);
-            }
-            await storage.Table(storage.Names.StateTable).DeleteEntityAsync("layout", "upgrades");
+            // Back to the layout before buckets, the move not yet recorded done.
+            await ToLayoutBeforeBucketsAsync(storage, keepBoth: 0);
             // Host B starts and reads its first page of old rows ...
             stalePage = [];
             await foreach (var e in queue.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"queue"}"))) stalePage.Add(e);
